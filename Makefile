@@ -1,0 +1,40 @@
+# Two entry points do all set-up on a fresh Debian machine with Python 3.11:
+#   make briefing   build the sample briefing
+#   make test       run the test suite
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: briefing test lint bench setup chromium clean
+
+setup: $(STAMP) chromium
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || test -x $(CHROMIUM) || \
+	  { echo "Installing Debian's chromium (needed for PDF briefings)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+briefing: setup
+	$(BIN)/briefing validate data/belgorod-2025-04
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+bench: setup
+	$(BIN)/python benchmarks/load_benchmark.py
+
+clean:
+	rm -rf $(VENV) reports/*/ .pytest_cache

@@ -1,0 +1,111 @@
+"""Reading one CSV table of a dataset as text, with every structural problem named.
+
+pyarrow parses the file (fast, RFC 4180 quoting, newlines inside quotes); rows
+with the wrong number of cells are collected rather than failing the read.
+The frame's index is the CSV row number, counting the header as row 1, so
+later checks can name the row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from .errors import Problem
+
+BOM = b"\xef\xbb\xbf"
+
+
+def _check_utf8(data: bytes, file: str) -> Problem | None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        return Problem(
+            file, line, None, f"byte 0x{byte} is not UTF-8 text; save the file as UTF-8"
+        )
+    return None
+
+
+def _header(data: bytes) -> list[str]:
+    first = next(csv.reader(io.StringIO(data.decode("utf-8"))), [])
+    return [name.strip() for name in first]
+
+
+def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The table at ``path`` as text columns (empty cells missing), and its problems.
+
+    Returns ``None`` for the frame when the file cannot be read as a table at all.
+    """
+    file = path.name
+    data = path.read_bytes()
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    if problem := _check_utf8(data, file):
+        return None, [problem]
+    if not data.strip():
+        return None, [Problem(file, None, None, "file is empty; it needs a header row")]
+
+    header = _header(data)
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for name in header:
+        if name == "":
+            problems.append(Problem(file, 1, None, "a column in the header row has no name"))
+        elif name in seen:
+            problems.append(Problem(file, 1, name, "column appears twice in the header row"))
+        seen.add(name)
+    if problems:
+        return None, problems
+
+    ragged: list[tuple[int | None, int, int]] = []
+
+    def on_invalid_row(row: pacsv.InvalidRow) -> str:
+        ragged.append((row.number, row.expected_columns, row.actual_columns))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=False),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=True, invalid_row_handler=on_invalid_row
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=True,
+                null_values=[""],
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        return None, [Problem(file, None, None, f"not a readable CSV table: {exc}")]
+
+    frame = table.to_pandas()
+    for number, expected, actual in ragged:
+        problems.append(
+            Problem(
+                file,
+                number,
+                None,
+                f"row has {actual} cells but the header has {expected}; "
+                "check for a missing or extra comma, or quote cells that contain commas",
+            )
+        )
+    skipped = np.array(sorted(n for n, _, _ in ragged if n is not None), dtype=np.int64)
+    rows = np.arange(2, len(frame) + len(skipped) + 2, dtype=np.int64)
+    frame.index = pd.Index(np.setdiff1d(rows, skipped, assume_unique=True), name="row")
+    return frame, problems
+
+
+def strip_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Trim surrounding spaces from every cell; cells left empty become missing."""
+    stripped = frame.apply(lambda column: column.str.strip())
+    return stripped.mask(stripped == "")

@@ -1,0 +1,314 @@
+"""Date expressions (contract §2) -> closed day intervals with a precision.
+
+Each distinct phrase is parsed once into a :class:`Rule` ("the most recent
+Monday", "the previous month", "3 days back"); the rules are then applied to
+every anchor at once with vectorized date arithmetic. ISO / EDTF values take a
+regex fast path and need no anchor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+PRECISIONS = ("day", "week", "month", "year", "interval")
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = "|".join(_WEEKDAYS)
+
+_ISO_POINT = (
+    r"(?P<{p}y>\d{{4}})(?:-(?P<{p}m>\d{{2}})(?:-(?P<{p}d>\d{{2}})"
+    r"(?:[T ]\d{{2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:Z|[+-]\d{{2}}(?::?\d{{2}})?)?)?)?)?"
+)
+_ISO = re.compile(
+    rf"^{_ISO_POINT.format(p='a')}(?P<slash>/{_ISO_POINT.format(p='b')})?$", re.IGNORECASE
+)
+
+ISO_HINT = "write an ISO date such as 2025-03-18, 2025-03, 2025 or 2025-03-18/2025-03-21"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a relative phrase maps an anchor day to an interval.
+
+    ``kind`` names the rule; ``a`` and ``b`` are its integer parameters
+    (a weekday 0=Monday, a number of days, a month and a day of month).
+    """
+
+    kind: str
+    a: int = 0
+    b: int = 0
+
+
+# Phrases whose meaning the contract fixes and dateparser reads differently
+# ("last month" there is a date one month back, not the whole previous month).
+_FIXED_PHRASES: dict[str, Rule] = {
+    "this week": Rule("this_week"),
+    "last week": Rule("last_week"),
+    "this month": Rule("this_month"),
+    "last month": Rule("last_month"),
+    "this year": Rule("this_year"),
+    "last year": Rule("last_year"),
+    "in recent days": Rule("recent_days"),
+}
+_ON_WEEKDAY = re.compile(rf"^(?:(?:late |early )?on )?({_WEEKDAY})$")
+_LAST_WEEKDAY = re.compile(rf"^last ({_WEEKDAY})$")
+_DAYS_BACK = re.compile(r"^(?:today|yesterday|(?:\d+|[a-z]+(?:[- ][a-z]+)?) days? ago)$")
+_MONTH_DAY = re.compile(r"^(?:[a-z]+\.? \d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)? (?:of )?[a-z]+\.?)$")
+_IN_MONTH = re.compile(r"^in ([a-z]+\.?)$")
+
+# dateparser reads calendar words ("Mar. 18", "three days ago") against this
+# fixed reference; only the month, day or distance it finds is kept.
+_REFERENCE = pd.Timestamp("2001-12-31")
+
+
+def normalize(text: pd.Series) -> pd.Series:
+    """Lower-case, trim and collapse spaces, so each phrase is parsed once."""
+    return text.str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
+
+
+@lru_cache(maxsize=4096)
+def _parser():
+    from dateparser.date import DateDataParser
+
+    settings = {
+        "RETURN_TIME_AS_PERIOD": True,
+        "RELATIVE_BASE": _REFERENCE.to_pydatetime(),
+        "PREFER_DATES_FROM": "past",
+        "PREFER_DAY_OF_MONTH": "first",
+    }
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+def _dateparser(phrase: str) -> tuple[pd.Timestamp, str] | None:
+    data = _parser().get_date_data(phrase)
+    if data.date_obj is None:
+        return None
+    return pd.Timestamp(data.date_obj).normalize(), data.period
+
+
+@lru_cache(maxsize=65536)
+def parse_rule(phrase: str) -> Rule | None:
+    """The rule for one normalized relative phrase, or None if the contract lacks it."""
+    if phrase in _FIXED_PHRASES:
+        return _FIXED_PHRASES[phrase]
+    if m := _ON_WEEKDAY.match(phrase):
+        return Rule("weekday_on_or_before", _WEEKDAYS.index(m.group(1)))
+    if m := _LAST_WEEKDAY.match(phrase):
+        return Rule("weekday_before", _WEEKDAYS.index(m.group(1)))
+    if _DAYS_BACK.match(phrase):
+        parsed = _dateparser(phrase)
+        if parsed and parsed[1] == "day":
+            return Rule("days_back", (_REFERENCE - parsed[0]).days)
+        return None
+    if _MONTH_DAY.match(phrase):
+        parsed = _dateparser(phrase)
+        if parsed and parsed[1] == "day":
+            return Rule("month_day", parsed[0].month, parsed[0].day)
+        return None
+    if m := _IN_MONTH.match(phrase):
+        parsed = _dateparser(m.group(1))
+        if parsed and parsed[1] == "month":
+            return Rule("in_month", parsed[0].month)
+    return None
+
+
+def _days(values: np.ndarray) -> np.ndarray:
+    return values.astype("datetime64[D]").astype(np.int64)
+
+
+def _from_days(days: np.ndarray) -> np.ndarray:
+    return days.astype("datetime64[D]")
+
+
+def _weekday(days: np.ndarray) -> np.ndarray:
+    return (days + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
+
+
+def _month_start(days: np.ndarray, back: int = 0) -> np.ndarray:
+    months = _from_days(days).astype("datetime64[M]") - back
+    return _days(months.astype("datetime64[D]"))
+
+
+def _year_start(days: np.ndarray, back: int = 0) -> np.ndarray:
+    years = _from_days(days).astype("datetime64[Y]") - back
+    return _days(years.astype("datetime64[D]"))
+
+
+def _latest_month_day(anchor: np.ndarray, month: int, day: int) -> np.ndarray:
+    """The latest month/day on or before each anchor (29 February looks back to a leap year)."""
+    years = _from_days(anchor).astype("datetime64[Y]").astype(np.int64) + 1970
+    result = np.full(anchor.shape, np.iinfo(np.int64).min)
+    for back in range(8, -1, -1):  # at most 8 years back to the previous 29 February
+        candidate = pd.to_datetime(
+            {"year": years - back, "month": month, "day": day}, errors="coerce"
+        ).to_numpy()
+        ok = ~np.isnat(candidate)
+        cand_days = np.where(ok, _days(np.where(ok, candidate, np.datetime64(0, "D"))), 0)
+        take = ok & (cand_days <= anchor)
+        result = np.where(take, cand_days, result)
+    return result
+
+
+def apply_rule(rule: Rule, anchor: np.ndarray) -> tuple[np.ndarray, np.ndarray, str]:
+    """Interval (start and end, in days since 1970) and precision for anchors in days."""
+    kind = rule.kind
+    if kind == "weekday_on_or_before":
+        start = anchor - (_weekday(anchor) - rule.a) % 7
+        return start, start, "day"
+    if kind == "weekday_before":
+        start = anchor - ((_weekday(anchor) - rule.a - 1) % 7 + 1)
+        return start, start, "day"
+    if kind == "days_back":
+        start = anchor - rule.a
+        return start, start, "day"
+    if kind == "month_day":
+        start = _latest_month_day(anchor, rule.a, rule.b)
+        return start, start, "day"
+    if kind == "this_week":
+        return anchor - _weekday(anchor), anchor, "week"
+    if kind == "last_week":
+        start = anchor - _weekday(anchor) - 7
+        return start, start + 6, "week"
+    if kind == "this_month":
+        return _month_start(anchor), anchor, "month"
+    if kind == "last_month":
+        return _month_start(anchor, 1), _month_start(anchor) - 1, "month"
+    if kind == "this_year":
+        return _year_start(anchor), anchor, "year"
+    if kind == "last_year":
+        return _year_start(anchor, 1), _year_start(anchor) - 1, "year"
+    if kind == "in_month":
+        years = _from_days(anchor).astype("datetime64[Y]")
+        months = _from_days(anchor).astype("datetime64[M]")
+        this_year = years.astype("datetime64[M]") + (rule.a - 1)
+        start_month = np.where(this_year <= months, this_year, this_year - 12)
+        start = _days(start_month.astype("datetime64[D]"))
+        end = np.minimum(_days((start_month + 1).astype("datetime64[D]")) - 1, anchor)
+        return start, end, "month"
+    if kind == "recent_days":
+        return anchor - 6, anchor, "interval"
+    raise ValueError(f"unknown rule kind {kind!r}")
+
+
+def _iso_point_bounds(parts: pd.DataFrame, prefix: str) -> tuple[pd.Series, pd.Series]:
+    """Start and end day of the ISO point captured under ``prefix`` (NaT when invalid)."""
+    y, m, d = parts[f"{prefix}y"], parts[f"{prefix}m"], parts[f"{prefix}d"]
+    text = y + "-" + m.fillna("01") + "-" + d.fillna("01")
+    start = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    end = start.copy()
+    by_month = d.isna() & m.notna()
+    by_year = m.isna()
+    end[by_month] = start[by_month] + pd.offsets.MonthEnd(0)
+    end[by_year] = start[by_year] + pd.offsets.YearEnd(0)
+    return start, end
+
+
+def resolve_expressions(
+    text: pd.Series, anchor: pd.Series | None = None, *, allow_relative: bool = True
+) -> pd.DataFrame:
+    """Resolve date expressions to intervals.
+
+    ``text`` holds the raw expressions (missing values stay missing); ``anchor``
+    the day each relative phrase is resolved against. Returns a frame on
+    ``text``'s index with ``start``, ``end``, ``precision`` and ``problem``
+    (a message where the value is not a date expression, else missing).
+    """
+    index = text.index
+    start = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
+    end = start.copy()
+    precision = np.full(len(text), None, dtype=object)
+    problem = np.full(len(text), None, dtype=object)
+
+    present = text.notna().to_numpy() & (text.astype("string").str.strip() != "").fillna(
+        False
+    ).to_numpy()
+    norm = normalize(text.astype("string"))
+
+    parts = norm.str.extract(_ISO)
+    is_iso = parts["ay"].notna().to_numpy() & present
+    if is_iso.any():
+        iso = parts[is_iso]
+        a_start, a_end = _iso_point_bounds(iso, "a")
+        b_start, b_end = _iso_point_bounds(iso, "b")
+        interval = iso["slash"].notna()
+        s = a_start
+        e = a_end.where(~interval, b_end)
+        prec = np.select(
+            [interval, iso["ad"].notna(), iso["am"].notna()],
+            ["interval", "day", "month"],
+            "year",
+        )
+        bad = s.isna() | e.isna() | (interval & b_start.isna())
+        reversed_ = interval & ~bad & (b_start < a_start)
+        idx = np.flatnonzero(is_iso)
+        start[idx] = s.to_numpy()
+        end[idx] = e.to_numpy()
+        precision[idx] = prec
+        problem[idx[bad.to_numpy()]] = f"not a valid calendar date; {ISO_HINT}"
+        problem[idx[reversed_.to_numpy()]] = "interval ends before it starts"
+
+    relative = present & ~is_iso
+    if relative.any():
+        if not allow_relative:
+            problem[relative] = f"relative dates are not allowed here; {ISO_HINT}"
+        else:
+            _resolve_relative(norm, anchor, relative, start, end, precision, problem)
+
+    out = pd.DataFrame(
+        {"start": start, "end": end, "precision": precision, "problem": problem}, index=index
+    )
+    out.loc[~present, ["start", "end"]] = pd.NaT
+    bad = out["problem"].notna()
+    out.loc[bad, ["start", "end", "precision"]] = [pd.NaT, pd.NaT, None]
+    out["precision"] = pd.Categorical(out["precision"], categories=PRECISIONS)
+    return out
+
+
+def _resolve_relative(
+    norm: pd.Series,
+    anchor: pd.Series | None,
+    mask: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    precision: np.ndarray,
+    problem: np.ndarray,
+) -> None:
+    """Fill the relative rows of the output arrays in place, one rule at a time."""
+    phrases = norm[mask]
+    codes, uniques = pd.factorize(phrases)
+    rules = [parse_rule(p) for p in uniques]
+    rows = np.flatnonzero(mask)
+    anchor_days = (
+        None
+        if anchor is None
+        else _days(pd.to_datetime(anchor).to_numpy(dtype="datetime64[ns]"))[rows]
+    )
+    anchor_known = (
+        np.zeros(len(rows), dtype=bool)
+        if anchor is None
+        else ~np.isnat(pd.to_datetime(anchor).to_numpy(dtype="datetime64[ns]"))[rows]
+    )
+    by_rule: dict[Rule, list[int]] = {}
+    for code, rule in enumerate(rules):
+        by_rule.setdefault(rule, []).append(code)
+    for rule, rule_codes in by_rule.items():
+        sel = np.isin(codes, rule_codes)
+        if rule is None:
+            problem[rows[sel]] = f"not a date expression the contract knows; {ISO_HINT}"
+            continue
+        usable = sel & anchor_known
+        problem[rows[sel & ~anchor_known]] = (
+            "relative date with no anchor: its document has no valid published date"
+        )
+        if not usable.any():
+            continue
+        s, e, prec = apply_rule(rule, anchor_days[usable])
+        target = rows[usable]
+        start[target] = _from_days(s).astype("datetime64[ns]")
+        end[target] = _from_days(e).astype("datetime64[ns]")
+        precision[target] = prec
