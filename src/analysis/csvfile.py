@@ -35,7 +35,7 @@ def _check_utf8(data: bytes, file: str) -> Problem | None:
 
 
 def _header(data: bytes) -> list[str]:
-    first = next(csv.reader(io.StringIO(data.decode("utf-8"))), [])
+    first = next(csv.reader(io.StringIO(data.decode("utf-8"), newline="")), [])
     return [name.strip() for name in first]
 
 
@@ -53,7 +53,12 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     if not data.strip():
         return None, [Problem(file, None, None, "file is empty; it needs a header row")]
 
-    header = _header(data)
+    try:
+        header = _header(data)
+    except csv.Error as exc:
+        return None, [Problem(file, 1, None, f"the header row is not valid CSV ({exc})")]
+    if not any(header):
+        return None, [Problem(file, 1, None, "the first row must be the header row; remove blank lines above it")]
     problems: list[Problem] = []
     seen: set[str] = set()
     for name in header:

@@ -229,11 +229,10 @@ class _Loader:
         claims = self.tables.get("claims")
         if claims is None:
             return
-        anchor = (
-            claims["document_id"].map(documents.set_index("document_id")["published_day"])
-            if documents is not None and documents["document_id"].is_unique
-            else pd.Series(pd.NaT, index=claims.index)
-        )
+        anchor = pd.Series(pd.NaT, index=claims.index, dtype="datetime64[ns]")
+        if documents is not None and documents["document_id"].is_unique:
+            published = documents.set_index("document_id")["published_day"]
+            anchor[:] = published.reindex(claims["document_id"]).to_numpy()
         for column, prefix in (("stated", "stated"), ("event_time", "event")):
             resolved = resolve_expressions(claims[column], anchor)
             self._date_problems("claims.csv", column, claims[column], resolved, anchor)
@@ -266,7 +265,8 @@ class _Loader:
         wrong = resolved["problem"].isna() & text.notna() & ~day_like
         resolved.loc[wrong, "problem"] = "must be a full date or date-time such as 2025-04-08"
         self._date_problems("documents.csv", "published", text, resolved)
-        days = resolved["start"].where(day_like)
+        days = resolved["start"].copy()
+        days[~day_like] = pd.NaT
         with_offset = text.str.contains(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", case=False, na=False)
         with_offset &= day_like
         if with_offset.any():
@@ -335,7 +335,7 @@ class _Loader:
                 self.fail(
                     "claims.csv", rows[claim_id], "cites",
                     "citation cycle among claims " + ", ".join(members)
-                    + "; a claim cannot rely on itself, remove one of the citations",
+                    + ": evidence cannot rely on itself; remove one of the citations",
                 )
 
     def _build(self, meta: dict) -> Dataset:

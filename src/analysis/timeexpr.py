@@ -259,14 +259,19 @@ def resolve_expressions(
         else:
             _resolve_relative(norm, anchor, relative, start, end, precision, problem)
 
-    out = pd.DataFrame(
-        {"start": start, "end": end, "precision": precision, "problem": problem}, index=index
+    unresolved = ~present | (problem != None)  # noqa: E711 (element-wise on an object array)
+    start[unresolved] = np.datetime64("NaT")
+    end[unresolved] = np.datetime64("NaT")
+    precision[unresolved] = None
+    return pd.DataFrame(
+        {
+            "start": start,
+            "end": end,
+            "precision": pd.Categorical(precision, categories=PRECISIONS),
+            "problem": pd.Series(problem, index=index, dtype=object),
+        },
+        index=index,
     )
-    out.loc[~present, ["start", "end"]] = pd.NaT
-    bad = out["problem"].notna()
-    out.loc[bad, ["start", "end", "precision"]] = [pd.NaT, pd.NaT, None]
-    out["precision"] = pd.Categorical(out["precision"], categories=PRECISIONS)
-    return out
 
 
 def _resolve_relative(

@@ -1,0 +1,25 @@
+"""Shared fixtures: paths of the on-disk datasets and a copy-and-edit helper."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SEED = ROOT / "data" / "belgorod-2025-04"
+CONTRACT_EXAMPLE = DATA / "contract-example"
+
+
+@pytest.fixture
+def dataset_copy(tmp_path):
+    """Copy a dataset folder into tmp_path so a test can break one thing in it."""
+
+    def copy(source: Path = CONTRACT_EXAMPLE) -> Path:
+        target = tmp_path / source.name
+        shutil.copytree(source, target)
+        return target
+
+    return copy
