@@ -311,31 +311,32 @@ class _Loader:
         edges = citation_edges(claims)
         if edges.empty:
             return
-        rows = pd.Series(claims.index, index=claims["claim_id"])
-        rows = rows[~rows.index.duplicated()]
-        dangling = ~edges["cited_claim_id"].isin(rows.index)
-        for claim_id, cited in edges[dangling].itertuples(index=False):
+        first = ~claims["claim_id"].duplicated()  # duplicates are reported already
+        ids = pd.Index(claims.loc[first, "claim_id"])
+        rows = claims.index[first.to_numpy()]
+        src = ids.get_indexer(edges["claim_id"])
+        dst = ids.get_indexer(edges["cited_claim_id"])
+        dangling = dst < 0
+        for at, cited in zip(src[dangling], edges.loc[dangling, "cited_claim_id"], strict=True):
             self.fail(
-                "claims.csv", rows[claim_id], "cites",
+                "claims.csv", rows[at], "cites",
                 f"{cited!r} is not a claim_id in claims.csv; fix the identifier or remove it",
             )
-        edges = edges[~dangling]
-        if edges.empty:
+        src, dst = src[~dangling], dst[~dangling]
+        if len(src) == 0:
             return
-        code = pd.Series(np.arange(len(rows)), index=rows.index)
-        src = code[edges["claim_id"]].to_numpy()
-        dst = code[edges["cited_claim_id"]].to_numpy()
-        graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(len(rows), len(rows)))
+        graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(len(ids), len(ids)))
         _, labels = connected_components(graph, directed=True, connection="strong")
-        sizes = np.bincount(labels)
-        in_cycle = (sizes[labels] > 1) | np.isin(np.arange(len(rows)), src[src == dst])
-        for group in np.unique(labels[in_cycle]):
-            members = rows.index[labels == group].tolist()
-            for claim_id in members:
+        in_cycle = np.bincount(labels)[labels] > 1
+        in_cycle[src[src == dst]] = True
+        for group in np.unique(labels[in_cycle]):  # one loop turn per cycle found
+            members = np.flatnonzero(labels == group)
+            names = ", ".join(ids[members])
+            for at in members:
                 self.fail(
-                    "claims.csv", rows[claim_id], "cites",
-                    "citation cycle among claims " + ", ".join(members)
-                    + ": evidence cannot rely on itself; remove one of the citations",
+                    "claims.csv", rows[at], "cites",
+                    f"citation cycle among claims {names}: evidence cannot rely on itself; "
+                    "remove one of the citations",
                 )
 
     def _build(self, meta: dict) -> Dataset:

@@ -217,49 +217,36 @@ def resolve_expressions(
     the day each relative phrase is resolved against. Returns a frame on
     ``text``'s index with ``start``, ``end``, ``precision`` and ``problem``
     (a message where the value is not a date expression, else missing).
+
+    Text work (normalizing, the ISO regex, rule parsing) runs once per distinct
+    value; only the date arithmetic of relative phrases runs per row.
     """
-    index = text.index
-    start = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
-    end = start.copy()
-    precision = np.full(len(text), None, dtype=object)
-    problem = np.full(len(text), None, dtype=object)
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    phrases = _distinct_phrases(pd.Series(np.asarray(uniques, dtype=object), dtype="string"))
+    rows = np.where(codes >= 0, codes, len(phrases) - 1)  # the last slot means "missing"
 
-    present = text.notna().to_numpy() & (text.astype("string").str.strip() != "").fillna(
-        False
-    ).to_numpy()
-    norm = normalize(text.astype("string"))
+    start = phrases["start"].to_numpy()[rows]
+    end = phrases["end"].to_numpy()[rows]
+    precision = phrases["precision"].to_numpy()[rows]
+    problem = phrases["problem"].to_numpy()[rows]
+    rule_of_row = phrases["rule"].to_numpy()[rows]
 
-    parts = norm.str.extract(_ISO)
-    is_iso = parts["ay"].notna().to_numpy() & present
-    if is_iso.any():
-        iso = parts[is_iso]
-        a_start, a_end = _iso_point_bounds(iso, "a")
-        b_start, b_end = _iso_point_bounds(iso, "b")
-        interval = iso["slash"].notna()
-        s = a_start
-        e = a_end.where(~interval, b_end)
-        prec = np.select(
-            [interval, iso["ad"].notna(), iso["am"].notna()],
-            ["interval", "day", "month"],
-            "year",
-        )
-        bad = s.isna() | e.isna() | (interval & b_start.isna())
-        reversed_ = interval & ~bad & (b_start < a_start)
-        idx = np.flatnonzero(is_iso)
-        start[idx] = s.to_numpy()
-        end[idx] = e.to_numpy()
-        precision[idx] = prec
-        problem[idx[bad.to_numpy()]] = f"not a valid calendar date; {ISO_HINT}"
-        problem[idx[reversed_.to_numpy()]] = "interval ends before it starts"
+    relative = rule_of_row >= 0
+    if relative.any() and not allow_relative:
+        problem[relative] = f"relative dates are not allowed here; {ISO_HINT}"
+    elif relative.any():
+        anchor_days = _anchor_days(anchor, len(text))
+        no_anchor = relative & (anchor_days == _NO_DAY)
+        problem[no_anchor] = "relative date with no anchor: its document has no valid published date"
+        for code, rule in enumerate(phrases.attrs["rules"]):
+            sel = (rule_of_row == code) & ~no_anchor
+            if sel.any():
+                s, e, prec = apply_rule(rule, anchor_days[sel])
+                start[sel] = _from_days(s).astype("datetime64[ns]")
+                end[sel] = _from_days(e).astype("datetime64[ns]")
+                precision[sel] = prec
 
-    relative = present & ~is_iso
-    if relative.any():
-        if not allow_relative:
-            problem[relative] = f"relative dates are not allowed here; {ISO_HINT}"
-        else:
-            _resolve_relative(norm, anchor, relative, start, end, precision, problem)
-
-    unresolved = ~present | (problem != None)  # noqa: E711 (element-wise on an object array)
+    unresolved = np.asarray(pd.isna(problem)) == False  # noqa: E712 (element-wise)
     start[unresolved] = np.datetime64("NaT")
     end[unresolved] = np.datetime64("NaT")
     precision[unresolved] = None
@@ -268,52 +255,65 @@ def resolve_expressions(
             "start": start,
             "end": end,
             "precision": pd.Categorical(precision, categories=PRECISIONS),
-            "problem": pd.Series(problem, index=index, dtype=object),
+            "problem": pd.Series(problem, index=text.index, dtype=object),
         },
-        index=index,
+        index=text.index,
     )
 
 
-def _resolve_relative(
-    norm: pd.Series,
-    anchor: pd.Series | None,
-    mask: np.ndarray,
-    start: np.ndarray,
-    end: np.ndarray,
-    precision: np.ndarray,
-    problem: np.ndarray,
-) -> None:
-    """Fill the relative rows of the output arrays in place, one rule at a time."""
-    phrases = norm[mask]
-    codes, uniques = pd.factorize(phrases)
-    rules = [parse_rule(p) for p in uniques]
-    rows = np.flatnonzero(mask)
-    anchor_days = (
-        None
-        if anchor is None
-        else _days(pd.to_datetime(anchor).to_numpy(dtype="datetime64[ns]"))[rows]
-    )
-    anchor_known = (
-        np.zeros(len(rows), dtype=bool)
-        if anchor is None
-        else ~np.isnat(pd.to_datetime(anchor).to_numpy(dtype="datetime64[ns]"))[rows]
-    )
-    by_rule: dict[Rule, list[int]] = {}
-    for code, rule in enumerate(rules):
-        by_rule.setdefault(rule, []).append(code)
-    for rule, rule_codes in by_rule.items():
-        sel = np.isin(codes, rule_codes)
-        if rule is None:
-            problem[rows[sel]] = f"not a date expression the contract knows; {ISO_HINT}"
-            continue
-        usable = sel & anchor_known
-        problem[rows[sel & ~anchor_known]] = (
-            "relative date with no anchor: its document has no valid published date"
+_NO_DAY = np.iinfo(np.int64).min
+
+
+def _anchor_days(anchor: pd.Series | None, length: int) -> np.ndarray:
+    if anchor is None:
+        return np.full(length, _NO_DAY)
+    values = pd.to_datetime(anchor).to_numpy(dtype="datetime64[ns]")
+    return np.where(np.isnat(values), _NO_DAY, _days(values))
+
+
+def _distinct_phrases(uniques: pd.Series) -> pd.DataFrame:
+    """Per distinct raw value: its ISO interval, or the index of its relative rule.
+
+    One extra last row stands for missing values. Column ``rule`` is -1 where
+    the value is not relative; ``attrs["rules"]`` lists the rules in order.
+    """
+    size = len(uniques) + 1
+    start = np.full(size, np.datetime64("NaT"), dtype="datetime64[ns]")
+    end = start.copy()
+    precision = np.full(size, None, dtype=object)
+    problem = np.full(size, None, dtype=object)
+    rule_index = np.full(size, -1, dtype=np.int64)
+
+    norm = normalize(uniques)
+    blank = np.append((norm == "").fillna(True).to_numpy(dtype=bool), True)
+    parts = norm.str.extract(_ISO)
+    is_iso = np.append(parts["ay"].notna().to_numpy(), False) & ~blank
+    if is_iso.any():
+        iso = parts[is_iso[:-1]]
+        a_start, a_end = _iso_point_bounds(iso, "a")
+        b_start, b_end = _iso_point_bounds(iso, "b")
+        interval = iso["slash"].notna()
+        e = a_end.where(~interval, b_end)
+        bad = a_start.isna() | e.isna() | (interval & b_start.isna())
+        reversed_ = interval & ~bad & (b_start < a_start)
+        idx = np.flatnonzero(is_iso)
+        start[idx] = a_start.to_numpy()
+        end[idx] = e.to_numpy()
+        precision[idx] = np.select(
+            [interval, iso["ad"].notna(), iso["am"].notna()], ["interval", "day", "month"], "year"
         )
-        if not usable.any():
-            continue
-        s, e, prec = apply_rule(rule, anchor_days[usable])
-        target = rows[usable]
-        start[target] = _from_days(s).astype("datetime64[ns]")
-        end[target] = _from_days(e).astype("datetime64[ns]")
-        precision[target] = prec
+        problem[idx[bad.to_numpy()]] = f"not a valid calendar date; {ISO_HINT}"
+        problem[idx[reversed_.to_numpy()]] = "interval ends before it starts"
+
+    rules: dict[Rule, int] = {}
+    for i in np.flatnonzero(~is_iso & ~blank):  # a loop over distinct phrases, not rows
+        rule = parse_rule(norm.iloc[i])
+        if rule is None:
+            problem[i] = f"not a date expression the contract knows; {ISO_HINT}"
+        else:
+            rule_index[i] = rules.setdefault(rule, len(rules))
+    out = pd.DataFrame(
+        {"start": start, "end": end, "precision": precision, "problem": problem, "rule": rule_index}
+    )
+    out.attrs["rules"] = list(rules)
+    return out

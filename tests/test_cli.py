@@ -1,0 +1,49 @@
+"""The briefing command line: exit codes and messages, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from analysis.cli import main
+
+from .conftest import CONTRACT_EXAMPLE, SEED
+
+
+def test_validate_seed_prints_summary(capsys):
+    assert main(["validate", str(SEED)]) == 0
+    out = capsys.readouterr().out
+    assert "belgorod-2025-04" in out
+    assert "claims" in out and "27" in out
+    assert "Institute for the Study of War" in out
+    assert "stated     2025-01-01 .. 2025-04-08" in out
+
+
+def test_validate_bad_dataset_lists_problems_on_stderr(dataset_copy, capsys):
+    path = dataset_copy(CONTRACT_EXAMPLE)
+    text = (path / "claims.csv").read_text().replace(",refutes,", ",denies,", 1)
+    (path / "claims.csv").write_text(text)
+    assert main(["validate", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "claims.csv:3: stance: must be one of supports, refutes, neutral: 'denies'" in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_console_script_runs_and_helps():
+    run = subprocess.run(
+        [sys.executable, "-m", "analysis.cli", "validate", "--help"], capture_output=True, text=True
+    )
+    assert run.returncode == 0
+    assert "file:row: column: problem" in run.stdout
+
+
+def test_missing_folder_exits_2_without_traceback():
+    run = subprocess.run(
+        [sys.executable, "-m", "analysis.cli", "validate", "no/such/folder"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2
+    assert "no/such/folder: does not exist" in run.stderr
+    assert "Traceback" not in run.stderr
