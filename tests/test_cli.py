@@ -35,7 +35,7 @@ def test_console_script_runs_and_helps():
         [sys.executable, "-m", "analysis.cli", "validate", "--help"], capture_output=True, text=True
     )
     assert run.returncode == 0
-    assert "file:row: column: problem" in run.stdout
+    assert "file:row: column: problem" in " ".join(run.stdout.split())
 
 
 def test_missing_folder_exits_2_without_traceback():
