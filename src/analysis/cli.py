@@ -15,6 +15,8 @@ data/belgorod-2025-04 is an example.
 
 Start with:
   briefing validate data/belgorod-2025-04     check a dataset and summarize it
+  briefing analyze data/belgorod-2025-04      status of each assertion, shifts
+  briefing analyze data/belgorod-2025-04 --as-of 2025-03-25 --json
 """
 
 
@@ -38,7 +40,58 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("dataset", help="path of the dataset folder, e.g. data/belgorod-2025-04")
     validate.set_defaults(handler=_validate)
+
+    analyze = commands.add_parser(
+        "analyze",
+        help="source agreement and chronology of a dataset",
+        description=(
+            "Compute the status of every assertion, agreement between sources and the "
+            "chronology of claims. Prints a readable summary, or with --json the "
+            "machine-readable object of docs/analysis.md (byte-stable for the same input)."
+        ),
+    )
+    analyze.add_argument("dataset", help="path of the dataset folder")
+    analyze.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        type=_as_of_date,
+        help="only what could be read by this date (default: everything)",
+    )
+    analyze.add_argument("--topic", help="only assertions of this topic (see assertions.csv)")
+    analyze.add_argument("--json", action="store_true", help="print the JSON object instead")
+    analyze.set_defaults(handler=_analyze)
     return parser
+
+
+def _as_of_date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-04-08"
+        ) from None
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from .analyze import analyze, to_json
+    from .dataset import load_dataset
+    from .summary import analysis_summary
+
+    dataset = load_dataset(args.dataset)
+    topics = sorted(dataset.assertions["topic"].dropna().unique())
+    if args.topic is not None and args.topic not in topics:
+        raise BriefingError(
+            f"no assertion has topic {args.topic!r}; topics in this dataset: "
+            + (", ".join(topics) or "none")
+        )
+    result = analyze(dataset, as_of=args.as_of, topic=args.topic)
+    if args.json:
+        sys.stdout.write(to_json(result))
+    else:
+        print(analysis_summary(result))
+    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -51,3 +51,47 @@ def dataset_summary(dataset: Dataset, *, max_sources: int = 12) -> str:
     if len(per_source) > max_sources:
         lines.append(f"  ... and {len(per_source) - max_sources:,} more")
     return "\n".join(lines)
+
+
+def analysis_summary(result) -> str:
+    """The terminal view of ``briefing analyze``: status table, contested, shifts."""
+    from .judgments import describe_day
+
+    scope = "everything known" if result.as_of is None else f"as of {result.as_of:%Y-%m-%d}"
+    if result.topic:
+        scope += f", topic {result.topic}"
+    table = result.assertions
+    lines = [f"{result.dataset.name}: {scope}", ""]
+    counts = table["status"].value_counts()
+    lines.append(
+        "status     " + ", ".join(f"{counts[s]} {s}" for s in counts.index)
+    )
+    alpha = "undefined" if result.alpha is None else f"{result.alpha:.3f}"
+    lines.append(f"alpha      {alpha} (Krippendorff, nominal, over all positions)")
+    lines += ["", f"{'assertion':<32} {'status':<14} {'lines':>5}  supporting / refuting"]
+    for row in table.itertuples(index=False):  # one line per assertion, for display
+        hedge = " (hedged only)" if row.hedged_only else ""
+        lines.append(
+            f"{row.assertion_id[:32]:<32} {row.status:<14} {row.independent_support:>5}  "
+            f"{', '.join(row.supporting_sources) or '-'} / {', '.join(row.refuting_sources) or '-'}{hedge}"
+        )
+    contested = table[table["status"] == "contested"]
+    if len(contested):
+        lines += ["", "contested"]
+        lines += [f"  {row.assertion_id}: {row.statement}" for row in contested.itertuples(index=False)]
+    lines += ["", f"shifts ({len(result.shifts)})"]
+    for row in result.shifts.itertuples(index=False):
+        def stance(name, hedged):
+            return f"{'hedged ' if hedged else ''}{name}"
+
+        lines.append(
+            f"  {describe_day(row.at)}  {row.source_id} on {row.assertion_id}: "
+            f"{stance(row.from_stance, row.from_hedged)} -> {stance(row.to_stance, row.to_hedged)}"
+        )
+    if len(result.conflicts):
+        lines += ["", f"conflicts ({len(result.conflicts)})"]
+        lines += [
+            f"  {row.source_id} on {row.assertion_id}: {row.claim_a} vs {row.claim_b}"
+            for row in result.conflicts.itertuples(index=False)
+        ]
+    return "\n".join(lines)
