@@ -1,0 +1,159 @@
+"""Figures for briefings: one house style, readable in print and in greyscale.
+
+Stance is told by marker shape as well as colour (triangle up = supports,
+triangle down = refutes, circle = neutral), so greyscale prints keep it;
+hedged claims are hollow. Every function returns a matplotlib Figure.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+STANCE_STYLE = {
+    "supports": {"marker": "^", "color": "#1b6ca8"},
+    "refutes": {"marker": "v", "color": "#b2182b"},
+    "neutral": {"marker": "o", "color": "#6b6b6b"},
+}
+STATUS_COLORS = {
+    "contested": "#b2182b",
+    "corroborated": "#1b6ca8",
+    "single-source": "#7fa7c9",
+    "denied": "#404040",
+    "unaddressed": "#bdbdbd",
+}
+HOUSE_STYLE = {
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "figure.dpi": 110,
+    "savefig.bbox": "tight",
+}
+
+
+def _figure(width: float, height: float) -> tuple[Figure, plt.Axes]:
+    with plt.rc_context(HOUSE_STYLE):
+        fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    ax.set_axisbelow(True)
+    return fig, ax
+
+
+def _names(dataset, source_ids) -> list[str]:
+    names = dataset.sources.set_index("source_id")["name"]
+    return [names.get(s, s) for s in source_ids]
+
+
+def timeline_figure(result) -> Figure:
+    """One lane per source; a marker per claim at its stated interval, a bar where imprecise."""
+    claims = result.timeline
+    sources = sorted(claims["source_id"].unique())
+    fig, ax = _figure(8, 0.45 * max(len(sources), 2) + 1.2)
+    lane = {s: i for i, s in enumerate(sources)}
+    y = claims["source_id"].map(lane).to_numpy(dtype=float)
+    start = claims["stated_start"]
+    end = claims["stated_end"] + pd.Timedelta(days=1)
+    imprecise = (claims["stated_end"] > claims["stated_start"]).to_numpy()
+    if imprecise.any():
+        ax.hlines(
+            y[imprecise], start[imprecise], end[imprecise], color="#9e9e9e", linewidth=5, alpha=0.5,
+            label="stated within this span",
+        )
+    said_by = claims["stated_end"]  # a marker where the span ends: said by then
+    for stance, style in STANCE_STYLE.items():  # a loop over three stances, not claims
+        for hedged in (False, True):
+            mask = ((claims["stance"] == stance) & (claims["hedged"] == hedged)).to_numpy()
+            if not mask.any():
+                continue
+            ax.scatter(
+                said_by[mask], y[mask], s=55, marker=style["marker"], zorder=3,
+                facecolors="white" if hedged else style["color"], edgecolors=style["color"],
+                linewidths=1.4, label=f"{'hedged ' if hedged else ''}{stance}",
+            )
+    if result.as_of is not None:
+        ax.axvline(result.as_of + pd.Timedelta(days=1), color="black", linestyle="--", linewidth=1,
+                   label=f"as of {result.as_of:%Y-%m-%d}")
+    ax.set_yticks(range(len(sources)), _names(result.dataset, sources))
+    ax.set_ylim(-0.7, len(sources) - 0.3)
+    ax.invert_yaxis()
+    ax.set_title("Claims over time, by source")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
+    fig.autofmt_xdate()
+    return fig
+
+
+def agreement_heatmap(result) -> Figure:
+    """Pairwise agreement of sources; each cell annotated with agreement and shared count."""
+    pairs = result.pairwise
+    sources = sorted(set(pairs["source_a"]) | set(pairs["source_b"]))
+    n = len(sources)
+    fig, ax = _figure(2.5 + 0.8 * max(n, 2), 1.5 + 0.6 * max(n, 2))
+    ax.grid(False)
+    index = {s: i for i, s in enumerate(sources)}
+    grid = np.full((n, n), np.nan)
+    i = pairs["source_a"].map(index).to_numpy()
+    j = pairs["source_b"].map(index).to_numpy()
+    grid[i, j] = pairs["agreement"].to_numpy()
+    grid[j, i] = pairs["agreement"].to_numpy()
+    cmap = plt.get_cmap("RdBu").copy()
+    cmap.set_bad("#f3f3f3")  # pairs that share no assertion
+    image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1)
+    for a, b, agreement, shared in zip(i, j, pairs["agreement"], pairs["shared"], strict=True):
+        for r, c in ((a, b), (b, a)):
+            ax.text(c, r, f"{agreement:.0%}\nn={shared}", ha="center", va="center", fontsize=7,
+                    color="white" if abs(agreement - 0.5) > 0.3 else "black")
+    labels = _names(result.dataset, sources)
+    ax.set_xticks(range(n), labels, rotation=40, ha="right")
+    ax.set_yticks(range(n), labels)
+    ax.set_title("Agreement between sources\n(n = assertions where both hold a position)")
+    fig.colorbar(image, ax=ax, fraction=0.04, label="share of shared assertions agreed")
+    return fig
+
+
+def assertion_board(result) -> Figure:
+    """Supporting (right) and refuting (left) evidence lines per assertion, by status."""
+    table = result.assertions[result.assertions["status"] != "unaddressed"]
+    lines = result.lines.merge(result.positions, on=["assertion_id", "source_id"])
+    refuting = lines[lines["stance"] == "refutes"].groupby("assertion_id")["line"].nunique()
+    table = table.assign(refuting_lines=table["assertion_id"].map(refuting).fillna(0).astype(int))
+    table = table.sort_values(["status", "independent_support"], ascending=[True, True])
+    fig, ax = _figure(8, 0.32 * max(len(table), 2) + 1.0)
+    y = np.arange(len(table))
+    colors = table["status"].map(STATUS_COLORS).to_numpy()
+    ax.barh(y, table["independent_support"], color=colors, edgecolor="black", linewidth=0.5)
+    ax.barh(y, -table["refuting_lines"], color=colors, edgecolor="black", linewidth=0.5, hatch="///")
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(y, [s if len(s) < 60 else s[:57] + "..." for s in table["statement"]])
+    ax.set_xlabel("evidence lines: refuting (hatched, left) | supporting (right)")
+    ax.set_title("Assertions by status")
+    shown = [s for s in STATUS_COLORS if s in set(table["status"])]
+    handles = [Patch(facecolor=STATUS_COLORS[s], edgecolor="black", label=s) for s in shown]
+    ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)
+    return fig
+
+
+def lag_chart(result) -> Figure:
+    """Days from event to report, per source, for claims with an event time."""
+    with_lag = result.timeline.dropna(subset=["lag_days"])
+    sources = sorted(with_lag["source_id"].unique())
+    fig, ax = _figure(7, 0.45 * max(len(sources), 2) + 1.2)
+    lane = {s: i for i, s in enumerate(sources)}
+    ax.scatter(with_lag["lag_days"].astype(float), with_lag["source_id"].map(lane), marker="D",
+               color="#404040", s=30, zorder=3)
+    ax.set_yticks(range(len(sources)), _names(result.dataset, sources))
+    ax.set_xlabel("days from the event to the report")
+    ax.set_title("Lag between event and report")
+    if not sources:
+        ax.text(0.5, 0.5, "no claim has an event time", ha="center", va="center", transform=ax.transAxes)
+    return fig
