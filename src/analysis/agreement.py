@@ -97,13 +97,13 @@ def assertion_status(
         "unaddressed",
     )
     out["hedged_only"] = (support > 0) & out["all_hedged"].astype(bool)
-    empty = pd.Series([[]] * len(out), index=out.index, dtype=object)
     for column, frame in (
         ("supporting_sources", supporting),
         ("refuting_sources", refuting),
         ("neutral_sources", neutral),
     ):
-        out[column] = sorted_lists(frame).reindex(out.index).fillna(empty)
+        found = sorted_lists(frame).reindex(out.index)
+        out[column] = [v if isinstance(v, list) else [] for v in found]  # per assertion
     stated = known.groupby(by).agg(first_stated=("stated_start", "min"), last_stated=("stated_end", "max"))
     out = out.join(stated)
     columns = [
@@ -146,21 +146,25 @@ def pairwise_agreement(held: pd.DataFrame) -> pd.DataFrame:
     if held.empty:
         return pd.DataFrame(columns=columns)
     sources, s, r = _position_matrices(held)
-    ss = sparse.triu(s @ s.T, k=1).tocoo()
-    tables = {
-        "ss": ss,
-        "rr": sparse.triu(r @ r.T, k=1),
-        "sr": sparse.triu(s @ r.T, k=1),
-        "rs": sparse.triu(r @ s.T, k=1),
-    }
-    # Index every pair that shares at least one assertion once.
-    combined = sum(abs(t) for t in tables.values()).tocoo()
-    i, j = combined.row, combined.col
-    counts = {name: np.asarray(t.tocsr()[i, j]).ravel() for name, t in tables.items()}
-    n = counts["ss"] + counts["rr"] + counts["sr"] + counts["rs"]
-    agree = counts["ss"] + counts["rr"]
-    a_supports = (counts["ss"] + counts["sr"]) / n
-    b_supports = (counts["ss"] + counts["rs"]) / n
+    products = {"ss": s @ s.T, "rr": r @ r.T, "sr": s @ r.T, "rs": r @ s.T}
+    parts = []
+    for name, product in products.items():  # four sparse products, not a loop over pairs
+        upper = sparse.triu(product, k=1).tocoo()
+        parts.append(pd.DataFrame({"i": upper.row, "j": upper.col, "name": name, "n": upper.data}))
+    counts = (
+        pd.concat(parts)
+        .pivot_table(index=["i", "j"], columns="name", values="n", aggfunc="sum", fill_value=0)
+        .reindex(columns=list(products), fill_value=0)
+    )
+    if counts.empty:
+        return pd.DataFrame(columns=columns)
+    i = counts.index.get_level_values("i").to_numpy()
+    j = counts.index.get_level_values("j").to_numpy()
+    ss, rr, sr, rs = (counts[name].to_numpy(dtype=float) for name in products)
+    n = ss + rr + sr + rs
+    agree = ss + rr
+    a_supports = (ss + sr) / n
+    b_supports = (ss + rs) / n
     chance = a_supports * b_supports + (1 - a_supports) * (1 - b_supports)
     observed = agree / n
     with np.errstate(divide="ignore", invalid="ignore"):
