@@ -47,3 +47,27 @@ def test_missing_folder_exits_2_without_traceback():
     assert run.returncode == 2
     assert "no/such/folder: does not exist" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_analyze_json_is_the_contract_object(capsys):
+    assert main(["analyze", str(CONTRACT_EXAMPLE), "--as-of", "2025-05-06", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert out == (CONTRACT_EXAMPLE / "expected-as-of-2025-05-06.json").read_text()
+
+
+def test_analyze_summary_shows_status_contested_and_shifts(capsys):
+    assert main(["analyze", str(SEED)]) == 0
+    out = capsys.readouterr().out
+    assert "status     3 contested, 2 corroborated, 10 single-source" in out
+    assert "  ua_reached_demidovka: Ukrainian forces reached the village of Demidovka" in out
+    assert "7 April 2025  zelensky on ua_in_belgorod: hedged supports -> supports" in out
+
+
+def test_analyze_refuses_bad_arguments(capsys):
+    assert main(["analyze", str(SEED), "--topic", "weather"]) == 2
+    assert "no assertion has topic 'weather'; topics in this dataset: belgorod-incursion" in capsys.readouterr().err
+    run = subprocess.run(
+        [sys.executable, "-m", "analysis.cli", "analyze", str(SEED), "--as-of", "April 8"],
+        capture_output=True, text=True,
+    )
+    assert run.returncode == 2 and "is not a date; write it as YYYY-MM-DD" in run.stderr

@@ -106,8 +106,7 @@ def agreement_heatmap(result) -> Figure:
     j = pairs["source_b"].map(index).to_numpy()
     grid[i, j] = pairs["agreement"].to_numpy()
     grid[j, i] = pairs["agreement"].to_numpy()
-    cmap = plt.get_cmap("RdBu").copy()
-    cmap.set_bad("#f3f3f3")  # pairs that share no assertion
+    cmap = plt.get_cmap("RdBu").with_extremes(bad="#f3f3f3")  # bad: pairs sharing nothing
     image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1)
     for a, b, agreement, shared in zip(i, j, pairs["agreement"], pairs["shared"], strict=True):
         for r, c in ((a, b), (b, a)):

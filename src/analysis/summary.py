@@ -55,6 +55,7 @@ def dataset_summary(dataset: Dataset, *, max_sources: int = 12) -> str:
 
 def analysis_summary(result) -> str:
     """The terminal view of ``briefing analyze``: status table, contested, shifts."""
+    from .agreement import STATUSES
     from .judgments import describe_day
 
     scope = "everything known" if result.as_of is None else f"as of {result.as_of:%Y-%m-%d}"
@@ -63,9 +64,7 @@ def analysis_summary(result) -> str:
     table = result.assertions
     lines = [f"{result.dataset.name}: {scope}", ""]
     counts = table["status"].value_counts()
-    lines.append(
-        "status     " + ", ".join(f"{counts[s]} {s}" for s in counts.index)
-    )
+    lines.append("status     " + ", ".join(f"{counts[s]} {s}" for s in STATUSES if s in counts))
     alpha = "undefined" if result.alpha is None else f"{result.alpha:.3f}"
     lines.append(f"alpha      {alpha} (Krippendorff, nominal, over all positions)")
     lines += ["", f"{'assertion':<32} {'status':<14} {'lines':>5}  supporting / refuting"]

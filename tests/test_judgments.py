@@ -1,0 +1,59 @@
+"""Key judgments, word for word on the seed."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.analyze import analyze
+from analysis.dataset import load_dataset
+from analysis.judgments import describe_interval, key_judgments
+
+from .conftest import CONTRACT_EXAMPLE, SEED
+
+
+def judgments_by_assertion(path, **kwargs) -> dict:
+    table = key_judgments(analyze(load_dataset(path), **kwargs))
+    return {(row.assertion_id, row.status): row.judgment for row in table.itertuples()}
+
+
+def test_demidovka_is_contested_with_one_line_of_evidence():
+    found = judgments_by_assertion(SEED)
+    assert found[("ua_reached_demidovka", "contested")] == (
+        "Contested: Ukrainian forces reached the village of Demidovka. Supported by Russian "
+        "military bloggers (between 18 and 21 March 2025) and Institute for the Study of War "
+        "(hedged, relying on Russian military bloggers, on 21 March 2025), one line of evidence; "
+        "refuted by Russian Ministry of Defence (on 18 March 2025)."
+    )
+
+
+def test_seed_judgments_in_order_and_shift_sentence():
+    table = key_judgments(analyze(load_dataset(SEED)))
+    assert list(table["status"][:5]) == ["contested"] * 3 + ["corroborated"] * 2
+    assert table.iloc[0]["judgment"] == (
+        "Contested: Ukrainian forces are operating inside Russia's Belgorod region. Supported by "
+        "Institute for the Study of War (hedged, relying on Russian military bloggers, on 21 March "
+        "2025), Ukraine's military leadership (on 7 April 2025) and Volodymyr Zelensky (relying on "
+        "Ukraine's military leadership, on 7 April 2025), two lines of evidence; refuted by Russian "
+        "Ministry of Defence (in March 2025)."
+    )
+    assert table.iloc[-1]["judgment"] == (
+        "Volodymyr Zelensky moved from hedged support (18 March 2025) to support (7 April 2025) "
+        "on: Ukrainian forces are operating inside Russia's Belgorod region."
+    )
+    hedged = table.set_index("assertion_id").loc["ops_leverage", "judgment"]
+    assert hedged.endswith("one line of evidence. All support for it is hedged.")
+
+
+def test_neutral_sources_are_named():
+    found = judgments_by_assertion(CONTRACT_EXAMPLE)
+    assert found[("bridge_destroyed", "contested")].endswith("A news wire addressed it without taking a side.")
+
+
+def test_dates_in_words_at_their_precision():
+    ts = pd.Timestamp
+    assert describe_interval(ts("2025-03-18"), ts("2025-03-18"), "day") == "on 18 March 2025"
+    assert describe_interval(ts("2025-03-01"), ts("2025-03-31"), "month") == "in March 2025"
+    assert describe_interval(ts("2024-01-01"), ts("2024-12-31"), "year") == "in 2024"
+    assert describe_interval(ts("2025-03-31"), ts("2025-04-06"), "week") == "in the week of 31 March 2025"
+    assert describe_interval(ts("2025-03-28"), ts("2025-04-02"), "interval") == "between 28 March and 2 April 2025"
+    assert describe_interval(ts("2024-12-28"), ts("2025-01-02"), "interval") == "between 28 December 2024 and 2 January 2025"

@@ -1,0 +1,62 @@
+"""Figures: rendered to PNG, and checked through their artists."""
+
+from __future__ import annotations
+
+import matplotlib.colors as mcolors
+import pytest
+
+from analysis import plots
+from analysis.analyze import analyze
+from analysis.dataset import load_dataset
+
+from .conftest import CONTRACT_EXAMPLE, SEED
+
+
+@pytest.fixture(scope="module")
+def seed_result():
+    return analyze(load_dataset(SEED), as_of="2025-04-08")
+
+
+def render(fig, tmp_path, name):
+    out = tmp_path / f"{name}.png"
+    fig.savefig(out)
+    assert out.stat().st_size > 5000
+    return fig.axes[0]
+
+
+def test_timeline_lanes_markers_hedges_and_as_of_line(seed_result, tmp_path):
+    ax = render(plots.timeline_figure(seed_result), tmp_path, "timeline")
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 6  # one lane per source
+    scatters = ax.collections[1:]  # the first collection is the bars of imprecise dates
+    assert sum(len(c.get_offsets()) for c in scatters) == len(seed_result.timeline)
+    hollow = [c for c in scatters if c.get_label().startswith("hedged")]
+    assert sum(len(c.get_offsets()) for c in hollow) == int(seed_result.timeline["hedged"].sum())
+    assert all(mcolors.to_hex(c.get_facecolors()[0]) == "#ffffff" for c in hollow)
+    assert any(line.get_label() == "as of 2025-04-08" for line in ax.get_lines())
+    bars = ax.collections[0]
+    imprecise = (seed_result.timeline["stated_end"] > seed_result.timeline["stated_start"]).sum()
+    assert len(bars.get_segments()) == imprecise
+
+
+def test_heatmap_annotates_each_pair_with_shared(seed_result, tmp_path):
+    ax = render(plots.agreement_heatmap(seed_result), tmp_path, "heatmap")
+    texts = [t.get_text() for t in ax.texts]
+    assert len(texts) == 2 * len(seed_result.pairwise)
+    assert "0%\nn=3" in texts and "100%\nn=3" in texts  # ISW v MoD; Zelensky v military
+
+
+def test_assertion_board_bars_by_status(seed_result, tmp_path):
+    ax = render(plots.assertion_board(seed_result), tmp_path, "board")
+    addressed = (seed_result.assertions["status"] != "unaddressed").sum()
+    assert len(ax.patches) == 2 * addressed  # a supporting and a refuting bar each
+    widths = sorted(p.get_width() for p in ax.patches)
+    assert widths[0] == -1 and widths[-1] == 2
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["contested", "corroborated", "single-source"]
+
+
+def test_lag_chart_points(tmp_path):
+    result = analyze(load_dataset(CONTRACT_EXAMPLE))
+    ax = render(plots.lag_chart(result), tmp_path, "lag")
+    points = ax.collections[0].get_offsets()
+    assert sorted(points[:, 0].tolist()) == sorted(result.timeline["lag_days"].dropna().astype(float).tolist())
