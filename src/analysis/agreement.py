@@ -81,8 +81,16 @@ def assertion_status(
     neutral = neutral.merge(held[["assertion_id", "source_id"]], how="left", indicator=True)
     neutral = neutral[neutral["_merge"] == "left_only"]
 
-    def sorted_lists(frame: pd.DataFrame) -> pd.Series:
-        return frame.sort_values("source_id").groupby(by)["source_id"].agg(list)
+    def sorted_lists(frame: pd.DataFrame) -> list[list[str]]:
+        """Each assertion's sorted source_ids, by slicing one sorted list (no groupby of lists)."""
+        codes = out.index.get_indexer(frame[by])
+        names = frame["source_id"].to_numpy(dtype=object)
+        order = np.lexsort((names, codes))
+        values, codes = names[order].tolist(), codes[order]
+        slots = np.arange(len(out.index))
+        starts = np.searchsorted(codes, slots, side="left")
+        ends = np.searchsorted(codes, slots, side="right")
+        return [values[a:b] for a, b in zip(starts, ends, strict=True)]
 
     out = assertions[["assertion_id", "statement"]].set_index(by)
     out["independent_support"] = supporting.groupby(by)["line"].nunique()
@@ -102,8 +110,7 @@ def assertion_status(
         ("refuting_sources", refuting),
         ("neutral_sources", neutral),
     ):
-        found = sorted_lists(frame).reindex(out.index)
-        out[column] = [v if isinstance(v, list) else [] for v in found]  # per assertion
+        out[column] = sorted_lists(frame)
     stated = known.groupby(by).agg(first_stated=("stated_start", "min"), last_stated=("stated_end", "max"))
     out = out.join(stated)
     columns = [
@@ -185,13 +192,13 @@ def pairwise_agreement(held: pd.DataFrame) -> pd.DataFrame:
 
 def overall_alpha(held: pd.DataFrame) -> float | None:
     """Krippendorff's alpha (nominal) over sources x assertions; None where undefined."""
-    counts = pd.crosstab(held["assertion_id"], held["stance"]).reindex(
-        columns=["supports", "refutes"], fill_value=0
+    codes, uniques = pd.factorize(held["assertion_id"])
+    stance = held["stance"].to_numpy()
+    counts = np.column_stack(
+        [np.bincount(codes[stance == s], minlength=len(uniques)) for s in ("supports", "refutes")]
     )
     pairable = counts[counts.sum(axis=1) >= 2]
-    if pairable.empty or (pairable.sum(axis=0) == 0).any():
+    if len(pairable) == 0 or (pairable.sum(axis=0) == 0).any():
         return None
-    value = krippendorff.alpha(
-        value_counts=pairable.to_numpy(dtype=float), level_of_measurement="nominal"
-    )
+    value = krippendorff.alpha(value_counts=pairable.astype(float), level_of_measurement="nominal")
     return None if np.isnan(value) else float(value)
