@@ -57,18 +57,24 @@ def main() -> None:
     seconds = best_of(args.repeat, lambda: analyze(big))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = analyze(big)
-    print(f"claims={len(big.claims):,} sources={len(big.sources):,} assertions={len(big.assertions):,}")
+    print(
+        f"claims={len(big.claims):,} sources={len(big.sources):,} assertions={len(big.assertions):,}"
+    )
     print(f"analyze end to end: best {seconds:.2f} s of {args.repeat}")
-    print(f"  tables out: {len(result.assertions):,} assertions, {len(result.pairwise):,} pairs, "
-          f"{len(result.timeline):,} timeline rows, {len(result.shifts):,} shifts, "
-          f"{len(result.conflicts):,} conflicts, alpha={result.alpha}")
+    print(
+        f"  tables out: {len(result.assertions):,} assertions, {len(result.pairwise):,} pairs, "
+        f"{len(result.timeline):,} timeline rows, {len(result.shifts):,} shifts, "
+        f"{len(result.conflicts):,} conflicts, alpha={result.alpha}"
+    )
     print(f"peak memory (max RSS of this process, dataset included): {peak:,.0f} MB")
 
     held = positions(known_claims(small))
     ours = best_of(args.repeat, lambda: pairwise_agreement(held))
     naive = best_of(args.repeat, lambda: naive_pairwise(held))
-    print(f"pairwise at {len(small.claims):,} claims: sparse products {ours:.3f} s, "
-          f"pandas self-merge {naive:.3f} s, ratio {naive / ours:.1f}x")
+    print(
+        f"pairwise at {len(small.claims):,} claims: sparse products {ours:.3f} s, "
+        f"pandas self-merge {naive:.3f} s, ratio {naive / ours:.1f}x"
+    )
 
 
 if __name__ == "__main__":

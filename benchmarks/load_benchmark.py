@@ -37,18 +37,30 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        folder = write_synthetic(Path(tmp) / "synthetic", claims=args.claims, documents=args.documents)
+        folder = write_synthetic(
+            Path(tmp) / "synthetic", claims=args.claims, documents=args.documents
+        )
         runs = [
-            json.loads(subprocess.run([sys.executable, "-c", MEASURE, str(folder)], check=True,
-                                      capture_output=True, text=True).stdout)
+            json.loads(
+                subprocess.run(
+                    [sys.executable, "-c", MEASURE, str(folder)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
             for _ in range(args.repeat)
         ]
     best = min(runs, key=lambda r: r["load_s"])
     print(f"claims={best['claims']:,} documents={args.documents:,}")
     every = ", ".join(f"{r['load_s']:.2f}" for r in runs)
-    print(f"load+validate: best {best['load_s']:.2f} s of {args.repeat} (all: {every}); "
-          f"import {best['import_s']:.2f} s")
-    print(f"peak memory (max RSS of the loading process): {max(r['peak_mb'] for r in runs):,.0f} MB")
+    print(
+        f"load+validate: best {best['load_s']:.2f} s of {args.repeat} (all: {every}); "
+        f"import {best['import_s']:.2f} s"
+    )
+    print(
+        f"peak memory (max RSS of the loading process): {max(r['peak_mb'] for r in runs):,.0f} MB"
+    )
 
 
 if __name__ == "__main__":

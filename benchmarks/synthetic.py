@@ -15,13 +15,36 @@ import numpy as np
 import pandas as pd
 
 PHRASES = [
-    "Monday", "on Tuesday", "late on Wednesday", "early on Thursday", "Friday", "Saturday",
-    "Sunday", "last Monday", "last Friday", "today", "yesterday", "2 days ago", "5 days ago",
-    "March 18", "18 March", "January 2", "this week", "last week", "this month", "last month",
-    "this year", "last year", "in March", "in October", "In recent days",
+    "Monday",
+    "on Tuesday",
+    "late on Wednesday",
+    "early on Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "last Monday",
+    "last Friday",
+    "today",
+    "yesterday",
+    "2 days ago",
+    "5 days ago",
+    "March 18",
+    "18 March",
+    "January 2",
+    "this week",
+    "last week",
+    "this month",
+    "last month",
+    "this year",
+    "last year",
+    "in March",
+    "in October",
+    "In recent days",
 ]
 STANCES = np.array(["supports", "refutes", "neutral"])
-KINDS = np.array(["official", "military", "politician", "milblogger", "think_tank", "media", "osint"])
+KINDS = np.array(
+    ["official", "military", "politician", "milblogger", "think_tank", "media", "osint"]
+)
 
 
 def ids(prefix: str, n: int) -> np.ndarray:

@@ -26,7 +26,9 @@ def write_dataset(
     )
     (folder / "assertions.csv").write_text(
         "assertion_id,statement,topic\n"
-        + "".join(f"{a},Statement {a},{'t1' if i == 0 else 't2'}\n" for i, a in enumerate(assertions))
+        + "".join(
+            f"{a},Statement {a},{'t1' if i == 0 else 't2'}\n" for i, a in enumerate(assertions)
+        )
     )
     (folder / "claims.csv").write_text(CLAIM_COLUMNS + "\n" + "\n".join(claims) + "\n")
     return folder

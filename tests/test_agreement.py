@@ -52,7 +52,13 @@ def test_seed_status_of_every_assertion():
         "ua_withdrawing_demidovka": ("single-source", 1, False, ["ru_milbloggers"], []),
         "unit_225_in_belgorod": ("single-source", 1, False, ["zelensky"], []),
         "belgorod_smaller_than_kursk": ("single-source", 1, True, ["publisher"], []),
-        "ua_kursk_foothold": ("corroborated", 2, False, ["publisher", "ua_military", "zelensky"], []),
+        "ua_kursk_foothold": (
+            "corroborated",
+            2,
+            False,
+            ["publisher", "ua_military", "zelensky"],
+            [],
+        ),
         "ua_kursk_offensive": ("single-source", 1, False, ["publisher"], []),
         "ru_regained_kursk": ("single-source", 1, False, ["publisher"], []),
         "ua_captured_sudzha": ("single-source", 1, False, ["publisher"], []),
@@ -96,8 +102,11 @@ def test_transitive_citations_make_one_line(tmp_path):
 def test_citation_to_a_claim_on_another_assertion_still_joins(tmp_path):
     path = write_dataset(
         tmp_path / "cross",
-        ["c1,s1,a1,d1,supports,false,2025-05-01,,c2", "c2,s2,a2,d1,supports,false,2025-05-01,,",
-         "c3,s2,a1,d1,supports,false,2025-05-01,,"],
+        [
+            "c1,s1,a1,d1,supports,false,2025-05-01,,c2",
+            "c2,s2,a2,d1,supports,false,2025-05-01,,",
+            "c3,s2,a1,d1,supports,false,2025-05-01,,",
+        ],
         {"d1": "2025-05-02"},
     )
     row = analyze(load_dataset(path)).assertions.set_index("assertion_id").loc["a1"]
@@ -126,15 +135,36 @@ def test_as_of_cut_at_the_interval_end_and_publication(tmp_path):
     ("claims", "winner"),
     [
         # greater stated end wins, even over a later start
-        (["c1,s1,a1,d1,supports,false,2025-05-01/2025-05-06,,", "c2,s1,a1,d1,refutes,false,2025-05-05,,"], "c1"),
+        (
+            [
+                "c1,s1,a1,d1,supports,false,2025-05-01/2025-05-06,,",
+                "c2,s1,a1,d1,refutes,false,2025-05-05,,",
+            ],
+            "c1",
+        ),
         # same end: greater start wins
-        (["c1,s1,a1,d1,supports,false,2025-05-01/2025-05-05,,", "c2,s1,a1,d1,refutes,false,2025-05-05,,"], "c2"),
+        (
+            [
+                "c1,s1,a1,d1,supports,false,2025-05-01/2025-05-05,,",
+                "c2,s1,a1,d1,refutes,false,2025-05-05,,",
+            ],
+            "c2",
+        ),
         # same interval: non-hedged over hedged
-        (["c1,s1,a1,d1,supports,false,2025-05-05,,", "c2,s1,a1,d1,refutes,true,2025-05-05,,"], "c1"),
+        (
+            ["c1,s1,a1,d1,supports,false,2025-05-05,,", "c2,s1,a1,d1,refutes,true,2025-05-05,,"],
+            "c1",
+        ),
         # all equal: greatest claim_id
-        (["c2,s1,a1,d1,supports,false,2025-05-05,,", "c1,s1,a1,d1,refutes,false,2025-05-05,,"], "c2"),
+        (
+            ["c2,s1,a1,d1,supports,false,2025-05-05,,", "c1,s1,a1,d1,refutes,false,2025-05-05,,"],
+            "c2",
+        ),
         # neutral claims give no position, however late
-        (["c1,s1,a1,d1,refutes,false,2025-05-01,,", "c2,s1,a1,d1,neutral,false,2025-05-05,,"], "c1"),
+        (
+            ["c1,s1,a1,d1,refutes,false,2025-05-01,,", "c2,s1,a1,d1,neutral,false,2025-05-05,,"],
+            "c1",
+        ),
     ],
 )
 def test_latest_position_tie_breaks(tmp_path, claims, winner):
@@ -145,8 +175,11 @@ def test_latest_position_tie_breaks(tmp_path, claims, winner):
 def test_neutral_sources_and_unaddressed_assertions(tmp_path):
     path = write_dataset(
         tmp_path / "neutral",
-        ["c1,s1,a1,d1,neutral,false,2025-05-01,,", "c2,s2,a1,d1,supports,false,2025-05-02,,",
-         "c3,s2,a1,d1,neutral,false,2025-05-03,,"],
+        [
+            "c1,s1,a1,d1,neutral,false,2025-05-01,,",
+            "c2,s2,a1,d1,supports,false,2025-05-02,,",
+            "c3,s2,a1,d1,neutral,false,2025-05-03,,",
+        ],
         {"d1": "2025-05-06"},
         assertions=("a1", "a2"),
     )
@@ -160,8 +193,11 @@ def test_neutral_sources_and_unaddressed_assertions(tmp_path):
 def test_denied_and_kappa_and_alpha_undefined(tmp_path):
     path = write_dataset(
         tmp_path / "kappa",
-        ["c1,s1,a1,d1,refutes,false,2025-05-01,,", "c2,s2,a1,d1,refutes,false,2025-05-01,,",
-         "c3,s1,a2,d1,refutes,false,2025-05-01,,"],
+        [
+            "c1,s1,a1,d1,refutes,false,2025-05-01,,",
+            "c2,s2,a1,d1,refutes,false,2025-05-01,,",
+            "c3,s1,a2,d1,refutes,false,2025-05-01,,",
+        ],
         {"d1": "2025-05-06"},
     )
     result = analyze(load_dataset(path))
@@ -180,8 +216,13 @@ def test_kappa_by_hand(tmp_path):
     rows = []
     for i, (x, y) in enumerate(zip("SSRR", "SRRR", strict=True), start=1):
         stance = {"S": "supports", "R": "refutes"}
-        rows += [f"x{i},s1,a{i},d1,{stance[x]},false,2025-05-01,,", f"y{i},s2,a{i},d1,{stance[y]},false,2025-05-01,,"]
-    path = write_dataset(tmp_path / "k", rows, {"d1": "2025-05-06"}, assertions=("a1", "a2", "a3", "a4"))
+        rows += [
+            f"x{i},s1,a{i},d1,{stance[x]},false,2025-05-01,,",
+            f"y{i},s2,a{i},d1,{stance[y]},false,2025-05-01,,",
+        ]
+    path = write_dataset(
+        tmp_path / "k", rows, {"d1": "2025-05-06"}, assertions=("a1", "a2", "a3", "a4")
+    )
     pair = analyze(load_dataset(path)).pairwise.iloc[0]
     assert pair["kappa"] == pytest.approx(0.5)
     assert (pair["shared"], pair["agree"], pair["disagree"]) == (4, 3, 1)

@@ -18,7 +18,11 @@ def test_seed_shift_is_zelenskys_hedge_to_confirmation():
         ["zelensky", "ua_in_belgorod", "zelensky.belgorod.0318", "zelensky.belgorod.0407"]
     ]
     row = shifts.iloc[0]
-    assert (row["from_hedged"], row["to_hedged"], row["at"]) == (True, False, pd.Timestamp("2025-04-07"))
+    assert (row["from_hedged"], row["to_hedged"], row["at"]) == (
+        True,
+        False,
+        pd.Timestamp("2025-04-07"),
+    )
 
 
 def test_overlapping_claims_are_conflicts_not_shifts(tmp_path):
@@ -42,13 +46,20 @@ def test_interval_order_has_no_false_precision():
     a_end = pd.Series(days(["2025-03-31", "2025-03-10", "2025-03-21"]))
     b_start = pd.Series(days(["2025-03-18", "2025-03-18", "2025-03-18"]))
     b_end = b_start
-    assert interval_order(a_start, a_end, b_start, b_end).tolist() == ["overlapping", "before", "after"]
+    assert interval_order(a_start, a_end, b_start, b_end).tolist() == [
+        "overlapping",
+        "before",
+        "after",
+    ]
 
 
 def test_lag_uses_claim_event_time_else_assertions(tmp_path):
     path = write_dataset(
         tmp_path / "lag",
-        ["c1,s1,a1,d1,supports,false,2025-05-05,2025-05-01/2025-05-02,", "c2,s2,a1,d1,supports,false,2025-04-20,2025-04-25,"],
+        [
+            "c1,s1,a1,d1,supports,false,2025-05-05,2025-05-01/2025-05-02,",
+            "c2,s2,a1,d1,supports,false,2025-04-20,2025-04-25,",
+        ],
         {"d1": "2025-05-06"},
     )
     timeline = analyze(load_dataset(path)).timeline.set_index("claim_id")

@@ -26,7 +26,9 @@ def test_validate_bad_dataset_lists_problems_on_stderr(dataset_copy, capsys):
     assert main(["validate", str(path)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "claims.csv:3: stance: must be one of supports, refutes, neutral: 'denies'" in captured.err
+    assert (
+        "claims.csv:3: stance: must be one of supports, refutes, neutral: 'denies'" in captured.err
+    )
     assert "Traceback" not in captured.err
 
 
@@ -65,9 +67,13 @@ def test_analyze_summary_shows_status_contested_and_shifts(capsys):
 
 def test_analyze_refuses_bad_arguments(capsys):
     assert main(["analyze", str(SEED), "--topic", "weather"]) == 2
-    assert "no assertion has topic 'weather'; topics in this dataset: belgorod-incursion" in capsys.readouterr().err
+    assert (
+        "no assertion has topic 'weather'; topics in this dataset: belgorod-incursion"
+        in capsys.readouterr().err
+    )
     run = subprocess.run(
         [sys.executable, "-m", "analysis.cli", "analyze", str(SEED), "--as-of", "April 8"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 2 and "is not a date; write it as YYYY-MM-DD" in run.stderr

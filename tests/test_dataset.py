@@ -33,7 +33,9 @@ def test_seed_loads_with_resolved_dates():
     # "Monday" in an article published Tuesday 8 April 2025 is 7 April.
     assert claims.loc["zelensky.225th.0407", "stated_start"] == pd.Timestamp("2025-04-07")
     assert claims.loc["ru_mod.belgorod.march", "stated_end"] == pd.Timestamp("2025-03-31")
-    assert claims.loc["ru_milbloggers.withdrawal.recent", "stated_start"] == pd.Timestamp("2025-04-02")
+    assert claims.loc["ru_milbloggers.withdrawal.recent", "stated_start"] == pd.Timestamp(
+        "2025-04-02"
+    )
     assert claims.loc["publisher.kursk_offensive", "event_start"] == pd.Timestamp("2024-01-01")
     assert claims["hedged"].dtype == bool
 
@@ -48,7 +50,9 @@ def test_outsiders_dataset_loads_with_defaults_and_types():
         pd.Timestamp("2025-05-10"),
         "interval",
     )
-    assert data.documents.set_index("document_id").loc["d2", "published_day"] == pd.Timestamp("2025-05-06")
+    assert data.documents.set_index("document_id").loc["d2", "published_day"] == pd.Timestamp(
+        "2025-05-06"
+    )
 
 
 def test_bom_extra_columns_and_quoted_newlines_are_accepted(dataset_copy):
@@ -65,7 +69,9 @@ def test_bom_extra_columns_and_quoted_newlines_are_accepted(dataset_copy):
 
 
 def test_not_a_folder_and_not_a_dataset(tmp_path):
-    assert problems_of(tmp_path / "nope") == [f"{tmp_path / 'nope'}: does not exist; give the path of a dataset folder"]
+    assert problems_of(tmp_path / "nope") == [
+        f"{tmp_path / 'nope'}: does not exist; give the path of a dataset folder"
+    ]
     (tmp_path / "notes.txt").write_text("hello")
     [message] = problems_of(tmp_path)
     assert "not a dataset folder" in message
@@ -87,7 +93,10 @@ def test_missing_manifest(dataset_copy):
 def test_missing_column(dataset_copy):
     path = dataset_copy()
     edit(path, "sources.csv", "source_id,name,kind", "source_id,name,category")
-    assert "sources.csv:1: kind: required column is missing; add it to the header row" in problems_of(path)
+    assert (
+        "sources.csv:1: kind: required column is missing; add it to the header row"
+        in problems_of(path)
+    )
 
 
 def test_empty_table(dataset_copy):
@@ -98,7 +107,12 @@ def test_empty_table(dataset_copy):
 
 def test_unknown_enum_value(dataset_copy):
     path = dataset_copy()
-    edit(path, "claims.csv", "e2,mod_b,bridge_destroyed,d1,refutes", "e2,mod_b,bridge_destroyed,d1,denies")
+    edit(
+        path,
+        "claims.csv",
+        "e2,mod_b,bridge_destroyed,d1,refutes",
+        "e2,mod_b,bridge_destroyed,d1,denies",
+    )
     edit(path, "sources.csv", "tank,A think tank,think_tank", "tank,A think tank,thinktank")
     found = problems_of(path)
     assert "claims.csv:3: stance: must be one of supports, refutes, neutral: 'denies'" in found
@@ -126,36 +140,85 @@ def test_dangling_references(dataset_copy):
     edit(path, "claims.csv", "e1,mod_a,bridge_destroyed,d1", "e1,mod_c,bridge_destroyed,d9")
     edit(path, "claims.csv", ",e4,relies", ",e44,relies")
     found = problems_of(path)
-    assert "claims.csv:2: source_id: 'mod_c' is not in sources.csv; add it there or fix the identifier" in found
-    assert "claims.csv:2: document_id: 'd9' is not in documents.csv; add it there or fix the identifier" in found
-    assert "claims.csv:6: cites: 'e44' is not a claim_id in claims.csv; fix the identifier or remove it" in found
+    assert (
+        "claims.csv:2: source_id: 'mod_c' is not in sources.csv; add it there or fix the identifier"
+        in found
+    )
+    assert (
+        "claims.csv:2: document_id: 'd9' is not in documents.csv; add it there or fix the identifier"
+        in found
+    )
+    assert (
+        "claims.csv:6: cites: 'e44' is not a claim_id in claims.csv; fix the identifier or remove it"
+        in found
+    )
 
 
 def test_citation_cycle(dataset_copy):
     path = dataset_copy()
-    edit(path, "claims.csv", "footage appears to show the span down,,", "footage appears to show the span down,e5,")
-    edit(path, "claims.csv", "e1,mod_a,bridge_destroyed,d1,supports,false,2025-05-01,2025-05-01,the bridge has been destroyed,,",
-         "e1,mod_a,bridge_destroyed,d1,supports,false,2025-05-01,2025-05-01,the bridge has been destroyed,e1,")
+    edit(
+        path,
+        "claims.csv",
+        "footage appears to show the span down,,",
+        "footage appears to show the span down,e5,",
+    )
+    edit(
+        path,
+        "claims.csv",
+        "e1,mod_a,bridge_destroyed,d1,supports,false,2025-05-01,2025-05-01,the bridge has been destroyed,,",
+        "e1,mod_a,bridge_destroyed,d1,supports,false,2025-05-01,2025-05-01,the bridge has been destroyed,e1,",
+    )
     found = problems_of(path)
-    assert any(p.startswith("claims.csv:5: cites: citation cycle among claims e4, e5") for p in found)
-    assert any(p.startswith("claims.csv:6: cites: citation cycle among claims e4, e5") for p in found)
-    assert any(p.startswith("claims.csv:2: cites: citation cycle among claims e1;") or p.startswith("claims.csv:2: cites: citation cycle among claims e1") for p in found)
+    assert any(
+        p.startswith("claims.csv:5: cites: citation cycle among claims e4, e5") for p in found
+    )
+    assert any(
+        p.startswith("claims.csv:6: cites: citation cycle among claims e4, e5") for p in found
+    )
+    assert any(
+        p.startswith("claims.csv:2: cites: citation cycle among claims e1;")
+        or p.startswith("claims.csv:2: cites: citation cycle among claims e1")
+        for p in found
+    )
 
 
 def test_unparseable_and_future_dates(dataset_copy):
     path = dataset_copy()
-    edit(path, "claims.csv", "e3,wire,bridge_destroyed,d1,neutral,false,today", "e3,wire,bridge_destroyed,d1,neutral,false,the other day")
+    edit(
+        path,
+        "claims.csv",
+        "e3,wire,bridge_destroyed,d1,neutral,false,today",
+        "e3,wire,bridge_destroyed,d1,neutral,false,the other day",
+    )
     edit(path, "documents.csv", "2025-05-10", "2205-05-10")
     edit(path, "assertions.csv", "x-front,2025-05-01", "x-front,last week")
     found = problems_of(path)
-    assert any(p.startswith("claims.csv:4: stated: not a date expression the contract knows; write an ISO date") and p.endswith("'the other day'") for p in found)
-    assert "documents.csv:4: published: '2205-05-10' is in the future (today is " + f"{dt.date.today():%Y-%m-%d}); check the year" in found
-    assert any(p.startswith("assertions.csv:2: event_time: relative dates are not allowed here") for p in found)
+    assert any(
+        p.startswith(
+            "claims.csv:4: stated: not a date expression the contract knows; write an ISO date"
+        )
+        and p.endswith("'the other day'")
+        for p in found
+    )
+    assert (
+        "documents.csv:4: published: '2205-05-10' is in the future (today is "
+        + f"{dt.date.today():%Y-%m-%d}); check the year"
+        in found
+    )
+    assert any(
+        p.startswith("assertions.csv:2: event_time: relative dates are not allowed here")
+        for p in found
+    )
 
 
 def test_claim_stated_after_its_document(dataset_copy):
     path = dataset_copy()
-    edit(path, "claims.csv", "e6,mod_a,town_taken,d2,supports,true,May 2", "e6,mod_a,town_taken,d2,supports,true,2025-05-07")
+    edit(
+        path,
+        "claims.csv",
+        "e6,mod_a,town_taken,d2,supports,true,May 2",
+        "e6,mod_a,town_taken,d2,supports,true,2025-05-07",
+    )
     assert (
         "claims.csv:7: stated: '2025-05-07' starts 2025-05-07, after its document 'd2' was published "
         "on 2025-05-06; a claim cannot be stated after it was reported"
@@ -164,7 +227,11 @@ def test_claim_stated_after_its_document(dataset_copy):
 
 def test_non_utf8_bytes(dataset_copy):
     path = dataset_copy()
-    data = (path / "sources.csv").read_bytes().replace("side A".encode(), "side \xc4".encode("latin-1"))
+    data = (
+        (path / "sources.csv")
+        .read_bytes()
+        .replace(b"side A", "side \xc4".encode("latin-1"))
+    )
     (path / "sources.csv").write_bytes(data)
     assert "sources.csv:2: byte 0xc4 is not UTF-8 text; save the file as UTF-8" in problems_of(path)
 
@@ -172,15 +239,28 @@ def test_non_utf8_bytes(dataset_copy):
 def test_ragged_rows(dataset_copy):
     path = dataset_copy()
     edit(path, "sources.csv", "wire,A news wire,media,none,B", "wire,A news wire,media,none")
-    edit(path, "sources.csv", "tank,A think tank,think_tank,none,B", "tank,A, think tank,think_tank,none,B")
+    edit(
+        path,
+        "sources.csv",
+        "tank,A think tank,think_tank,none,B",
+        "tank,A, think tank,think_tank,none,B",
+    )
     found = problems_of(path)
-    assert "sources.csv:5: row has 6 cells but the header has 5; check for a missing or extra comma, or quote cells that contain commas" in found
+    assert (
+        "sources.csv:5: row has 6 cells but the header has 5; check for a missing or extra comma, or quote cells that contain commas"
+        in found
+    )
     assert any(p.startswith("sources.csv:6: row has 4 cells but the header has 5") for p in found)
 
 
 def test_every_problem_is_reported_at_once(dataset_copy):
     path = dataset_copy()
-    edit(path, "claims.csv", "e2,mod_b,bridge_destroyed,d1,refutes", "e2,mod_b,bridge_destroyed,d1,denies")
+    edit(
+        path,
+        "claims.csv",
+        "e2,mod_b,bridge_destroyed,d1,refutes",
+        "e2,mod_b,bridge_destroyed,d1,denies",
+    )
     edit(path, "sources.csv", "tank,A think tank,think_tank", "tank,A think tank,thinktank")
     edit(path, "documents.csv", "2025-05-02", "May 2nd")
     with pytest.raises(DatasetError) as info:
@@ -193,7 +273,10 @@ def test_every_problem_is_reported_at_once(dataset_copy):
 def test_bad_timezone_and_toml(dataset_copy):
     path = dataset_copy()
     (path / "dataset.toml").write_text('name = "x"\ntimezone = "Mars/Base"\n')
-    assert any(p.startswith("dataset.toml: timezone: unknown time zone 'Mars/Base'") for p in problems_of(path))
+    assert any(
+        p.startswith("dataset.toml: timezone: unknown time zone 'Mars/Base'")
+        for p in problems_of(path)
+    )
     (path / "dataset.toml").write_text('name = "x\n')
     assert any(p.startswith("dataset.toml: not valid TOML") for p in problems_of(path))
 

@@ -13,7 +13,9 @@ from analysis import Dataset, DatasetError, load_dataset
 from .conftest import CONTRACT_EXAMPLE
 
 FILES = ["sources.csv", "documents.csv", "assertions.csv", "claims.csv", "dataset.toml"]
-TOKENS = st.sampled_from(list(',;"\n\r\t é\x00\xff') + ["2025-13-01", "e1", "Monday", "true", "x,y"])
+TOKENS = st.sampled_from(
+    list(',;"\n\r\t é\x00\xff') + ["2025-13-01", "e1", "Monday", "true", "x,y"]
+)
 
 edits = st.lists(
     st.tuples(
@@ -42,7 +44,11 @@ def mangle(data: bytes, how: str, at: int, text: str, raw: bytes) -> bytes:
     return data[:at] + raw + data[at:]
 
 
-@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "80")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "80")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(edits=edits)
 def test_mangled_csvs_load_or_fail_cleanly(tmp_path_factory, edits):
     path = tmp_path_factory.mktemp("mangled") / "ds"

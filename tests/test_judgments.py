@@ -46,7 +46,9 @@ def test_seed_judgments_in_order_and_shift_sentence():
 
 def test_neutral_sources_are_named():
     found = judgments_by_assertion(CONTRACT_EXAMPLE)
-    assert found[("bridge_destroyed", "contested")].endswith("A news wire addressed it without taking a side.")
+    assert found[("bridge_destroyed", "contested")].endswith(
+        "A news wire addressed it without taking a side."
+    )
 
 
 def test_dates_in_words_at_their_precision():
@@ -54,6 +56,15 @@ def test_dates_in_words_at_their_precision():
     assert describe_interval(ts("2025-03-18"), ts("2025-03-18"), "day") == "on 18 March 2025"
     assert describe_interval(ts("2025-03-01"), ts("2025-03-31"), "month") == "in March 2025"
     assert describe_interval(ts("2024-01-01"), ts("2024-12-31"), "year") == "in 2024"
-    assert describe_interval(ts("2025-03-31"), ts("2025-04-06"), "week") == "in the week of 31 March 2025"
-    assert describe_interval(ts("2025-03-28"), ts("2025-04-02"), "interval") == "between 28 March and 2 April 2025"
-    assert describe_interval(ts("2024-12-28"), ts("2025-01-02"), "interval") == "between 28 December 2024 and 2 January 2025"
+    assert (
+        describe_interval(ts("2025-03-31"), ts("2025-04-06"), "week")
+        == "in the week of 31 March 2025"
+    )
+    assert (
+        describe_interval(ts("2025-03-28"), ts("2025-04-02"), "interval")
+        == "between 28 March and 2 April 2025"
+    )
+    assert (
+        describe_interval(ts("2024-12-28"), ts("2025-01-02"), "interval")
+        == "between 28 December 2024 and 2 January 2025"
+    )

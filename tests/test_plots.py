@@ -52,11 +52,17 @@ def test_assertion_board_bars_by_status(seed_result, tmp_path):
     assert len(ax.patches) == 2 * addressed  # a supporting and a refuting bar each
     widths = sorted(p.get_width() for p in ax.patches)
     assert widths[0] == -1 and widths[-1] == 2
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["contested", "corroborated", "single-source"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "contested",
+        "corroborated",
+        "single-source",
+    ]
 
 
 def test_lag_chart_points(tmp_path):
     result = analyze(load_dataset(CONTRACT_EXAMPLE))
     ax = render(plots.lag_chart(result), tmp_path, "lag")
     points = ax.collections[0].get_offsets()
-    assert sorted(points[:, 0].tolist()) == sorted(result.timeline["lag_days"].dropna().astype(float).tolist())
+    assert sorted(points[:, 0].tolist()) == sorted(
+        result.timeline["lag_days"].dropna().astype(float).tolist()
+    )

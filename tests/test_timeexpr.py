@@ -104,7 +104,15 @@ def test_missing_values_stay_missing_without_problem():
 def test_one_rule_per_phrase_applies_to_many_anchors():
     anchors = pd.Series(pd.date_range("2025-04-07", periods=7))  # Monday .. Sunday
     out = resolve_expressions(pd.Series(["Wednesday"] * 7), anchors)
-    expected = ["2025-04-02", "2025-04-02", "2025-04-09", "2025-04-09", "2025-04-09", "2025-04-09", "2025-04-09"]
+    expected = [
+        "2025-04-02",
+        "2025-04-02",
+        "2025-04-09",
+        "2025-04-09",
+        "2025-04-09",
+        "2025-04-09",
+        "2025-04-09",
+    ]
     assert list(out["start"]) == [pd.Timestamp(d) for d in expected]
     assert parse_rule("wednesday") == parse_rule("wednesday")  # parsed once, cached
 

@@ -29,10 +29,14 @@ def positions(known: pd.DataFrame) -> pd.DataFrame:
         kind="stable",
     )
     latest = ordered.drop_duplicates(["source_id", "assertion_id"], keep="last")
-    return latest[["source_id", "assertion_id", "claim_id", "stance", "hedged"]].reset_index(drop=True)
+    return latest[["source_id", "assertion_id", "claim_id", "stance", "hedged"]].reset_index(
+        drop=True
+    )
 
 
-def evidence_lines(known: pd.DataFrame, all_claims: pd.DataFrame, held: pd.DataFrame) -> pd.DataFrame:
+def evidence_lines(
+    known: pd.DataFrame, all_claims: pd.DataFrame, held: pd.DataFrame
+) -> pd.DataFrame:
     """Label each (assertion, source) in ``held`` with its evidence line.
 
     Sources X and Y share a line on assertion A when a known claim of X on A cites
@@ -77,7 +81,9 @@ def assertion_status(
     supporting = held[held["stance"] == "supports"]
     refuting = held[held["stance"] == "refutes"]
     by = "assertion_id"
-    neutral = known.loc[known["stance"] == "neutral", ["assertion_id", "source_id"]].drop_duplicates()
+    neutral = known.loc[
+        known["stance"] == "neutral", ["assertion_id", "source_id"]
+    ].drop_duplicates()
     neutral = neutral.merge(held[["assertion_id", "source_id"]], how="left", indicator=True)
     neutral = neutral[neutral["_merge"] == "left_only"]
 
@@ -111,7 +117,9 @@ def assertion_status(
         ("neutral_sources", neutral),
     ):
         out[column] = sorted_lists(frame)
-    stated = known.groupby(by).agg(first_stated=("stated_start", "min"), last_stated=("stated_end", "max"))
+    stated = known.groupby(by).agg(
+        first_stated=("stated_start", "min"), last_stated=("stated_end", "max")
+    )
     out = out.join(stated)
     columns = [
         "statement",

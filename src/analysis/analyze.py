@@ -102,7 +102,8 @@ def to_contract(result: Analysis) -> dict:
         ],
     )
     doc["pairwise"] = _records(
-        result.pairwise, ["source_a", "source_b", "shared", "agree", "disagree", "agreement", "kappa"]
+        result.pairwise,
+        ["source_a", "source_b", "shared", "agree", "disagree", "agreement", "kappa"],
     )
     doc["alpha"] = result.alpha
     doc["timeline"] = _records(result.timeline, chronology.TIMELINE_COLUMNS)
@@ -120,7 +121,9 @@ def to_contract(result: Analysis) -> dict:
             "at",
         ],
     )
-    doc["conflicts"] = _records(result.conflicts, ["source_id", "assertion_id", "claim_a", "claim_b"])
+    doc["conflicts"] = _records(
+        result.conflicts, ["source_id", "assertion_id", "claim_a", "claim_b"]
+    )
     return doc
 
 

@@ -61,7 +61,9 @@ def timeline(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
     for column in ("event_start", "event_end"):
         out[column] = np.where(own, claims[column].to_numpy(), events[column].to_numpy())
     out["event_precision"] = pd.Categorical(
-        np.where(own, claims["event_precision"].astype(object), events["event_precision"].astype(object)),
+        np.where(
+            own, claims["event_precision"].astype(object), events["event_precision"].astype(object)
+        ),
         categories=claims["event_precision"].cat.categories,
     )
     lag = (out["stated_start"] - out["event_end"]).dt.days.clip(lower=0)
@@ -120,9 +122,9 @@ def shifts(ordered: pd.DataFrame) -> pd.DataFrame:
             "from_at": before["stated_start"].to_numpy(),
         }
     )
-    return out.sort_values(["at", "source_id", "assertion_id", "to_claim"], kind="stable").reset_index(
-        drop=True
-    )
+    return out.sort_values(
+        ["at", "source_id", "assertion_id", "to_claim"], kind="stable"
+    ).reset_index(drop=True)
 
 
 def conflicts(ordered: pd.DataFrame) -> pd.DataFrame:
@@ -131,7 +133,15 @@ def conflicts(ordered: pd.DataFrame) -> pd.DataFrame:
     Typically two documents reporting one statement differently. Each unordered
     pair once, ``claim_a < claim_b``.
     """
-    columns = ["claim_id", "source_id", "assertion_id", "stance", "hedged", "stated_start", "stated_end"]
+    columns = [
+        "claim_id",
+        "source_id",
+        "assertion_id",
+        "stance",
+        "hedged",
+        "stated_start",
+        "stated_end",
+    ]
     left = ordered[columns]
     pairs = left.merge(left, on=["source_id", "assertion_id"], suffixes=("_a", "_b"))
     pairs = pairs[pairs["claim_id_a"] < pairs["claim_id_b"]]

@@ -28,9 +28,7 @@ def _check_utf8(data: bytes, file: str) -> Problem | None:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         byte = data[exc.start : exc.start + 1].hex()
-        return Problem(
-            file, line, None, f"byte 0x{byte} is not UTF-8 text; save the file as UTF-8"
-        )
+        return Problem(file, line, None, f"byte 0x{byte} is not UTF-8 text; save the file as UTF-8")
     return None
 
 
@@ -58,7 +56,11 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     except csv.Error as exc:
         return None, [Problem(file, 1, None, f"the header row is not valid CSV ({exc})")]
     if not any(header):
-        return None, [Problem(file, 1, None, "the first row must be the header row; remove blank lines above it")]
+        return None, [
+            Problem(
+                file, 1, None, "the first row must be the header row; remove blank lines above it"
+            )
+        ]
     problems: list[Problem] = []
     seen: set[str] = set()
     for name in header:

@@ -95,7 +95,11 @@ class _Loader:
             what = "does not exist" if not self.folder.exists() else "is not a folder"
             raise DatasetError(
                 str(self.folder),
-                [Problem(str(self.folder), None, None, f"{what}; give the path of a dataset folder")],
+                [
+                    Problem(
+                        str(self.folder), None, None, f"{what}; give the path of a dataset folder"
+                    )
+                ],
             )
         present = {t.file for t in TABLES if (self.folder / t.file).is_file()}
         if not (self.folder / MANIFEST).is_file() and not present:
@@ -124,7 +128,9 @@ class _Loader:
     def _read_manifest(self) -> dict:
         path = self.folder / MANIFEST
         if not path.is_file():
-            self.fail(MANIFEST, None, None, 'missing; create it with at least: name = "<dataset-name>"')
+            self.fail(
+                MANIFEST, None, None, 'missing; create it with at least: name = "<dataset-name>"'
+            )
             return {}
         try:
             meta = tomllib.loads(path.read_text(encoding="utf-8-sig"))
@@ -142,7 +148,9 @@ class _Loader:
             ZoneInfo(meta.get("timezone", "UTC"))
         except (ZoneInfoNotFoundError, ValueError):
             self.fail(
-                MANIFEST, None, "timezone",
+                MANIFEST,
+                None,
+                "timezone",
                 f"unknown time zone {meta['timezone']!r}; use an IANA name such as "
                 '"UTC" or "Europe/Kyiv"',
             )
@@ -288,7 +296,10 @@ class _Loader:
                 file,
                 text.index[bad],
                 column,
-                [f"{m}: {t!r}" for m, t in zip(resolved.loc[bad, "problem"], text[bad], strict=True)],
+                [
+                    f"{m}: {t!r}"
+                    for m, t in zip(resolved.loc[bad, "problem"], text[bad], strict=True)
+                ],
             )
         future = resolved["start"] > self.today
         if anchor is not None:
@@ -319,7 +330,9 @@ class _Loader:
         dangling = dst < 0
         for at, cited in zip(src[dangling], edges.loc[dangling, "cited_claim_id"], strict=True):
             self.fail(
-                "claims.csv", rows[at], "cites",
+                "claims.csv",
+                rows[at],
+                "cites",
                 f"{cited!r} is not a claim_id in claims.csv; fix the identifier or remove it",
             )
         src, dst = src[~dangling], dst[~dangling]
@@ -334,7 +347,9 @@ class _Loader:
             names = ", ".join(ids[members])
             for at in members:
                 self.fail(
-                    "claims.csv", rows[at], "cites",
+                    "claims.csv",
+                    rows[at],
+                    "cites",
                     f"citation cycle among claims {names}: evidence cannot rely on itself; "
                     "remove one of the citations",
                 )
@@ -369,5 +384,3 @@ class _Loader:
             metadata=meta,
             **frames,
         )
-
-

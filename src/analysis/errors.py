@@ -16,7 +16,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file if self.row is None else f"{self.file}:{self.row}"
-        return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        )
 
 
 class BriefingError(Exception):
@@ -40,7 +42,14 @@ class DatasetError(BriefingError):
         return "\n".join(lines)
 
 
-_FILE_ORDER = ["dataset.toml", "sources.csv", "documents.csv", "places.csv", "assertions.csv", "claims.csv"]
+_FILE_ORDER = [
+    "dataset.toml",
+    "sources.csv",
+    "documents.csv",
+    "places.csv",
+    "assertions.csv",
+    "claims.csv",
+]
 
 
 def _problem_order(p: Problem) -> tuple:

@@ -12,7 +12,13 @@ import pandas as pd
 from .dataset import citation_edges
 
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-_STATUS_ORDER = {"contested": 0, "corroborated": 1, "single-source": 2, "denied": 3, "unaddressed": 4}
+_STATUS_ORDER = {
+    "contested": 0,
+    "corroborated": 1,
+    "single-source": 2,
+    "denied": 3,
+    "unaddressed": 4,
+}
 _STATUS_LABEL = {
     "contested": "Contested",
     "corroborated": "Corroborated",
@@ -63,13 +69,20 @@ def _position_details(result) -> pd.DataFrame:
     held["since"] = chosen["stated_start"].to_numpy()
     held["when"] = [
         describe_interval(s, e, p)
-        for s, e, p in zip(chosen["stated_start"], chosen["stated_end"], chosen["stated_precision"], strict=True)
+        for s, e, p in zip(
+            chosen["stated_start"], chosen["stated_end"], chosen["stated_precision"], strict=True
+        )
     ]
-    edges = citation_edges(result.dataset.claims[result.dataset.claims["claim_id"].isin(held["claim_id"])])
+    edges = citation_edges(
+        result.dataset.claims[result.dataset.claims["claim_id"].isin(held["claim_id"])]
+    )
     cited_source = result.dataset.claims.set_index("claim_id")["source_id"]
     edges["relied_on"] = names.reindex(cited_source.reindex(edges["cited_claim_id"])).to_numpy()
-    relies = edges.dropna().drop_duplicates(["claim_id", "relied_on"]).groupby("claim_id")["relied_on"].agg(
-        lambda s: _join(sorted(s))
+    relies = (
+        edges.dropna()
+        .drop_duplicates(["claim_id", "relied_on"])
+        .groupby("claim_id")["relied_on"]
+        .agg(lambda s: _join(sorted(s)))
     )
     held["relies_on"] = relies.reindex(held["claim_id"]).to_numpy()
     return held
@@ -94,7 +107,9 @@ def key_judgments(result) -> pd.DataFrame:
     names = result.dataset.sources.set_index("source_id")["name"]
     rows = []
     table = result.assertions.assign(rank=result.assertions["status"].map(_STATUS_ORDER))
-    table = table.sort_values(["rank", "independent_support", "assertion_id"], ascending=[True, False, True])
+    table = table.sort_values(
+        ["rank", "independent_support", "assertion_id"], ascending=[True, False, True]
+    )
     for item in table.itertuples(index=False):  # one sentence per assertion
         if item.status == "unaddressed":
             continue
@@ -112,7 +127,9 @@ def key_judgments(result) -> pd.DataFrame:
             )
         if len(refute):
             refuted = "refuted by " if clauses else "Refuted by "
-            clauses.append(refuted + _join([_describe_holder(r) for r in refute.itertuples(index=False)]))
+            clauses.append(
+                refuted + _join([_describe_holder(r) for r in refute.itertuples(index=False)])
+            )
         parts.append("; ".join(clauses) + ".")
         if item.hedged_only:
             parts.append("All support for it is hedged.")

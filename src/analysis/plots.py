@@ -67,7 +67,12 @@ def timeline_figure(result) -> Figure:
     imprecise = (claims["stated_end"] > claims["stated_start"]).to_numpy()
     if imprecise.any():
         ax.hlines(
-            y[imprecise], start[imprecise], end[imprecise], color="#9e9e9e", linewidth=5, alpha=0.5,
+            y[imprecise],
+            start[imprecise],
+            end[imprecise],
+            color="#9e9e9e",
+            linewidth=5,
+            alpha=0.5,
             label="stated within this span",
         )
     said_by = claims["stated_end"]  # a marker where the span ends: said by then
@@ -77,13 +82,24 @@ def timeline_figure(result) -> Figure:
             if not mask.any():
                 continue
             ax.scatter(
-                said_by[mask], y[mask], s=55, marker=style["marker"], zorder=3,
-                facecolors="white" if hedged else style["color"], edgecolors=style["color"],
-                linewidths=1.4, label=f"{'hedged ' if hedged else ''}{stance}",
+                said_by[mask],
+                y[mask],
+                s=55,
+                marker=style["marker"],
+                zorder=3,
+                facecolors="white" if hedged else style["color"],
+                edgecolors=style["color"],
+                linewidths=1.4,
+                label=f"{'hedged ' if hedged else ''}{stance}",
             )
     if result.as_of is not None:
-        ax.axvline(result.as_of + pd.Timedelta(days=1), color="black", linestyle="--", linewidth=1,
-                   label=f"as of {result.as_of:%Y-%m-%d}")
+        ax.axvline(
+            result.as_of + pd.Timedelta(days=1),
+            color="black",
+            linestyle="--",
+            linewidth=1,
+            label=f"as of {result.as_of:%Y-%m-%d}",
+        )
     ax.set_yticks(range(len(sources)), _names(result.dataset, sources))
     ax.set_ylim(-0.7, len(sources) - 0.3)
     ax.invert_yaxis()
@@ -110,8 +126,15 @@ def agreement_heatmap(result) -> Figure:
     image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1)
     for a, b, agreement, shared in zip(i, j, pairs["agreement"], pairs["shared"], strict=True):
         for r, c in ((a, b), (b, a)):
-            ax.text(c, r, f"{agreement:.0%}\nn={shared}", ha="center", va="center", fontsize=7,
-                    color="white" if abs(agreement - 0.5) > 0.3 else "black")
+            ax.text(
+                c,
+                r,
+                f"{agreement:.0%}\nn={shared}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if abs(agreement - 0.5) > 0.3 else "black",
+            )
     labels = _names(result.dataset, sources)
     ax.set_xticks(range(n), labels, rotation=40, ha="right")
     ax.set_yticks(range(n), labels)
@@ -131,7 +154,9 @@ def assertion_board(result) -> Figure:
     y = np.arange(len(table))
     colors = table["status"].map(STATUS_COLORS).to_numpy()
     ax.barh(y, table["independent_support"], color=colors, edgecolor="black", linewidth=0.5)
-    ax.barh(y, -table["refuting_lines"], color=colors, edgecolor="black", linewidth=0.5, hatch="///")
+    ax.barh(
+        y, -table["refuting_lines"], color=colors, edgecolor="black", linewidth=0.5, hatch="///"
+    )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, [s if len(s) < 60 else s[:57] + "..." for s in table["statement"]])
     ax.set_xlabel("evidence lines: refuting (hatched, left) | supporting (right)")
@@ -148,11 +173,19 @@ def lag_chart(result) -> Figure:
     sources = sorted(with_lag["source_id"].unique())
     fig, ax = _figure(7, 0.45 * max(len(sources), 2) + 1.2)
     lane = {s: i for i, s in enumerate(sources)}
-    ax.scatter(with_lag["lag_days"].astype(float), with_lag["source_id"].map(lane), marker="D",
-               color="#404040", s=30, zorder=3)
+    ax.scatter(
+        with_lag["lag_days"].astype(float),
+        with_lag["source_id"].map(lane),
+        marker="D",
+        color="#404040",
+        s=30,
+        zorder=3,
+    )
     ax.set_yticks(range(len(sources)), _names(result.dataset, sources))
     ax.set_xlabel("days from the event to the report")
     ax.set_title("Lag between event and report")
     if not sources:
-        ax.text(0.5, 0.5, "no claim has an event time", ha="center", va="center", transform=ax.transAxes)
+        ax.text(
+            0.5, 0.5, "no claim has an event time", ha="center", va="center", transform=ax.transAxes
+        )
     return fig

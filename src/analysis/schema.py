@@ -154,7 +154,9 @@ def _checks(field: Field) -> list[pa.Check]:
     if field.kind == "number":
         return [
             pa.Check(
-                lambda s, lo=field.low, hi=field.high: pd.to_numeric(s, errors="coerce").between(lo, hi),
+                lambda s, lo=field.low, hi=field.high: pd.to_numeric(s, errors="coerce").between(
+                    lo, hi
+                ),
                 element_wise=False,
                 error=f"must be a number between {field.low:g} and {field.high:g}",
             )

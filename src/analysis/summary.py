@@ -77,9 +77,12 @@ def analysis_summary(result) -> str:
     contested = table[table["status"] == "contested"]
     if len(contested):
         lines += ["", "contested"]
-        lines += [f"  {row.assertion_id}: {row.statement}" for row in contested.itertuples(index=False)]
+        lines += [
+            f"  {row.assertion_id}: {row.statement}" for row in contested.itertuples(index=False)
+        ]
     lines += ["", f"shifts ({len(result.shifts)})"]
     for row in result.shifts.itertuples(index=False):
+
         def stance(name, hedged):
             return f"{'hedged ' if hedged else ''}{name}"
 

@@ -58,7 +58,9 @@ _FIXED_PHRASES: dict[str, Rule] = {
 _ON_WEEKDAY = re.compile(rf"^(?:(?:late |early )?on )?({_WEEKDAY})$")
 _LAST_WEEKDAY = re.compile(rf"^last ({_WEEKDAY})$")
 _DAYS_BACK = re.compile(r"^(?:today|yesterday|(?:\d+|[a-z]+(?:[- ][a-z]+)?) days? ago)$")
-_MONTH_DAY = re.compile(r"^(?:[a-z]+\.? \d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)? (?:of )?[a-z]+\.?)$")
+_MONTH_DAY = re.compile(
+    r"^(?:[a-z]+\.? \d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)? (?:of )?[a-z]+\.?)$"
+)
 _IN_MONTH = re.compile(r"^in ([a-z]+\.?)$")
 
 # dateparser reads calendar words ("Mar. 18", "three days ago") against this
@@ -237,7 +239,9 @@ def resolve_expressions(
     elif relative.any():
         anchor_days = _anchor_days(anchor, len(text))
         no_anchor = relative & (anchor_days == _NO_DAY)
-        problem[no_anchor] = "relative date with no anchor: its document has no valid published date"
+        problem[no_anchor] = (
+            "relative date with no anchor: its document has no valid published date"
+        )
         for code, rule in enumerate(phrases.attrs["rules"]):
             sel = (rule_of_row == code) & ~no_anchor
             if sel.any():
