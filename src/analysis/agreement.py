@@ -15,6 +15,18 @@ from scipy.sparse.csgraph import connected_components
 from .dataset import citation_edges
 
 STATUSES = ("contested", "corroborated", "single-source", "denied", "unaddressed")
+STATUS_COLUMNS = [
+    "assertion_id",
+    "statement",
+    "status",
+    "independent_support",
+    "hedged_only",
+    "supporting_sources",
+    "refuting_sources",
+    "neutral_sources",
+    "first_stated",
+    "last_stated",
+]
 
 
 def positions(known: pd.DataFrame) -> pd.DataFrame:
@@ -121,18 +133,7 @@ def assertion_status(
         first_stated=("stated_start", "min"), last_stated=("stated_end", "max")
     )
     out = out.join(stated)
-    columns = [
-        "statement",
-        "status",
-        "independent_support",
-        "hedged_only",
-        "supporting_sources",
-        "refuting_sources",
-        "neutral_sources",
-        "first_stated",
-        "last_stated",
-    ]
-    return out[columns].reset_index()
+    return out[STATUS_COLUMNS[1:]].reset_index()
 
 
 def _position_matrices(held: pd.DataFrame) -> tuple[pd.Index, sparse.csr_matrix, sparse.csr_matrix]:

@@ -86,21 +86,7 @@ def to_contract(result: Analysis) -> dict:
     }
     if result.topic is not None:
         doc["topic"] = result.topic
-    doc["assertions"] = _records(
-        result.assertions,
-        [
-            "assertion_id",
-            "statement",
-            "status",
-            "independent_support",
-            "hedged_only",
-            "supporting_sources",
-            "refuting_sources",
-            "neutral_sources",
-            "first_stated",
-            "last_stated",
-        ],
-    )
+    doc["assertions"] = _records(result.assertions, agreement.STATUS_COLUMNS)
     doc["pairwise"] = _records(
         result.pairwise,
         ["source_a", "source_b", "shared", "agree", "disagree", "agreement", "kappa"],
