@@ -114,7 +114,9 @@ def test_one_rule_per_phrase_applies_to_many_anchors():
         "2025-04-09",
     ]
     assert list(out["start"]) == [pd.Timestamp(d) for d in expected]
-    assert parse_rule("wednesday") == parse_rule("wednesday")  # parsed once, cached
+    parse_rule.cache_clear()
+    resolve_expressions(pd.Series(["Thursday"] * 7), anchors)
+    assert parse_rule.cache_info().misses == 1  # the phrase was parsed once, not per row
 
 
 def test_relative_phrase_without_anchor_is_a_problem():
