@@ -1,7 +1,9 @@
 """Source agreement (contract §4): positions, evidence lines, status, pairwise, alpha.
 
-Pairwise counts come from products of sparse sources x assertions matrices,
-never from a loop over pairs of sources.
+Everything works on the integer codes of the categorical ``source_id`` and
+``assertion_id`` columns that :func:`analysis.chronology.known_claims` gives
+(sorted, so code order is text order). Pairwise counts come from products of
+sparse sources x assertions matrices, never from a loop over pairs of sources.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from .dataset import citation_edges
+from .dataset import Dataset
 
 STATUSES = ("contested", "corroborated", "single-source", "denied", "unaddressed")
 STATUS_COLUMNS = [
@@ -29,55 +31,98 @@ STATUS_COLUMNS = [
 ]
 
 
+def _codes(column: pd.Series) -> np.ndarray:
+    return column.cat.codes.to_numpy().astype(np.int64)
+
+
+def _pair_keys(frame: pd.DataFrame) -> np.ndarray:
+    """One integer per (assertion, source), ordered by assertion then source."""
+    width = len(frame["source_id"].cat.categories)
+    return _codes(frame["assertion_id"]) * width + _codes(frame["source_id"])
+
+
 def positions(known: pd.DataFrame) -> pd.DataFrame:
     """Each source's position per assertion: its latest known supports/refutes claim.
 
     Latest = greatest stated end, then start, then non-hedged over hedged, then
-    claim_id. Columns: source_id, assertion_id, claim_id, stance, hedged.
+    claim_id. Columns: source_id, assertion_id, claim_id, stance, hedged; one row
+    per (source, assertion), ordered by source then assertion.
     """
-    taking = known[known["stance"] != "neutral"]
-    ordered = taking.assign(plain=~taking["hedged"]).sort_values(
-        ["source_id", "assertion_id", "stated_end", "stated_start", "plain", "claim_id"],
-        kind="stable",
+    taking = np.flatnonzero((known["stance"] != "neutral").to_numpy())
+    source = _codes(known["source_id"])[taking]
+    assertion = _codes(known["assertion_id"])[taking]
+    order = np.lexsort(
+        (
+            known["claim_rank"].to_numpy()[taking],
+            ~known["hedged"].to_numpy()[taking],
+            known["stated_start"].to_numpy()[taking],
+            known["stated_end"].to_numpy()[taking],
+            assertion,
+            source,
+        )
     )
-    latest = ordered.drop_duplicates(["source_id", "assertion_id"], keep="last")
-    return latest[["source_id", "assertion_id", "claim_id", "stance", "hedged"]].reset_index(
-        drop=True
-    )
+    source, assertion = source[order], assertion[order]
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = (source[1:] != source[:-1]) | (assertion[1:] != assertion[:-1])
+    chosen = taking[order[last]]
+    columns = ["source_id", "assertion_id", "claim_id", "stance", "hedged"]
+    return known[columns].iloc[chosen].reset_index(drop=True)
 
 
-def evidence_lines(
-    known: pd.DataFrame, all_claims: pd.DataFrame, held: pd.DataFrame
-) -> pd.DataFrame:
+def evidence_lines(known: pd.DataFrame, dataset: Dataset, held: pd.DataFrame) -> pd.DataFrame:
     """Label each (assertion, source) in ``held`` with its evidence line.
 
     Sources X and Y share a line on assertion A when a known claim of X on A cites
     a claim of Y (on any assertion), transitively. Columns: assertion_id,
-    source_id, line (an integer, unique across assertions).
+    source_id, line (an integer, unique across assertions); ordered by
+    assertion then source.
     """
-    edges = citation_edges(known)
-    cited_source = all_claims.set_index("claim_id")["source_id"]
-    citing = known.set_index("claim_id")[["source_id", "assertion_id"]].reindex(edges["claim_id"])
-    links = pd.DataFrame(
-        {
-            "assertion_id": citing["assertion_id"].to_numpy(),
-            "source_a": citing["source_id"].to_numpy(),
-            "source_b": cited_source.reindex(edges["cited_claim_id"]).to_numpy(),
-        }
-    ).dropna()
-    nodes = pd.concat(
-        [
-            held[["assertion_id", "source_id"]],
-            links[["assertion_id", "source_a"]].set_axis(["assertion_id", "source_id"], axis=1),
-            links[["assertion_id", "source_b"]].set_axis(["assertion_id", "source_id"], axis=1),
-        ]
-    ).drop_duplicates(ignore_index=True)
-    node_index = pd.MultiIndex.from_frame(nodes)
-    a = node_index.get_indexer(pd.MultiIndex.from_frame(links[["assertion_id", "source_a"]]))
-    b = node_index.get_indexer(pd.MultiIndex.from_frame(links[["assertion_id", "source_b"]]))
+    categories = known["source_id"].cat.categories
+    width = len(categories)
+    citations = dataset.citations
+    known_row = np.full(len(dataset.claims), -1, dtype=np.int64)
+    known_row[known["claim_row"].to_numpy()] = np.arange(len(known))
+    citing = known_row[citations["claim_row"].to_numpy()]
+    is_known = citing >= 0
+    citing = citing[is_known]
+    cited_source = categories.get_indexer(
+        dataset.claims["source_id"].to_numpy()[citations["cited_row"].to_numpy()[is_known]]
+    )
+    assertion = _codes(known["assertion_id"])[citing]
+    key_a = assertion * width + _codes(known["source_id"])[citing]
+    key_b = assertion * width + cited_source
+    nodes, inverse = np.unique(np.concatenate([_pair_keys(held), key_a, key_b]), return_inverse=True)
+    held_count = len(held)
+    a = inverse[held_count : held_count + len(key_a)]
+    b = inverse[held_count + len(key_a) :]
     graph = sparse.coo_matrix((np.ones(len(a)), (a, b)), shape=(len(nodes), len(nodes)))
     _, labels = connected_components(graph, directed=False)
-    return nodes.assign(line=labels)
+    return pd.DataFrame(
+        {
+            "assertion_id": pd.Categorical.from_codes(
+                nodes // width, categories=known["assertion_id"].cat.categories
+            ),
+            "source_id": pd.Categorical.from_codes(nodes % width, categories=categories),
+            "line": labels,
+        }
+    )
+
+
+def _line_of(held: pd.DataFrame, lines: pd.DataFrame) -> np.ndarray:
+    """The evidence line of each position (lines are ordered by their pair key)."""
+    return lines["line"].to_numpy()[np.searchsorted(_pair_keys(lines), _pair_keys(held))]
+
+
+def _source_lists(
+    assertion: np.ndarray, source: np.ndarray, names: pd.Index, wanted: np.ndarray
+) -> list[list[str]]:
+    """Sorted source names per wanted assertion code, by slicing one sorted array."""
+    order = np.lexsort((source, assertion))
+    values = names.to_numpy(dtype=object)[source[order]].tolist()
+    assertion = assertion[order]
+    starts = np.searchsorted(assertion, wanted, side="left")
+    ends = np.searchsorted(assertion, wanted, side="right")
+    return [values[a:b] for a, b in zip(starts, ends, strict=True)]  # one list per assertion
 
 
 def assertion_status(
@@ -85,71 +130,80 @@ def assertion_status(
 ) -> pd.DataFrame:
     """Status of every assertion from the positions ``held`` and their evidence ``lines``.
 
-    Columns: assertion_id, statement, status, independent_support, hedged_only,
-    supporting_sources, refuting_sources, neutral_sources (sorted lists),
-    first_stated, last_stated.
+    Columns: STATUS_COLUMNS (source lists sorted; first_stated / last_stated over
+    every known claim on the assertion, neutral ones included), in the order of
+    ``assertions``.
     """
-    held = held.merge(lines, on=["assertion_id", "source_id"], how="left")
-    supporting = held[held["stance"] == "supports"]
-    refuting = held[held["stance"] == "refutes"]
-    by = "assertion_id"
-    neutral = known.loc[
-        known["stance"] == "neutral", ["assertion_id", "source_id"]
-    ].drop_duplicates()
-    neutral = neutral.merge(held[["assertion_id", "source_id"]], how="left", indicator=True)
-    neutral = neutral[neutral["_merge"] == "left_only"]
+    names = known["source_id"].cat.categories
+    width = len(names)
+    all_codes = known["assertion_id"].cat.categories
+    wanted = all_codes.get_indexer(assertions["assertion_id"])
+    size = len(all_codes)
 
-    def sorted_lists(frame: pd.DataFrame) -> list[list[str]]:
-        """Each assertion's sorted source_ids, by slicing one sorted list (no groupby of lists)."""
-        codes = out.index.get_indexer(frame[by])
-        names = frame["source_id"].to_numpy(dtype=object)
-        order = np.lexsort((names, codes))
-        values, codes = names[order].tolist(), codes[order]
-        slots = np.arange(len(out.index))
-        starts = np.searchsorted(codes, slots, side="left")
-        ends = np.searchsorted(codes, slots, side="right")
-        return [values[a:b] for a, b in zip(starts, ends, strict=True)]
+    assertion, source = _codes(held["assertion_id"]), _codes(held["source_id"])
+    stance = held["stance"].to_numpy()
+    supports, refutes = stance == "supports", stance == "refutes"
+    line = _line_of(held, lines)
+    line_assertion = np.zeros(len(lines), dtype=np.int64)  # labels run 0..n-1 at most
+    line_assertion[lines["line"].to_numpy()] = _codes(lines["assertion_id"])
+    supporting_line = np.zeros(len(lines), dtype=bool)
+    supporting_line[line[supports]] = True
+    independent = np.bincount(line_assertion[supporting_line], minlength=size)[wanted]
+    refuting = np.bincount(assertion[refutes], minlength=size)[wanted]
+    support_count = np.bincount(assertion[supports], minlength=size)[wanted]
+    hedged_count = np.bincount(assertion[supports & held["hedged"].to_numpy()], minlength=size)[wanted]
 
-    out = assertions[["assertion_id", "statement"]].set_index(by)
-    out["independent_support"] = supporting.groupby(by)["line"].nunique()
-    out["refuting"] = refuting.groupby(by).size()
-    out["all_hedged"] = supporting.groupby(by)["hedged"].all()
-    out = out.fillna({"independent_support": 0, "refuting": 0, "all_hedged": False})
-    support, refute = out["independent_support"].astype(int), out["refuting"].astype(int)
-    out["independent_support"] = support
-    out["status"] = np.select(
-        [(support > 0) & (refute > 0), support >= 2, support == 1, refute > 0],
-        ["contested", "corroborated", "single-source", "denied"],
-        "unaddressed",
+    neutral_rows = (known["stance"] == "neutral").to_numpy()
+    neutral_keys = pd.unique(_pair_keys(known)[neutral_rows])
+    held_keys = np.sort(_pair_keys(held))
+    at = np.minimum(np.searchsorted(held_keys, neutral_keys), max(len(held_keys) - 1, 0))
+    if len(held_keys):
+        neutral_keys = neutral_keys[held_keys[at] != neutral_keys]
+
+    known_assertion = _codes(known["assertion_id"])
+    first = pd.Series(known["stated_start"].to_numpy()).groupby(known_assertion).min()
+    last = pd.Series(known["stated_end"].to_numpy()).groupby(known_assertion).max()
+
+    out = pd.DataFrame(
+        {
+            "assertion_id": assertions["assertion_id"].to_numpy(),
+            "statement": assertions["statement"].to_numpy(),
+            "status": np.select(
+                [(independent > 0) & (refuting > 0), independent >= 2, independent == 1, refuting > 0],
+                ["contested", "corroborated", "single-source", "denied"],
+                "unaddressed",
+            ),
+            "independent_support": independent,
+            "hedged_only": (support_count > 0) & (hedged_count == support_count),
+            "supporting_sources": _source_lists(assertion[supports], source[supports], names, wanted),
+            "refuting_sources": _source_lists(assertion[refutes], source[refutes], names, wanted),
+            "neutral_sources": _source_lists(
+                neutral_keys // width, neutral_keys % width, names, wanted
+            ),
+            "first_stated": first.reindex(wanted).to_numpy(),
+            "last_stated": last.reindex(wanted).to_numpy(),
+        }
     )
-    out["hedged_only"] = (support > 0) & out["all_hedged"].astype(bool)
-    for column, frame in (
-        ("supporting_sources", supporting),
-        ("refuting_sources", refuting),
-        ("neutral_sources", neutral),
-    ):
-        out[column] = sorted_lists(frame)
-    stated = known.groupby(by).agg(
-        first_stated=("stated_start", "min"), last_stated=("stated_end", "max")
-    )
-    out = out.join(stated)
-    return out[STATUS_COLUMNS[1:]].reset_index()
+    return out[STATUS_COLUMNS]
 
 
-def _position_matrices(held: pd.DataFrame) -> tuple[pd.Index, sparse.csr_matrix, sparse.csr_matrix]:
-    sources = pd.Index(sorted(held["source_id"].unique()))
-    assertion_codes, _ = pd.factorize(held["assertion_id"])
-    rows = sources.get_indexer(held["source_id"])
-    width = int(assertion_codes.max()) + 1 if len(held) else 0
+def _position_matrices(held: pd.DataFrame) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    rows, columns = _codes(held["source_id"]), _codes(held["assertion_id"])
+    shape = (len(held["source_id"].cat.categories), len(held["assertion_id"].cat.categories))
+    stance = held["stance"].to_numpy()
 
     def matrix(mask: np.ndarray) -> sparse.csr_matrix:
         return sparse.csr_matrix(
-            (np.ones(int(mask.sum())), (rows[mask], assertion_codes[mask])),
-            shape=(len(sources), width),
+            (np.ones(int(mask.sum())), (rows[mask], columns[mask])), shape=shape
         )
 
-    stance = held["stance"].to_numpy()
-    return sources, matrix(stance == "supports"), matrix(stance == "refutes")
+    return matrix(stance == "supports"), matrix(stance == "refutes")
+
+
+def _upper_values(product: sparse.spmatrix) -> sparse.coo_matrix:
+    upper = sparse.triu(product, k=1, format="csr")
+    upper.sort_indices()
+    return upper.tocoo()
 
 
 def pairwise_agreement(held: pd.DataFrame) -> pd.DataFrame:
@@ -158,37 +212,34 @@ def pairwise_agreement(held: pd.DataFrame) -> pd.DataFrame:
     Columns: source_a < source_b, shared, agree, disagree, agreement, kappa (Cohen's,
     null where chance agreement is 1). Pairs sharing no assertion are left out.
     """
-    columns = ["source_a", "source_b", "shared", "agree", "disagree", "agreement", "kappa"]
-    if held.empty:
-        return pd.DataFrame(columns=columns)
-    sources, s, r = _position_matrices(held)
-    products = {"ss": s @ s.T, "rr": r @ r.T, "sr": s @ r.T, "rs": r @ s.T}
-    parts = []
-    for name, product in products.items():  # four sparse products, not a loop over pairs
-        upper = sparse.triu(product, k=1).tocoo()
-        parts.append(pd.DataFrame({"i": upper.row, "j": upper.col, "name": name, "n": upper.data}))
-    counts = (
-        pd.concat(parts)
-        .pivot_table(index=["i", "j"], columns="name", values="n", aggfunc="sum", fill_value=0)
-        .reindex(columns=list(products), fill_value=0)
-    )
-    if counts.empty:
-        return pd.DataFrame(columns=columns)
-    i = counts.index.get_level_values("i").to_numpy()
-    j = counts.index.get_level_values("j").to_numpy()
-    ss, rr, sr, rs = (counts[name].to_numpy(dtype=float) for name in products)
-    n = ss + rr + sr + rs
-    agree = ss + rr
-    a_supports = (ss + sr) / n
-    b_supports = (ss + rs) / n
+    s, r = _position_matrices(held)
+    both = s + r
+    shared_matrix = both @ both.T
+    shared = _upper_values(shared_matrix)
+    i, j, n = shared.row, shared.col, shared.data
+
+    def on_shared(extra: sparse.spmatrix, times: int) -> np.ndarray:
+        """Values of ``extra`` at the shared pairs: adding ``times`` x shared (>= 1 there)
+        gives exactly the shared pattern, so the data lines up element by element."""
+        combined = _upper_values(extra + times * shared_matrix)
+        if not (np.array_equal(combined.row, i) and np.array_equal(combined.col, j)):
+            raise RuntimeError("pairwise counts lost their alignment")  # a bug, not bad data
+        return combined.data - times * n
+
+    signed = s - r  # (signed @ signed.T) counts agreements minus disagreements
+    agree = (n + on_shared(signed @ signed.T, 2)) / 2
+    supports_shared = s @ both.T  # (a, b): assertions both hold where a supports
+    a_supports = on_shared(supports_shared, 1) / n
+    b_supports = on_shared(supports_shared.T, 1) / n
     chance = a_supports * b_supports + (1 - a_supports) * (1 - b_supports)
     observed = agree / n
     with np.errstate(divide="ignore", invalid="ignore"):
         kappa = np.where(np.isclose(chance, 1.0), np.nan, (observed - chance) / (1 - chance))
-    out = pd.DataFrame(
+    names = held["source_id"].cat.categories
+    return pd.DataFrame(
         {
-            "source_a": sources[i],
-            "source_b": sources[j],
+            "source_a": pd.Categorical.from_codes(i, categories=names),
+            "source_b": pd.Categorical.from_codes(j, categories=names),
             "shared": n.astype(int),
             "agree": agree.astype(int),
             "disagree": (n - agree).astype(int),
@@ -196,15 +247,15 @@ def pairwise_agreement(held: pd.DataFrame) -> pd.DataFrame:
             "kappa": kappa,
         }
     )
-    return out.sort_values(["source_a", "source_b"]).reset_index(drop=True)
 
 
 def overall_alpha(held: pd.DataFrame) -> float | None:
     """Krippendorff's alpha (nominal) over sources x assertions; None where undefined."""
-    codes, uniques = pd.factorize(held["assertion_id"])
+    assertion = _codes(held["assertion_id"])
+    size = len(held["assertion_id"].cat.categories)
     stance = held["stance"].to_numpy()
     counts = np.column_stack(
-        [np.bincount(codes[stance == s], minlength=len(uniques)) for s in ("supports", "refutes")]
+        [np.bincount(assertion[stance == s], minlength=size) for s in ("supports", "refutes")]
     )
     pairable = counts[counts.sum(axis=1) >= 2]
     if len(pairable) == 0 or (pairable.sum(axis=0) == 0).any():

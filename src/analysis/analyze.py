@@ -45,7 +45,7 @@ def analyze(
     if topic is not None:
         assertions = assertions[assertions["topic"] == topic]
     held = agreement.positions(known)
-    lines = agreement.evidence_lines(known, dataset.claims, held)
+    lines = agreement.evidence_lines(known, dataset, held)
     ordered = chronology.timeline(dataset, known)
     return Analysis(
         dataset=dataset,

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .dataset import Dataset
+from .timeexpr import PRECISIONS
 
 TIMELINE_COLUMNS = [
     "claim_id",
@@ -27,49 +30,84 @@ TIMELINE_COLUMNS = [
 ]
 
 
+WORKING_COLUMNS = [
+    "claim_id",
+    "source_id",
+    "assertion_id",
+    "document_id",
+    "stance",
+    "hedged",
+    "stated",
+    "stated_start",
+    "stated_end",
+    "stated_precision",
+    "event_start",
+    "event_end",
+    "event_precision",
+    "quote",
+    "cites",
+]
+
+
+def claim_ranks(claim_ids: pd.Series) -> np.ndarray:
+    """Each claim_id's rank in text order: the last tie-break, as an integer."""
+    return pc.rank(pa.array(claim_ids.array), sort_keys="ascending", tiebreaker="first").to_numpy()
+
+
 def known_claims(
     dataset: Dataset, as_of: pd.Timestamp | None = None, topic: str | None = None
 ) -> pd.DataFrame:
     """Claims an analyst could have read by ``as_of``: stated interval ended and document out.
 
-    Adds ``published_day``. ``topic`` keeps only claims on assertions of that topic.
+    Keeps WORKING_COLUMNS (identifiers stay the dataset's sorted categoricals) and
+    adds ``published_day``, ``claim_row`` (position in ``dataset.claims``) and
+    ``claim_rank`` (claim_id order). ``topic`` keeps only claims on assertions of
+    that topic.
     """
+    claims = dataset.claims
     published = dataset.documents.set_index("document_id")["published_day"]
-    claims = dataset.claims.assign(
-        published_day=published.reindex(dataset.claims["document_id"]).to_numpy()
-    )
+    published_day = published.reindex(claims["document_id"]).to_numpy()
+    keep = np.ones(len(claims), dtype=bool)
     if as_of is not None:
         as_of = pd.Timestamp(as_of)
-        claims = claims[(claims["stated_end"] <= as_of) & (claims["published_day"] <= as_of)]
+        keep &= (claims["stated_end"] <= as_of).to_numpy() & (published_day <= as_of)
     if topic is not None:
         on_topic = dataset.assertions.loc[dataset.assertions["topic"] == topic, "assertion_id"]
-        claims = claims[claims["assertion_id"].isin(on_topic)]
-    return claims
+        keep &= claims["assertion_id"].isin(on_topic).to_numpy()
+    rows = np.flatnonzero(keep)
+    known = claims.iloc[rows][WORKING_COLUMNS].assign(
+        published_day=published_day[rows],
+        claim_row=rows,
+        claim_rank=claim_ranks(claims["claim_id"])[rows],
+    )
+    return known.reset_index(drop=True)
 
 
 def timeline(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
     """Claims in contract order (stated start, stated end, claim_id) with event time and lag.
 
-    A claim's event time is its own ``event_time``, else its assertion's; ``lag_days``
-    runs from the event interval's end to the stated interval's start, never below 0.
+    ``claims`` comes from :func:`known_claims`. A claim's event time is its own
+    ``event_time``, else its assertion's; ``lag_days`` runs from the event
+    interval's end to the stated interval's start, never below 0.
     """
-    events = dataset.assertions.set_index("assertion_id")[
-        ["event_start", "event_end", "event_precision"]
-    ].reindex(claims["assertion_id"])
-    own = claims["event_start"].notna().to_numpy()
-    out = claims.copy()
-    for column in ("event_start", "event_end"):
-        out[column] = np.where(own, claims[column].to_numpy(), events[column].to_numpy())
-    out["event_precision"] = pd.Categorical(
-        np.where(
-            own, claims["event_precision"].astype(object), events["event_precision"].astype(object)
-        ),
-        categories=claims["event_precision"].cat.categories,
+    order = np.lexsort(
+        (
+            claims["claim_rank"].to_numpy(),
+            claims["stated_end"].to_numpy(),
+            claims["stated_start"].to_numpy(),
+        )
     )
+    out = claims.iloc[order].reset_index(drop=True)
+    assertion_rows = dataset.assertions["assertion_id"].array.argsort()  # sorted id -> row
+    rows = assertion_rows[out["assertion_id"].cat.codes.to_numpy()]
+    own = out["event_start"].notna().to_numpy()
+    for column in ("event_start", "event_end", "event_precision"):
+        fallback = dataset.assertions[column].to_numpy()[rows]
+        out[column] = np.where(own, out[column].to_numpy(), fallback)
+    out["event_precision"] = pd.Categorical(out["event_precision"], categories=PRECISIONS)
     lag = (out["stated_start"] - out["event_end"]).dt.days.clip(lower=0)
     out["lag_days"] = lag.astype("Int64")
-    out = out.sort_values(["stated_start", "stated_end", "claim_id"], kind="stable")
-    return out.reset_index(drop=True)
+    return out
 
 
 def interval_order(
@@ -87,44 +125,44 @@ def interval_order(
     return pd.Series(order, index=a_start.index)
 
 
-def _differs(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
-    return (a["stance"].to_numpy() != b["stance"].to_numpy()) | (
-        a["hedged"].to_numpy() != b["hedged"].to_numpy()
-    )
-
-
 def shifts(ordered: pd.DataFrame) -> pd.DataFrame:
     """Changes of stance or hedging between successive claims of a source on an assertion.
 
     ``ordered`` is a timeline. Only certainly ordered pairs count (the first's stated
-    interval ends before the second's starts); ``at`` is the second's stated start.
+    interval ends before the second's starts); ``at`` is the second's stated start
+    and ``from_at`` the first's.
     """
-    by_pair = ordered.sort_values(
-        ["source_id", "assertion_id", "stated_start", "stated_end", "claim_id"], kind="stable"
+    source = ordered["source_id"].cat.codes.to_numpy()
+    assertion = ordered["assertion_id"].cat.codes.to_numpy()
+    start = ordered["stated_start"].to_numpy()
+    end = ordered["stated_end"].to_numpy()
+    order = np.lexsort((ordered["claim_rank"].to_numpy(), end, start, assertion, source))
+    before, after = order[:-1], order[1:]
+    stance = ordered["stance"].cat.codes.to_numpy()
+    hedged = ordered["hedged"].to_numpy()
+    keep = (
+        (source[before] == source[after])
+        & (assertion[before] == assertion[after])
+        & ((stance[before] != stance[after]) | (hedged[before] != hedged[after]))
+        & (end[before] < start[after])
     )
-    previous = by_pair.groupby(["source_id", "assertion_id"], sort=False, observed=True).shift(1)
-    has_previous = previous["claim_id"].notna().to_numpy()
-    changed = has_previous & _differs(previous, by_pair)
-    certain = (previous["stated_end"] < by_pair["stated_start"]).to_numpy()
-    keep = changed & certain
-    before, after = previous[keep], by_pair[keep]
+    first = ordered.iloc[before[keep]].reset_index(drop=True)
+    second = ordered.iloc[after[keep]].reset_index(drop=True)
     out = pd.DataFrame(
         {
-            "source_id": after["source_id"].to_numpy(),
-            "assertion_id": after["assertion_id"].to_numpy(),
-            "from_claim": before["claim_id"].to_numpy(),
-            "to_claim": after["claim_id"].to_numpy(),
-            "from_stance": before["stance"].to_numpy(),
-            "from_hedged": before["hedged"].astype(bool).to_numpy(),
-            "to_stance": after["stance"].to_numpy(),
-            "to_hedged": after["hedged"].to_numpy(),
-            "at": after["stated_start"].to_numpy(),
-            "from_at": before["stated_start"].to_numpy(),
+            "source_id": second["source_id"].astype(object),
+            "assertion_id": second["assertion_id"].astype(object),
+            "from_claim": first["claim_id"],
+            "to_claim": second["claim_id"],
+            "from_stance": first["stance"].astype(object),
+            "from_hedged": first["hedged"],
+            "to_stance": second["stance"].astype(object),
+            "to_hedged": second["hedged"],
+            "at": second["stated_start"],
+            "from_at": first["stated_start"],
         }
     )
-    return out.sort_values(
-        ["at", "source_id", "assertion_id", "to_claim"], kind="stable"
-    ).reset_index(drop=True)
+    return out.sort_values(["at", "source_id", "assertion_id", "to_claim"]).reset_index(drop=True)
 
 
 def conflicts(ordered: pd.DataFrame) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .csvfile import read_table, strip_text
 from .errors import DatasetError, Problem
-from .schema import BUILTIN_MESSAGES, TABLE_BY_NAME, TABLES, Table, table_schema
+from .schema import BUILTIN_MESSAGES, STANCES, TABLE_BY_NAME, TABLES, Table, table_schema
 from .timeexpr import resolve_expressions
 
 MANIFEST = "dataset.toml"
@@ -35,6 +35,10 @@ class Dataset:
     ``claims`` gains ``stated_start``, ``stated_end``, ``stated_precision`` and
     ``event_start``, ``event_end``, ``event_precision`` (the claim's own event
     time), next to the raw text. Every table keeps its unknown extra columns.
+    In ``claims``, ``source_id``, ``assertion_id`` and ``document_id`` are
+    categoricals over every id of their table, sorted (code order is text order).
+    ``citations`` has one row per citation: ``claim_id`` cites ``cited_claim_id``,
+    with ``claim_row`` and ``cited_row`` their positions in ``claims``.
     """
 
     path: Path
@@ -48,6 +52,7 @@ class Dataset:
     assertions: pd.DataFrame
     claims: pd.DataFrame
     places: pd.DataFrame
+    citations: pd.DataFrame
     metadata: dict = field(default_factory=dict)
 
 
@@ -79,6 +84,9 @@ class _Loader:
         self.today = today
         self.problems: list[Problem] = []
         self.tables: dict[str, pd.DataFrame | None] = {}
+        self.citations = pd.DataFrame(
+            {"claim_id": [], "cited_claim_id": [], "claim_row": [], "cited_row": []}
+        ).astype({"claim_row": np.int64, "cited_row": np.int64})
 
     def fail(self, file: str, row, column: str | None, message: str) -> None:
         self.problems.append(Problem(file, None if row is None else int(row), column, message))
@@ -336,6 +344,7 @@ class _Loader:
                 f"{cited!r} is not a claim_id in claims.csv; fix the identifier or remove it",
             )
         src, dst = src[~dangling], dst[~dangling]
+        self.citations = edges[~dangling].assign(claim_row=src, cited_row=dst).reset_index(drop=True)
         if len(src) == 0:
             return
         graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(len(ids), len(ids)))
@@ -359,6 +368,14 @@ class _Loader:
         sources["reliability"] = sources["reliability"].fillna("F")
         claims = self.tables["claims"]
         claims["hedged"] = claims["hedged"].eq("true").fillna(False).astype(bool)
+        for column, table in (
+            ("source_id", sources),
+            ("assertion_id", self.tables["assertions"]),
+            ("document_id", self.tables["documents"]),
+        ):
+            categories = np.sort(table[column].to_numpy(dtype=object))
+            claims[column] = pd.Categorical(claims[column], categories=categories)
+        claims["stance"] = pd.Categorical(claims["stance"], categories=STANCES)
         places = self.tables.get("places")
         if places is None:
             places = pd.DataFrame(
@@ -382,5 +399,6 @@ class _Loader:
             license=meta.get("license"),
             timezone=meta.get("timezone", "UTC"),
             metadata=meta,
+            citations=self.citations,
             **frames,
         )
