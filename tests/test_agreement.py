@@ -238,3 +238,14 @@ def test_topic_filter_keeps_only_its_assertions(tmp_path):
     assert list(result.assertions["assertion_id"]) == ["a2"]
     assert list(result.timeline["claim_id"]) == ["c2"]
     assert json.loads(to_json(result))["topic"] == "t2"
+
+
+def test_alpha_undefined_without_an_assertion_holding_two_positions(tmp_path):
+    path = write_dataset(
+        tmp_path / "lonely",
+        ["c1,s1,a1,d1,supports,false,2025-05-01,,", "c2,s2,a2,d1,refutes,false,2025-05-01,,"],
+        {"d1": "2025-05-06"},
+    )
+    result = analyze(load_dataset(path))
+    assert result.alpha is None
+    assert result.pairwise.empty  # the two sources share no assertion
