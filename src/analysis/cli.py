@@ -17,6 +17,9 @@ Start with:
   briefing validate data/belgorod-2025-04     check a dataset and summarize it
   briefing analyze data/belgorod-2025-04      status of each assertion, shifts
   briefing analyze data/belgorod-2025-04 --as-of 2025-03-25 --json
+  briefing notebooks                           the briefing notebooks and their parameters
+  briefing build                               the seed briefing, HTML and PDF, in reports/
+  briefing build briefing -p as_of 2025-04-08 -p marking "INTERNAL"
 """
 
 
@@ -60,7 +63,82 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--topic", help="only assertions of this topic (see assertions.csv)")
     analyze.add_argument("--json", action="store_true", help="print the JSON object instead")
     analyze.set_defaults(handler=_analyze)
+
+    build = commands.add_parser(
+        "build",
+        help="run a briefing notebook and export it to HTML and PDF",
+        description=(
+            "Execute a notebook with papermill on the project's kernel, then export it "
+            "to HTML (no code, self-contained) and PDF (A4, printed by Chromium) in "
+            "reports/<notebook>/<as_of or run date>/, with the executed notebook and a "
+            "manifest. Parameters are checked before anything runs."
+        ),
+    )
+    build.add_argument(
+        "notebook", nargs="?", default="briefing",
+        help="notebook name in notebooks/ or a path (default: briefing)",
+    )
+    build.add_argument(
+        "-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+        help="set a notebook parameter; repeat for several (see: briefing notebooks)",
+    )
+    build.add_argument(
+        "--to", default="html,pdf", type=_formats, metavar="FORMATS",
+        help="comma-separated output formats: html, pdf (default: html,pdf)",
+    )
+    build.add_argument(
+        "--out", default="reports", metavar="DIR", help="reports folder (default: reports)"
+    )
+    build.set_defaults(handler=_build)
+
+    notebooks = commands.add_parser(
+        "notebooks",
+        help="list the briefing notebooks and their parameters",
+        description="List the notebooks briefing build can run, with each parameter's type, default and meaning.",
+    )
+    notebooks.set_defaults(handler=_notebooks)
     return parser
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    unknown = [f for f in formats if f not in ("html", "pdf")]
+    if unknown or not formats:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: formats are html and pdf, comma-separated, e.g. --to html,pdf"
+        )
+    return formats
+
+
+def _build(args: argparse.Namespace) -> int:
+    import os
+    from pathlib import Path
+
+    from .report import build_briefing
+
+    briefing = build_briefing(
+        args.notebook,
+        [tuple(pair) for pair in args.parameter],
+        formats=args.to,
+        reports=Path(args.out),
+        chromium=os.environ.get("BRIEFING_CHROMIUM"),
+    )
+    print(f"built {briefing.folder} in {briefing.manifest['duration_s']:.1f} s")
+    for file in briefing.files:
+        print(f"  {file}")
+    return 0
+
+
+def _notebooks(args: argparse.Namespace) -> int:
+    from .report import notebook_parameters, notebooks_folder
+
+    folder = notebooks_folder()
+    for path in sorted(folder.glob("*.ipynb")):
+        print(path.stem)
+        for p in notebook_parameters(path):
+            print(f"  -p {p.name:<14} {p.type_name:<14} default {p.default!r}")
+            print(f"     {p.help}")
+    return 0
 
 
 def _as_of_date(text: str):

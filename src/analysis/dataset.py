@@ -402,3 +402,15 @@ class _Loader:
             citations=self.citations,
             **frames,
         )
+
+
+def dataset_hash(path: str | Path) -> str:
+    """SHA-256 of a dataset folder's files (names and bytes): its content identity."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for file in sorted(Path(path).iterdir()):
+        if file.is_file() and file.suffix in (".csv", ".toml"):
+            digest.update(file.name.encode() + b"\0")
+            digest.update(file.read_bytes())
+    return digest.hexdigest()

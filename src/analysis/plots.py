@@ -2,20 +2,22 @@
 
 Stance is told by marker shape as well as colour (triangle up = supports,
 triangle down = refutes, circle = neutral), so greyscale prints keep it;
-hedged claims are hollow. Every function returns a matplotlib Figure.
+hedged claims are hollow. Every function returns a matplotlib Figure, built
+without pyplot: no global figure state, no backend, nothing shown by surprise
+in a notebook.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 STANCE_STYLE = {
     "supports": {"marker": "^", "color": "#1b6ca8"},
@@ -43,9 +45,20 @@ HOUSE_STYLE = {
 }
 
 
-def _figure(width: float, height: float) -> tuple[Figure, plt.Axes]:
-    with plt.rc_context(HOUSE_STYLE):
-        fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+def _house_style(draw: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Draw the whole figure under the house rcParams, so titles and labels get them too."""
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs) -> Figure:
+        with matplotlib.rc_context(HOUSE_STYLE):
+            return draw(*args, **kwargs)
+
+    return wrapper
+
+
+def _figure(width: float, height: float) -> tuple[Figure, Axes]:
+    fig = Figure(figsize=(width, height), layout="constrained")
+    ax = fig.subplots()
     ax.set_axisbelow(True)
     return fig, ax
 
@@ -55,6 +68,7 @@ def _names(dataset, source_ids) -> list[str]:
     return [names.get(s, s) for s in source_ids]
 
 
+@_house_style
 def timeline_figure(result) -> Figure:
     """One lane per source; a marker per claim at its stated interval, a bar where imprecise."""
     claims = result.timeline
@@ -109,6 +123,7 @@ def timeline_figure(result) -> Figure:
     return fig
 
 
+@_house_style
 def agreement_heatmap(result) -> Figure:
     """Pairwise agreement of sources; each cell annotated with agreement and shared count."""
     pairs = result.pairwise
@@ -116,13 +131,18 @@ def agreement_heatmap(result) -> Figure:
     n = len(sources)
     fig, ax = _figure(2.5 + 0.8 * max(n, 2), 1.5 + 0.6 * max(n, 2))
     ax.grid(False)
+    if n == 0:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "no two sources hold positions on one assertion", ha="center",
+                va="center", transform=ax.transAxes)
+        return fig
     index = {s: i for i, s in enumerate(sources)}
     grid = np.full((n, n), np.nan)
     i = pairs["source_a"].map(index).to_numpy()
     j = pairs["source_b"].map(index).to_numpy()
     grid[i, j] = pairs["agreement"].to_numpy()
     grid[j, i] = pairs["agreement"].to_numpy()
-    cmap = plt.get_cmap("RdBu").with_extremes(bad="#f3f3f3")  # bad: pairs sharing nothing
+    cmap = matplotlib.colormaps["RdBu"].with_extremes(bad="#f3f3f3")  # bad: pairs sharing nothing
     image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1)
     for a, b, agreement, shared in zip(i, j, pairs["agreement"], pairs["shared"], strict=True):
         for r, c in ((a, b), (b, a)):
@@ -143,6 +163,7 @@ def agreement_heatmap(result) -> Figure:
     return fig
 
 
+@_house_style
 def assertion_board(result) -> Figure:
     """Supporting (right) and refuting (left) evidence lines per assertion, by status."""
     table = result.assertions[result.assertions["status"] != "unaddressed"]
@@ -167,6 +188,7 @@ def assertion_board(result) -> Figure:
     return fig
 
 
+@_house_style
 def lag_chart(result) -> Figure:
     """Days from event to report, per source, for claims with an event time."""
     with_lag = result.timeline.dropna(subset=["lag_days"])

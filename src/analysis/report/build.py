@@ -1,0 +1,152 @@
+"""``build_briefing``: the one entry that checks, executes, exports and publishes a briefing.
+
+Order matters for the reader and for speed: parameters and the dataset are
+checked before any kernel starts (clear errors, nothing half-done); Chromium
+boots in a background thread while the kernel runs; the run is published
+whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..dataset import dataset_hash, load_dataset
+from ..errors import BriefingError
+from .outputs import (
+    FAILED,
+    git_commit,
+    publish,
+    staging_folder,
+    tool_versions,
+    write_index,
+    write_manifest,
+)
+from .parameters import check_parameters, effective_parameters
+
+FORMATS = ("html", "pdf")
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """A published briefing: its folder, files and manifest."""
+
+    folder: Path
+    files: list[Path]
+    manifest: dict
+
+
+def notebooks_folder() -> Path:
+    """``notebooks/`` of the working directory if it has one, else of this project."""
+    here = Path.cwd() / "notebooks"
+    return here if here.is_dir() else PROJECT_ROOT / "notebooks"
+
+
+def find_notebook(name: str) -> Path:
+    """A notebook given as a path, or by name (``briefing``) in the notebooks folder."""
+    candidates = [Path(name), notebooks_folder() / name, notebooks_folder() / f"{name}.ipynb"]
+    for candidate in candidates:
+        if candidate.is_file() and candidate.suffix == ".ipynb":
+            return candidate.resolve()
+    available = ", ".join(p.stem for p in sorted(notebooks_folder().glob("*.ipynb"))) or "none"
+    raise BriefingError(f"no notebook {name!r}; available: {available}")
+
+
+def _dataset_argument(values: dict, given_names: set[str], notebook: Path) -> None:
+    """Make the dataset path absolute: the user's from their working directory,
+    the notebook's default from the notebook's folder (as JupyterLab runs it)."""
+    if "dataset" not in values:
+        return
+    base = Path.cwd() if "dataset" in given_names else notebook.parent
+    values["dataset"] = str((base / str(values["dataset"])).resolve())
+
+
+def build_briefing(
+    notebook: str | Path,
+    given: list[tuple[str, str]] | None = None,
+    *,
+    formats: tuple[str, ...] = FORMATS,
+    reports: Path = Path("reports"),
+    chromium: str | None = None,
+) -> Briefing:
+    """Execute ``notebook`` with the ``-p`` pairs ``given`` and publish it under ``reports``.
+
+    Output: ``reports/<notebook>/<as_of or run date>/`` with the executed
+    ``.ipynb``, the ``.html`` and ``.pdf`` asked for, and ``manifest.json``;
+    ``reports/index.html`` is rewritten. Raises BriefingError subclasses for the
+    user's mistakes (bad parameters, invalid dataset, a failing cell).
+    """
+    from .execute import execute_notebook
+    from .export import Masthead, PdfPrinter, find_chromium, to_html
+
+    started = dt.datetime.now(dt.UTC)
+    clock = time.perf_counter()
+    path = find_notebook(str(notebook))
+    unknown = set(formats) - set(FORMATS)
+    if unknown or not formats:
+        raise BriefingError(f"unknown output format(s) {sorted(unknown)}; choose from html, pdf")
+    given = given or []
+    values = check_parameters(path, given)
+    parameters = effective_parameters(path, values)
+    _dataset_argument(parameters, {name for name, _ in given}, path)
+    dataset = load_dataset(parameters["dataset"]) if "dataset" in parameters else None
+
+    reports = reports.resolve()
+    stem = path.stem
+    run_name = parameters.get("as_of") or started.strftime("%Y-%m-%d")
+    printer = PdfPrinter(find_chromium(chromium)) if "pdf" in formats else None
+    staging = staging_folder(reports)
+    try:
+        executed = staging / f"{stem}.ipynb"
+        nb = execute_notebook(
+            path, executed, parameters, reports / FAILED / f"{stem}-{started:%Y%m%dT%H%M%S}"
+        )
+        title = parameters.get("title") or (dataset.title if dataset else stem)
+        as_of = parameters.get("as_of")
+        masthead = Masthead(
+            title=str(title),
+            subtitle=(f"As of {as_of}" if as_of else "All reporting in the dataset")
+            + f" \u00b7 built {started:%Y-%m-%d %H:%M} UTC",
+            marking=str(parameters.get("marking") or ""),
+            footer=f"{stem} \u00b7 dataset {dataset.name if dataset else '-'}",
+        )
+        files = [executed]
+        html_file = staging / f"{stem}.html"
+        html_file.write_text(to_html(nb, masthead), encoding="utf-8")
+        if "html" in formats or printer:
+            files.append(html_file)
+        if printer:
+            files.append(printer.print(html_file, staging / f"{stem}.pdf", masthead.marking))
+        if "html" not in formats:
+            html_file.unlink()
+            files.remove(html_file)
+        manifest = {
+            "notebook": stem,
+            "title": masthead.title,
+            "parameters": parameters,
+            "dataset": {
+                "name": dataset.name if dataset else None,
+                "path": str(dataset.path) if dataset else None,
+                "sha256": dataset_hash(dataset.path) if dataset else None,
+            },
+            "package_version": tool_versions(None)["claim-briefings"],
+            "git_commit": git_commit(PROJECT_ROOT),
+            "tools": tool_versions(printer.version if printer else None),
+            "started": started.isoformat(timespec="seconds"),
+            "duration_s": round(time.perf_counter() - clock, 2),
+            "files": [f.name for f in files] + ["manifest.json"],
+        }
+        write_manifest(staging, manifest)
+        folder = publish(staging, reports / stem / str(run_name))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        if printer:
+            printer.close()
+    write_index(reports)
+    return Briefing(folder, [folder / f.name for f in files], manifest)

@@ -1,0 +1,184 @@
+"""Executed notebook -> self-contained HTML (our nbconvert template) -> A4 PDF (Chromium).
+
+The HTML hides every input cell and prompt, inlines CSS and images and loads
+nothing from the network. The PDF is that HTML printed by Debian's Chromium
+through Playwright (``executable_path``, no browser download), with the
+handling marking in every page's header and footer and page numbers.
+"""
+
+from __future__ import annotations
+
+import html
+import queue
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from ..errors import BriefingError
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+DROPPED_TAGS = {"parameters", "injected-parameters", "analyst-only"}
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass(frozen=True)
+class Masthead:
+    """What the title block, header and footer print. Plain text; escaped when rendered."""
+
+    title: str
+    subtitle: str
+    marking: str
+    footer: str
+
+
+def _reader_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy without parameter and analyst-only cells, and without stderr noise."""
+    nb = nbformat.from_dict(nb)
+    kept = []
+    for cell in nb.cells:  # a loop over a notebook's few dozen cells
+        if DROPPED_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")
+            ]
+        kept.append(cell)
+    nb.cells = kept
+    return nb
+
+
+def to_html(nb: nbformat.NotebookNode, masthead: Masthead) -> str:
+    """The reader's HTML of an executed notebook: no code, no prompts, nothing remote."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="briefing",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    resources = {
+        "briefing": {
+            "title": masthead.title,
+            "subtitle": masthead.subtitle,
+            "marking": masthead.marking,
+            "footer": masthead.footer,
+            "css": (TEMPLATES / "briefing" / "briefing.css").read_text(encoding="utf-8"),
+        }
+    }
+    body, _ = exporter.from_notebook_node(_reader_cells(nb), resources=resources)
+    return body
+
+
+def find_chromium(explicit: str | None = None) -> str:
+    """The Chromium binary to print with: ``explicit``, else Debian's."""
+    for candidate in ([explicit] if explicit else []) + [*CHROMIUM_CANDIDATES, shutil.which("chromium")]:
+        if candidate and Path(candidate).is_file():
+            return candidate
+    raise BriefingError(
+        "Chromium not found, so no PDF can be printed: install Debian's chromium "
+        "(apt-get install -y chromium, which make does for you) or name the binary "
+        "with BRIEFING_CHROMIUM, or build with --to html"
+    )
+
+
+def _page_band(text: str, with_numbers: bool) -> str:
+    numbers = (
+        '<span style="float:right"><span class="pageNumber"></span> / '
+        '<span class="totalPages"></span></span>'
+        if with_numbers
+        else ""
+    )
+    return (
+        '<div style="font-family: DejaVu Sans, Arial, sans-serif; font-size: 8px; width: 100%; '
+        f'margin: 0 16mm; text-align: center; font-weight: bold; letter-spacing: 0.06em;">'
+        f"{html.escape(text.upper())}{numbers}</div>"
+    )
+
+
+class PdfPrinter:
+    """Chromium started in a background thread, so it boots while the kernel runs.
+
+    Playwright's sync API belongs to the thread that started it; jobs go to that
+    thread through a queue. Use as a context manager.
+    """
+
+    def __init__(self, chromium: str):
+        self._chromium = chromium
+        self._jobs: queue.Queue = queue.Queue()
+        self._results: queue.Queue = queue.Queue()
+        self.version: str | None = None
+        self._thread = threading.Thread(target=self._run, name="pdf-printer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=self._chromium, args=CHROMIUM_FLAGS
+                )
+                self.version = browser.version
+                while (job := self._jobs.get()) is not None:
+                    try:
+                        self._results.put(self._print(browser, *job))
+                    except Exception as exc:  # handed to the caller's thread
+                        self._results.put(exc)
+                browser.close()
+        except Exception as exc:
+            self._drain_with(exc)
+
+    def _drain_with(self, exc: Exception) -> None:
+        """Chromium failed to start: answer every job with that failure until closed."""
+        while self._jobs.get() is not None:
+            self._results.put(exc)
+
+    @staticmethod
+    def _print(browser, html_file: Path, pdf_file: Path, marking: str) -> Path:
+        context = browser.new_context(offline=True)
+        context.route("http*://**/*", lambda route: route.abort())
+        page = context.new_page()
+        page.goto(html_file.resolve().as_uri(), wait_until="load")
+        page.pdf(
+            path=str(pdf_file),
+            format="A4",
+            print_background=True,
+            display_header_footer=True,
+            header_template=_page_band(marking, with_numbers=False),
+            footer_template=_page_band(marking, with_numbers=True),
+            margin={"top": "20mm", "bottom": "20mm", "left": "16mm", "right": "16mm"},
+        )
+        context.close()
+        return pdf_file
+
+    def print(self, html_file: Path, pdf_file: Path, marking: str) -> Path:
+        self._jobs.put((html_file, pdf_file, marking))
+        result = self._results.get()
+        if isinstance(result, Exception):
+            raise BriefingError(f"printing the PDF in Chromium failed: {result}") from result
+        return result
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join(timeout=30)
+
+    def __enter__(self) -> PdfPrinter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
