@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: briefing test lint bench setup chromium clean
+.PHONY: briefing test lint bench lab setup chromium clean
 
 setup: $(STAMP) chromium
 
@@ -16,6 +16,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/python -c "from analysis.report.execute import ensure_kernel; ensure_kernel()"
 	touch $(STAMP)
 
 chromium:
@@ -24,7 +25,11 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 briefing: setup
-	$(BIN)/briefing validate data/belgorod-2025-04
+	$(BIN)/briefing build briefing --to html,pdf
+
+lab: setup
+	$(BIN)/pip install --quiet -r requirements-lab.lock
+	$(BIN)/jupyter lab notebooks/
 
 test: setup
 	$(BIN)/python -m pytest
@@ -35,6 +40,9 @@ lint: setup
 
 bench: setup
 	$(BIN)/python benchmarks/load_benchmark.py
+	$(BIN)/python benchmarks/analyze_benchmark.py
+	$(BIN)/python benchmarks/build_benchmark.py
 
 clean:
-	rm -rf $(VENV) reports/*/ .pytest_cache
+	rm -rf $(VENV) .pytest_cache
+	find reports -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -227,11 +227,7 @@ def test_claim_stated_after_its_document(dataset_copy):
 
 def test_non_utf8_bytes(dataset_copy):
     path = dataset_copy()
-    data = (
-        (path / "sources.csv")
-        .read_bytes()
-        .replace(b"side A", "side \xc4".encode("latin-1"))
-    )
+    data = (path / "sources.csv").read_bytes().replace(b"side A", "side \xc4".encode("latin-1"))
     (path / "sources.csv").write_bytes(data)
     assert "sources.csv:2: byte 0xc4 is not UTF-8 text; save the file as UTF-8" in problems_of(path)
 

@@ -1,17 +1,27 @@
-"""Claim briefings: who claimed what, when, about which event."""
+"""Claim briefings: who claimed what, when, about which event.
 
-from .dataset import Dataset, citation_edges, load_dataset
-from .errors import BriefingError, DatasetError, Problem
-from .timeexpr import resolve_expressions
+The public names load on first use, so the ``briefing`` command can start a
+kernel or print help without first importing pandas.
+"""
+
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "BriefingError",
-    "Dataset",
-    "DatasetError",
-    "Problem",
-    "citation_edges",
-    "load_dataset",
-    "resolve_expressions",
-]
+_PUBLIC = {
+    "BriefingError": ".errors",
+    "DatasetError": ".errors",
+    "Problem": ".errors",
+    "Dataset": ".dataset",
+    "citation_edges": ".dataset",
+    "load_dataset": ".dataset",
+    "resolve_expressions": ".timeexpr",
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        return getattr(import_module(_PUBLIC[name], __name__), name)
+    raise AttributeError(f"module 'analysis' has no attribute {name!r}")

@@ -91,7 +91,9 @@ def evidence_lines(known: pd.DataFrame, dataset: Dataset, held: pd.DataFrame) ->
     assertion = _codes(known["assertion_id"])[citing]
     key_a = assertion * width + _codes(known["source_id"])[citing]
     key_b = assertion * width + cited_source
-    nodes, inverse = np.unique(np.concatenate([_pair_keys(held), key_a, key_b]), return_inverse=True)
+    nodes, inverse = np.unique(
+        np.concatenate([_pair_keys(held), key_a, key_b]), return_inverse=True
+    )
     held_count = len(held)
     a = inverse[held_count : held_count + len(key_a)]
     b = inverse[held_count + len(key_a) :]
@@ -151,7 +153,9 @@ def assertion_status(
     independent = np.bincount(line_assertion[supporting_line], minlength=size)[wanted]
     refuting = np.bincount(assertion[refutes], minlength=size)[wanted]
     support_count = np.bincount(assertion[supports], minlength=size)[wanted]
-    hedged_count = np.bincount(assertion[supports & held["hedged"].to_numpy()], minlength=size)[wanted]
+    hedged_count = np.bincount(assertion[supports & held["hedged"].to_numpy()], minlength=size)[
+        wanted
+    ]
 
     neutral_rows = (known["stance"] == "neutral").to_numpy()
     neutral_keys = pd.unique(_pair_keys(known)[neutral_rows])
@@ -169,13 +173,20 @@ def assertion_status(
             "assertion_id": assertions["assertion_id"].to_numpy(),
             "statement": assertions["statement"].to_numpy(),
             "status": np.select(
-                [(independent > 0) & (refuting > 0), independent >= 2, independent == 1, refuting > 0],
+                [
+                    (independent > 0) & (refuting > 0),
+                    independent >= 2,
+                    independent == 1,
+                    refuting > 0,
+                ],
                 ["contested", "corroborated", "single-source", "denied"],
                 "unaddressed",
             ),
             "independent_support": independent,
             "hedged_only": (support_count > 0) & (hedged_count == support_count),
-            "supporting_sources": _source_lists(assertion[supports], source[supports], names, wanted),
+            "supporting_sources": _source_lists(
+                assertion[supports], source[supports], names, wanted
+            ),
             "refuting_sources": _source_lists(assertion[refutes], source[refutes], names, wanted),
             "neutral_sources": _source_lists(
                 neutral_keys // width, neutral_keys % width, names, wanted

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -75,15 +76,25 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     build.add_argument(
-        "notebook", nargs="?", default="briefing",
+        "notebook",
+        nargs="?",
+        default="briefing",
         help="notebook name in notebooks/ or a path (default: briefing)",
     )
     build.add_argument(
-        "-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
         help="set a notebook parameter; repeat for several (see: briefing notebooks)",
     )
     build.add_argument(
-        "--to", default="html,pdf", type=_formats, metavar="FORMATS",
+        "--to",
+        default="html,pdf",
+        type=_formats,
+        metavar="FORMATS",
         help="comma-separated output formats: html, pdf (default: html,pdf)",
     )
     build.add_argument(
@@ -111,7 +122,6 @@ def _formats(text: str) -> tuple[str, ...]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    import os
     from pathlib import Path
 
     from .report import build_briefing
@@ -195,6 +205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into head or less that closed early
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (stdout for the rest of the exit)
+        return 0
 
 
 if __name__ == "__main__":

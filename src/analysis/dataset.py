@@ -344,7 +344,9 @@ class _Loader:
                 f"{cited!r} is not a claim_id in claims.csv; fix the identifier or remove it",
             )
         src, dst = src[~dangling], dst[~dangling]
-        self.citations = edges[~dangling].assign(claim_row=src, cited_row=dst).reset_index(drop=True)
+        self.citations = (
+            edges[~dangling].assign(claim_row=src, cited_row=dst).reset_index(drop=True)
+        )
         if len(src) == 0:
             return
         graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(len(ids), len(ids)))
@@ -402,15 +404,3 @@ class _Loader:
             citations=self.citations,
             **frames,
         )
-
-
-def dataset_hash(path: str | Path) -> str:
-    """SHA-256 of a dataset folder's files (names and bytes): its content identity."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for file in sorted(Path(path).iterdir()):
-        if file.is_file() and file.suffix in (".csv", ".toml"):
-            digest.update(file.name.encode() + b"\0")
-            digest.update(file.read_bytes())
-    return digest.hexdigest()

@@ -75,7 +75,7 @@ def timeline_figure(result) -> Figure:
     sources = sorted(claims["source_id"].unique())
     fig, ax = _figure(8, 0.45 * max(len(sources), 2) + 1.2)
     lane = {s: i for i, s in enumerate(sources)}
-    y = claims["source_id"].map(lane).to_numpy(dtype=float)
+    y = claims["source_id"].astype(str).map(lane).to_numpy(dtype=float)
     start = claims["stated_start"]
     end = claims["stated_end"] + pd.Timedelta(days=1)
     imprecise = (claims["stated_end"] > claims["stated_start"]).to_numpy()
@@ -127,19 +127,25 @@ def timeline_figure(result) -> Figure:
 def agreement_heatmap(result) -> Figure:
     """Pairwise agreement of sources; each cell annotated with agreement and shared count."""
     pairs = result.pairwise
-    sources = sorted(set(pairs["source_a"]) | set(pairs["source_b"]))
+    source_a, source_b = pairs["source_a"].astype(str), pairs["source_b"].astype(str)
+    sources = sorted(set(source_a) | set(source_b))
     n = len(sources)
     fig, ax = _figure(2.5 + 0.8 * max(n, 2), 1.5 + 0.6 * max(n, 2))
     ax.grid(False)
     if n == 0:
         ax.set_axis_off()
-        ax.text(0.5, 0.5, "no two sources hold positions on one assertion", ha="center",
-                va="center", transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            "no two sources hold positions on one assertion",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
         return fig
-    index = {s: i for i, s in enumerate(sources)}
     grid = np.full((n, n), np.nan)
-    i = pairs["source_a"].map(index).to_numpy()
-    j = pairs["source_b"].map(index).to_numpy()
+    i = pd.Index(sources).get_indexer(source_a)
+    j = pd.Index(sources).get_indexer(source_b)
     grid[i, j] = pairs["agreement"].to_numpy()
     grid[j, i] = pairs["agreement"].to_numpy()
     cmap = matplotlib.colormaps["RdBu"].with_extremes(bad="#f3f3f3")  # bad: pairs sharing nothing
@@ -197,7 +203,7 @@ def lag_chart(result) -> Figure:
     lane = {s: i for i, s in enumerate(sources)}
     ax.scatter(
         with_lag["lag_days"].astype(float),
-        with_lag["source_id"].map(lane),
+        with_lag["source_id"].astype(str).map(lane),
         marker="D",
         color="#404040",
         s=30,

@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..dataset import dataset_hash, load_dataset
 from ..errors import BriefingError
 from .outputs import (
     FAILED,
@@ -80,8 +79,8 @@ def build_briefing(
     ``reports/index.html`` is rewritten. Raises BriefingError subclasses for the
     user's mistakes (bad parameters, invalid dataset, a failing cell).
     """
-    from .execute import execute_notebook
-    from .export import Masthead, PdfPrinter, find_chromium, to_html
+    from .execute import WarmKernel
+    from .export import PdfPrinter, find_chromium, html_exporter
 
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
@@ -93,17 +92,60 @@ def build_briefing(
     values = check_parameters(path, given)
     parameters = effective_parameters(path, values)
     _dataset_argument(parameters, {name for name, _ in given}, path)
-    dataset = load_dataset(parameters["dataset"]) if "dataset" in parameters else None
+    chromium_path = find_chromium(chromium) if "pdf" in formats else None
 
-    reports = reports.resolve()
+    # From here three things overlap: the kernel boots and imports, Chromium starts,
+    # and this process validates the dataset.
+    with WarmKernel(path) as kernel:
+        printer = PdfPrinter(chromium_path) if chromium_path else None
+        try:
+            dataset = _validated_dataset(parameters)
+            exporter = html_exporter()
+            return _run(
+                path,
+                parameters,
+                dataset,
+                formats,
+                reports.resolve(),
+                started,
+                clock,
+                kernel,
+                printer,
+                exporter,
+            )
+        finally:
+            if printer:
+                printer.close()
+
+
+def _validated_dataset(parameters: dict):
+    """The dataset the notebook will read, loaded (so validated) here first; None if it takes none."""
+    if "dataset" not in parameters:
+        return None
+    from ..dataset import load_dataset
+
+    return load_dataset(parameters["dataset"])
+
+
+def _run(
+    path, parameters, dataset, formats, reports, started, clock, kernel, printer, exporter
+) -> Briefing:
+    """Execute, export and publish; the staging folder goes whatever happens."""
+    from ..fingerprint import dataset_hash
+    from .execute import execute_notebook
+    from .export import Masthead, to_html
+
     stem = path.stem
     run_name = parameters.get("as_of") or started.strftime("%Y-%m-%d")
-    printer = PdfPrinter(find_chromium(chromium)) if "pdf" in formats else None
     staging = staging_folder(reports)
     try:
         executed = staging / f"{stem}.ipynb"
         nb = execute_notebook(
-            path, executed, parameters, reports / FAILED / f"{stem}-{started:%Y%m%dT%H%M%S}"
+            path,
+            executed,
+            parameters,
+            reports / FAILED / f"{stem}-{started:%Y%m%dT%H%M%S}",
+            kernel,
         )
         title = parameters.get("title") or (dataset.title if dataset else stem)
         as_of = parameters.get("as_of")
@@ -116,11 +158,12 @@ def build_briefing(
         )
         files = [executed]
         html_file = staging / f"{stem}.html"
-        html_file.write_text(to_html(nb, masthead), encoding="utf-8")
+        html_file.write_text(to_html(nb, masthead, exporter), encoding="utf-8")
         if "html" in formats or printer:
             files.append(html_file)
         if printer:
             files.append(printer.print(html_file, staging / f"{stem}.pdf", masthead.marking))
+            printer.finish()
         if "html" not in formats:
             html_file.unlink()
             files.remove(html_file)
@@ -145,8 +188,5 @@ def build_briefing(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    finally:
-        if printer:
-            printer.close()
     write_index(reports)
     return Briefing(folder, [folder / f.name for f in files], manifest)

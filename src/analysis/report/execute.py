@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import threading
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from ..errors import BriefingError
+
+if TYPE_CHECKING:
+    import nbformat
 
 KERNEL_NAME = "claim-briefings"
 KERNEL_DISPLAY_NAME = "Claim briefings (project venv)"
@@ -63,20 +66,107 @@ def ensure_kernel() -> str:
     return KERNEL_NAME
 
 
+def notebook_imports(notebook: Path) -> list[str]:
+    """The modules a notebook's code cells import, in order (cells that do not parse skipped)."""
+    import ast
+
+    import nbformat
+
+    modules: list[str] = []
+    for cell in nbformat.read(notebook, as_version=4).cells:  # a loop over cells
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # IPython magics and the like
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                modules += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                modules += [f"{node.module}.{alias.name}" for alias in node.names]
+    return list(dict.fromkeys(modules))
+
+
+class WarmKernel:
+    """The project kernel, started early and already importing what the notebook imports.
+
+    Started once parameters are checked, it boots and imports while this process
+    validates the dataset and Chromium starts: the three overlap. Papermill then
+    runs the notebook on it. Use as a context manager; the kernel is shut down on exit.
+    """
+
+    def __init__(self, notebook: Path):
+        from jupyter_client.manager import KernelManager
+
+        self.manager = KernelManager(kernel_name=ensure_kernel())
+        self.manager.start_kernel(cwd=str(notebook.parent))
+        self._client = self.manager.client()
+        self._client.start_channels()
+        # "from a import b" may name a function, not a module: import what exists, quietly.
+        warm_up = "\n".join(
+            f"try:\n    import {name}\nexcept ImportError:\n    pass"
+            for name in notebook_imports(notebook)
+        )
+        self._warm_up = self._client.execute(warm_up or "pass", silent=True, store_history=False)
+        self._stopping: threading.Thread | None = None
+
+    def ready(self, timeout: float = 120) -> WarmKernel:
+        """Wait for the warm-up to finish and let go of the kernel, so papermill's
+        client is its only client from the first cell on."""
+        from queue import Empty
+
+        try:
+            while True:
+                reply = self._client.get_shell_msg(timeout=timeout)
+                if reply["parent_header"].get("msg_id") == self._warm_up:
+                    break
+        except Empty:
+            raise BriefingError(
+                f"the notebook kernel did not start within {timeout:.0f} s"
+            ) from None
+        finally:
+            self._client.stop_channels()
+        return self
+
+    def __enter__(self) -> WarmKernel:
+        return self
+
+    def release(self) -> None:
+        """Shut the kernel down in the background: the notebook has run, export need not wait."""
+        if self._stopping is None:
+            self._stopping = threading.Thread(target=self._shutdown, name="kernel-shutdown")
+            self._stopping.start()
+
+    def _shutdown(self) -> None:
+        if self._client.channels_running:
+            self._client.stop_channels()
+        if self.manager.has_kernel:
+            self.manager.shutdown_kernel(now=True)
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+        self._stopping.join()
+
+
 def execute_notebook(
-    notebook: Path, output: Path, parameters: dict[str, object], failed_dir: Path
+    notebook: Path,
+    output: Path,
+    parameters: dict[str, object],
+    failed_dir: Path,
+    kernel: WarmKernel | None = None,
 ) -> nbformat.NotebookNode:
     """Execute ``notebook`` into ``output`` with ``parameters`` injected.
 
     The working directory is the notebook's folder, as in JupyterLab. A cell that
     raises becomes a :class:`CellError`; the executed notebook is then copied
-    into ``failed_dir`` for debugging.
+    into ``failed_dir`` for debugging. ``kernel`` reuses a started kernel.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     try:
-        return papermill.execute_notebook(
+        executed = papermill.execute_notebook(
             str(notebook),
             str(output),
             parameters=parameters,
@@ -84,6 +174,7 @@ def execute_notebook(
             cwd=str(notebook.parent),
             progress_bar=False,
             log_output=False,
+            km=kernel.ready().manager if kernel else None,
         )
     except PapermillExecutionError as exc:
         saved = None
@@ -91,4 +182,9 @@ def execute_notebook(
             failed_dir.mkdir(parents=True, exist_ok=True)
             saved = failed_dir / output.name
             shutil.copyfile(output, saved)
-        raise CellError(notebook.name, exc.exec_count or exc.cell_index, exc.ename, exc.evalue, saved) from None
+        cell = exc.exec_count or exc.cell_index
+        raise CellError(notebook.name, cell, exc.ename, exc.evalue, saved) from None
+    finally:
+        if kernel:
+            kernel.release()
+    return executed

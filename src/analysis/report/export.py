@@ -14,10 +14,12 @@ import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from ..errors import BriefingError
+
+if TYPE_CHECKING:
+    import nbformat
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DROPPED_TAGS = {"parameters", "injected-parameters", "analyst-only"}
@@ -45,6 +47,8 @@ class Masthead:
 
 def _reader_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy without parameter and analyst-only cells, and without stderr noise."""
+    import nbformat
+
     nb = nbformat.from_dict(nb)
     kept = []
     for cell in nb.cells:  # a loop over a notebook's few dozen cells
@@ -59,8 +63,11 @@ def _reader_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def to_html(nb: nbformat.NotebookNode, masthead: Masthead) -> str:
-    """The reader's HTML of an executed notebook: no code, no prompts, nothing remote."""
+def html_exporter():
+    """Our nbconvert HTML exporter with its template compiled, ready to convert.
+
+    Built while the kernel runs, so the export after it is only the conversion.
+    """
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -71,6 +78,13 @@ def to_html(nb: nbformat.NotebookNode, masthead: Masthead) -> str:
         exclude_output_prompt=True,
         embed_images=True,
     )
+    exporter.template  # noqa: B018 (loads and compiles the Jinja template now)
+    return exporter
+
+
+def to_html(nb: nbformat.NotebookNode, masthead: Masthead, exporter=None) -> str:
+    """The reader's HTML of an executed notebook: no code, no prompts, nothing remote."""
+    exporter = exporter or html_exporter()
     resources = {
         "briefing": {
             "title": masthead.title,
@@ -86,7 +100,10 @@ def to_html(nb: nbformat.NotebookNode, masthead: Masthead) -> str:
 
 def find_chromium(explicit: str | None = None) -> str:
     """The Chromium binary to print with: ``explicit``, else Debian's."""
-    for candidate in ([explicit] if explicit else []) + [*CHROMIUM_CANDIDATES, shutil.which("chromium")]:
+    for candidate in ([explicit] if explicit else []) + [
+        *CHROMIUM_CANDIDATES,
+        shutil.which("chromium"),
+    ]:
         if candidate and Path(candidate).is_file():
             return candidate
     raise BriefingError(
@@ -122,6 +139,7 @@ class PdfPrinter:
         self._jobs: queue.Queue = queue.Queue()
         self._results: queue.Queue = queue.Queue()
         self.version: str | None = None
+        self._finished = False
         self._thread = threading.Thread(target=self._run, name="pdf-printer", daemon=True)
         self._thread.start()
 
@@ -173,8 +191,14 @@ class PdfPrinter:
             raise BriefingError(f"printing the PDF in Chromium failed: {result}") from result
         return result
 
+    def finish(self) -> None:
+        """No more jobs: Chromium closes in the background."""
+        if not self._finished:
+            self._finished = True
+            self._jobs.put(None)
+
     def close(self) -> None:
-        self._jobs.put(None)
+        self.finish()
         self._thread.join(timeout=30)
 
     def __enter__(self) -> PdfPrinter:

@@ -18,7 +18,15 @@ from importlib import metadata
 from pathlib import Path
 
 FAILED = "_failed"
-TOOLS = ("papermill", "nbconvert", "nbformat", "pandas", "matplotlib", "playwright", "claim-briefings")
+TOOLS = (
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "pandas",
+    "matplotlib",
+    "playwright",
+    "claim-briefings",
+)
 
 
 def staging_folder(reports: Path) -> Path:
@@ -97,7 +105,7 @@ def write_index(reports: Path) -> Path:
             f"<td>{links}</td></tr>"
         )
     page = (
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Briefings</title>"
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Briefings</title>'
         "<style>body{font-family:DejaVu Sans,Arial,sans-serif;max-width:60rem;margin:2rem auto;"
         "padding:0 1rem}table{border-collapse:collapse;width:100%}th,td{text-align:left;"
         "padding:.3rem .5rem;border-bottom:1px solid #ccc}</style></head><body>"

@@ -25,7 +25,7 @@ class ParameterError(BriefingError):
     def __init__(self, notebook: str, problems: list[str]):
         self.notebook = notebook
         self.problems = problems
-        super().__init__(f"{notebook}: " + "; ".join(problems))
+        super().__init__(f"{notebook}: " + "\n  ".join(["parameters refused", *problems]))
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,9 @@ def notebook_parameters(path: Path) -> list[Parameter]:
             default = ast.literal_eval(item["default"])
         except (ValueError, SyntaxError):
             default = item["default"]
-        parameters.append(Parameter(item["name"], item["inferred_type_name"], default, item["help"]))
+        parameters.append(
+            Parameter(item["name"], item["inferred_type_name"], default, item["help"])
+        )
     return parameters
 
 

@@ -54,12 +54,14 @@ def _count(n: int, noun: str) -> str:
 
 
 def _e(value) -> str:
-    return "" if value is None or (not isinstance(value, list) and pd.isna(value)) else html.escape(str(value))
+    return (
+        ""
+        if value is None or (not isinstance(value, list) and pd.isna(value))
+        else html.escape(str(value))
+    )
 
 
-def open_briefing(
-    dataset: str, as_of: str | None = None, topic: str | None = None
-) -> Analysis:
+def open_briefing(dataset: str, as_of: str | None = None, topic: str | None = None) -> Analysis:
     """Load and analyse the dataset the notebook's parameters name."""
     return analyze(load_dataset(dataset), as_of=as_of, topic=topic)
 
@@ -75,14 +77,18 @@ def _table(frame: pd.DataFrame, css_class: str) -> HTML:
 def scope(result: Analysis) -> HTML:
     """One paragraph: what the briefing covers and as of when."""
     data = result.dataset
-    when = "everything in the dataset" if result.as_of is None else f"what was known by {describe_day(result.as_of)}"
+    when = (
+        "everything in the dataset"
+        if result.as_of is None
+        else f"what was known by {describe_day(result.as_of)}"
+    )
     topic = "" if result.topic is None else f", topic <em>{_e(result.topic)}</em>"
     sources = result.timeline["source_id"].nunique()
     documents = result.timeline["document_id"].nunique()
     return HTML(
         f'<p class="scope">Covers {when}{topic}: {_count(len(result.timeline), "claim")} by '
-        f'{_count(sources, "source")} in {_count(documents, "document")}, on '
-        f'{_count(len(result.assertions), "assertion")}. '
+        f"{_count(sources, 'source')} in {_count(documents, 'document')}, on "
+        f"{_count(len(result.assertions), 'assertion')}. "
         f"Dataset <em>{_e(data.title)}</em> ({_e(data.name)}).</p>"
     )
 
@@ -132,12 +138,17 @@ def contested(result: Analysis) -> HTML:
             {
                 "Source": [names.get(s, s) for s in claims["source_id"]],
                 "Says": [
-                    ("hedged " if h else "") + str(s) for s, h in zip(claims["stance"], claims["hedged"], strict=True)
+                    ("hedged " if h else "") + str(s)
+                    for s, h in zip(claims["stance"], claims["hedged"], strict=True)
                 ],
                 "When": [
                     f"{describe_interval(a, b, p)} ({t})"
                     for a, b, p, t in zip(
-                        claims["stated_start"], claims["stated_end"], claims["stated_precision"], claims["stated"], strict=True
+                        claims["stated_start"],
+                        claims["stated_end"],
+                        claims["stated_precision"],
+                        claims["stated"],
+                        strict=True,
                     )
                 ],
                 "Words": claims["quote"].fillna(""),
@@ -153,14 +164,16 @@ def contested(result: Analysis) -> HTML:
 def figure(fig: Figure, alt: str) -> PNG:
     """Render a figure to PNG once (150 dpi, prints sharply on A4)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=150)  # constrained layout already fits the page
     return PNG(buffer.getvalue(), alt)
 
 
 def shifts_table(result: Analysis) -> HTML:
     """Each change of stance or hedging, with its dates."""
     if result.shifts.empty:
-        return HTML('<p class="empty">No source changed its stance in a way the dates can order.</p>')
+        return HTML(
+            '<p class="empty">No source changed its stance in a way the dates can order.</p>'
+        )
     names = _names(result.dataset)
     statements = result.dataset.assertions.set_index("assertion_id")["statement"]
     shifts = result.shifts
@@ -168,8 +181,14 @@ def shifts_table(result: Analysis) -> HTML:
         {
             "Source": [names.get(s, s) for s in shifts["source_id"]],
             "Assertion": [statements[a] for a in shifts["assertion_id"]],
-            "From": [("hedged " if h else "") + s for s, h in zip(shifts["from_stance"], shifts["from_hedged"], strict=True)],
-            "To": [("hedged " if h else "") + s for s, h in zip(shifts["to_stance"], shifts["to_hedged"], strict=True)],
+            "From": [
+                ("hedged " if h else "") + s
+                for s, h in zip(shifts["from_stance"], shifts["from_hedged"], strict=True)
+            ],
+            "To": [
+                ("hedged " if h else "") + s
+                for s, h in zip(shifts["to_stance"], shifts["to_hedged"], strict=True)
+            ],
             "On": [describe_day(d) for d in shifts["at"]],
         }
     )
@@ -221,7 +240,7 @@ def sources_table(result: Analysis) -> HTML:
 
 def provenance(result: Analysis, parameters: dict) -> HTML:
     """Method and provenance: the data, the rules applied and the parameters."""
-    from ..dataset import dataset_hash
+    from ..fingerprint import dataset_hash
 
     data = result.dataset
     rows = [
@@ -255,10 +274,18 @@ def timeline_table(result: Analysis) -> HTML:
         {
             "When": [
                 describe_interval(a, b, p)
-                for a, b, p in zip(claims["stated_start"], claims["stated_end"], claims["stated_precision"], strict=True)
+                for a, b, p in zip(
+                    claims["stated_start"],
+                    claims["stated_end"],
+                    claims["stated_precision"],
+                    strict=True,
+                )
             ],
             "Source": [names.get(s, s) for s in claims["source_id"]],
-            "Says": [("hedged " if h else "") + str(s) for s, h in zip(claims["stance"], claims["hedged"], strict=True)],
+            "Says": [
+                ("hedged " if h else "") + str(s)
+                for s, h in zip(claims["stance"], claims["hedged"], strict=True)
+            ],
             "Assertion": [statements[a] for a in claims["assertion_id"]],
             "Lag (days)": claims["lag_days"].astype(object).where(claims["lag_days"].notna(), ""),
         }
@@ -269,7 +296,9 @@ def timeline_table(result: Analysis) -> HTML:
 def conflicts_table(result: Analysis) -> HTML:
     """Claims by one source that overlap in time but differ: often two accounts of one statement."""
     if result.conflicts.empty:
-        return HTML('<p class="empty">No source is reported two different ways for the same time.</p>')
+        return HTML(
+            '<p class="empty">No source is reported two different ways for the same time.</p>'
+        )
     names = _names(result.dataset)
     statements = result.dataset.assertions.set_index("assertion_id")["statement"]
     claims = result.timeline.set_index("claim_id")

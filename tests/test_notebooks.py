@@ -1,0 +1,39 @@
+"""The committed notebooks: clean, parameterized first, thin."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from analysis.report import notebook_parameters
+
+from .conftest import ROOT
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_the_three_briefing_notebooks_exist():
+    assert [p.stem for p in NOTEBOOKS] == ["agreement", "briefing", "chronology"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_without_outputs_and_parameters_first(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), (
+        "strip outputs before committing"
+    )
+    assert nb.cells[0].metadata.get("tags") == ["parameters"]
+    assert nb.metadata.kernelspec.name == "claim-briefings"
+    assert all(
+        "def " not in c.source and "class " not in c.source for c in code
+    )  # logic lives in the library
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_parameter_has_a_type_default_and_help(path):
+    declared = {p.name: p for p in notebook_parameters(path)}
+    assert {"dataset", "as_of", "topic", "title", "marking"} <= set(declared)
+    assert declared["dataset"].default == "../data/belgorod-2025-04"
+    assert declared["as_of"].default is None and declared["as_of"].type_name == "Optional[str]"
+    assert all(p.help.strip() for p in declared.values())

@@ -1,0 +1,201 @@
+"""End to end: real papermill, nbconvert and Chromium build briefings from the notebooks."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+
+import pytest
+from pypdf import PdfReader
+
+from analysis import DatasetError
+from analysis.analyze import analyze
+from analysis.dataset import load_dataset
+from analysis.judgments import key_judgments
+from analysis.report import CellError, ParameterError, build_briefing
+from analysis.report.export import CHROMIUM_FLAGS, find_chromium
+
+from .conftest import CONTRACT_EXAMPLE, DATA, SEED
+
+REMOTE_ASSET = re.compile(r"<(script|link)[^>]+(src|href)=[\"']?https?://", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def seed_briefing(tmp_path_factory):
+    reports = tmp_path_factory.mktemp("reports")
+    return build_briefing("briefing", [("marking", "TEST // HANDLE WITH CARE")], reports=reports)
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def open_offline(html_file):
+    """Load a page in headless Chromium with the network off; return failures and errors."""
+    from playwright.sync_api import sync_playwright
+
+    failed, errors, dialogs = [], [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
+        context = browser.new_context(offline=True)
+        page = context.new_page()
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(html_file.as_uri(), wait_until="load")
+        images = page.eval_on_selector_all("img", "els => els.map(e => e.naturalWidth)")
+        browser.close()
+    return failed, errors, dialogs, images
+
+
+def test_seed_briefing_html_has_judgments_tables_and_inline_images(seed_briefing):
+    page = (seed_briefing.folder / "briefing.html").read_text()
+    first = key_judgments(analyze(load_dataset(SEED)))["judgment"].iloc[0]
+    assert html.escape(first, quote=False) in page
+    assert "Status of assertions" in page and ">corroborated<" in page
+    assert page.count('src="data:image/png;base64,') >= 3
+    assert 'alt="Claims over time, one lane per source"' in page
+    assert not REMOTE_ASSET.search(page)
+    assert "views.judgments" not in page  # no code
+    assert "TEST // HANDLE WITH CARE" in page
+    assert "claim_rank" not in page  # the analyst-only cell is dropped
+    executed = (seed_briefing.folder / "briefing.ipynb").read_text()
+    assert "claim_rank" in executed
+
+
+def test_seed_briefing_opens_offline_without_errors(seed_briefing):
+    failed, errors, dialogs, images = open_offline(seed_briefing.folder / "briefing.html")
+    assert failed == [] and errors == [] and dialogs == []
+    assert len(images) >= 3 and all(width > 0 for width in images)
+
+
+def test_seed_briefing_pdf_has_title_marking_and_first_judgment(seed_briefing):
+    reader = PdfReader(seed_briefing.folder / "briefing.pdf")
+    assert len(reader.pages) >= 3
+    text = words(" ".join(page.extract_text() for page in reader.pages))
+    assert "Ukrainian operations in Russia's Belgorod region (April 2025)" in text
+    first_page = words(reader.pages[0].extract_text())
+    assert "TEST // HANDLE WITH CARE" in first_page
+    assert "Contested: Ukrainian forces are operating inside Russia's Belgorod region." in text
+    last_page = words(reader.pages[-1].extract_text())
+    assert (
+        "TEST // HANDLE WITH CARE" in last_page
+        and f"{len(reader.pages)} / {len(reader.pages)}" in last_page
+    )
+
+
+def test_manifest_and_index(seed_briefing):
+    manifest = json.loads((seed_briefing.folder / "manifest.json").read_text())
+    assert manifest["parameters"]["marking"] == "TEST // HANDLE WITH CARE"
+    assert manifest["parameters"]["max_judgments"] == 12
+    assert manifest["dataset"]["name"] == "belgorod-2025-04"
+    assert re.fullmatch(r"[0-9a-f]{64}", manifest["dataset"]["sha256"])
+    assert manifest["tools"]["chromium"] and manifest["tools"]["papermill"]
+    assert manifest["duration_s"] > 0
+    assert set(manifest["files"]) == {
+        "briefing.ipynb",
+        "briefing.html",
+        "briefing.pdf",
+        "manifest.json",
+    }
+    reports = seed_briefing.folder.parents[1]
+    index = (reports / "index.html").read_text()
+    relative = seed_briefing.folder.relative_to(reports).as_posix()
+    assert f'href="{relative}/briefing.pdf"' in index
+    assert not list(reports.glob(".building-*"))
+
+
+@pytest.mark.parametrize("notebook", ["agreement", "chronology"])
+def test_deep_dive_notebooks_run_with_their_defaults(tmp_path, notebook):
+    briefing = build_briefing(notebook, formats=("html",), reports=tmp_path)
+    page = (briefing.folder / f"{notebook}.html").read_text()
+    assert "Method and provenance" in page
+    assert [f.name for f in briefing.files] == [f"{notebook}.ipynb", f"{notebook}.html"]
+
+
+def test_claim_text_is_escaped_never_executed(tmp_path):
+    dataset = tmp_path / "hostile"
+    shutil.copytree(CONTRACT_EXAMPLE, dataset)
+    claims = (dataset / "claims.csv").read_text()
+    claims = claims.replace(
+        "the bridge stands", "<script>alert('pwned')</script> the bridge stands"
+    )
+    (dataset / "claims.csv").write_text(claims)
+    statements = (
+        (dataset / "assertions.csv")
+        .read_text()
+        .replace("The bridge at X", "The <b>bridge</b> at X")
+    )
+    (dataset / "assertions.csv").write_text(statements)
+    briefing = build_briefing(
+        "briefing",
+        [("dataset", str(dataset)), ("title", '<img src=x onerror=alert(1)> "Bridge"')],
+        formats=("html",),
+        reports=tmp_path / "reports",
+    )
+    page = (briefing.folder / "briefing.html").read_text()
+    assert "<script>alert(" not in page
+    assert "&lt;script&gt;alert('pwned')&lt;/script&gt;" in page  # BeautifulSoup leaves ' bare
+    assert "The &lt;b&gt;bridge&lt;/b&gt; at X" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    failed, errors, dialogs, _ = open_offline(briefing.folder / "briefing.html")
+    assert dialogs == [] and errors == []
+
+
+def test_unknown_and_wrong_typed_parameters_are_refused_before_running(tmp_path):
+    with pytest.raises(ParameterError) as info:
+        build_briefing(
+            "briefing",
+            [("colour", "red"), ("max_judgments", "many"), ("as_of", "8 April")],
+            reports=tmp_path,
+        )
+    message = str(info.value)
+    assert (
+        "unknown parameter 'colour' (this notebook takes: dataset, as_of, topic, title, marking, max_judgments)"
+        in message
+    )
+    assert "parameter 'max_judgments': 'many' is not valid: expected int" in message
+    assert (
+        "parameter 'as_of': '8 April' is not valid: expected a date written YYYY-MM-DD" in message
+    )
+    assert list(tmp_path.iterdir()) == []  # nothing started, nothing written
+
+
+def test_dataset_that_fails_validation_is_refused(tmp_path, dataset_copy):
+    path = dataset_copy(CONTRACT_EXAMPLE)
+    (path / "claims.csv").write_text(
+        (path / "claims.csv").read_text().replace(",refutes,", ",denies,", 1)
+    )
+    with pytest.raises(DatasetError) as info:
+        build_briefing("briefing", [("dataset", str(path))], reports=tmp_path / "reports")
+    assert "claims.csv:3: stance: must be one of supports, refutes, neutral: 'denies'" in str(
+        info.value
+    )
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_failing_cell_names_the_cell_and_keeps_the_notebook(tmp_path):
+    reports = tmp_path / "reports"
+    with pytest.raises(CellError) as info:
+        build_briefing(str(DATA / "notebooks" / "raises.ipynb"), formats=("html",), reports=reports)
+    error = info.value
+    assert (error.ename, error.evalue) == ("ValueError", "the analyst made a mistake here")
+    assert f"cell {error.cell} failed: ValueError: the analyst made a mistake here" in str(error)
+    assert error.saved.is_file() and error.saved.parent.parent.name == "_failed"
+    assert "fine so far" in error.saved.read_text()
+    assert not (reports / "raises").exists()
+    assert not list(reports.glob(".building-*"))
+
+
+def test_a_build_that_fails_while_printing_publishes_nothing(tmp_path):
+    reports = tmp_path / "reports"
+    fake = tmp_path / "not-chromium"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    with pytest.raises(Exception, match="PDF"):
+        build_briefing("briefing", reports=reports, chromium=str(fake))
+    assert not (reports / "briefing").exists()
+    assert not list(reports.glob(".building-*"))
