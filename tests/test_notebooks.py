@@ -37,3 +37,22 @@ def test_every_parameter_has_a_type_default_and_help(path):
     assert declared["dataset"].default == "../data/belgorod-2025-04"
     assert declared["as_of"].default is None and declared["as_of"].type_name == "Optional[str]"
     assert all(p.help.strip() for p in declared.values())
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_run_all_as_in_jupyterlab_with_no_edits(path):
+    """No injected parameters: the notebook's own defaults, its folder as working directory."""
+    from nbclient import NotebookClient
+
+    from analysis.report.execute import ensure_kernel
+
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(
+        nb, kernel_name=ensure_kernel(), resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
+    assert errors == []
+    shown = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert any("image/png" in o.get("data", {}) for o in shown)

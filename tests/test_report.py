@@ -199,3 +199,38 @@ def test_a_build_that_fails_while_printing_publishes_nothing(tmp_path):
         build_briefing("briefing", reports=reports, chromium=str(fake))
     assert not (reports / "briefing").exists()
     assert not list(reports.glob(".building-*"))
+
+
+def test_a_killed_build_leaves_no_briefing_and_is_cleaned_up_next_time(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    reports = tmp_path / "reports"
+    build = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "analysis.cli",
+            "build",
+            "briefing",
+            "--to",
+            "html",
+            "--out",
+            str(reports),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while not list(reports.glob(".building-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    build.send_signal(signal.SIGTERM)
+    assert build.wait(timeout=60) != 0
+    assert not (reports / "briefing").exists()
+    assert not list(reports.glob(".building-*"))  # unwound on SIGTERM
+
+    (reports / ".building-999999999-deadbeef").mkdir()  # as left by a SIGKILLed build
+    build_briefing("briefing", formats=("html",), reports=reports)
+    assert not list(reports.glob(".building-*"))

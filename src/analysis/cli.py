@@ -122,9 +122,15 @@ def _formats(text: str) -> tuple[str, ...]:
 
 
 def _build(args: argparse.Namespace) -> int:
+    import signal
     from pathlib import Path
 
     from .report import build_briefing
+
+    def stop(signum, frame):  # a scheduler's kill: unwind, so nothing half-written stays
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
 
     briefing = build_briefing(
         args.notebook,

@@ -30,10 +30,28 @@ TOOLS = (
 
 
 def staging_folder(reports: Path) -> Path:
-    """A fresh hidden folder under ``reports`` to build a run in."""
-    folder = reports / f".building-{uuid.uuid4().hex[:12]}"
-    folder.mkdir(parents=True)
+    """A fresh hidden folder under ``reports`` to build a run in, named for this process.
+
+    Folders left by builds that were killed (their process is gone) are removed first.
+    """
+    reports.mkdir(parents=True, exist_ok=True)
+    for stale in reports.glob(".building-*"):
+        pid = stale.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    folder = reports / f".building-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    folder.mkdir()
     return folder
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def publish(staging: Path, destination: Path) -> Path:
