@@ -77,3 +77,21 @@ def test_analyze_refuses_bad_arguments(capsys):
         text=True,
     )
     assert run.returncode == 2 and "is not a date; write it as YYYY-MM-DD" in run.stderr
+
+
+def test_notebooks_lists_each_notebook_and_its_parameters(capsys):
+    assert main(["notebooks"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "agreement"
+    assert "briefing" in out.splitlines() and "chronology" in out.splitlines()
+    assert "  -p max_judgments  int            default 12" in out
+    assert "handling line printed on every page" in out
+
+
+def test_build_refuses_bad_parameters_with_exit_2(capsys, tmp_path):
+    code = main(["build", "briefing", "-p", "colour", "red", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "briefing.ipynb: parameters refused" in err
+    assert "unknown parameter 'colour'" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
