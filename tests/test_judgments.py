@@ -68,3 +68,11 @@ def test_dates_in_words_at_their_precision():
         describe_interval(ts("2024-12-28"), ts("2025-01-02"), "interval")
         == "between 28 December 2024 and 2 January 2025"
     )
+
+
+def test_limit_words_only_the_first_judgments():
+    result = analyze(load_dataset(SEED))
+    everything = key_judgments(result)
+    first_four = key_judgments(result, limit=4)
+    assert first_four["judgment"].tolist() == everything["judgment"].tolist()[:4]
+    assert len(key_judgments(result, limit=100)) == len(everything) == 16  # 15 assertions, 1 shift

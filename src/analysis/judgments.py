@@ -59,11 +59,11 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _position_details(result) -> pd.DataFrame:
-    """Each position with its source's name, date words, hedge and whom it relies on."""
+def _position_details(result, assertion_ids: pd.Series) -> pd.DataFrame:
+    """Positions on these assertions, with source name, date words, hedge and reliance."""
     names = result.dataset.sources.set_index("source_id")["name"]
     claims = result.timeline.set_index("claim_id")
-    held = result.positions.copy()
+    held = result.positions[result.positions["assertion_id"].isin(assertion_ids)].copy()
     chosen = claims.reindex(held["claim_id"])
     held["name"] = names.reindex(held["source_id"]).to_numpy()
     held["since"] = chosen["stated_start"].to_numpy()
@@ -98,22 +98,25 @@ def _describe_holder(row) -> str:
     return f"{row.name} ({', '.join(notes)})"
 
 
-def key_judgments(result) -> pd.DataFrame:
+def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
     """One judgment per addressed assertion, most contested first, then one per shift.
 
+    ``limit`` keeps the first ``limit`` judgments and words only those, so a
+    briefing on a large dataset does not write sentences nobody reads.
     Columns: assertion_id, status, judgment.
     """
-    details = _position_details(result)
     names = result.dataset.sources.set_index("source_id")["name"]
     rows = []
-    table = result.assertions.assign(rank=result.assertions["status"].map(_STATUS_ORDER))
-    table = table.sort_values(
+    table = result.assertions[result.assertions["status"] != "unaddressed"]
+    table = table.assign(rank=table["status"].map(_STATUS_ORDER)).sort_values(
         ["rank", "independent_support", "assertion_id"], ascending=[True, False, True]
     )
-    for item in table.itertuples(index=False):  # one sentence per assertion
-        if item.status == "unaddressed":
-            continue
-        held = details[details["assertion_id"] == item.assertion_id].sort_values(["since", "name"])
+    if limit is not None:
+        table = table.head(limit)
+    details = _position_details(result, table["assertion_id"])
+    by_assertion = dict(list(details.groupby(details["assertion_id"].astype(str), sort=False)))
+    for item in table.itertuples(index=False):  # one sentence per assertion shown
+        held = by_assertion[item.assertion_id].sort_values(["since", "name"])
         support = held[held["stance"] == "supports"]
         refute = held[held["stance"] == "refutes"]
         parts = [f"{_STATUS_LABEL[item.status]}: {item.statement}."]
@@ -138,7 +141,8 @@ def key_judgments(result) -> pd.DataFrame:
             parts.append(f"{neutral} addressed it without taking a side.")
         rows.append((item.assertion_id, item.status, " ".join(parts)))
     statements = result.dataset.assertions.set_index("assertion_id")["statement"]
-    for shift in result.shifts.itertuples(index=False):
+    shifts = result.shifts if limit is None else result.shifts.head(max(limit - len(rows), 0))
+    for shift in shifts.itertuples(index=False):
         rows.append(
             (
                 shift.assertion_id,

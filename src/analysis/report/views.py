@@ -95,9 +95,7 @@ def scope(result: Analysis) -> HTML:
 
 def judgments(result: Analysis, limit: int | None = None) -> HTML:
     """The key judgments as a numbered list, most contested first."""
-    sentences = key_judgments(result)["judgment"].tolist()
-    if limit is not None and limit < len(sentences):
-        sentences = sentences[:limit]
+    sentences = key_judgments(result, limit)["judgment"].tolist()
     if not sentences:
         return HTML('<p class="empty">No source had taken a position by this date.</p>')
     items = "".join(f"<li>{_e(s)}</li>" for s in sentences)
