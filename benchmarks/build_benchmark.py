@@ -78,7 +78,8 @@ def compare(notebook: Path, repeat: int, tmp: Path) -> None:
         runs = ", ".join(f"{v:.2f}" for v in values)
         print(f"  {name:<6} median {statistics.median(values):.2f} s  (runs: {runs})")
     ratio = statistics.median(times["ours"]) / statistics.median(times["chain"])
-    print(f"  ratio ours / chain (medians): {ratio:.2f}x  (target: at most 0.60x)")
+    best = min(times["ours"]) / min(times["chain"])
+    print(f"  ratio ours / chain: medians {ratio:.2f}x, fastest runs {best:.2f}x  (target: at most 0.60x)")
 
 
 def main() -> None:
