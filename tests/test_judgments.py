@@ -76,3 +76,18 @@ def test_limit_words_only_the_first_judgments():
     first_four = key_judgments(result, limit=4)
     assert first_four["judgment"].tolist() == everything["judgment"].tolist()[:4]
     assert len(key_judgments(result, limit=100)) == len(everything) == 16  # 15 assertions, 1 shift
+
+
+def test_many_holders_are_counted_not_listed(tmp_path):
+    from .builders import write_dataset
+
+    sources = tuple(f"s{i}" for i in range(1, 7))
+    claims = [f"c{i},s{i},a1,d1,supports,false,2025-05-0{i},," for i in range(1, 6)]
+    claims.append("c6,s6,a1,d1,refutes,false,2025-05-01,,")
+    path = write_dataset(tmp_path / "crowd", claims, {"d1": "2025-05-06"}, sources=sources)
+    [sentence] = key_judgments(analyze(load_dataset(path)))["judgment"]
+    assert sentence == (
+        "Contested: Statement a1. Supported by Source S1 (on 1 May 2025), Source S2 (on 2 May "
+        "2025), Source S3 (on 3 May 2025) and 2 other sources, five lines of evidence; "
+        "refuted by Source S6 (on 1 May 2025)."
+    )

@@ -33,7 +33,7 @@ def test_committed_without_outputs_and_parameters_first(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_parameter_has_a_type_default_and_help(path):
     declared = {p.name: p for p in notebook_parameters(path)}
-    assert {"dataset", "as_of", "topic", "title", "marking"} <= set(declared)
+    assert {"dataset", "as_of", "topic", "title", "marking", "max_rows"} <= set(declared)
     assert declared["dataset"].default == "../data/belgorod-2025-04"
     assert declared["as_of"].default is None and declared["as_of"].type_name == "Optional[str]"
     assert all(p.help.strip() for p in declared.values())

@@ -17,6 +17,7 @@ from scipy.sparse.csgraph import connected_components
 from .dataset import Dataset
 
 STATUSES = ("contested", "corroborated", "single-source", "denied", "unaddressed")
+STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
 STATUS_COLUMNS = [
     "assertion_id",
     "statement",
@@ -273,3 +274,17 @@ def overall_alpha(held: pd.DataFrame) -> float | None:
         return None
     value = krippendorff.alpha(value_counts=pairable.astype(float), level_of_measurement="nominal")
     return None if np.isnan(value) else float(value)
+
+
+def ranked_assertions(table: pd.DataFrame) -> pd.DataFrame:
+    """A status table, most telling first: by status (contested first), then more lines of
+    support, then assertion_id. Briefings show the head of this order."""
+    rank = table["status"].map(STATUS_RANK)
+    order = np.lexsort(
+        (
+            table["assertion_id"].to_numpy(dtype=object),
+            -table["independent_support"].to_numpy(),
+            rank.to_numpy(),
+        )
+    )
+    return table.iloc[order]

@@ -195,3 +195,9 @@ def conflicts(ordered: pd.DataFrame) -> pd.DataFrame:
         .sort_values(["source_id", "assertion_id", "claim_a", "claim_b"])
         .reset_index(drop=True)
     )
+
+
+def sources_by_activity(ordered: pd.DataFrame) -> list[str]:
+    """Source ids of a timeline, the most claims first (ties by id): who a briefing shows first."""
+    counts = ordered["source_id"].astype(str).value_counts()
+    return sorted(counts.index, key=lambda source: (-counts[source], source))

@@ -9,16 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .agreement import ranked_assertions
 from .dataset import citation_edges
 
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-_STATUS_ORDER = {
-    "contested": 0,
-    "corroborated": 1,
-    "single-source": 2,
-    "denied": 3,
-    "unaddressed": 4,
-}
 _STATUS_LABEL = {
     "contested": "Contested",
     "corroborated": "Corroborated",
@@ -57,6 +51,17 @@ def _count(n: int, noun: str) -> str:
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+MAX_NAMED = 4  # a sentence names at most this many holders; more become "and N others"
+
+
+def _holders(held: pd.DataFrame) -> str:
+    """The holders of one stance, earliest first, naming a few and counting the rest."""
+    described = [_describe_holder(row) for row in held.itertuples(index=False)]
+    if len(described) > MAX_NAMED:
+        described = described[: MAX_NAMED - 1] + [f"{len(described) - MAX_NAMED + 1} other sources"]
+    return _join(described)
 
 
 def _position_details(result, assertion_ids: pd.Series) -> pd.DataFrame:
@@ -107,10 +112,7 @@ def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
     """
     names = result.dataset.sources.set_index("source_id")["name"]
     rows = []
-    table = result.assertions[result.assertions["status"] != "unaddressed"]
-    table = table.assign(rank=table["status"].map(_STATUS_ORDER)).sort_values(
-        ["rank", "independent_support", "assertion_id"], ascending=[True, False, True]
-    )
+    table = ranked_assertions(result.assertions[result.assertions["status"] != "unaddressed"])
     if limit is not None:
         table = table.head(limit)
     details = _position_details(result, table["assertion_id"])
@@ -123,21 +125,19 @@ def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
         clauses = []
         if len(support):
             lines = _count(int(item.independent_support), "line")
-            clauses.append(
-                "Supported by "
-                + _join([_describe_holder(r) for r in support.itertuples(index=False)])
-                + f", {lines} of evidence"
-            )
+            clauses.append("Supported by " + _holders(support) + f", {lines} of evidence")
         if len(refute):
             refuted = "refuted by " if clauses else "Refuted by "
-            clauses.append(
-                refuted + _join([_describe_holder(r) for r in refute.itertuples(index=False)])
-            )
+            clauses.append(refuted + _holders(refute))
         parts.append("; ".join(clauses) + ".")
         if item.hedged_only:
             parts.append("All support for it is hedged.")
         if item.neutral_sources:
-            neutral = _join(sorted(names.reindex(item.neutral_sources).tolist()))
+            neutral_names = sorted(names.reindex(item.neutral_sources).tolist())
+            if len(neutral_names) > MAX_NAMED:
+                others = len(neutral_names) - MAX_NAMED + 1
+                neutral_names = neutral_names[: MAX_NAMED - 1] + [f"{others} other sources"]
+            neutral = _join(neutral_names)
             parts.append(f"{neutral} addressed it without taking a side.")
         rows.append((item.assertion_id, item.status, " ".join(parts)))
     statements = result.dataset.assertions.set_index("assertion_id")["statement"]

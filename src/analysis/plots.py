@@ -19,6 +19,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from .agreement import ranked_assertions
+from .chronology import sources_by_activity
+
 STANCE_STYLE = {
     "supports": {"marker": "^", "color": "#1b6ca8"},
     "refutes": {"marker": "v", "color": "#b2182b"},
@@ -69,10 +72,12 @@ def _names(dataset, source_ids) -> list[str]:
 
 
 @_house_style
-def timeline_figure(result) -> Figure:
-    """One lane per source; a marker per claim at its stated interval, a bar where imprecise."""
-    claims = result.timeline
-    sources = sorted(claims["source_id"].unique())
+def timeline_figure(result, max_sources: int = 20) -> Figure:
+    """One lane per source (the most active ``max_sources``); a marker per claim where its
+    stated interval ends, a bar where that interval is longer than a day."""
+    active = sources_by_activity(result.timeline)
+    sources = sorted(active[:max_sources])
+    claims = result.timeline[result.timeline["source_id"].astype(str).isin(sources)]
     fig, ax = _figure(8, 0.45 * max(len(sources), 2) + 1.2)
     lane = {s: i for i, s in enumerate(sources)}
     y = claims["source_id"].astype(str).map(lane).to_numpy(dtype=float)
@@ -117,18 +122,34 @@ def timeline_figure(result) -> Figure:
     ax.set_yticks(range(len(sources)), _names(result.dataset, sources))
     ax.set_ylim(-0.7, len(sources) - 0.3)
     ax.invert_yaxis()
-    ax.set_title("Claims over time, by source")
+    ax.set_title(
+        "Claims over time, by source"
+        + (
+            f" (the {len(sources)} most active of {len(active)})"
+            if len(active) > len(sources)
+            else ""
+        )
+    )
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
     fig.autofmt_xdate()
     return fig
 
 
 @_house_style
-def agreement_heatmap(result) -> Figure:
-    """Pairwise agreement of sources; each cell annotated with agreement and shared count."""
-    pairs = result.pairwise
-    source_a, source_b = pairs["source_a"].astype(str), pairs["source_b"].astype(str)
-    sources = sorted(set(source_a) | set(source_b))
+def agreement_heatmap(result, max_sources: int = 15) -> Figure:
+    """Pairwise agreement of the ``max_sources`` most active sources; each cell annotated
+    with agreement and the number of assertions the pair shares."""
+    paired = set(result.pairwise["source_a"].astype(str)) | set(
+        result.pairwise["source_b"].astype(str)
+    )
+    active = [s for s in sources_by_activity(result.timeline) if s in paired]
+    sources = sorted(active[:max_sources])
+    source_a, source_b = (
+        result.pairwise["source_a"].astype(str),
+        result.pairwise["source_b"].astype(str),
+    )
+    keep = (source_a.isin(sources) & source_b.isin(sources)).to_numpy()
+    pairs, source_a, source_b = result.pairwise[keep], source_a[keep], source_b[keep]
     n = len(sources)
     fig, ax = _figure(2.5 + 0.8 * max(n, 2), 1.5 + 0.6 * max(n, 2))
     ax.grid(False)
@@ -164,19 +185,24 @@ def agreement_heatmap(result) -> Figure:
     labels = _names(result.dataset, sources)
     ax.set_xticks(range(n), labels, rotation=40, ha="right")
     ax.set_yticks(range(n), labels)
-    ax.set_title("Agreement between sources\n(n = assertions where both hold a position)")
+    shown = (
+        f", the {len(sources)} most active of {len(active)}" if len(active) > len(sources) else ""
+    )
+    ax.set_title(f"Agreement between sources{shown}\n(n = assertions where both hold a position)")
     fig.colorbar(image, ax=ax, fraction=0.04, label="share of shared assertions agreed")
     return fig
 
 
 @_house_style
-def assertion_board(result) -> Figure:
-    """Supporting (right) and refuting (left) evidence lines per assertion, by status."""
-    table = result.assertions[result.assertions["status"] != "unaddressed"]
+def assertion_board(result, max_assertions: int = 30) -> Figure:
+    """Supporting (right) and refuting (left) evidence lines per assertion, by status;
+    the ``max_assertions`` most telling ones (contested first, then most support)."""
+    addressed = ranked_assertions(result.assertions[result.assertions["status"] != "unaddressed"])
+    table = addressed.head(max_assertions)
     lines = result.lines.merge(result.positions, on=["assertion_id", "source_id"])
     refuting = lines[lines["stance"] == "refutes"].groupby("assertion_id")["line"].nunique()
     table = table.assign(refuting_lines=table["assertion_id"].map(refuting).fillna(0).astype(int))
-    table = table.sort_values(["status", "independent_support"], ascending=[True, True])
+    table = table.iloc[::-1]  # the most telling at the top of the chart
     fig, ax = _figure(8, 0.32 * max(len(table), 2) + 1.0)
     y = np.arange(len(table))
     colors = table["status"].map(STATUS_COLORS).to_numpy()
@@ -187,7 +213,14 @@ def assertion_board(result) -> Figure:
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, [s if len(s) < 60 else s[:57] + "..." for s in table["statement"]])
     ax.set_xlabel("evidence lines: refuting (hatched, left) | supporting (right)")
-    ax.set_title("Assertions by status")
+    ax.set_title(
+        "Assertions by status"
+        + (
+            f" (the {len(table)} most telling of {len(addressed)})"
+            if len(addressed) > len(table)
+            else ""
+        )
+    )
     shown = [s for s in STATUS_COLORS if s in set(table["status"])]
     handles = [Patch(facecolor=STATUS_COLORS[s], edgecolor="black", label=s) for s in shown]
     ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)
@@ -195,10 +228,12 @@ def assertion_board(result) -> Figure:
 
 
 @_house_style
-def lag_chart(result) -> Figure:
-    """Days from event to report, per source, for claims with an event time."""
+def lag_chart(result, max_sources: int = 20) -> Figure:
+    """Days from event to report, per source (the most active ``max_sources``), for claims
+    with an event time."""
     with_lag = result.timeline.dropna(subset=["lag_days"])
-    sources = sorted(with_lag["source_id"].unique())
+    sources = sorted(sources_by_activity(with_lag)[:max_sources])
+    with_lag = with_lag[with_lag["source_id"].astype(str).isin(sources)]
     fig, ax = _figure(7, 0.45 * max(len(sources), 2) + 1.2)
     lane = {s: i for i, s in enumerate(sources)}
     ax.scatter(

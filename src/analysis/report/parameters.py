@@ -80,7 +80,7 @@ def _check_meaning(name: str, value: object) -> None:
             dt.date.fromisoformat(str(value))
         except ValueError:
             raise ValueError("expected a date written YYYY-MM-DD, such as 2025-04-08") from None
-    if name == "max_judgments" and isinstance(value, int) and value < 1:
+    if name in ("max_judgments", "max_rows") and isinstance(value, int) and value < 1:
         raise ValueError("expected a whole number of 1 or more")
 
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..agreement import ranked_assertions
 from ..analyze import Analysis, analyze
+from ..chronology import sources_by_activity
 from ..dataset import Dataset, load_dataset
 from ..judgments import describe_day, describe_interval, key_judgments
 
@@ -70,6 +72,17 @@ def _names(data: Dataset) -> pd.Series:
     return data.sources.set_index("source_id")["name"]
 
 
+def _cut(frame: pd.DataFrame, limit: int | None, noun: str, order: str) -> tuple[pd.DataFrame, str]:
+    """The first ``limit`` rows, and a note saying what was left out (a briefing summarizes)."""
+    if limit is None or len(frame) <= limit:
+        return frame, ""
+    note = (
+        f'<p class="note">Showing {limit:,} of {len(frame):,} {noun}, {order}. '
+        "<code>briefing analyze --json</code> lists them all.</p>"
+    )
+    return frame.head(limit), note
+
+
 def _table(frame: pd.DataFrame, css_class: str) -> HTML:
     return HTML(frame.to_html(index=False, escape=True, na_rep="", classes=css_class, border=0))
 
@@ -102,14 +115,16 @@ def judgments(result: Analysis, limit: int | None = None) -> HTML:
     return HTML(f'<ol class="judgments">{items}</ol>')
 
 
-def status_table(result: Analysis) -> HTML:
-    """Every assertion with its status, lines of evidence and who supports or refutes it."""
+def status_table(result: Analysis, limit: int | None = 40) -> HTML:
+    """Assertions with status, lines of evidence and who supports or refutes them, most telling first."""
     names = _names(result.dataset)
 
     def named(ids: list[str]) -> str:
         return ", ".join(names.get(i, i) for i in ids)
 
-    table = result.assertions
+    table, note = _cut(
+        ranked_assertions(result.assertions), limit, "assertions", "most telling first"
+    )
     shown = pd.DataFrame(
         {
             "Assertion": table["statement"],
@@ -120,18 +135,20 @@ def status_table(result: Analysis) -> HTML:
             "Hedged only": table["hedged_only"].map({True: "yes", False: ""}),
         }
     )
-    return _table(shown, "status")
+    return HTML(_table(shown, "status").markup + note)
 
 
-def contested(result: Analysis) -> HTML:
-    """For each contested assertion: who says what, when, in their words."""
+def contested(result: Analysis, limit: int | None = 8) -> HTML:
+    """For each contested assertion (most lines of support first): who says what, when, in their words."""
     names = _names(result.dataset)
-    held = result.positions.set_index(["assertion_id", "source_id"])["claim_id"]
+    current = set(result.positions["claim_id"])
     parts = []
-    table = result.assertions[result.assertions["status"] == "contested"]
-    for row in table.itertuples(index=False):  # a handful of contested assertions
-        claims = result.timeline[result.timeline["assertion_id"] == row.assertion_id]
-        current = set(held.loc[row.assertion_id]) if row.assertion_id in held.index else set()
+    table = ranked_assertions(result.assertions[result.assertions["status"] == "contested"])
+    table, note = _cut(table, limit, "contested assertions", "most lines of support first")
+    on_shown = result.timeline[result.timeline["assertion_id"].isin(table["assertion_id"])]
+    by_assertion = dict(list(on_shown.groupby(on_shown["assertion_id"].astype(str), sort=False)))
+    for row in table.itertuples(index=False):  # the few contested assertions shown
+        claims = by_assertion[row.assertion_id]
         shown = pd.DataFrame(
             {
                 "Source": [names.get(s, s) for s in claims["source_id"]],
@@ -156,7 +173,7 @@ def contested(result: Analysis) -> HTML:
         parts.append(f"<h3>{_e(row.statement)}</h3>" + _table(shown, "claims").markup)
     if not parts:
         return HTML('<p class="empty">No assertion is contested.</p>')
-    return HTML("".join(parts))
+    return HTML("".join(parts) + note)
 
 
 def figure(fig: Figure, alt: str) -> PNG:
@@ -166,7 +183,7 @@ def figure(fig: Figure, alt: str) -> PNG:
     return PNG(buffer.getvalue(), alt)
 
 
-def shifts_table(result: Analysis) -> HTML:
+def shifts_table(result: Analysis, limit: int | None = 40) -> HTML:
     """Each change of stance or hedging, with its dates."""
     if result.shifts.empty:
         return HTML(
@@ -174,7 +191,7 @@ def shifts_table(result: Analysis) -> HTML:
         )
     names = _names(result.dataset)
     statements = result.dataset.assertions.set_index("assertion_id")["statement"]
-    shifts = result.shifts
+    shifts, note = _cut(result.shifts, limit, "shifts", "the earliest first")
     shown = pd.DataFrame(
         {
             "Source": [names.get(s, s) for s in shifts["source_id"]],
@@ -190,15 +207,16 @@ def shifts_table(result: Analysis) -> HTML:
             "On": [describe_day(d) for d in shifts["at"]],
         }
     )
-    return _table(shown, "shifts")
+    return HTML(_table(shown, "shifts").markup + note)
 
 
-def pairwise_table(result: Analysis) -> HTML:
+def pairwise_table(result: Analysis, limit: int | None = 40) -> HTML:
     """Agreement of each pair of sources, with Cohen's kappa where defined."""
     if result.pairwise.empty:
         return HTML('<p class="empty">No two sources hold positions on the same assertion.</p>')
     names = _names(result.dataset)
-    pairs = result.pairwise
+    by_shared = result.pairwise.sort_values("shared", ascending=False, kind="stable")
+    pairs, cut_note = _cut(by_shared, limit, "pairs", "those sharing the most assertions first")
     shown = pd.DataFrame(
         {
             "Source": [names.get(s, s) for s in pairs["source_a"]],
@@ -215,14 +233,16 @@ def pairwise_table(result: Analysis) -> HTML:
         f"<p>Krippendorff's alpha over all positions: <strong>{alpha}</strong> "
         "(1 = full agreement, 0 = no better than chance, below 0 = systematic disagreement).</p>"
     )
-    return HTML(note + _table(shown, "pairwise").markup)
+    return HTML(note + _table(shown, "pairwise").markup + cut_note)
 
 
-def sources_table(result: Analysis) -> HTML:
-    """Each source: kind, side, Admiralty reliability grade and how much it said."""
-    sources = result.dataset.sources
-    counts = result.timeline["source_id"].astype(object).value_counts()
-    held = result.positions["source_id"].astype(object).value_counts()
+def sources_table(result: Analysis, limit: int | None = 40) -> HTML:
+    """Each source that spoke: kind, side, Admiralty reliability grade, claims and positions."""
+    order = sources_by_activity(result.timeline)
+    sources = result.dataset.sources.set_index("source_id").loc[order].reset_index()
+    sources, note = _cut(sources, limit, "sources", "the most active first")
+    counts = result.timeline["source_id"].astype(str).value_counts()
+    held = result.positions["source_id"].astype(str).value_counts()
     shown = pd.DataFrame(
         {
             "Source": sources["name"],
@@ -233,7 +253,7 @@ def sources_table(result: Analysis) -> HTML:
             "Positions": sources["source_id"].map(held).fillna(0).astype(int),
         }
     )
-    return _table(shown[shown["Claims"] > 0], "sources")
+    return HTML(_table(shown, "sources").markup + note)
 
 
 def provenance(result: Analysis, parameters: dict) -> HTML:
@@ -261,13 +281,13 @@ def provenance(result: Analysis, parameters: dict) -> HTML:
     return HTML(method + f'<table class="provenance">{items}</table>')
 
 
-def timeline_table(result: Analysis) -> HTML:
+def timeline_table(result: Analysis, limit: int | None = 100) -> HTML:
     """Every known claim in order, dates in words beside the text the source used."""
     if result.timeline.empty:
         return HTML('<p class="empty">No claim was known by this date.</p>')
     names = _names(result.dataset)
     statements = result.dataset.assertions.set_index("assertion_id")["statement"]
-    claims = result.timeline
+    claims, note = _cut(result.timeline, limit, "claims", "the earliest first")
     shown = pd.DataFrame(
         {
             "When": [
@@ -288,10 +308,10 @@ def timeline_table(result: Analysis) -> HTML:
             "Lag (days)": claims["lag_days"].astype(object).where(claims["lag_days"].notna(), ""),
         }
     )
-    return _table(shown, "timeline")
+    return HTML(_table(shown, "timeline").markup + note)
 
 
-def conflicts_table(result: Analysis) -> HTML:
+def conflicts_table(result: Analysis, limit: int | None = 40) -> HTML:
     """Claims by one source that overlap in time but differ: often two accounts of one statement."""
     if result.conflicts.empty:
         return HTML(
@@ -300,7 +320,7 @@ def conflicts_table(result: Analysis) -> HTML:
     names = _names(result.dataset)
     statements = result.dataset.assertions.set_index("assertion_id")["statement"]
     claims = result.timeline.set_index("claim_id")
-    conflicts = result.conflicts
+    conflicts, note = _cut(result.conflicts, limit, "conflicts", "by source")
 
     def account(claim_id: str) -> str:
         row = claims.loc[claim_id]
@@ -314,4 +334,4 @@ def conflicts_table(result: Analysis) -> HTML:
             "Other account": [account(c) for c in conflicts["claim_b"]],
         }
     )
-    return _table(shown, "conflicts")
+    return HTML(_table(shown, "conflicts").markup + note)
