@@ -95,3 +95,14 @@ def test_build_refuses_bad_parameters_with_exit_2(capsys, tmp_path):
     assert "briefing.ipynb: parameters refused" in err
     assert "unknown parameter 'colour'" in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_summary_shows_the_most_telling_first_and_counts_the_rest():
+    from analysis.analyze import analyze
+    from analysis.dataset import load_dataset
+    from analysis.summary import analysis_summary
+
+    text = analysis_summary(analyze(load_dataset(SEED)), max_rows=2)
+    rows = text.split("supporting / refuting\n", 1)[1].splitlines()
+    assert rows[0].startswith("ua_in_belgorod ") and rows[1].startswith("ua_reached_demidovka ")
+    assert rows[2] == "  ... and 13 more (briefing analyze --json lists all)"

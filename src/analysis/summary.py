@@ -53,47 +53,66 @@ def dataset_summary(dataset: Dataset, *, max_sources: int = 12) -> str:
     return "\n".join(lines)
 
 
-def analysis_summary(result) -> str:
-    """The terminal view of ``briefing analyze``: status table, contested, shifts."""
-    from .agreement import STATUSES
+def analysis_summary(result, max_rows: int = 40) -> str:
+    """The terminal view of ``briefing analyze``: status table, contested assertions,
+    shifts and conflicts, at most ``max_rows`` lines each, the most telling first."""
+    from .agreement import STATUSES, ranked_assertions
     from .judgments import describe_day
+
+    def stance(name: str, hedged: bool) -> str:
+        return f"{'hedged ' if hedged else ''}{name}"
+
+    def more(total: int, shown: int) -> list[str]:
+        return (
+            [f"  ... and {total - shown:,} more (briefing analyze --json lists all)"]
+            if total > shown
+            else []
+        )
 
     scope = "everything known" if result.as_of is None else f"as of {result.as_of:%Y-%m-%d}"
     if result.topic:
         scope += f", topic {result.topic}"
     table = result.assertions
-    lines = [f"{result.dataset.name}: {scope}", ""]
     counts = table["status"].value_counts()
-    lines.append("status     " + ", ".join(f"{counts[s]} {s}" for s in STATUSES if s in counts))
     alpha = "undefined" if result.alpha is None else f"{result.alpha:.3f}"
-    lines.append(f"alpha      {alpha} (Krippendorff, nominal, over all positions)")
-    lines += ["", f"{'assertion':<32} {'status':<14} {'lines':>5}  supporting / refuting"]
-    for row in table.itertuples(index=False):  # one line per assertion, for display
+    lines = [
+        f"{result.dataset.name}: {scope}",
+        "",
+        "status     " + ", ".join(f"{counts[s]:,} {s}" for s in STATUSES if s in counts),
+        f"alpha      {alpha} (Krippendorff, nominal, over all positions)",
+        "",
+        f"{'assertion':<32} {'status':<14} {'lines':>5}  supporting / refuting",
+    ]
+    shown = ranked_assertions(table).head(max_rows)
+    for row in shown.itertuples(index=False):  # one line per assertion shown
         hedge = " (hedged only)" if row.hedged_only else ""
+        supporting = ", ".join(row.supporting_sources) or "-"
+        refuting = ", ".join(row.refuting_sources) or "-"
         lines.append(
             f"{row.assertion_id[:32]:<32} {row.status:<14} {row.independent_support:>5}  "
-            f"{', '.join(row.supporting_sources) or '-'} / {', '.join(row.refuting_sources) or '-'}{hedge}"
+            f"{supporting} / {refuting}{hedge}"
         )
-    contested = table[table["status"] == "contested"]
+    lines += more(len(table), len(shown))
+    contested = ranked_assertions(table[table["status"] == "contested"])
     if len(contested):
-        lines += ["", "contested"]
+        lines += ["", f"contested ({len(contested):,})"]
         lines += [
-            f"  {row.assertion_id}: {row.statement}" for row in contested.itertuples(index=False)
+            f"  {row.assertion_id}: {row.statement}"
+            for row in contested.head(max_rows).itertuples(index=False)
         ]
-    lines += ["", f"shifts ({len(result.shifts)})"]
-    for row in result.shifts.itertuples(index=False):
-
-        def stance(name, hedged):
-            return f"{'hedged ' if hedged else ''}{name}"
-
-        lines.append(
-            f"  {describe_day(row.at)}  {row.source_id} on {row.assertion_id}: "
-            f"{stance(row.from_stance, row.from_hedged)} -> {stance(row.to_stance, row.to_hedged)}"
-        )
+        lines += more(len(contested), min(len(contested), max_rows))
+    lines += ["", f"shifts ({len(result.shifts):,})"]
+    lines += [
+        f"  {describe_day(row.at)}  {row.source_id} on {row.assertion_id}: "
+        f"{stance(row.from_stance, row.from_hedged)} -> {stance(row.to_stance, row.to_hedged)}"
+        for row in result.shifts.head(max_rows).itertuples(index=False)
+    ]
+    lines += more(len(result.shifts), min(len(result.shifts), max_rows))
     if len(result.conflicts):
-        lines += ["", f"conflicts ({len(result.conflicts)})"]
+        lines += ["", f"conflicts ({len(result.conflicts):,})"]
         lines += [
             f"  {row.source_id} on {row.assertion_id}: {row.claim_a} vs {row.claim_b}"
-            for row in result.conflicts.itertuples(index=False)
+            for row in result.conflicts.head(max_rows).itertuples(index=False)
         ]
+        lines += more(len(result.conflicts), min(len(result.conflicts), max_rows))
     return "\n".join(lines)
