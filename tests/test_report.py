@@ -108,12 +108,20 @@ def test_manifest_and_index(seed_briefing):
     assert not list(reports.glob(".building-*"))
 
 
-@pytest.mark.parametrize("notebook", ["agreement", "chronology"])
-def test_deep_dive_notebooks_run_with_their_defaults(tmp_path, notebook):
-    briefing = build_briefing(notebook, formats=("html",), reports=tmp_path)
-    page = (briefing.folder / f"{notebook}.html").read_text()
-    assert "Method and provenance" in page
-    assert [f.name for f in briefing.files] == [f"{notebook}.ipynb", f"{notebook}.html"]
+@pytest.mark.parametrize(("notebook", "fmt"), [("agreement", "html"), ("chronology", "pdf")])
+def test_deep_dive_notebooks_run_with_their_defaults(tmp_path, notebook, fmt):
+    briefing = build_briefing(notebook, formats=(fmt,), reports=tmp_path)
+    assert [f.name for f in briefing.files] == [f"{notebook}.ipynb", f"{notebook}.{fmt}"]
+    assert sorted(p.name for p in briefing.folder.iterdir()) == sorted(
+        [f"{notebook}.ipynb", f"{notebook}.{fmt}", "manifest.json"]
+    )
+    if fmt == "html":
+        assert "Method and provenance" in (briefing.folder / f"{notebook}.html").read_text()
+    else:
+        text = words(
+            " ".join(p.extract_text() for p in PdfReader(briefing.folder / f"{notebook}.pdf").pages)
+        )
+        assert "Shifts in stance" in text and "Method and provenance" in text
 
 
 def test_claim_text_is_escaped_never_executed(tmp_path):

@@ -64,6 +64,23 @@ def _dataset_argument(values: dict, given_names: set[str], notebook: Path) -> No
     values["dataset"] = str((base / str(values["dataset"])).resolve())
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What one build will do, settled before any kernel starts."""
+
+    notebook: Path
+    parameters: dict
+    formats: tuple[str, ...]
+    reports: Path
+    started: dt.datetime
+    clock: float
+
+    @property
+    def run_folder(self) -> Path:
+        run_name = self.parameters.get("as_of") or self.started.strftime("%Y-%m-%d")
+        return self.reports / self.notebook.stem / str(run_name)
+
+
 def build_briefing(
     notebook: str | Path,
     given: list[tuple[str, str]] | None = None,
@@ -82,40 +99,30 @@ def build_briefing(
     from .execute import WarmKernel
     from .export import PdfPrinter, find_chromium, html_exporter
 
-    started = dt.datetime.now(dt.UTC)
-    clock = time.perf_counter()
+    started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
     path = find_notebook(str(notebook))
     unknown = set(formats) - set(FORMATS)
     if unknown or not formats:
         raise BriefingError(f"unknown output format(s) {sorted(unknown)}; choose from html, pdf")
     given = given or []
-    values = check_parameters(path, given)
-    parameters = effective_parameters(path, values)
+    parameters = effective_parameters(path, check_parameters(path, given))
     _dataset_argument(parameters, {name for name, _ in given}, path)
     chromium_path = find_chromium(chromium) if "pdf" in formats else None
+    plan = _Plan(path, parameters, tuple(formats), reports.resolve(), started, clock)
 
     # From here three things overlap: the kernel boots and imports, Chromium starts,
-    # and this process validates the dataset.
+    # and this process validates the dataset and compiles the HTML template.
     with WarmKernel(path) as kernel:
         printer = PdfPrinter(chromium_path) if chromium_path else None
         try:
             dataset = _validated_dataset(parameters)
             exporter = html_exporter()
-            return _run(
-                path,
-                parameters,
-                dataset,
-                formats,
-                reports.resolve(),
-                started,
-                clock,
-                kernel,
-                printer,
-                exporter,
-            )
+            briefing = _execute_and_publish(plan, dataset, kernel, printer, exporter)
         finally:
             if printer:
                 printer.close()
+    write_index(plan.reports)
+    return briefing
 
 
 def _validated_dataset(parameters: dict):
@@ -127,66 +134,68 @@ def _validated_dataset(parameters: dict):
     return load_dataset(parameters["dataset"])
 
 
-def _run(
-    path, parameters, dataset, formats, reports, started, clock, kernel, printer, exporter
-) -> Briefing:
-    """Execute, export and publish; the staging folder goes whatever happens."""
-    from ..fingerprint import dataset_hash
-    from .execute import execute_notebook
-    from .export import Masthead, to_html
+def _masthead(plan: _Plan, dataset):
+    from .export import Masthead
 
-    stem = path.stem
-    run_name = parameters.get("as_of") or started.strftime("%Y-%m-%d")
-    staging = staging_folder(reports)
+    as_of = plan.parameters.get("as_of")
+    stem = plan.notebook.stem
+    return Masthead(
+        title=str(plan.parameters.get("title") or (dataset.title if dataset else stem)),
+        subtitle=(f"As of {as_of}" if as_of else "All reporting in the dataset")
+        + f" \u00b7 built {plan.started:%Y-%m-%d %H:%M} UTC",
+        marking=str(plan.parameters.get("marking") or ""),
+        footer=f"{stem} \u00b7 dataset {dataset.name if dataset else '-'}",
+    )
+
+
+def _manifest(plan: _Plan, dataset, masthead, chromium_version, files: list[Path]) -> dict:
+    from ..fingerprint import dataset_hash
+
+    tools = tool_versions(chromium_version)
+    return {
+        "notebook": plan.notebook.stem,
+        "title": masthead.title,
+        "parameters": plan.parameters,
+        "dataset": {
+            "name": dataset.name if dataset else None,
+            "path": str(dataset.path) if dataset else None,
+            "sha256": dataset_hash(dataset.path) if dataset else None,
+        },
+        "package_version": tools["claim-briefings"],
+        "git_commit": git_commit(PROJECT_ROOT),
+        "tools": tools,
+        "started": plan.started.isoformat(timespec="seconds"),
+        "duration_s": round(time.perf_counter() - plan.clock, 2),
+        "files": [f.name for f in files] + ["manifest.json"],
+    }
+
+
+def _execute_and_publish(plan: _Plan, dataset, kernel, printer, exporter) -> Briefing:
+    """Execute, export and publish; the staging folder goes whatever happens."""
+    from .execute import execute_notebook
+    from .export import to_html
+
+    stem = plan.notebook.stem
+    staging = staging_folder(plan.reports)
     try:
         executed = staging / f"{stem}.ipynb"
-        nb = execute_notebook(
-            path,
-            executed,
-            parameters,
-            reports / FAILED / f"{stem}-{started:%Y%m%dT%H%M%S}",
-            kernel,
-        )
-        title = parameters.get("title") or (dataset.title if dataset else stem)
-        as_of = parameters.get("as_of")
-        masthead = Masthead(
-            title=str(title),
-            subtitle=(f"As of {as_of}" if as_of else "All reporting in the dataset")
-            + f" \u00b7 built {started:%Y-%m-%d %H:%M} UTC",
-            marking=str(parameters.get("marking") or ""),
-            footer=f"{stem} \u00b7 dataset {dataset.name if dataset else '-'}",
-        )
+        failed = plan.reports / FAILED / f"{stem}-{plan.started:%Y%m%dT%H%M%S}"
+        nb = execute_notebook(plan.notebook, executed, plan.parameters, failed, kernel)
+        masthead = _masthead(plan, dataset)
+        page = staging / f"{stem}.html"
+        page.write_text(to_html(nb, masthead, exporter), encoding="utf-8")
         files = [executed]
-        html_file = staging / f"{stem}.html"
-        html_file.write_text(to_html(nb, masthead, exporter), encoding="utf-8")
-        if "html" in formats or printer:
-            files.append(html_file)
+        if "html" in plan.formats:
+            files.append(page)
         if printer:
-            files.append(printer.print(html_file, staging / f"{stem}.pdf", masthead.marking))
+            files.append(printer.print(page, staging / f"{stem}.pdf", masthead.marking))
             printer.finish()
-        if "html" not in formats:
-            html_file.unlink()
-            files.remove(html_file)
-        manifest = {
-            "notebook": stem,
-            "title": masthead.title,
-            "parameters": parameters,
-            "dataset": {
-                "name": dataset.name if dataset else None,
-                "path": str(dataset.path) if dataset else None,
-                "sha256": dataset_hash(dataset.path) if dataset else None,
-            },
-            "package_version": tool_versions(None)["claim-briefings"],
-            "git_commit": git_commit(PROJECT_ROOT),
-            "tools": tool_versions(printer.version if printer else None),
-            "started": started.isoformat(timespec="seconds"),
-            "duration_s": round(time.perf_counter() - clock, 2),
-            "files": [f.name for f in files] + ["manifest.json"],
-        }
+        if "html" not in plan.formats:
+            page.unlink()  # only the PDF was asked for; the HTML was its source
+        manifest = _manifest(plan, dataset, masthead, printer.version if printer else None, files)
         write_manifest(staging, manifest)
-        folder = publish(staging, reports / stem / str(run_name))
+        folder = publish(staging, plan.run_folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    write_index(reports)
     return Briefing(folder, [folder / f.name for f in files], manifest)
