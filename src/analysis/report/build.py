@@ -113,16 +113,41 @@ def build_briefing(
     # From here three things overlap: the kernel boots and imports, Chromium starts,
     # and this process validates the dataset and compiles the HTML template.
     with WarmKernel(path) as kernel:
+        dataset = _validated_dataset(parameters)
         printer = PdfPrinter(chromium_path) if chromium_path else None
         try:
-            dataset = _validated_dataset(parameters)
-            exporter = html_exporter()
+            exporter = _Background(html_exporter)
             briefing = _execute_and_publish(plan, dataset, kernel, printer, exporter)
         finally:
             if printer:
                 printer.close()
     write_index(plan.reports)
     return briefing
+
+
+class _Background:
+    """Run ``make`` in a thread now; ``get()`` waits for its result (or its exception)."""
+
+    def __init__(self, make):
+        import threading
+
+        self._result = None
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self._result = make()
+            except BaseException as exc:  # handed to whoever calls get()
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def get(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
 
 
 def _validated_dataset(parameters: dict):
@@ -183,7 +208,7 @@ def _execute_and_publish(plan: _Plan, dataset, kernel, printer, exporter) -> Bri
         nb = execute_notebook(plan.notebook, executed, plan.parameters, failed, kernel)
         masthead = _masthead(plan, dataset)
         page = staging / f"{stem}.html"
-        page.write_text(to_html(nb, masthead, exporter), encoding="utf-8")
+        page.write_text(to_html(nb, masthead, exporter.get()), encoding="utf-8")
         files = [executed]
         if "html" in plan.formats:
             files.append(page)
