@@ -106,3 +106,15 @@ def test_summary_shows_the_most_telling_first_and_counts_the_rest():
     rows = text.split("supporting / refuting\n", 1)[1].splitlines()
     assert rows[0].startswith("ua_in_belgorod ") and rows[1].startswith("ua_reached_demidovka ")
     assert rows[2] == "  ... and 13 more (briefing analyze --json lists all)"
+
+
+def test_unreadable_notebook_and_reports_path_in_the_way(tmp_path, capsys):
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{not json")
+    assert main(["build", str(broken)]) == 2
+    assert "not a notebook papermill can read" in capsys.readouterr().err
+    in_the_way = tmp_path / "reports"
+    in_the_way.write_text("a file, not a folder")
+    assert main(["build", "briefing", "--to", "html", "--out", str(in_the_way)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("briefing: error: ") and "Traceback" not in err

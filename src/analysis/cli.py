@@ -208,12 +208,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BriefingError as exc:
         print(f"briefing: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("briefing: interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:  # output piped into head or less that closed early
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (stdout for the rest of the exit)
         return 0
+    except OSError as exc:  # the machine said no: permissions, a full disk, a file in the way
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"briefing: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("briefing: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -41,8 +41,12 @@ class Parameter:
 def notebook_parameters(path: Path) -> list[Parameter]:
     """The parameters a notebook declares in its ``parameters`` cell, in order."""
     import papermill
+    from nbformat.reader import NotJSONError
 
-    found = papermill.inspect_notebook(str(path))
+    try:
+        found = papermill.inspect_notebook(str(path))
+    except (NotJSONError, ValueError, KeyError) as exc:
+        raise BriefingError(f"{path}: not a notebook papermill can read ({exc})") from None
     parameters = []
     for item in found.values():
         try:
