@@ -139,9 +139,13 @@ def _build(args: argparse.Namespace) -> int:
         reports=Path(args.out),
         chromium=os.environ.get("BRIEFING_CHROMIUM"),
     )
-    print(f"built {briefing.folder} in {briefing.manifest['duration_s']:.1f} s")
+
+    def shown(path: Path) -> str:
+        return os.path.relpath(path) if path.is_relative_to(Path.cwd()) else str(path)
+
+    print(f"built {shown(briefing.folder)} in {briefing.manifest['duration_s']:.1f} s")
     for file in briefing.files:
-        print(f"  {file}")
+        print(f"  {shown(file)}")
     return 0
 
 
