@@ -14,13 +14,9 @@ import pyarrow.compute as pc
 from .dataset import Dataset
 from .timeexpr import PRECISIONS
 
+_CLAIM_KEYS = ["claim_id", "source_id", "assertion_id", "document_id", "stance", "hedged"]
 TIMELINE_COLUMNS = [
-    "claim_id",
-    "source_id",
-    "assertion_id",
-    "document_id",
-    "stance",
-    "hedged",
+    *_CLAIM_KEYS,
     "stated_start",
     "stated_end",
     "stated_precision",
@@ -28,15 +24,8 @@ TIMELINE_COLUMNS = [
     "event_end",
     "lag_days",
 ]
-
-
 WORKING_COLUMNS = [
-    "claim_id",
-    "source_id",
-    "assertion_id",
-    "document_id",
-    "stance",
-    "hedged",
+    *_CLAIM_KEYS,
     "stated",
     "stated_start",
     "stated_end",

@@ -83,6 +83,14 @@ def _cut(frame: pd.DataFrame, limit: int | None, noun: str, order: str) -> tuple
     return frame.head(limit), note
 
 
+def _says(stance: pd.Series, hedged: pd.Series) -> pd.Series:
+    """ "supports", "hedged supports", ...: a stance as a reader says it."""
+    words = stance.astype(str).to_numpy()
+    return pd.Series(
+        [f"hedged {w}" if h else w for w, h in zip(words, hedged, strict=True)], index=stance.index
+    )
+
+
 def _table(frame: pd.DataFrame, css_class: str) -> HTML:
     return HTML(frame.to_html(index=False, escape=True, na_rep="", classes=css_class, border=0))
 
@@ -152,10 +160,7 @@ def contested(result: Analysis, limit: int | None = 8) -> HTML:
         shown = pd.DataFrame(
             {
                 "Source": [names.get(s, s) for s in claims["source_id"]],
-                "Says": [
-                    ("hedged " if h else "") + str(s)
-                    for s, h in zip(claims["stance"], claims["hedged"], strict=True)
-                ],
+                "Says": _says(claims["stance"], claims["hedged"]),
                 "When": [
                     f"{describe_interval(a, b, p)} ({t})"
                     for a, b, p, t in zip(
@@ -196,14 +201,8 @@ def shifts_table(result: Analysis, limit: int | None = 40) -> HTML:
         {
             "Source": [names.get(s, s) for s in shifts["source_id"]],
             "Assertion": [statements[a] for a in shifts["assertion_id"]],
-            "From": [
-                ("hedged " if h else "") + s
-                for s, h in zip(shifts["from_stance"], shifts["from_hedged"], strict=True)
-            ],
-            "To": [
-                ("hedged " if h else "") + s
-                for s, h in zip(shifts["to_stance"], shifts["to_hedged"], strict=True)
-            ],
+            "From": _says(shifts["from_stance"], shifts["from_hedged"]),
+            "To": _says(shifts["to_stance"], shifts["to_hedged"]),
             "On": [describe_day(d) for d in shifts["at"]],
         }
     )
@@ -300,10 +299,7 @@ def timeline_table(result: Analysis, limit: int | None = 100) -> HTML:
                 )
             ],
             "Source": [names.get(s, s) for s in claims["source_id"]],
-            "Says": [
-                ("hedged " if h else "") + str(s)
-                for s, h in zip(claims["stance"], claims["hedged"], strict=True)
-            ],
+            "Says": _says(claims["stance"], claims["hedged"]),
             "Assertion": [statements[a] for a in claims["assertion_id"]],
             "Lag (days)": claims["lag_days"].astype(object).where(claims["lag_days"].notna(), ""),
         }
