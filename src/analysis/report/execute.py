@@ -11,6 +11,7 @@ import json
 import shutil
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,57 @@ class CellError(BriefingError):
 
 
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]  # no transport chatter on the terminal
+
+
+def _ready_client_class():
+    """The client class papermill's executor gets from our kernel manager (built on first use,
+    so importing this module stays cheap)."""
+    from queue import Empty
+
+    from jupyter_client.blocking import BlockingKernelClient
+
+    class ReadyClient(BlockingKernelClient):
+        """A client whose readiness check ends as soon as the kernel has answered.
+
+        jupyter_client's own check waits for 0.2 s of silence on IOPub after the
+        kernel_info reply, which every run pays. Here the idle status that answers
+        our kernel_info request is the proof that the IOPub subscription is live;
+        if it was published before the subscription took, the request is repeated.
+        """
+
+        def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (timeout if timeout is not None else 60)
+            while time.monotonic() < deadline:
+                request = self.kernel_info()
+                reply = self._reply_to(request, deadline)
+                try:
+                    while True:
+                        msg = self.iopub_channel.get_msg(timeout=0.1)
+                        if (
+                            msg["parent_header"].get("msg_id") == request
+                            and msg["msg_type"] == "status"
+                            and msg["content"]["execution_state"] == "idle"
+                        ):
+                            self._handle_kernel_info_reply(reply)
+                            return
+                except Empty:
+                    continue  # subscribed too late to see that answer: ask again
+            raise RuntimeError(f"the kernel did not answer within {timeout} s")
+
+        def _reply_to(self, request: str, deadline: float) -> dict:
+            while True:
+                if not self.is_alive():
+                    raise RuntimeError("the kernel died before it answered")
+                try:
+                    msg = self.shell_channel.get_msg(timeout=0.5)
+                except Empty:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("the kernel did not answer in time") from None
+                    continue
+                if msg["parent_header"].get("msg_id") == request:
+                    return msg
+
+    return ReadyClient
 
 
 def ensure_kernel() -> str:
@@ -100,6 +152,7 @@ class WarmKernel:
         from jupyter_client.manager import KernelManager
 
         self.manager = KernelManager(kernel_name=ensure_kernel())
+        self.manager.client_factory = _ready_client_class()
         self.manager.start_kernel(cwd=str(notebook.parent))
         self._client = self.manager.client()
         self._client.start_channels()
@@ -174,6 +227,7 @@ def execute_notebook(
             cwd=str(notebook.parent),
             progress_bar=False,
             log_output=False,
+            request_save_on_cell_execute=False,  # written once at the end (or on failure)
             km=kernel.ready().manager if kernel else None,
         )
     except PapermillExecutionError as exc:
