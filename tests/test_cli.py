@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from analysis.cli import main
 
@@ -40,9 +41,12 @@ def test_console_script_runs_and_helps():
     assert "file:row: column: problem" in " ".join(run.stdout.split())
 
 
-def test_missing_folder_exits_2_without_traceback():
+def test_installed_script_passes_on_the_exit_code():
+    script = Path(sys.executable).with_name("briefing")
+    good = subprocess.run([script, "validate", str(SEED)], capture_output=True, text=True)
+    assert good.returncode == 0 and "27" in good.stdout
     run = subprocess.run(
-        [sys.executable, "-m", "analysis.cli", "validate", "no/such/folder"],
+        [script, "validate", "no/such/folder"],
         capture_output=True,
         text=True,
     )

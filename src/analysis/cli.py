@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -224,5 +225,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The ``briefing`` console script: ``main``, then a quick exit.
+
+    At exit Python collects the whole heap (pandas, matplotlib, nbconvert...)
+    although the process is about to end; freezing it first skips that work,
+    about 0.25 s per build. Files and child processes are closed by then.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
