@@ -110,13 +110,15 @@ def build_briefing(
     chromium_path = find_chromium(chromium) if "pdf" in formats else None
     plan = _Plan(path, parameters, tuple(formats), reports.resolve(), started, clock)
 
-    # From here three things overlap: the kernel boots and imports, Chromium starts,
-    # and this process validates the dataset and compiles the HTML template.
+    # The kernel boots and imports while this process validates the dataset: one
+    # core each. Chromium and the HTML exporter start once the kernel is ready, on
+    # the core the cells leave free, so they never slow the kernel's warm-up.
     with WarmKernel(path) as kernel:
         dataset = _validated_dataset(parameters)
+        kernel.ready()
         printer = PdfPrinter(chromium_path) if chromium_path else None
         try:
-            exporter = _Background(html_exporter)
+            exporter = _Background(lambda: html_exporter(warm_up=path))
             briefing = _execute_and_publish(plan, dataset, kernel, printer, exporter)
         finally:
             if printer:

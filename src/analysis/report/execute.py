@@ -166,9 +166,11 @@ class WarmKernel:
 
     def ready(self, timeout: float = 120) -> WarmKernel:
         """Wait for the warm-up to finish and let go of the kernel, so papermill's
-        client is its only client from the first cell on."""
+        client is its only client from the first cell on. Later calls return at once."""
         from queue import Empty
 
+        if not self._client.channels_running:
+            return self
         try:
             while True:
                 reply = self._client.get_shell_msg(timeout=timeout)
