@@ -110,12 +110,11 @@ def build_briefing(
     chromium_path = find_chromium(chromium) if "pdf" in formats else None
     plan = _Plan(path, parameters, tuple(formats), reports.resolve(), started, clock)
 
-    # The kernel boots and imports while this process validates the dataset: one
-    # core each. Chromium and the HTML exporter start once the kernel is ready, on
-    # the core the cells leave free, so they never slow the kernel's warm-up.
+    # The kernel boots and imports on one core while this process validates the
+    # dataset on the other; then Chromium starts and the HTML exporter warms up
+    # here, mostly before the kernel is ready and otherwise while the cells run.
     with WarmKernel(path) as kernel:
         dataset = _validated_dataset(parameters)
-        kernel.ready()
         printer = PdfPrinter(chromium_path) if chromium_path else None
         try:
             exporter = _Background(lambda: html_exporter(warm_up=path))
