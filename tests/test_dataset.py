@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import DatasetError, load_dataset
+from analysis.dataset import preload
 from analysis.errors import Problem
 
 from .conftest import CONTRACT_EXAMPLE, SEED
@@ -283,3 +284,28 @@ def test_published_in_another_timezone_anchors_local_day(dataset_copy):
     edit(path, "documents.csv", "2025-05-02", "2025-05-01T22:30Z")  # 01:30 on 2 May in Kyiv
     data = load_dataset(path)
     assert data.documents.loc[0, "published_day"] == pd.Timestamp("2025-05-02")
+
+
+def test_a_preloaded_dataset_is_handed_to_the_next_load_once(dataset_copy):
+    path = dataset_copy(CONTRACT_EXAMPLE)
+    preloaded = preload(path)
+    assert load_dataset(str(path) + "/") is preloaded  # the same folder, however written
+    again = load_dataset(path)
+    assert again is not preloaded  # handed over once: later loads read the files
+    assert again.claims.equals(preloaded.claims)
+
+
+def test_a_preloaded_dataset_is_not_handed_over_once_a_file_changed(dataset_copy):
+    path = dataset_copy(CONTRACT_EXAMPLE)
+    preloaded = preload(path)
+    claims = path / "claims.csv"
+    claims.write_text(claims.read_text().replace(",refutes,", ",denies,", 1))
+    with pytest.raises(DatasetError, match="stance: must be one of"):
+        load_dataset(path)
+    assert load_dataset(CONTRACT_EXAMPLE) is not preloaded
+
+
+def test_a_load_with_an_explicit_today_never_takes_the_preloaded(dataset_copy):
+    path = dataset_copy(CONTRACT_EXAMPLE)
+    preloaded = preload(path)
+    assert load_dataset(path, today=dt.date(2026, 1, 1)) is not preloaded

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from analysis import DatasetError
 from analysis.analyze import analyze
 from analysis.dataset import load_dataset
+from analysis.errors import BriefingError
 from analysis.judgments import key_judgments
 from analysis.report import CellError, ParameterError, build_briefing
 from analysis.report.export import CHROMIUM_FLAGS, find_chromium
@@ -183,6 +184,25 @@ def test_dataset_that_fails_validation_is_refused(tmp_path, dataset_copy):
         info.value
     )
     assert not (tmp_path / "reports").exists()
+
+
+def test_what_the_kernel_could_not_load_is_explained(dataset_copy):
+    """The kernel's warm-up loads the dataset; when it fails, the build says why."""
+    from types import SimpleNamespace
+
+    from analysis.report.build import _checked_dataset
+
+    broken = dataset_copy(CONTRACT_EXAMPLE)
+    (broken / "claims.csv").unlink()
+    refused = SimpleNamespace(preloaded={"ename": "DatasetError", "evalue": "..."})
+    with pytest.raises(DatasetError, match="claims.csv"):
+        _checked_dataset({"dataset": str(broken)}, refused)
+    odd = SimpleNamespace(preloaded={"ename": "MemoryError", "evalue": "out of memory"})
+    with pytest.raises(BriefingError, match="could not load the dataset: MemoryError: out of"):
+        _checked_dataset({"dataset": str(SEED)}, odd)
+    silent = SimpleNamespace(preloaded=None)  # the warm-up itself failed: load it here
+    facts = _checked_dataset({"dataset": str(SEED)}, silent)
+    assert (facts.name, facts.path) == ("belgorod-2025-04", SEED)
 
 
 def test_a_failing_cell_names_the_cell_and_keeps_the_notebook(tmp_path):

@@ -1,9 +1,9 @@
 """``build_briefing``: the one entry that checks, executes, exports and publishes a briefing.
 
-Order matters for the reader and for speed: parameters and the dataset are
-checked before any kernel starts (clear errors, nothing half-done); Chromium
-boots in a background thread while the kernel runs; the run is published
-whole or not at all.
+Order matters for the reader and for speed: parameters are checked before
+any kernel starts and the dataset before any cell runs (clear errors, nothing
+half-done); Chromium boots in a background thread while the kernel warms up;
+the run is published whole or not at all.
 """
 
 from __future__ import annotations
@@ -110,14 +110,13 @@ def build_briefing(
     chromium_path = find_chromium(chromium) if "pdf" in formats else None
     plan = _Plan(path, parameters, tuple(formats), reports.resolve(), started, clock)
 
-    # The kernel boots and imports on one core while this process validates the
-    # dataset on the other; then Chromium starts and the HTML exporter warms up
-    # here, mostly before the kernel is ready and otherwise while the cells run.
-    with WarmKernel(path) as kernel:
-        dataset = _validated_dataset(parameters)
+    # The kernel boots, imports and loads the dataset on one core while Chromium
+    # starts and the HTML exporter warms up on the other.
+    with WarmKernel(path, parameters.get("dataset")) as kernel:
         printer = PdfPrinter(chromium_path) if chromium_path else None
         try:
             exporter = _Background(lambda: html_exporter(warm_up=path))
+            dataset = _checked_dataset(parameters, kernel.ready())
             briefing = _execute_and_publish(plan, dataset, kernel, printer, exporter)
         finally:
             if printer:
@@ -151,13 +150,33 @@ class _Background:
         return self._result
 
 
-def _validated_dataset(parameters: dict):
-    """The dataset the notebook will read, loaded (so validated) here first; None if it takes none."""
+@dataclass(frozen=True)
+class _DatasetFacts:
+    """What the title block and the manifest say about the dataset the notebook read."""
+
+    path: Path
+    name: str
+    title: str
+
+
+def _checked_dataset(parameters: dict, kernel) -> _DatasetFacts | None:
+    """The dataset as the kernel's warm-up loaded (so validated) it; None if the notebook
+    takes none. If that failed, its problems are raised here, before any cell runs."""
     if "dataset" not in parameters:
         return None
+    path = Path(parameters["dataset"])
+    preloaded = kernel.preloaded or {}
+    if "value" in preloaded:
+        return _DatasetFacts(path, **preloaded["value"])
     from ..dataset import load_dataset
 
-    return load_dataset(parameters["dataset"])
+    dataset = load_dataset(path)  # raises the DatasetError listing every problem
+    if "ename" in preloaded:
+        raise BriefingError(
+            f"the notebook kernel could not load the dataset: "
+            f"{preloaded['ename']}: {preloaded['evalue']}"
+        )
+    return _DatasetFacts(path, dataset.name, dataset.title)
 
 
 def _masthead(plan: _Plan, dataset):

@@ -143,17 +143,25 @@ def notebook_imports(notebook: Path) -> list[str]:
 class WarmKernel:
     """The project kernel, started early and already importing what the notebook imports.
 
-    Started once parameters are checked, it boots and imports while this process
-    validates the dataset and Chromium starts: the three overlap. Papermill then
-    runs the notebook on it. Use as a context manager; the kernel is shut down on exit.
+    Started once parameters are checked, it boots, imports and loads the dataset
+    (``dataset``, handed over in its environment) while this process starts
+    Chromium and the HTML exporter. Papermill then runs the notebook on it. Use
+    as a context manager; the kernel is shut down on exit.
     """
 
-    def __init__(self, notebook: Path):
+    def __init__(self, notebook: Path, dataset: str | None = None):
+        import os
+
         from jupyter_client.manager import KernelManager
+
+        from .warmup import DATASET_VARIABLE, PRELOAD_EXPRESSION
 
         self.manager = KernelManager(kernel_name=ensure_kernel())
         self.manager.client_factory = _ready_client_class()
-        self.manager.start_kernel(cwd=str(notebook.parent))
+        env = {k: v for k, v in os.environ.items() if k != DATASET_VARIABLE}
+        if dataset is not None:
+            env[DATASET_VARIABLE] = dataset
+        self.manager.start_kernel(cwd=str(notebook.parent), env=env)
         self._client = self.manager.client()
         self._client.start_channels()
         # "from a import b" may name a function, not a module: import what exists, quietly.
@@ -161,12 +169,22 @@ class WarmKernel:
             f"try:\n    import {name}\nexcept ImportError:\n    pass"
             for name in notebook_imports(notebook)
         )
-        self._warm_up = self._client.execute(warm_up or "pass", silent=True, store_history=False)
+        self._warm_up = self._client.execute(
+            warm_up or "pass",
+            silent=True,
+            store_history=False,
+            user_expressions={"dataset": PRELOAD_EXPRESSION} if dataset is not None else {},
+        )
+        self.preloaded: dict | None = None
         self._stopping: threading.Thread | None = None
 
     def ready(self, timeout: float = 120) -> WarmKernel:
         """Wait for the warm-up to finish and let go of the kernel, so papermill's
-        client is its only client from the first cell on. Later calls return at once."""
+        client is its only client from the first cell on. Later calls return at once.
+
+        ``preloaded`` then holds what the dataset's preload answered: ``value``
+        (its name and title) or ``ename`` and ``evalue`` if it raised.
+        """
         from queue import Empty
 
         if not self._client.channels_running:
@@ -182,6 +200,9 @@ class WarmKernel:
             ) from None
         finally:
             self._client.stop_channels()
+        answer = reply["content"].get("user_expressions", {}).get("dataset")
+        if answer is not None:
+            self.preloaded = _expression_result(answer)
         return self
 
     def __enter__(self) -> WarmKernel:
@@ -202,6 +223,15 @@ class WarmKernel:
     def __exit__(self, *exc) -> None:
         self.release()
         self._stopping.join()
+
+
+def _expression_result(answer: dict) -> dict:
+    """A user expression's answer as ``{"value": ...}`` or ``{"ename": ..., "evalue": ...}``."""
+    import ast
+
+    if answer.get("status") == "ok":
+        return {"value": ast.literal_eval(answer["data"]["text/plain"])}
+    return {"ename": answer.get("ename", "Error"), "evalue": answer.get("evalue", "")}
 
 
 def execute_notebook(
