@@ -55,4 +55,4 @@ def test_run_all_as_in_jupyterlab_with_no_edits(path):
     ]
     assert errors == []
     shown = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-    assert any("image/png" in o.get("data", {}) for o in shown)
+    assert any("image/svg+xml" in o.get("data", {}) for o in shown)  # the figures

@@ -1,4 +1,4 @@
-"""Figures: rendered to PNG, and checked through their artists."""
+"""Figures: rendered, and checked through their artists; as the briefing shows them."""
 
 from __future__ import annotations
 
@@ -66,3 +66,24 @@ def test_lag_chart_points(tmp_path):
     assert sorted(points[:, 0].tolist()) == sorted(
         result.timeline["lag_days"].dropna().astype(float).tolist()
     )
+
+
+def test_a_briefing_figure_is_inline_svg_with_its_text_escaped(seed_result):
+    import re
+
+    from analysis.report.views import figure
+
+    fig = plots.assertion_board(seed_result)
+    fig.axes[0].set_title("<script>alert(1)</script> & more")
+    shown = figure(fig, "Assertions by status")
+    markup, metadata = shown._repr_svg_()
+    assert markup.startswith("<svg") and markup.rstrip().endswith("</svg>")
+    assert metadata == {"alt": "Assertions by status"}
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", markup)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in texts
+    assert "<script>" not in markup
+    assert "Ukrainian forces reached the village of Demidovka" in texts  # labels stay text
+    assert (
+        figure(plots.assertion_board(seed_result), "again").markup
+        == figure(plots.assertion_board(seed_result), "again").markup
+    )  # the same figure renders to the same bytes

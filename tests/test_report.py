@@ -47,9 +47,11 @@ def open_offline(html_file):
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(html_file.as_uri(), wait_until="load")
-        images = page.eval_on_selector_all("img", "els => els.map(e => e.naturalWidth)")
+        figures = page.eval_on_selector_all(
+            ".chart svg", "els => els.map(e => e.getBoundingClientRect().width)"
+        )
         browser.close()
-    return failed, errors, dialogs, images
+    return failed, errors, dialogs, figures
 
 
 def test_seed_briefing_html_has_judgments_tables_and_inline_images(seed_briefing):
@@ -57,8 +59,9 @@ def test_seed_briefing_html_has_judgments_tables_and_inline_images(seed_briefing
     first = key_judgments(analyze(load_dataset(SEED)))["judgment"].iloc[0]
     assert html.escape(first, quote=False) in page
     assert "Status of assertions" in page and ">corroborated<" in page
-    assert page.count('src="data:image/png;base64,') >= 3
-    assert 'alt="Claims over time, one lane per source"' in page
+    assert page.count('class="jp-RenderedSVG jp-OutputArea-output chart" role="img"') >= 3
+    assert 'aria-label="Claims over time, one lane per source"' in page
+    assert "<?xml" not in page and "<!DOCTYPE svg" not in page  # inline SVG, no prolog
     assert not REMOTE_ASSET.search(page)
     assert "views.judgments" not in page  # no code
     assert "TEST // HANDLE WITH CARE" in page
@@ -68,9 +71,9 @@ def test_seed_briefing_html_has_judgments_tables_and_inline_images(seed_briefing
 
 
 def test_seed_briefing_opens_offline_without_errors(seed_briefing):
-    failed, errors, dialogs, images = open_offline(seed_briefing.folder / "briefing.html")
+    failed, errors, dialogs, figures = open_offline(seed_briefing.folder / "briefing.html")
     assert failed == [] and errors == [] and dialogs == []
-    assert len(images) >= 3 and all(width > 0 for width in images)
+    assert len(figures) >= 3 and all(width > 300 for width in figures)
 
 
 def test_seed_briefing_pdf_has_title_marking_and_first_judgment(seed_briefing):
@@ -149,6 +152,7 @@ def test_claim_text_is_escaped_never_executed(tmp_path):
     assert "<script>alert(" not in page
     assert "&lt;script&gt;alert('pwned')&lt;/script&gt;" in page  # BeautifulSoup leaves ' bare
     assert "The &lt;b&gt;bridge&lt;/b&gt; at X" in page
+    assert "<b>bridge</b>" not in page  # nor in the figures' labels
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     failed, errors, dialogs, _ = open_offline(briefing.folder / "briefing.html")
     assert dialogs == [] and errors == []
