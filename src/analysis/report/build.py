@@ -96,7 +96,7 @@ def build_briefing(
     ``reports/index.html`` is rewritten. Raises BriefingError subclasses for the
     user's mistakes (bad parameters, invalid dataset, a failing cell).
     """
-    from .execute import WarmKernel
+    from .execute import WarmKernel, import_executor
     from .export import PdfPrinter, find_chromium, html_exporter
 
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
@@ -110,9 +110,11 @@ def build_briefing(
     chromium_path = find_chromium(chromium) if "pdf" in formats else None
     plan = _Plan(path, parameters, tuple(formats), reports.resolve(), started, clock)
 
-    # The kernel boots, imports and loads the dataset on one core while Chromium
-    # starts and the HTML exporter warms up on the other.
+    # The kernel boots, imports and loads the dataset on one core while this
+    # process imports papermill, starts Chromium and warms up the HTML exporter
+    # on the other.
     with WarmKernel(path, parameters.get("dataset")) as kernel:
+        import_executor()
         printer = PdfPrinter(chromium_path) if chromium_path else None
         try:
             exporter = _Background(lambda: html_exporter(warm_up=path))
