@@ -135,3 +135,27 @@ def test_values_are_converted_to_the_declared_type(tmp_path):
         "parameter 'as_of': '8 April' is not valid: expected a date written YYYY-MM-DD, "
         "such as 2025-04-08",
     ]
+
+
+def test_an_old_format_notebook_is_converted_first(tmp_path):
+    path = tmp_path / "old.ipynb"
+    cell = {
+        "cell_type": "code",
+        "input": "rows = 3  # type: int  most rows",
+        "language": "python",
+        "metadata": {"tags": ["parameters"]},
+        "outputs": [],
+    }
+    path.write_text(
+        json.dumps(
+            {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": [cell]}]}
+        )
+    )
+    assert _as_tuples(notebook_parameters(path)) == [("rows", "int", 3, "most rows")]
+
+
+def test_json_that_is_not_a_notebook(tmp_path):
+    path = tmp_path / "data.ipynb"
+    path.write_text(json.dumps({"nbformat": 4, "cells": "none"}))
+    with pytest.raises(BriefingError, match="data.ipynb: not a notebook papermill can read"):
+        notebook_parameters(path)

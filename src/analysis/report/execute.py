@@ -122,14 +122,12 @@ def notebook_imports(notebook: Path) -> list[str]:
     """The modules a notebook's code cells import, in order (cells that do not parse skipped)."""
     import ast
 
-    import nbformat
+    from .parameters import code_cells
 
     modules: list[str] = []
-    for cell in nbformat.read(notebook, as_version=4).cells:  # a loop over cells
-        if cell.cell_type != "code":
-            continue
+    for cell in code_cells(notebook):  # a loop over cells
         try:
-            tree = ast.parse(cell.source)
+            tree = ast.parse(cell["source"])
         except SyntaxError:  # IPython magics and the like
             continue
         for node in tree.body:

@@ -47,20 +47,41 @@ class Parameter:
 _TYPE_COMMENT = re.compile(r"#\s*type:\s*(?P<type>\S+)\s*(?P<help>.*)$|#\s*(?P<plain>.*)$")
 
 
-def notebook_parameters(path: Path) -> list[Parameter]:
-    """The parameters a notebook declares in its ``parameters`` cell, in order."""
-    import nbformat
-    from nbformat.reader import NotJSONError
+def code_cells(path: Path) -> list[dict]:
+    """A notebook's code cells as plain dicts, ``source`` joined into one string.
+
+    A version 4 notebook is read as the JSON it is: nbformat's import and schema
+    would cost 0.1 s before the kernel can start. Older versions are converted
+    by nbformat. Papermill validates the notebook fully when it runs it.
+    """
+    import json
 
     try:
-        nb = nbformat.read(path, as_version=4)
-    except (NotJSONError, ValueError, KeyError) as exc:
-        raise BriefingError(f"{path}: not a notebook papermill can read ({exc})") from None
-    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
+        content = json.loads(Path(path).read_text(encoding="utf-8"))
+        if content.get("nbformat") != 4:
+            import nbformat
+
+            content = nbformat.read(path, as_version=4)
+        cells = [dict(c) for c in content["cells"] if c["cell_type"] == "code"]
+        for cell in cells:  # a loop over a notebook's cells
+            if isinstance(cell["source"], list):
+                cell["source"] = "".join(cell["source"])
+            cell.setdefault("metadata", {})
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        raise BriefingError(f"{path}: not a notebook papermill can read ({reason})") from None
+    return cells
+
+
+def notebook_parameters(path: Path) -> list[Parameter]:
+    """The parameters a notebook declares in its ``parameters`` cell, in order."""
+    cell = next(
+        (c for c in code_cells(path) if "parameters" in c["metadata"].get("tags", [])), None
+    )
     if cell is None:
         return []
     try:
-        return parameters_in(cell.source)
+        return parameters_in(cell["source"])
     except SyntaxError as exc:
         raise BriefingError(
             f"{path}: the parameters cell is not valid Python (line {exc.lineno}: {exc.msg})"
