@@ -49,7 +49,10 @@ def test_heatmap_annotates_each_pair_with_shared(seed_result, tmp_path):
 def test_assertion_board_bars_by_status(seed_result, tmp_path):
     ax = render(plots.assertion_board(seed_result), tmp_path, "board")
     addressed = (seed_result.assertions["status"] != "unaddressed").sum()
-    assert len(ax.patches) == 2 * addressed  # a supporting and a refuting bar each
+    refuting = [p for p in ax.patches if p.get_width() < 0]
+    assert len(ax.patches) - len(refuting) == addressed  # a supporting bar each
+    assert len(refuting) == (seed_result.assertions["status"] == "contested").sum() == 3
+    assert all(p.get_hatch() == "///" and p.get_rasterized() for p in refuting)
     widths = sorted(p.get_width() for p in ax.patches)
     assert widths[0] == -1 and widths[-1] == 2
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
@@ -87,3 +90,17 @@ def test_a_briefing_figure_is_inline_svg_with_its_text_escaped(seed_result):
         figure(plots.assertion_board(seed_result), "again").markup
         == figure(plots.assertion_board(seed_result), "again").markup
     )  # the same figure renders to the same bytes
+
+
+def test_many_marks_become_one_image_inside_the_vector_figure(seed_result, monkeypatch):
+    from analysis.report.views import figure
+
+    few = figure(plots.timeline_figure(seed_result), "timeline").markup
+    assert "<image" not in few and few.count("<use") >= len(seed_result.timeline)
+    monkeypatch.setattr(plots, "VECTOR_MARKS_LIMIT", 10)  # the seed's 27 claims are "many"
+    fig = plots.timeline_figure(seed_result)
+    assert all(c.get_rasterized() for c in fig.axes[0].collections)
+    many = figure(fig, "timeline").markup
+    assert "<image" in many  # bars and markers are pixels now; only tick marks remain
+    assert many.count("<use") < few.count("<use") - len(seed_result.timeline) + 1
+    assert "Institute for the Study of War" in many  # the lanes' labels are still text

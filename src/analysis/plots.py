@@ -48,6 +48,12 @@ HOUSE_STYLE = {
 }
 
 
+# Past this many marks (claims) in one figure, the marks are drawn as one image
+# inside the otherwise vector figure (matplotlib's ``rasterized``): axes and
+# labels stay sharp text, and a figure of 100,000 claims stays small.
+VECTOR_MARKS_LIMIT = 2000
+
+
 def _house_style(draw: Callable[..., Figure]) -> Callable[..., Figure]:
     """Draw the whole figure under the house rcParams, so titles and labels get them too."""
 
@@ -84,6 +90,7 @@ def timeline_figure(result, max_sources: int = 20) -> Figure:
     start = claims["stated_start"]
     end = claims["stated_end"] + pd.Timedelta(days=1)
     imprecise = (claims["stated_end"] > claims["stated_start"]).to_numpy()
+    rasterized = len(claims) > VECTOR_MARKS_LIMIT
     if imprecise.any():
         ax.hlines(
             y[imprecise],
@@ -93,6 +100,7 @@ def timeline_figure(result, max_sources: int = 20) -> Figure:
             linewidth=5,
             alpha=0.5,
             label="stated within this span",
+            rasterized=rasterized,
         )
     said_by = claims["stated_end"]  # a marker where the span ends: said by then
     for stance, style in STANCE_STYLE.items():  # a loop over three stances, not claims
@@ -110,6 +118,7 @@ def timeline_figure(result, max_sources: int = 20) -> Figure:
                 edgecolors=style["color"],
                 linewidths=1.4,
                 label=f"{'hedged ' if hedged else ''}{stance}",
+                rasterized=rasterized,
             )
     if result.as_of is not None:
         ax.axvline(
@@ -207,8 +216,15 @@ def assertion_board(result, max_assertions: int = 30) -> Figure:
     y = np.arange(len(table))
     colors = table["status"].map(STATUS_COLORS).to_numpy()
     ax.barh(y, table["independent_support"], color=colors, edgecolor="black", linewidth=0.5)
+    refuted = (table["refuting_lines"] > 0).to_numpy()
     ax.barh(
-        y, -table["refuting_lines"], color=colors, edgecolor="black", linewidth=0.5, hatch="///"
+        y[refuted],
+        -table["refuting_lines"][refuted],
+        color=colors[refuted],
+        edgecolor="black",
+        linewidth=0.5,
+        hatch="///",
+        rasterized=True,  # Chromium prints each SVG hatch pattern as its own large image
     )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, [s if len(s) < 60 else s[:57] + "..." for s in table["statement"]])
@@ -243,6 +259,7 @@ def lag_chart(result, max_sources: int = 20) -> Figure:
         color="#404040",
         s=30,
         zorder=3,
+        rasterized=len(with_lag) > VECTOR_MARKS_LIMIT,
     )
     ax.set_yticks(range(len(sources)), _names(result.dataset, sources))
     ax.set_xlabel("days from the event to the report")

@@ -197,7 +197,8 @@ def figure(fig: Figure, alt: str) -> SVG:
     """
     buffer = io.StringIO()
     with matplotlib.rc_context(SVG_STYLE):
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
+        # dpi only sets the resolution of layers drawn as images (many marks)
+        fig.savefig(buffer, format="svg", dpi=200, metadata={"Date": None})
     markup = buffer.getvalue()
     return SVG(markup[markup.index("<svg") :], alt)  # no XML prolog inside an HTML page
 
