@@ -7,6 +7,7 @@ kernel the machine happens to have.
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import sys
@@ -42,9 +43,10 @@ class CellError(BriefingError):
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]  # no transport chatter on the terminal
 
 
-def _ready_client_class():
-    """The client class papermill's executor gets from our kernel manager (built on first use,
-    so importing this module stays cheap)."""
+@functools.cache
+def ready_client_class() -> type:
+    """The client class papermill's executor gets from our kernel manager (defined on
+    first use, so importing this module stays cheap)."""
     from queue import Empty
 
     from jupyter_client.blocking import BlockingKernelClient
@@ -59,12 +61,13 @@ def _ready_client_class():
         """
 
         def wait_for_ready(self, timeout: float | None = None) -> None:
-            deadline = time.monotonic() + (timeout if timeout is not None else 60)
+            timeout = 60.0 if timeout is None else timeout
+            deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
                 request = self.kernel_info()
                 reply = self._reply_to(request, deadline)
                 try:
-                    while True:
+                    while time.monotonic() < deadline:
                         msg = self.iopub_channel.get_msg(timeout=0.1)
                         if (
                             msg["parent_header"].get("msg_id") == request
@@ -75,7 +78,7 @@ def _ready_client_class():
                             return
                 except Empty:
                     continue  # subscribed too late to see that answer: ask again
-            raise RuntimeError(f"the kernel did not answer within {timeout} s")
+            raise RuntimeError(f"the kernel did not answer within {timeout:.0f} s")
 
         def _reply_to(self, request: str, deadline: float) -> dict:
             while True:
@@ -155,7 +158,7 @@ class WarmKernel:
         from .warmup import DATASET_VARIABLE, PRELOAD_EXPRESSION
 
         self.manager = KernelManager(kernel_name=ensure_kernel())
-        self.manager.client_factory = _ready_client_class()
+        self.manager.client_factory = ready_client_class()
         env = {k: v for k, v in os.environ.items() if k != DATASET_VARIABLE}
         if dataset is not None:
             env[DATASET_VARIABLE] = dataset
