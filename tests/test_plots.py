@@ -104,3 +104,25 @@ def test_many_marks_become_one_image_inside_the_vector_figure(seed_result, monke
     assert "<image" in many  # bars and markers are pixels now; only tick marks remain
     assert many.count("<use") < few.count("<use") - len(seed_result.timeline) + 1
     assert "Institute for the Study of War" in many  # the lanes' labels are still text
+
+
+def test_dollar_signs_in_data_are_text_not_math(dataset_copy):
+    import re
+
+    from analysis.report.views import figure
+
+    path = dataset_copy(CONTRACT_EXAMPLE)
+    assertions = path / "assertions.csv"
+    assertions.write_text(
+        assertions.read_text().replace(
+            "The bridge at X was destroyed", "Aid of $5 million and $3 million reached X"
+        )
+    )
+    sources = path / "sources.csv"
+    sources.write_text(sources.read_text().replace("Defence ministry of side A", r"Side $\frac{A"))
+    result = analyze(load_dataset(path))
+    texts = set()
+    for draw in (plots.timeline_figure, plots.agreement_heatmap, plots.assertion_board):
+        texts |= set(re.findall(r"<text[^>]*>([^<]*)</text>", figure(draw(result), "f").markup))
+    assert "Aid of $5 million and $3 million reached X" in texts
+    assert r"Side $\frac{A" in texts

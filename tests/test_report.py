@@ -59,6 +59,7 @@ def test_seed_briefing_html_has_judgments_tables_and_inline_images(seed_briefing
     first = key_judgments(analyze(load_dataset(SEED)))["judgment"].iloc[0]
     assert html.escape(first, quote=False) in page
     assert "Status of assertions" in page and ">corroborated<" in page
+    assert page.count('<div class="tex2jax_ignore">') >= 8  # no MathJax on "$5 million"
     assert page.count('class="jp-RenderedSVG jp-OutputArea-output chart" role="img"') >= 3
     assert 'aria-label="Claims over time, one lane per source"' in page
     assert "<?xml" not in page and "<!DOCTYPE svg" not in page  # inline SVG, no prolog

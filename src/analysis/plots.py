@@ -45,6 +45,9 @@ HOUSE_STYLE = {
     "grid.linewidth": 0.6,
     "figure.dpi": 110,
     "savefig.bbox": "tight",
+    # Labels come from data: "$5 million and $3 million" is text, not mathtext to
+    # typeset (or to fail on, as "$\\frac{" would).
+    "text.parse_math": False,
 }
 
 

@@ -33,12 +33,16 @@ RELIABILITY_MEANING = {
 
 @dataclass(frozen=True)
 class HTML:
-    """A piece of finished, escaped HTML that Jupyter displays as is."""
+    """A piece of finished, escaped HTML that Jupyter displays as is.
+
+    Marked ``tex2jax_ignore`` so JupyterLab's MathJax leaves it alone: in a
+    claim, "$5 million and $3 million" is money, not an equation.
+    """
 
     markup: str
 
     def _repr_html_(self) -> str:
-        return self.markup
+        return f'<div class="tex2jax_ignore">{self.markup}</div>'
 
 
 @dataclass(frozen=True)
