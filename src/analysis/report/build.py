@@ -13,6 +13,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import BriefingError
 from .outputs import (
@@ -25,6 +26,9 @@ from .outputs import (
     write_manifest,
 )
 from .parameters import check_parameters, effective_parameters
+
+if TYPE_CHECKING:
+    from .execute import WarmKernel
 
 FORMATS = ("html", "pdf")
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
@@ -161,7 +165,7 @@ class _DatasetFacts:
     title: str
 
 
-def _checked_dataset(parameters: dict, kernel) -> _DatasetFacts | None:
+def _checked_dataset(parameters: dict, kernel: WarmKernel) -> _DatasetFacts | None:
     """The dataset as the kernel's warm-up loaded (so validated) it; None if the notebook
     takes none. If that failed, its problems are raised here, before any cell runs."""
     if "dataset" not in parameters:
