@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
 import sys
 import threading
@@ -151,8 +152,6 @@ class WarmKernel:
     """
 
     def __init__(self, notebook: Path, dataset: str | None = None):
-        import os
-
         from jupyter_client.manager import KernelManager
 
         from .warmup import DATASET_VARIABLE, PRELOAD_EXPRESSION
