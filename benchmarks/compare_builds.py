@@ -1,0 +1,66 @@
+"""Benchmark: `briefing build` of the working tree against another commit, interleaved.
+
+A change to the build's speed is worth a few percent at most, less than this
+machine's drift from minute to minute; runs of the two versions alternate so
+that drift hits both alike. The other commit is checked out in a temporary git
+worktree and run with this venv (its `src` first on PYTHONPATH, for the kernel too).
+
+    python benchmarks/compare_builds.py [--base REV] [--repeat K] [--notebook NB]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build_seconds(tree: Path, notebook: str, out: Path) -> float:
+    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+    command = [sys.executable, "-m", "analysis.cli", "build", notebook, "--out", str(out)]
+    start = time.perf_counter()
+    subprocess.run(command, cwd=tree, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", default="HEAD", help="commit to compare against (default HEAD)")
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument(
+        "--notebook", default="briefing", help="name or path, as `briefing build` takes"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "base"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", "--quiet", str(base), args.base],
+            cwd=ROOT,
+            check=True,
+        )
+        try:
+            trees = {args.base: base, "working tree": ROOT}
+            times: dict[str, list[float]] = {name: [] for name in trees}
+            for tree in trees.values():  # once each first: kernel spec, disk cache
+                build_seconds(tree, args.notebook, Path(tmp) / "warm")
+            for k in range(args.repeat):
+                for name, tree in trees.items():
+                    times[name].append(build_seconds(tree, args.notebook, Path(tmp) / f"{k}"))
+        finally:
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=True
+            )
+    for name, values in times.items():
+        runs = ", ".join(f"{v:.2f}" for v in values)
+        print(f"{name:<14} median {statistics.median(values):.3f} s  (runs: {runs})")
+
+
+if __name__ == "__main__":
+    main()
