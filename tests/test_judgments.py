@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
-from analysis.analyze import analyze
 from analysis.dataset import load_dataset
-from analysis.judgments import describe_interval, key_judgments
+from analysis.judgments import key_judgments
+from analysis.results import analyze
 
 from .conftest import CONTRACT_EXAMPLE, SEED
 
@@ -51,25 +49,6 @@ def test_neutral_sources_are_named():
     )
 
 
-def test_dates_in_words_at_their_precision():
-    ts = pd.Timestamp
-    assert describe_interval(ts("2025-03-18"), ts("2025-03-18"), "day") == "on 18 March 2025"
-    assert describe_interval(ts("2025-03-01"), ts("2025-03-31"), "month") == "in March 2025"
-    assert describe_interval(ts("2024-01-01"), ts("2024-12-31"), "year") == "in 2024"
-    assert (
-        describe_interval(ts("2025-03-31"), ts("2025-04-06"), "week")
-        == "in the week of 31 March 2025"
-    )
-    assert (
-        describe_interval(ts("2025-03-28"), ts("2025-04-02"), "interval")
-        == "between 28 March and 2 April 2025"
-    )
-    assert (
-        describe_interval(ts("2024-12-28"), ts("2025-01-02"), "interval")
-        == "between 28 December 2024 and 2 January 2025"
-    )
-
-
 def test_limit_words_only_the_first_judgments():
     result = analyze(load_dataset(SEED))
     everything = key_judgments(result)
@@ -90,4 +69,19 @@ def test_many_holders_are_counted_not_listed(tmp_path):
         "Contested: Statement a1. Supported by Source S1 (on 1 May 2025), Source S2 (on 2 May "
         "2025), Source S3 (on 3 May 2025) and 2 other sources, five lines of evidence; "
         "refuted by Source S6 (on 1 May 2025)."
+    )
+
+
+def test_many_neutral_sources_are_counted_not_listed(tmp_path):
+    from .builders import write_dataset
+
+    sources = tuple(f"s{i}" for i in range(1, 8))
+    claims = ["c1,s1,a1,d1,supports,false,2025-05-01,,", "c2,s2,a1,d1,refutes,false,2025-05-01,,"]
+    claims += [f"c{i},s{i},a1,d1,neutral,false,2025-05-02,," for i in range(3, 8)]
+    path = write_dataset(tmp_path / "onlookers", claims, {"d1": "2025-05-06"}, sources=sources)
+    [sentence] = key_judgments(analyze(load_dataset(path)))["judgment"]
+    assert sentence == (
+        "Contested: Statement a1. Supported by Source S1 (on 1 May 2025), one line of evidence; "
+        "refuted by Source S2 (on 1 May 2025). Source S3, Source S4, Source S5 and 2 other "
+        "sources addressed it without taking a side."
     )

@@ -6,8 +6,8 @@ import matplotlib.colors as mcolors
 import pytest
 
 from analysis import plots
-from analysis.analyze import analyze
 from analysis.dataset import load_dataset
+from analysis.results import analyze
 
 from .conftest import CONTRACT_EXAMPLE, SEED
 

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .agreement import ranked_assertions
 from .dataset import citation_edges
+from .wording import (
+    count_spelled,
+    describe_day,
+    describe_intervals,
+    joined,
+    named_few,
+    ranked_assertions,
+    stance_as_noun,
+)
 
-_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 _STATUS_LABEL = {
     "contested": "Contested",
     "corroborated": "Corroborated",
@@ -21,47 +28,9 @@ _STATUS_LABEL = {
 }
 
 
-def describe_day(day: pd.Timestamp) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def describe_interval(start: pd.Timestamp, end: pd.Timestamp, precision: str) -> str:
-    """A stated or event interval in words, no more precise than it is."""
-    if pd.isna(start):
-        return "at an unknown date"
-    if precision == "day" or start == end:
-        return f"on {describe_day(start)}"
-    if precision == "month":
-        return f"in {start:%B %Y}"
-    if precision == "year":
-        return f"in {start:%Y}"
-    if precision == "week":
-        return f"in the week of {describe_day(start)}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"between {start.day} and {end.day} {end:%B %Y}"
-    if start.year == end.year:
-        return f"between {start.day} {start:%B} and {describe_day(end)}"
-    return f"between {describe_day(start)} and {describe_day(end)}"
-
-
-def _count(n: int, noun: str) -> str:
-    word = _NUMBERS[n] if n < len(_NUMBERS) else str(n)
-    return f"{word} {noun}{'' if n == 1 else 's'}"
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-MAX_NAMED = 4  # a sentence names at most this many holders; more become "and N others"
-
-
 def _holders(held: pd.DataFrame) -> str:
     """The holders of one stance, earliest first, naming a few and counting the rest."""
-    described = [_describe_holder(row) for row in held.itertuples(index=False)]
-    if len(described) > MAX_NAMED:
-        described = described[: MAX_NAMED - 1] + [f"{len(described) - MAX_NAMED + 1} other sources"]
-    return _join(described)
+    return named_few([_describe_holder(row) for row in held.itertuples(index=False)])
 
 
 def _position_details(result, assertion_ids: pd.Series) -> pd.DataFrame:
@@ -72,12 +41,9 @@ def _position_details(result, assertion_ids: pd.Series) -> pd.DataFrame:
     chosen = claims.reindex(held["claim_id"])
     held["name"] = names.reindex(held["source_id"]).to_numpy()
     held["since"] = chosen["stated_start"].to_numpy()
-    held["when"] = [
-        describe_interval(s, e, p)
-        for s, e, p in zip(
-            chosen["stated_start"], chosen["stated_end"], chosen["stated_precision"], strict=True
-        )
-    ]
+    held["when"] = describe_intervals(
+        chosen["stated_start"], chosen["stated_end"], chosen["stated_precision"]
+    ).to_numpy()
     edges = citation_edges(
         result.dataset.claims[result.dataset.claims["claim_id"].isin(held["claim_id"])]
     )
@@ -87,7 +53,7 @@ def _position_details(result, assertion_ids: pd.Series) -> pd.DataFrame:
         edges.dropna()
         .drop_duplicates(["claim_id", "relied_on"])
         .groupby("claim_id")["relied_on"]
-        .agg(lambda s: _join(sorted(s)))
+        .agg(lambda s: joined(sorted(s)))
     )
     held["relies_on"] = relies.reindex(held["claim_id"]).to_numpy()
     return held
@@ -124,7 +90,7 @@ def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
         parts = [f"{_STATUS_LABEL[item.status]}: {item.statement}."]
         clauses = []
         if len(support):
-            lines = _count(int(item.independent_support), "line")
+            lines = count_spelled(int(item.independent_support), "line")
             clauses.append("Supported by " + _holders(support) + f", {lines} of evidence")
         if len(refute):
             refuted = "refuted by " if clauses else "Refuted by "
@@ -133,28 +99,17 @@ def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
         if item.hedged_only:
             parts.append("All support for it is hedged.")
         if item.neutral_sources:
-            neutral_names = sorted(names.reindex(item.neutral_sources).tolist())
-            if len(neutral_names) > MAX_NAMED:
-                others = len(neutral_names) - MAX_NAMED + 1
-                neutral_names = neutral_names[: MAX_NAMED - 1] + [f"{others} other sources"]
-            neutral = _join(neutral_names)
+            neutral = named_few(sorted(names.reindex(item.neutral_sources).tolist()))
             parts.append(f"{neutral} addressed it without taking a side.")
         rows.append((item.assertion_id, item.status, " ".join(parts)))
     statements = result.dataset.assertions.set_index("assertion_id")["statement"]
     shifts = result.shifts if limit is None else result.shifts.head(max(limit - len(rows), 0))
     for shift in shifts.itertuples(index=False):
-        rows.append(
-            (
-                shift.assertion_id,
-                "shift",
-                f"{names[shift.source_id]} moved from {_stance_words(shift.from_stance, shift.from_hedged)} "
-                f"({describe_day(shift.from_at)}) to {_stance_words(shift.to_stance, shift.to_hedged)} "
-                f"({describe_day(shift.at)}) on: {statements[shift.assertion_id]}.",
-            )
+        before = f"{stance_as_noun(shift.from_stance, shift.from_hedged)} ({describe_day(shift.from_at)})"
+        after = f"{stance_as_noun(shift.to_stance, shift.to_hedged)} ({describe_day(shift.at)})"
+        sentence = (
+            f"{names[shift.source_id]} moved from {before} to {after} "
+            f"on: {statements[shift.assertion_id]}."
         )
+        rows.append((shift.assertion_id, "shift", sentence))
     return pd.DataFrame(rows, columns=["assertion_id", "status", "judgment"])
-
-
-def _stance_words(stance: str, hedged: bool) -> str:
-    word = {"supports": "support", "refutes": "refutation", "neutral": "no position"}[stance]
-    return f"hedged {word}" if hedged and stance != "neutral" else word

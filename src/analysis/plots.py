@@ -19,8 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .agreement import ranked_assertions
-from .chronology import sources_by_activity
+from .wording import iso_day, most_of, ranked_assertions, says, sources_by_activity
 
 STANCE_STYLE = {
     "supports": {"marker": "^", "color": "#1b6ca8"},
@@ -120,7 +119,7 @@ def timeline_figure(result, max_sources: int = 20) -> Figure:
                 facecolors="white" if hedged else style["color"],
                 edgecolors=style["color"],
                 linewidths=1.4,
-                label=f"{'hedged ' if hedged else ''}{stance}",
+                label=says(stance, hedged),
                 rasterized=rasterized,
             )
     if result.as_of is not None:
@@ -129,19 +128,13 @@ def timeline_figure(result, max_sources: int = 20) -> Figure:
             color="black",
             linestyle="--",
             linewidth=1,
-            label=f"as of {result.as_of:%Y-%m-%d}",
+            label=f"as of {iso_day(result.as_of)}",
         )
     ax.set_yticks(range(len(sources)), _names(result.dataset, sources))
     ax.set_ylim(-0.7, len(sources) - 0.3)
     ax.invert_yaxis()
-    ax.set_title(
-        "Claims over time, by source"
-        + (
-            f" (the {len(sources)} most active of {len(active)})"
-            if len(active) > len(sources)
-            else ""
-        )
-    )
+    cut = most_of(len(sources), len(active), "active")
+    ax.set_title("Claims over time, by source" + (f" ({cut})" if cut else ""))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
     fig.autofmt_xdate()
     return fig
@@ -197,10 +190,9 @@ def agreement_heatmap(result, max_sources: int = 15) -> Figure:
     labels = _names(result.dataset, sources)
     ax.set_xticks(range(n), labels, rotation=40, ha="right")
     ax.set_yticks(range(n), labels)
-    shown = (
-        f", the {len(sources)} most active of {len(active)}" if len(active) > len(sources) else ""
-    )
-    ax.set_title(f"Agreement between sources{shown}\n(n = assertions where both hold a position)")
+    cut = most_of(len(sources), len(active), "active")
+    title = "Agreement between sources" + (f", {cut}" if cut else "")
+    ax.set_title(title + "\n(n = assertions where both hold a position)")
     fig.colorbar(image, ax=ax, fraction=0.04, label="share of shared assertions agreed")
     return fig
 
@@ -232,14 +224,8 @@ def assertion_board(result, max_assertions: int = 30) -> Figure:
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, [s if len(s) < 60 else s[:57] + "..." for s in table["statement"]])
     ax.set_xlabel("evidence lines: refuting (hatched, left) | supporting (right)")
-    ax.set_title(
-        "Assertions by status"
-        + (
-            f" (the {len(table)} most telling of {len(addressed)})"
-            if len(addressed) > len(table)
-            else ""
-        )
-    )
+    cut = most_of(len(table), len(addressed), "telling")
+    ax.set_title("Assertions by status" + (f" ({cut})" if cut else ""))
     shown = [s for s in STATUS_COLORS if s in set(table["status"])]
     handles = [Patch(facecolor=STATUS_COLORS[s], edgecolor="black", label=s) for s in shown]
     ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)

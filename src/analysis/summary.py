@@ -5,10 +5,25 @@ from __future__ import annotations
 import pandas as pd
 
 from .dataset import Dataset
+from .timeexpr import resolve_expressions
+from .wording import (
+    LIST_ALL,
+    and_more,
+    describe_alpha,
+    describe_day,
+    iso_day,
+    ranked_assertions,
+    says,
+)
 
 
-def _day(value) -> str:
-    return "-" if pd.isna(value) else f"{value:%Y-%m-%d}"
+def relative_phrases(claims: pd.DataFrame) -> int:
+    """How many claims state their date as a relative phrase ("last week", "Monday") that
+    their document's date resolved; ISO dates, date-times, months and intervals are not."""
+    values = claims["stated"].dropna().unique()
+    absolute = resolve_expressions(pd.Series(values, dtype=object), allow_relative=False)
+    relative = values[absolute["problem"].notna().to_numpy()]
+    return int((claims["stated"].isin(relative) & claims["stated_start"].notna()).sum())
 
 
 def dataset_summary(dataset: Dataset, *, max_sources: int = 12) -> str:
@@ -32,10 +47,11 @@ def dataset_summary(dataset: Dataset, *, max_sources: int = 12) -> str:
     lines += [
         "",
         "dates",
-        f"  published  {_day(published.min())} .. {_day(published.max())}",
-        f"  stated     {_day(claims['stated_start'].min())} .. {_day(claims['stated_end'].max())}",
+        f"  published  {iso_day(published.min())} .. {iso_day(published.max())}",
+        f"  stated     {iso_day(claims['stated_start'].min())} .. "
+        f"{iso_day(claims['stated_end'].max())}",
     ]
-    relative = (claims["stated"].str.contains(r"[a-zA-Z]", regex=True)).sum()
+    relative = relative_phrases(claims)
     lines.append(f"  {relative:,} of {len(claims):,} stated dates are relative phrases, resolved")
     per_source = (
         claims.groupby("source_id", observed=True)
@@ -49,37 +65,28 @@ def dataset_summary(dataset: Dataset, *, max_sources: int = 12) -> str:
     for row in per_source.head(max_sources).itertuples(index=False):
         lines.append(f"  {row.claims:>6,}  {row.source_id:<22} {row.kind:<11} {row.name}")
     if len(per_source) > max_sources:
-        lines.append(f"  ... and {len(per_source) - max_sources:,} more")
+        lines.append("  " + and_more(len(per_source), max_sources))
     return "\n".join(lines)
 
 
 def analysis_summary(result, max_rows: int = 40) -> str:
     """The terminal view of ``briefing analyze``: status table, contested assertions,
     shifts and conflicts, at most ``max_rows`` lines each, the most telling first."""
-    from .agreement import STATUSES, ranked_assertions
-    from .judgments import describe_day
-
-    def stance(name: str, hedged: bool) -> str:
-        return f"{'hedged ' if hedged else ''}{name}"
+    from .agreement import STATUSES  # here, so `briefing validate` never loads scipy
 
     def more(total: int, shown: int) -> list[str]:
-        return (
-            [f"  ... and {total - shown:,} more (briefing analyze --json lists all)"]
-            if total > shown
-            else []
-        )
+        return ["  " + and_more(total, shown, LIST_ALL)] if total > shown else []
 
-    scope = "everything known" if result.as_of is None else f"as of {result.as_of:%Y-%m-%d}"
+    scope = "everything known" if result.as_of is None else f"as of {iso_day(result.as_of)}"
     if result.topic:
         scope += f", topic {result.topic}"
     table = result.assertions
     counts = table["status"].value_counts()
-    alpha = "undefined" if result.alpha is None else f"{result.alpha:.3f}"
     lines = [
         f"{result.dataset.name}: {scope}",
         "",
         "status     " + ", ".join(f"{counts[s]:,} {s}" for s in STATUSES if s in counts),
-        f"alpha      {alpha} (Krippendorff, nominal, over all positions)",
+        f"alpha      {describe_alpha(result.alpha)} (Krippendorff, nominal, over all positions)",
         "",
         f"{'assertion':<32} {'status':<14} {'lines':>5}  supporting / refuting",
     ]
@@ -104,7 +111,7 @@ def analysis_summary(result, max_rows: int = 40) -> str:
     lines += ["", f"shifts ({len(result.shifts):,})"]
     lines += [
         f"  {describe_day(row.at)}  {row.source_id} on {row.assertion_id}: "
-        f"{stance(row.from_stance, row.from_hedged)} -> {stance(row.to_stance, row.to_hedged)}"
+        f"{says(row.from_stance, row.from_hedged)} -> {says(row.to_stance, row.to_hedged)}"
         for row in result.shifts.head(max_rows).itertuples(index=False)
     ]
     lines += more(len(result.shifts), min(len(result.shifts), max_rows))

@@ -10,16 +10,30 @@ from __future__ import annotations
 import html
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..agreement import ranked_assertions
-from ..analyze import Analysis, analyze
-from ..chronology import sources_by_activity
-from ..dataset import Dataset, load_dataset
-from ..judgments import describe_day, describe_interval, key_judgments
+from ..dataset import Dataset
+from ..fingerprint import dataset_hash
+from ..judgments import key_judgments
+from ..results import Analysis, analyze
+from ..wording import (
+    count,
+    describe_alpha,
+    describe_day,
+    describe_days,
+    describe_intervals,
+    iso_day,
+    ranked_assertions,
+    says_each,
+    showing_note,
+    sources_by_activity,
+)
+from .warmup import load_for_briefing
 
 RELIABILITY_MEANING = {
     "A": "completely reliable",
@@ -62,10 +76,6 @@ class SVG:
 SVG_STYLE = {"svg.fonttype": "none", "svg.hashsalt": "claim-briefings"}
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
 def _e(value) -> str:
     return (
         ""
@@ -76,30 +86,30 @@ def _e(value) -> str:
 
 def open_briefing(dataset: str, as_of: str | None = None, topic: str | None = None) -> Analysis:
     """Load and analyse the dataset the notebook's parameters name."""
-    return analyze(load_dataset(dataset), as_of=as_of, topic=topic)
+    return analyze(load_for_briefing(dataset), as_of=as_of, topic=topic)
 
 
 def _names(data: Dataset) -> pd.Series:
     return data.sources.set_index("source_id")["name"]
 
 
+def _named(source_ids: pd.Series, names: pd.Series) -> np.ndarray:
+    """The name of each source (a source the dataset does not list stands as its id)."""
+    ids = source_ids.astype(str)
+    return ids.map(names).fillna(ids).to_numpy(dtype=object)
+
+
+def _note(shown: int, total: int, noun: str, order: str) -> str:
+    """What a shortened table left out, under it (a briefing summarizes)."""
+    text = showing_note(shown, total, noun, order, lambda command: f"<code>{command}</code>")
+    return f'<p class="note">{text}</p>'
+
+
 def _cut(frame: pd.DataFrame, limit: int | None, noun: str, order: str) -> tuple[pd.DataFrame, str]:
-    """The first ``limit`` rows, and a note saying what was left out (a briefing summarizes)."""
+    """The first ``limit`` rows, and a note saying what was left out."""
     if limit is None or len(frame) <= limit:
         return frame, ""
-    note = (
-        f'<p class="note">Showing {limit:,} of {len(frame):,} {noun}, {order}. '
-        "<code>briefing analyze --json</code> lists them all.</p>"
-    )
-    return frame.head(limit), note
-
-
-def _says(stance: pd.Series, hedged: pd.Series) -> pd.Series:
-    """ "supports", "hedged supports", ...: a stance as a reader says it."""
-    words = stance.astype(str).to_numpy()
-    return pd.Series(
-        [f"hedged {w}" if h else w for w, h in zip(words, hedged, strict=True)], index=stance.index
-    )
+    return frame.head(limit), _note(limit, len(frame), noun, order)
 
 
 def _table(frame: pd.DataFrame, css_class: str) -> HTML:
@@ -118,9 +128,9 @@ def scope(result: Analysis) -> HTML:
     sources = result.timeline["source_id"].nunique()
     documents = result.timeline["document_id"].nunique()
     return HTML(
-        f'<p class="scope">Covers {when}{topic}: {_count(len(result.timeline), "claim")} by '
-        f"{_count(sources, 'source')} in {_count(documents, 'document')}, on "
-        f"{_count(len(result.assertions), 'assertion')}. "
+        f'<p class="scope">Covers {when}{topic}: {count(len(result.timeline), "claim")} by '
+        f"{count(sources, 'source')} in {count(documents, 'document')}, on "
+        f"{count(len(result.assertions), 'assertion')}. "
         f"Dataset <em>{_e(data.title)}</em> ({_e(data.name)}).</p>"
     )
 
@@ -157,39 +167,46 @@ def status_table(result: Analysis, limit: int | None = 40) -> HTML:
     return HTML(_table(shown, "status").markup + note)
 
 
-def contested(result: Analysis, limit: int | None = 8) -> HTML:
-    """For each contested assertion (most lines of support first): who says what, when, in their words."""
-    names = _names(result.dataset)
-    current = set(result.positions["claim_id"])
-    parts = []
+def contested(result: Analysis, limit: int | None = 8, max_claims: int | None = 40) -> HTML:
+    """For each contested assertion (most lines of support first): who says what, when, in
+    their words. At most ``limit`` assertions and ``max_claims`` claims on each, in
+    timeline order; where claims are left out, current positions are kept first."""
     table = ranked_assertions(result.assertions[result.assertions["status"] == "contested"])
-    table, note = _cut(table, limit, "contested assertions", "most lines of support first")
-    on_shown = result.timeline[result.timeline["assertion_id"].isin(table["assertion_id"])]
-    by_assertion = dict(list(on_shown.groupby(on_shown["assertion_id"].astype(str), sort=False)))
-    for row in table.itertuples(index=False):  # the few contested assertions shown
-        claims = by_assertion[row.assertion_id]
-        shown = pd.DataFrame(
-            {
-                "Source": [names.get(s, s) for s in claims["source_id"]],
-                "Says": _says(claims["stance"], claims["hedged"]),
-                "When": [
-                    f"{describe_interval(a, b, p)} ({t})"
-                    for a, b, p, t in zip(
-                        claims["stated_start"],
-                        claims["stated_end"],
-                        claims["stated_precision"],
-                        claims["stated"],
-                        strict=True,
-                    )
-                ],
-                "Words": claims["quote"].fillna(""),
-                "Current position": ["yes" if c in current else "" for c in claims["claim_id"]],
-            }
-        )
-        parts.append(f"<h3>{_e(row.statement)}</h3>" + _table(shown, "claims").markup)
-    if not parts:
+    if table.empty:
         return HTML('<p class="empty">No assertion is contested.</p>')
+    table, note = _cut(table, limit, "contested assertions", "most lines of support first")
+    claims = result.timeline[result.timeline["assertion_id"].isin(table["assertion_id"])]
+    current = claims["claim_id"].isin(result.positions["claim_id"]).to_numpy()
+    when = describe_intervals(
+        claims["stated_start"], claims["stated_end"], claims["stated_precision"]
+    )
+    shown = pd.DataFrame(
+        {
+            "Source": _named(claims["source_id"], _names(result.dataset)),
+            "Says": says_each(claims["stance"], claims["hedged"]).to_numpy(),
+            "When": (when + " (" + claims["stated"].astype(str) + ")").to_numpy(),
+            "Words": claims["quote"].fillna("").to_numpy(),
+            "Current position": np.where(current, "yes", ""),
+        }
+    )
+    by_assertion = shown.groupby(claims["assertion_id"].astype(str).to_numpy(), sort=False)
+    parts = []
+    for row in table.itertuples(index=False):  # the few contested assertions shown
+        on_it = by_assertion.get_group(row.assertion_id)
+        on_it, cut_note = _current_first(on_it, max_claims)
+        parts.append(f"<h3>{_e(row.statement)}</h3>" + _table(on_it, "claims").markup + cut_note)
     return HTML("".join(parts) + note)
+
+
+def _current_first(claims: pd.DataFrame, limit: int | None) -> tuple[pd.DataFrame, str]:
+    """At most ``limit`` claims on one assertion, current positions kept first, in the
+    order given; and a note of what was left out."""
+    if limit is None or len(claims) <= limit:
+        return claims, ""
+    current = (claims["Current position"] == "yes").to_numpy()
+    kept = np.sort(np.argsort(~current, kind="stable")[:limit])
+    note = _note(limit, len(claims), "claims", "current positions kept first")
+    return claims.iloc[kept], note
 
 
 def figure(fig: Figure, alt: str) -> SVG:
@@ -218,11 +235,11 @@ def shifts_table(result: Analysis, limit: int | None = 40) -> HTML:
     shifts, note = _cut(result.shifts, limit, "shifts", "the earliest first")
     shown = pd.DataFrame(
         {
-            "Source": [names.get(s, s) for s in shifts["source_id"]],
-            "Assertion": [statements[a] for a in shifts["assertion_id"]],
-            "From": _says(shifts["from_stance"], shifts["from_hedged"]),
-            "To": _says(shifts["to_stance"], shifts["to_hedged"]),
-            "On": [describe_day(d) for d in shifts["at"]],
+            "Source": _named(shifts["source_id"], names),
+            "Assertion": statements.reindex(shifts["assertion_id"]).to_numpy(),
+            "From": says_each(shifts["from_stance"], shifts["from_hedged"]).to_numpy(),
+            "To": says_each(shifts["to_stance"], shifts["to_hedged"]).to_numpy(),
+            "On": describe_days(shifts["at"]).to_numpy(),
         }
     )
     return HTML(_table(shown, "shifts").markup + note)
@@ -237,8 +254,8 @@ def pairwise_table(result: Analysis, limit: int | None = 40) -> HTML:
     pairs, cut_note = _cut(by_shared, limit, "pairs", "those sharing the most assertions first")
     shown = pd.DataFrame(
         {
-            "Source": [names.get(s, s) for s in pairs["source_a"]],
-            "Other source": [names.get(s, s) for s in pairs["source_b"]],
+            "Source": _named(pairs["source_a"], names),
+            "Other source": _named(pairs["source_b"], names),
             "Shared": pairs["shared"],
             "Agree": pairs["agree"],
             "Disagree": pairs["disagree"],
@@ -246,9 +263,9 @@ def pairwise_table(result: Analysis, limit: int | None = 40) -> HTML:
             "Kappa": ["" if pd.isna(k) else f"{k:.2f}" for k in pairs["kappa"]],
         }
     )
-    alpha = "undefined" if result.alpha is None else f"{result.alpha:.3f}"
     note = (
-        f"<p>Krippendorff's alpha over all positions: <strong>{alpha}</strong> "
+        "<p>Krippendorff's alpha over all positions: "
+        f"<strong>{describe_alpha(result.alpha)}</strong> "
         "(1 = full agreement, 0 = no better than chance, below 0 = systematic disagreement).</p>"
     )
     return HTML(note + _table(shown, "pairwise").markup + cut_note)
@@ -276,16 +293,14 @@ def sources_table(result: Analysis, limit: int | None = 40) -> HTML:
 
 def provenance(result: Analysis, parameters: dict) -> HTML:
     """Method and provenance: the data, the rules applied and the parameters."""
-    from ..fingerprint import dataset_hash
-
     data = result.dataset
     rows = [
         ("Dataset", f"{data.title} ({data.name})"),
         ("Description", data.description),
         ("License", data.license or "not stated"),
         ("Content hash (SHA-256)", dataset_hash(data.path)),
-        ("As of", "everything" if result.as_of is None else f"{result.as_of:%Y-%m-%d}"),
-        ("Parameters", ", ".join(f"{k} = {v!r}" for k, v in parameters.items())),
+        ("As of", "everything" if result.as_of is None else iso_day(result.as_of)),
+        ("Parameters", _parameters(parameters)),
     ]
     items = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
     method = (
@@ -299,6 +314,16 @@ def provenance(result: Analysis, parameters: dict) -> HTML:
     return HTML(method + f'<table class="provenance">{items}</table>')
 
 
+def _parameters(parameters: dict) -> str:
+    """The notebook's parameters as set, the dataset by its folder's name: a briefing is
+    shared, and the builder's folder layout is nobody's business."""
+    shared = {
+        key: Path(value).resolve().name if key == "dataset" and value else value
+        for key, value in parameters.items()
+    }
+    return ", ".join(f"{key} = {value!r}" for key, value in shared.items())
+
+
 def timeline_table(result: Analysis, limit: int | None = 100) -> HTML:
     """Every known claim in order, dates in words beside the text the source used."""
     if result.timeline.empty:
@@ -308,19 +333,16 @@ def timeline_table(result: Analysis, limit: int | None = 100) -> HTML:
     claims, note = _cut(result.timeline, limit, "claims", "the earliest first")
     shown = pd.DataFrame(
         {
-            "When": [
-                describe_interval(a, b, p)
-                for a, b, p in zip(
-                    claims["stated_start"],
-                    claims["stated_end"],
-                    claims["stated_precision"],
-                    strict=True,
-                )
-            ],
-            "Source": [names.get(s, s) for s in claims["source_id"]],
-            "Says": _says(claims["stance"], claims["hedged"]),
-            "Assertion": [statements[a] for a in claims["assertion_id"]],
-            "Lag (days)": claims["lag_days"].astype(object).where(claims["lag_days"].notna(), ""),
+            "When": describe_intervals(
+                claims["stated_start"], claims["stated_end"], claims["stated_precision"]
+            ).to_numpy(),
+            "Source": _named(claims["source_id"], names),
+            "Says": says_each(claims["stance"], claims["hedged"]).to_numpy(),
+            "Assertion": statements.reindex(claims["assertion_id"]).to_numpy(),
+            "Lag (days)": claims["lag_days"]
+            .astype(object)
+            .where(claims["lag_days"].notna(), "")
+            .to_numpy(),
         }
     )
     return HTML(_table(shown, "timeline").markup + note)
@@ -334,19 +356,22 @@ def conflicts_table(result: Analysis, limit: int | None = 40) -> HTML:
         )
     names = _names(result.dataset)
     statements = result.dataset.assertions.set_index("assertion_id")["statement"]
-    claims = result.timeline.set_index("claim_id")
+    claims = result.timeline.set_index(result.timeline["claim_id"].astype(str))
     conflicts, note = _cut(result.conflicts, limit, "conflicts", "by source")
 
-    def account(claim_id: str) -> str:
-        row = claims.loc[claim_id]
-        return f"{'hedged ' if row['hedged'] else ''}{row['stance']} in {row['document_id']} ({row['stated']})"
+    def accounts(claim_ids: pd.Series) -> np.ndarray:
+        """ "hedged supports in doc-1 (Monday)": what one claim says, where and in what words."""
+        chosen = claims.reindex(claim_ids.astype(str))
+        says = says_each(chosen["stance"], chosen["hedged"])
+        where = " in " + chosen["document_id"].astype(str) + " (" + chosen["stated"].astype(str)
+        return (says + where + ")").to_numpy()
 
     shown = pd.DataFrame(
         {
-            "Source": [names.get(s, s) for s in conflicts["source_id"]],
-            "Assertion": [statements[a] for a in conflicts["assertion_id"]],
-            "One account": [account(c) for c in conflicts["claim_a"]],
-            "Other account": [account(c) for c in conflicts["claim_b"]],
+            "Source": _named(conflicts["source_id"], names),
+            "Assertion": statements.reindex(conflicts["assertion_id"]).to_numpy(),
+            "One account": accounts(conflicts["claim_a"]),
+            "Other account": accounts(conflicts["claim_b"]),
         }
     )
     return HTML(_table(shown, "conflicts").markup + note)
