@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from analysis.analyze import analyze, to_json
 from analysis.dataset import load_dataset
+from analysis.results import CONTRACT_JSON, analyze, to_contract, to_json
 
 from .builders import write_dataset
 from .conftest import CONTRACT_EXAMPLE, SEED
@@ -249,3 +249,20 @@ def test_alpha_undefined_without_an_assertion_holding_two_positions(tmp_path):
     result = analyze(load_dataset(path))
     assert result.alpha is None
     assert result.pairwise.empty  # the two sources share no assertion
+
+
+def test_the_json_layout_is_declared_once():
+    # contract §5, key by key; ``topic`` is our extension, present only with a topic filter
+    layout = ["dataset", "as_of", "assertions", "pairwise", "alpha", "timeline"]
+    layout += ["shifts", "conflicts"]
+    expected = json.loads((CONTRACT_EXAMPLE / "expected-all.json").read_text())
+    assert list(expected) == layout
+    assert [key for key in CONTRACT_JSON if key != "topic"] == layout
+    for key, columns in CONTRACT_JSON.items():
+        if columns is not None:
+            assert expected[key], f"the example has no {key} to check"
+            assert all(list(record) == list(columns) for record in expected[key])
+    assert CONTRACT_JSON["conflicts"] == ("source_id", "assertion_id", "claim_a", "claim_b")
+    filtered = to_contract(analyze(load_dataset(CONTRACT_EXAMPLE), topic="x-front"))
+    assert list(filtered) == ["dataset", "as_of", "topic", *layout[2:]]
+    assert filtered["topic"] == "x-front"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.analyze import analyze
-from analysis.chronology import interval_order
+from analysis.chronology import certainly_before
 from analysis.dataset import load_dataset
+from analysis.results import analyze
 
 from .builders import write_dataset
 from .conftest import SEED
@@ -40,17 +40,31 @@ def test_overlapping_claims_are_conflicts_not_shifts(tmp_path):
     assert result.shifts[["from_claim", "to_claim"]].values.tolist() == [["c2", "c3"]]
 
 
-def test_interval_order_has_no_false_precision():
+def test_certainly_before_has_no_false_precision():
     days = pd.to_datetime
+    # March (last month) against March 18; March 1-10 against March 18; March 20-21 against it
     a_start = pd.Series(days(["2025-03-01", "2025-03-01", "2025-03-20"]))
     a_end = pd.Series(days(["2025-03-31", "2025-03-10", "2025-03-21"]))
-    b_start = pd.Series(days(["2025-03-18", "2025-03-18", "2025-03-18"]))
-    b_end = b_start
-    assert interval_order(a_start, a_end, b_start, b_end).tolist() == [
-        "overlapping",
-        "before",
-        "after",
-    ]
+    b_start = b_end = pd.Series(days(["2025-03-18", "2025-03-18", "2025-03-18"]))
+    assert certainly_before(a_end, b_start).tolist() == [False, True, False]
+    assert certainly_before(b_end, a_start).tolist() == [False, False, True]
+    # a day that ends one interval and starts the other is shared: neither is before
+    assert certainly_before(days(["2025-03-18"]), days(["2025-03-18"])).tolist() == [False]
+
+
+def test_shifts_and_conflicts_split_pairs_by_the_same_rule(tmp_path):
+    path = write_dataset(
+        tmp_path / "boundary",
+        [
+            "c1,s1,a1,d1,refutes,false,last month,,",  # 1-30 April 2025
+            "c2,s1,a1,d1,supports,false,2025-04-30,,",  # shares 30 April with c1: overlapping
+            "c3,s1,a1,d1,supports,true,2025-05-01,,",  # the day after both: certainly later
+        ],
+        {"d1": "2025-05-06"},
+    )
+    result = analyze(load_dataset(path))
+    assert result.conflicts[["claim_a", "claim_b"]].values.tolist() == [["c1", "c2"]]
+    assert result.shifts[["from_claim", "to_claim"]].values.tolist() == [["c2", "c3"]]
 
 
 def test_lag_uses_claim_event_time_else_assertions(tmp_path):

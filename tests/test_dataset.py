@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import ast
+import csv
 import datetime as dt
+import importlib
+import re
+import subprocess
+import sys
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 
-from analysis import DatasetError, load_dataset
-from analysis.dataset import preload
-from analysis.errors import Problem
+from analysis import DatasetError, load_dataset, schema
+from analysis.errors import REASON_CODES, Problem
 
-from .conftest import CONTRACT_EXAMPLE, SEED
+from .conftest import CONTRACT_EXAMPLE, DATA, ROOT, SEED
+
+REQUIRED_ONLY = DATA / "required-columns-only"
 
 
 def problems_of(path) -> list[str]:
@@ -286,26 +294,408 @@ def test_published_in_another_timezone_anchors_local_day(dataset_copy):
     assert data.documents.loc[0, "published_day"] == pd.Timestamp("2025-05-02")
 
 
-def test_a_preloaded_dataset_is_handed_to_the_next_load_once(dataset_copy):
-    path = dataset_copy(CONTRACT_EXAMPLE)
-    preloaded = preload(path)
-    assert load_dataset(str(path) + "/") is preloaded  # the same folder, however written
-    again = load_dataset(path)
-    assert again is not preloaded  # handed over once: later loads read the files
-    assert again.claims.equals(preloaded.claims)
+# --- Reason codes: every kind of problem has one, documented, and produced by a fixture.
 
 
-def test_a_preloaded_dataset_is_not_handed_over_once_a_file_changed(dataset_copy):
-    path = dataset_copy(CONTRACT_EXAMPLE)
-    preloaded = preload(path)
-    claims = path / "claims.csv"
-    claims.write_text(claims.read_text().replace(",refutes,", ",denies,", 1))
-    with pytest.raises(DatasetError, match="stance: must be one of"):
+def write(path, file, text):
+    (path / file).write_text(text, encoding="utf-8")
+
+
+def breaking(*edits):
+    """A fixture breaker: apply ``edit`` calls to the copy, then load the copy itself."""
+
+    def apply(path):
+        for file, old, new in edits:
+            edit(path, file, old, new)
+        return path
+
+    return apply
+
+
+def _not_a_dataset(path):
+    (path / "empty").mkdir()
+    (path / "empty" / "notes.txt").write_text("hello")
+    return path / "empty"
+
+
+def _then(action):
+    def apply(path):
+        action(path)
+        return path
+
+    return apply
+
+
+# code -> (break a copy of the contract example and say what to load, the printed problem's start)
+REASON_CASES = {
+    "not-a-folder": (lambda p: p / "nope", "{path}/nope: does not exist; give the path"),
+    "not-a-dataset": (_not_a_dataset, "{path}/empty: not a dataset folder: it has none of"),
+    "missing-manifest": (
+        _then(lambda p: (p / "dataset.toml").unlink()),
+        "dataset.toml: missing; create it",
+    ),
+    "bad-manifest": (
+        _then(lambda p: write(p, "dataset.toml", "name = 3\n")),
+        "dataset.toml: name: must be a quoted string",
+    ),
+    "unknown-timezone": (
+        _then(lambda p: write(p, "dataset.toml", 'name = "x"\ntimezone = "Mars/Base"\n')),
+        "dataset.toml: timezone: unknown time zone 'Mars/Base'",
+    ),
+    "missing-table": (
+        _then(lambda p: (p / "claims.csv").unlink()),
+        "claims.csv: missing; every dataset needs this table",
+    ),
+    "not-utf8": (
+        _then(
+            lambda p: (p / "sources.csv").write_bytes(
+                (p / "sources.csv").read_bytes().replace(b"side A", b"side \xc4")
+            )
+        ),
+        "sources.csv:2: byte 0xc4 is not UTF-8 text",
+    ),
+    "empty-file": (
+        _then(lambda p: write(p, "sources.csv", "")),
+        "sources.csv: file is empty; it needs a header row",
+    ),
+    "bad-header": (
+        _then(
+            lambda p: write(p, "sources.csv", "\n" + (CONTRACT_EXAMPLE / "sources.csv").read_text())
+        ),
+        "sources.csv:1: the first row must be the header row",
+    ),
+    "duplicate-column": (
+        breaking(("sources.csv", "source_id,name,kind", "source_id,name,name")),
+        "sources.csv:1: name: column appears twice in the header row",
+    ),
+    "ragged-row": (
+        breaking(("sources.csv", "wire,A news wire,media,none,B", "wire,A news wire,media,none")),
+        "sources.csv:6: row has 4 cells but the header has 5",
+    ),
+    "bad-csv": (  # one cell larger than a read block (1 MB) cannot be split across blocks
+        breaking(("claims.csv", "could not verify", "could not verify " + "x" * (3 << 20))),
+        "claims.csv: not a readable CSV table",
+    ),
+    "missing-column": (
+        breaking(("sources.csv", "source_id,name,kind", "source_id,name,category")),
+        "sources.csv:1: kind: required column is missing; add it to the header row",
+    ),
+    "empty-table": (
+        _then(
+            lambda p: write(
+                p, "claims.csv", "claim_id,source_id,assertion_id,document_id,stance,stated\n"
+            )
+        ),
+        "claims.csv: has a header but no rows; add at least one row",
+    ),
+    "required-value": (
+        breaking(("documents.csv", "d1,Bridge at X reported hit,Wire", "d1,,Wire")),
+        "documents.csv:2: title: required value is empty",
+    ),
+    "bad-identifier": (
+        breaking(("claims.csv", "e3,wire", "E 3,wire")),
+        "claims.csv:4: claim_id: not a valid identifier",
+    ),
+    "duplicate-id": (
+        breaking(("claims.csv", "e5,tank", "e4,tank")),
+        "claims.csv:6: claim_id: duplicate identifier; each row needs its own: 'e4'",
+    ),
+    "not-in-enum": (
+        breaking(("claims.csv", "d1,refutes", "d1,denies")),
+        "claims.csv:3: stance: must be one of supports, refutes, neutral: 'denies'",
+    ),
+    "bad-number": (
+        _then(lambda p: write(p, "places.csv", "place_id,name,lat,lon\np1,Y,91,10\n")),
+        "places.csv:2: lat: must be a number between -90 and 90: '91'",
+    ),
+    "dangling-reference": (
+        breaking(("claims.csv", "e1,mod_a", "e1,mod_c")),
+        "claims.csv:2: source_id: 'mod_c' is not in sources.csv",
+    ),
+    "dangling-citation": (
+        breaking(("claims.csv", ",e4,relies", ",e44,relies")),
+        "claims.csv:6: cites: 'e44' is not a claim_id in claims.csv",
+    ),
+    "citation-cycle": (
+        breaking(
+            ("claims.csv", "the bridge has been destroyed,,", "the bridge has been destroyed,e1,")
+        ),
+        "claims.csv:2: cites: citation cycle among claims e1",
+    ),
+    "bad-date": (
+        breaking(("claims.csv", ",false,today", ",false,the other day")),
+        "claims.csv:4: stated: not a date expression the contract knows",
+    ),
+    "relative-not-allowed": (
+        breaking(("assertions.csv", "x-front,2025-05-01", "x-front,last week")),
+        "assertions.csv:2: event_time: relative dates are not allowed here",
+    ),
+    "not-a-day": (
+        breaking(("documents.csv", "2025-05-02", "2025-05")),
+        "documents.csv:2: published: must be a full date or date-time such as 2025-04-08: '2025-05'",
+    ),
+    "no-anchor": (  # d1 gives no day, so e2's "yesterday" has nothing to count from
+        breaking(("documents.csv", "2025-05-02", "2025-05")),
+        "claims.csv:3: stated: relative date with no anchor",
+    ),
+    "future-date": (
+        breaking(("documents.csv", "2025-05-10", "2205-05-10")),
+        "documents.csv:4: published: '2205-05-10' is in the future",
+    ),
+    "stated-after-document": (
+        breaking(("claims.csv", "true,May 2", "true,2025-05-07")),
+        "claims.csv:7: stated: '2025-05-07' starts 2025-05-07, after its document 'd2'",
+    ),
+}
+
+
+def test_every_reason_code_has_a_broken_fixture():
+    assert sorted(REASON_CASES) == sorted(REASON_CODES)
+
+
+@pytest.mark.parametrize("code", REASON_CODES)
+def test_a_broken_fixture_yields_its_reason_code(dataset_copy, code):
+    path = dataset_copy()
+    breaks, expected = REASON_CASES[code]
+    with pytest.raises(DatasetError) as info:
+        load_dataset(breaks(path))
+    found = [str(p) for p in info.value.problems if p.code == code]
+    assert any(p.startswith(expected.format(path=path)) for p in found), found
+
+
+def test_a_problem_needs_a_known_reason_code():
+    assert Problem("claims.csv", 3, "stance", "must be one of", "not-in-enum").code == "not-in-enum"
+    with pytest.raises(ValueError, match="unknown reason code"):
+        Problem("claims.csv", 3, "stance", "must be one of", "wrong-stance")
+
+
+def documented_codes() -> list[str]:
+    text = (ROOT / "docs" / "data-format.md").read_text(encoding="utf-8")
+    table = text.split("\n## Reason codes\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\|[^|]+\| `([a-z0-9-]+)` \|[^|]+\|$", table, flags=re.MULTILINE)
+
+
+def codes_in_source() -> set[str]:
+    """Kebab-case string constants of the modules that report problems: the codes they use."""
+    kebab = re.compile(r"[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)+\Z")
+    found = set()
+    for module in ("csvfile", "dataset", "schema", "timeexpr"):
+        tree = ast.parse((ROOT / "src" / "analysis" / f"{module}.py").read_text(encoding="utf-8"))
+        found |= {
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and kebab.match(node.value)
+        }
+    return found
+
+
+def test_the_docs_table_lists_every_code_the_source_uses_and_no_other():
+    documented = documented_codes()
+    assert len(documented) == len(set(documented))  # each code has one row
+    assert set(documented) == codes_in_source() == set(REASON_CODES)
+
+
+# --- The schema declares the per-column rules; the loader reads them.
+
+
+def redeclare(monkeypatch, table: str, column: str, **changes):
+    """Replace one column's declaration in the schema for one test."""
+    tables = tuple(
+        replace(
+            t,
+            fields=tuple(
+                replace(f, **changes) if (t.name, f.name) == (table, column) else f
+                for f in t.fields
+            ),
+        )
+        for t in schema.TABLES
+    )
+    monkeypatch.setattr(schema, "TABLES", tables)
+    monkeypatch.setattr(schema, "TABLE_BY_NAME", {t.name: t for t in tables})
+
+
+def loaded_problems(path) -> list[Problem]:
+    with pytest.raises(DatasetError) as info:
         load_dataset(path)
-    assert load_dataset(CONTRACT_EXAMPLE) is not preloaded
+    return info.value.problems
 
 
-def test_a_load_with_an_explicit_today_never_takes_the_preloaded(dataset_copy):
-    path = dataset_copy(CONTRACT_EXAMPLE)
-    preloaded = preload(path)
-    assert load_dataset(path, today=dt.date(2026, 1, 1)) is not preloaded
+def test_left_out_optional_columns_and_tables_take_the_declared_defaults():
+    defaults = {(t.name, f.name): f.default for t in schema.TABLES for f in t.fields if f.default}
+    assert defaults == {("sources", "reliability"): "F", ("claims", "hedged"): "false"}
+    data = load_dataset(REQUIRED_ONLY)
+    assert data.sources["reliability"].tolist() == ["F", "F"]
+    assert data.claims["hedged"].tolist() == [False, False]
+    assert data.places.empty
+    assert list(data.places.columns) == ["place_id", "name", "admin1", "country", "lat", "lon"]
+    assert data.claims["event_start"].isna().all()
+
+
+def test_blank_cells_take_the_declared_defaults(dataset_copy):
+    path = dataset_copy()
+    edit(
+        path,
+        "sources.csv",
+        "mod_a,Defence ministry of side A,military,A,C",
+        "mod_a,Defence ministry of side A,military,A,",
+    )
+    edit(
+        path,
+        "claims.csv",
+        "e2,mod_b,bridge_destroyed,d1,refutes,false",
+        "e2,mod_b,bridge_destroyed,d1,refutes,",
+    )
+    data = load_dataset(path)
+    assert data.sources.set_index("source_id").loc["mod_a", "reliability"] == "F"
+    assert not data.claims.set_index("claim_id").loc["e2", "hedged"]
+
+
+def test_the_loader_reads_defaults_from_the_schema(monkeypatch):
+    redeclare(monkeypatch, "sources", "reliability", default="E")
+    redeclare(monkeypatch, "claims", "hedged", default="true")
+    data = load_dataset(REQUIRED_ONLY)
+    assert data.sources["reliability"].tolist() == ["E", "E"]
+    assert data.claims["hedged"].tolist() == [True, True]
+
+
+def test_references_are_declared_in_the_schema():
+    declared = {
+        (t.name, f.name): f.references for t in schema.TABLES for f in t.fields if f.references
+    }
+    assert declared == {
+        ("assertions", "place_id"): "places",
+        ("claims", "source_id"): "sources",
+        ("claims", "assertion_id"): "assertions",
+        ("claims", "document_id"): "documents",
+        ("claims", "cites"): "claims",
+    }
+
+
+def set_first_cell(path, table: str, column: str, value: str) -> None:
+    """Write ``value`` in ``column`` of the first data row, adding the column if needed."""
+    file = path / f"{table}.csv"
+    with file.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0][column] = value
+    with file.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [(t.name, f.name) for t in schema.TABLES for f in t.fields if f.kind == "ref"],
+)
+def test_every_declared_reference_is_checked(dataset_copy, table, column):
+    path = dataset_copy()
+    set_first_cell(path, table, column, "nowhere")
+    target = schema.TABLE_BY_NAME[schema.TABLE_BY_NAME[table].field(column).references]
+    assert (
+        f"{table}.csv:2: {column}: 'nowhere' is not in {target.file}; "
+        "add it there or fix the identifier"
+    ) in problems_of(path)
+
+
+def test_where_relative_dates_are_allowed_is_declared_in_the_schema():
+    anchors = {
+        (t.name, f.name): f.dates.anchor
+        for t in schema.TABLES
+        for f in t.fields
+        if f.kind == "date"
+    }
+    assert anchors == {
+        ("documents", "published"): None,
+        ("assertions", "event_time"): None,
+        ("claims", "stated"): ("document_id", "published"),
+        ("claims", "event_time"): ("document_id", "published"),
+    }
+    published = schema.TABLE_BY_NAME["documents"].field("published").dates
+    assert published.day_only
+
+
+def test_the_loader_reads_date_rules_from_the_schema(monkeypatch):
+    stated = schema.TABLE_BY_NAME["claims"].field("stated")
+    unanchored = replace(stated.dates, anchor=None, not_after_anchor=False)
+    redeclare(monkeypatch, "claims", "stated", dates=unanchored)
+    found = [(str(p), p.code) for p in loaded_problems(REQUIRED_ONLY)]
+    assert [code for _, code in found] == ["relative-not-allowed"] * 2
+    assert found[0][0].startswith("claims.csv:2: stated: relative dates are not allowed here")
+
+
+def test_problems_are_ordered_like_the_declared_files():
+    assert schema.DATASET_FILES == (
+        "dataset.toml",
+        "sources.csv",
+        "documents.csv",
+        "places.csv",
+        "assertions.csv",
+        "claims.csv",
+    )
+    error = DatasetError(
+        "x",
+        [
+            Problem("claims.csv", 2, "stance", "must be one of", "not-in-enum"),
+            Problem("notes.txt", None, None, "file is empty", "empty-file"),
+            Problem("sources.csv", 3, "kind", "must be one of", "not-in-enum"),
+            Problem("dataset.toml", None, None, "not valid TOML", "bad-manifest"),
+        ],
+    )
+    assert [p.file for p in error.problems] == [
+        "dataset.toml",
+        "sources.csv",
+        "claims.csv",
+        "notes.txt",
+    ]
+
+
+def test_the_errors_module_imports_no_pandas():
+    code = "import sys, analysis.errors; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "'pandas'" not in run.stdout and "'pandera'" not in run.stdout
+
+
+# --- docs/contract.md: the sections everything cites, and the rule index.
+
+CONTRACT = ROOT / "docs" / "contract.md"
+
+
+def test_every_section_reference_resolves_to_a_section_of_the_contract():
+    text = CONTRACT.read_text(encoding="utf-8")
+    sections = set(re.findall(r"^## (\d+)\. ", text, flags=re.MULTILINE))
+    assert sections == {"1", "2", "3", "4", "5"}
+    places = [ROOT / "src", ROOT / "docs", ROOT / "tests", ROOT / "notebooks", ROOT / "README.md"]
+    files = [
+        file
+        for place in places
+        for file in ([place] if place.is_file() else sorted(place.rglob("*")))
+        if file.is_file() and "__pycache__" not in file.parts
+    ]
+    cited = {
+        (file.relative_to(ROOT).as_posix(), number)
+        for file in files
+        for number in re.findall(r"§\s*(\d+)", file.read_bytes().decode("utf-8", "replace"))
+    }
+    assert any(number == "5" for _, number in cited)  # the scan does find references
+    assert {(file, n) for file, n in cited if n not in sections} == set()
+
+
+def test_every_name_in_the_rule_index_exists():
+    index = CONTRACT.read_text(encoding="utf-8").split("\n## Rule index\n", 1)[1]
+    names = re.findall(r"`([a-z_]+(?:\.[A-Za-z_]+)+)`", index)
+    assert "dataset._Loader._check_citations" in names
+    for name in names:
+        module, *attributes = name.split(".")
+        target = importlib.import_module(f"analysis.{module}")
+        for attribute in attributes:
+            assert hasattr(target, attribute), f"docs/contract.md names {name}, which is gone"
+            target = getattr(target, attribute)
+
+
+def test_relative_links_in_the_docs_resolve():
+    pages = [*sorted((ROOT / "docs").glob("*.md")), *sorted(DATA.glob("*/README.md"))]
+    for page in pages:
+        for target in re.findall(r"\]\(([^)#:]+)[^)]*\)", page.read_text(encoding="utf-8")):
+            assert (page.parent / target).exists(), f"{page}: {target}"

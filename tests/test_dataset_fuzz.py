@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import Dataset, DatasetError, load_dataset
+from analysis.errors import REASON_CODES
 
 from .conftest import CONTRACT_EXAMPLE
 
@@ -44,6 +46,7 @@ def mangle(data: bytes, how: str, at: int, text: str, raw: bytes) -> bytes:
     return data[:at] + raw + data[at:]
 
 
+@pytest.mark.slow  # hundreds of datasets loaded
 @settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "80")),
     deadline=None,
@@ -61,5 +64,6 @@ def test_mangled_csvs_load_or_fail_cleanly(tmp_path_factory, edits):
     except DatasetError as error:
         assert error.problems, "a DatasetError must name at least one problem"
         assert all(p.message for p in error.problems)
+        assert all(p.code in REASON_CODES for p in error.problems)
     else:
         assert isinstance(result, Dataset)

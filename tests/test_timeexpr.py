@@ -87,18 +87,21 @@ def test_each_form_resolves(text, anchor, start, end, precision):
 def test_unknown_or_invalid_text_is_a_problem_with_an_iso_hint(text, fragment):
     out = resolve_expressions(pd.Series([text]), pd.Series([pd.Timestamp(TUE)]))
     assert fragment in out.iloc[0]["problem"]
+    assert out.iloc[0]["code"] == "bad-date"
     assert pd.isna(out.iloc[0]["start"])
 
 
 def test_relative_phrases_refused_where_not_allowed():
     out = resolve_expressions(pd.Series(["Monday", "2025-03"]), allow_relative=False)
     assert "relative dates are not allowed here" in out.iloc[0]["problem"]
+    assert out["code"].tolist() == ["relative-not-allowed", None]
     assert pd.isna(out.iloc[1]["problem"])
 
 
 def test_missing_values_stay_missing_without_problem():
     out = resolve_expressions(pd.Series([None, "", "  "]), pd.Series([pd.Timestamp(TUE)] * 3))
     assert out["start"].isna().all() and out["problem"].isna().all()
+    assert out["code"].isna().all()
 
 
 def test_one_rule_per_phrase_applies_to_many_anchors():
@@ -122,3 +125,4 @@ def test_one_rule_per_phrase_applies_to_many_anchors():
 def test_relative_phrase_without_anchor_is_a_problem():
     out = resolve_expressions(pd.Series(["Monday"]), pd.Series([pd.NaT]))
     assert "no anchor" in out.iloc[0]["problem"]
+    assert out.iloc[0]["code"] == "no-anchor"

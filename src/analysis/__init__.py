@@ -9,6 +9,10 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _PUBLIC = {
+    "Analysis": ".results",
+    "analyze": ".results",
+    "to_contract": ".results",
+    "to_json": ".results",
     "BriefingError": ".errors",
     "DatasetError": ".errors",
     "Problem": ".errors",

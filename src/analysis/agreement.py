@@ -18,18 +18,6 @@ from .dataset import Dataset
 
 STATUSES = ("contested", "corroborated", "single-source", "denied", "unaddressed")
 STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
-STATUS_COLUMNS = [
-    "assertion_id",
-    "statement",
-    "status",
-    "independent_support",
-    "hedged_only",
-    "supporting_sources",
-    "refuting_sources",
-    "neutral_sources",
-    "first_stated",
-    "last_stated",
-]
 
 
 def _codes(column: pd.Series) -> np.ndarray:
@@ -133,9 +121,10 @@ def assertion_status(
 ) -> pd.DataFrame:
     """Status of every assertion from the positions ``held`` and their evidence ``lines``.
 
-    Columns: STATUS_COLUMNS (source lists sorted; first_stated / last_stated over
-    every known claim on the assertion, neutral ones included), in the order of
-    ``assertions``.
+    Columns: assertion_id, statement, status, independent_support, hedged_only,
+    supporting_sources, refuting_sources, neutral_sources (sorted lists),
+    first_stated, last_stated (over every known claim on the assertion, neutral
+    ones included); one row per assertion, in the order of ``assertions``.
     """
     names = known["source_id"].cat.categories
     width = len(names)
@@ -169,7 +158,7 @@ def assertion_status(
     first = pd.Series(known["stated_start"].to_numpy()).groupby(known_assertion).min()
     last = pd.Series(known["stated_end"].to_numpy()).groupby(known_assertion).max()
 
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "assertion_id": assertions["assertion_id"].to_numpy(),
             "statement": assertions["statement"].to_numpy(),
@@ -196,7 +185,6 @@ def assertion_status(
             "last_stated": last.reindex(wanted).to_numpy(),
         }
     )
-    return out[STATUS_COLUMNS]
 
 
 def _position_matrices(held: pd.DataFrame) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
@@ -274,17 +262,3 @@ def overall_alpha(held: pd.DataFrame) -> float | None:
         return None
     value = krippendorff.alpha(value_counts=pairable.astype(float), level_of_measurement="nominal")
     return None if np.isnan(value) else float(value)
-
-
-def ranked_assertions(table: pd.DataFrame) -> pd.DataFrame:
-    """A status table, most telling first: by status (contested first), then more lines of
-    support, then assertion_id. Briefings show the head of this order."""
-    rank = table["status"].map(STATUS_RANK)
-    order = np.lexsort(
-        (
-            table["assertion_id"].to_numpy(dtype=object),
-            -table["independent_support"].to_numpy(),
-            rank.to_numpy(),
-        )
-    )
-    return table.iloc[order]

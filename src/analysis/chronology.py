@@ -1,7 +1,8 @@
 """Chronology of claims (contract §4): the as-of cut, timeline, shifts, conflicts, lags.
 
 Intervals are compared honestly: one claim is placed before another only when
-its whole ``stated`` interval ends before the other's begins.
+its whole ``stated`` interval ends before the other's begins
+(:func:`certainly_before`, the one rule both shifts and conflicts use).
 """
 
 from __future__ import annotations
@@ -10,20 +11,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from numpy.typing import ArrayLike
 
 from .dataset import Dataset
 from .timeexpr import PRECISIONS
 
 _CLAIM_KEYS = ["claim_id", "source_id", "assertion_id", "document_id", "stance", "hedged"]
-TIMELINE_COLUMNS = [
-    *_CLAIM_KEYS,
-    "stated_start",
-    "stated_end",
-    "stated_precision",
-    "event_start",
-    "event_end",
-    "lag_days",
-]
 WORKING_COLUMNS = [
     *_CLAIM_KEYS,
     "stated",
@@ -99,19 +92,15 @@ def timeline(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def interval_order(
-    a_start: pd.Series, a_end: pd.Series, b_start: pd.Series, b_end: pd.Series
-) -> pd.Series:
-    """``before``, ``after`` or ``overlapping`` for each pair of day intervals.
+def certainly_before(first_end: ArrayLike, second_start: ArrayLike) -> np.ndarray:
+    """Where the first claim is certainly before the second: its whole stated interval
+    ends before the second's starts (element-wise over day arrays).
 
-    "last month" is not placed before "March 18" unless the intervals say so.
+    The chronology's one ordering rule (contract §4): "last month" is not placed
+    before "March 18" unless the intervals say so. Two claims overlap when neither
+    is certainly before the other.
     """
-    order = np.select(
-        [a_end.to_numpy() < b_start.to_numpy(), b_end.to_numpy() < a_start.to_numpy()],
-        ["before", "after"],
-        "overlapping",
-    )
-    return pd.Series(order, index=a_start.index)
+    return np.asarray(first_end) < np.asarray(second_start)
 
 
 def shifts(ordered: pd.DataFrame) -> pd.DataFrame:
@@ -133,7 +122,7 @@ def shifts(ordered: pd.DataFrame) -> pd.DataFrame:
         (source[before] == source[after])
         & (assertion[before] == assertion[after])
         & ((stance[before] != stance[after]) | (hedged[before] != hedged[after]))
-        & (end[before] < start[after])
+        & certainly_before(end[before], start[after])
     )
     first = ordered.iloc[before[keep]].reset_index(drop=True)
     second = ordered.iloc[after[keep]].reset_index(drop=True)
@@ -172,9 +161,9 @@ def conflicts(ordered: pd.DataFrame) -> pd.DataFrame:
     left = ordered[columns]
     pairs = left.merge(left, on=["source_id", "assertion_id"], suffixes=("_a", "_b"))
     pairs = pairs[pairs["claim_id_a"] < pairs["claim_id_b"]]
-    overlap = (pairs["stated_start_a"] <= pairs["stated_end_b"]) & (
-        pairs["stated_start_b"] <= pairs["stated_end_a"]
-    )
+    a_start, a_end = pairs["stated_start_a"], pairs["stated_end_a"]
+    b_start, b_end = pairs["stated_start_b"], pairs["stated_end_b"]
+    overlap = ~certainly_before(a_end, b_start) & ~certainly_before(b_end, a_start)
     differ = (pairs["stance_a"] != pairs["stance_b"]) | (pairs["hedged_a"] != pairs["hedged_b"])
     found = pairs[overlap & differ]
     return (
@@ -184,9 +173,3 @@ def conflicts(ordered: pd.DataFrame) -> pd.DataFrame:
         .sort_values(["source_id", "assertion_id", "claim_a", "claim_b"])
         .reset_index(drop=True)
     )
-
-
-def sources_by_activity(ordered: pd.DataFrame) -> list[str]:
-    """Source ids of a timeline, the most claims first (ties by id): who a briefing shows first."""
-    counts = ordered["source_id"].astype(str).value_counts()
-    return sorted(counts.index, key=lambda source: (-counts[source], source))

@@ -28,7 +28,8 @@ def _check_utf8(data: bytes, file: str) -> Problem | None:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         byte = data[exc.start : exc.start + 1].hex()
-        return Problem(file, line, None, f"byte 0x{byte} is not UTF-8 text; save the file as UTF-8")
+        message = f"byte 0x{byte} is not UTF-8 text; save the file as UTF-8"
+        return Problem(file, line, None, message, code="not-utf8")
     return None
 
 
@@ -49,25 +50,34 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     if problem := _check_utf8(data, file):
         return None, [problem]
     if not data.strip():
-        return None, [Problem(file, None, None, "file is empty; it needs a header row")]
+        return None, [
+            Problem(file, None, None, "file is empty; it needs a header row", code="empty-file")
+        ]
 
     try:
         header = _header(data)
     except csv.Error as exc:
-        return None, [Problem(file, 1, None, f"the header row is not valid CSV ({exc})")]
+        message = f"the header row is not valid CSV ({exc})"
+        return None, [Problem(file, 1, None, message, code="bad-header")]
     if not any(header):
         return None, [
             Problem(
-                file, 1, None, "the first row must be the header row; remove blank lines above it"
+                file,
+                1,
+                None,
+                "the first row must be the header row; remove blank lines above it",
+                code="bad-header",
             )
         ]
     problems: list[Problem] = []
     seen: set[str] = set()
     for name in header:
         if name == "":
-            problems.append(Problem(file, 1, None, "a column in the header row has no name"))
+            message = "a column in the header row has no name"
+            problems.append(Problem(file, 1, None, message, code="bad-header"))
         elif name in seen:
-            problems.append(Problem(file, 1, name, "column appears twice in the header row"))
+            message = "column appears twice in the header row"
+            problems.append(Problem(file, 1, name, message, code="duplicate-column"))
         seen.add(name)
     if problems:
         return None, problems
@@ -93,7 +103,8 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
             ),
         )
     except pa.ArrowInvalid as exc:
-        return None, [Problem(file, None, None, f"not a readable CSV table: {exc}")]
+        message = f"not a readable CSV table: {exc}"
+        return None, [Problem(file, None, None, message, code="bad-csv")]
 
     frame = table.to_pandas()
     for number, expected, actual in ragged:
@@ -104,6 +115,7 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
                 None,
                 f"row has {actual} cells but the header has {expected}; "
                 "check for a missing or extra comma, or quote cells that contain commas",
+                code="ragged-row",
             )
         )
     skipped = np.array(sorted(n for n, _, _ in ragged if n is not None), dtype=np.int64)

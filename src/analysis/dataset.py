@@ -18,12 +18,11 @@ import pandera.pandas as pa
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .csvfile import read_table, strip_text
+from . import schema
+from .csvfile import BOM, read_table, strip_text
 from .errors import DatasetError, Problem
-from .schema import BUILTIN_MESSAGES, STANCES, TABLE_BY_NAME, TABLES, Table, table_schema
+from .schema import MANIFEST, Field, Table
 from .timeexpr import resolve_expressions
-
-MANIFEST = "dataset.toml"
 
 
 @dataclass(frozen=True)
@@ -70,52 +69,17 @@ def load_dataset(path: str | Path, *, today: dt.date | None = None) -> Dataset:
     ``today`` bounds dates from the future (default: the current date).
     Raises :class:`DatasetError` listing every problem found.
     """
-    folder = Path(path)
-    if today is None and (handed := _take_preloaded(folder)) is not None:
-        return handed
     today = today or dt.date.today()
-    loader = _Loader(folder, pd.Timestamp(today))
+    loader = _Loader(Path(path), pd.Timestamp(today))
     return loader.load()
 
 
-# At most one dataset loaded ahead of time, keyed by what it was loaded from.
-_preloaded: dict[tuple, Dataset] = {}
-
-
-def preload(path: str | Path) -> Dataset:
-    """Load and validate ``path`` now, and give this same object to the next
-    ``load_dataset`` of that folder, once, if none of its files changed meanwhile.
-
-    A briefing build calls it while the kernel warms up, so the notebook's first
-    cell does not load the dataset a second time.
-    """
-    dataset = load_dataset(path)
-    _preloaded.clear()
-    _preloaded[_folder_state(Path(path))] = dataset
-    return dataset
-
-
-def _take_preloaded(folder: Path) -> Dataset | None:
-    if not _preloaded:
-        return None
-    try:
-        return _preloaded.pop(_folder_state(folder), None)
-    except OSError:  # the folder is gone or unreadable: load_dataset reports it
-        return None
-
-
-def _folder_state(folder: Path) -> tuple:
-    """The folder, today's date and each file's name, size and modification time."""
-    files = sorted(
-        (entry.name, stat.st_size, stat.st_mtime_ns)
-        for entry in folder.iterdir()
-        if entry.is_file() and (stat := entry.stat())
-    )
-    return (str(folder.resolve()), dt.date.today().isoformat(), tuple(files))
-
-
 class _Loader:
-    """Collects problems while reading one folder; built and used once."""
+    """Collects problems while reading one folder; built and used once.
+
+    Every per-column rule comes from :mod:`analysis.schema`: the loader loops over
+    the declared tables and fields rather than naming columns itself.
+    """
 
     def __init__(self, folder: Path, today: pd.Timestamp):
         self.folder = folder
@@ -126,46 +90,42 @@ class _Loader:
             {"claim_id": [], "cited_claim_id": [], "claim_row": [], "cited_row": []}
         ).astype({"claim_row": np.int64, "cited_row": np.int64})
 
-    def fail(self, file: str, row, column: str | None, message: str) -> None:
-        self.problems.append(Problem(file, None if row is None else int(row), column, message))
+    def fail(self, file: str, row, column: str | None, message: str, *, code: str) -> None:
+        self.problems.append(
+            Problem(file, None if row is None else int(row), column, message, code=code)
+        )
 
-    def fail_rows(self, file: str, rows, column: str, messages) -> None:
+    def fail_rows(self, file: str, rows, column: str, messages, *, code) -> None:
+        """One problem per row; ``messages`` and ``code`` are one value or one per row."""
         if isinstance(messages, str):
             messages = [messages] * len(rows)
+        codes = [code] * len(rows) if isinstance(code, str) else code
         self.problems.extend(
-            Problem(file, int(r), column, m) for r, m in zip(rows, messages, strict=True)
+            Problem(file, int(r), column, m, c)
+            for r, m, c in zip(rows, messages, codes, strict=True)
         )
 
     def load(self) -> Dataset:
         if not self.folder.is_dir():
             what = "does not exist" if not self.folder.exists() else "is not a folder"
+            message = f"{what}; give the path of a dataset folder"
             raise DatasetError(
                 str(self.folder),
-                [
-                    Problem(
-                        str(self.folder), None, None, f"{what}; give the path of a dataset folder"
-                    )
-                ],
+                [Problem(str(self.folder), None, None, message, code="not-a-folder")],
             )
-        present = {t.file for t in TABLES if (self.folder / t.file).is_file()}
+        present = {t.file for t in schema.TABLES if (self.folder / t.file).is_file()}
         if not (self.folder / MANIFEST).is_file() and not present:
+            needed = ", ".join([MANIFEST, *(t.file for t in schema.TABLES if t.required)])
+            message = f"not a dataset folder: it has none of {needed} (see docs/data-format.md)"
             raise DatasetError(
                 str(self.folder),
-                [
-                    Problem(
-                        str(self.folder),
-                        None,
-                        None,
-                        "not a dataset folder: it has none of dataset.toml, sources.csv, "
-                        "documents.csv, assertions.csv, claims.csv (see docs/data-format.md)",
-                    )
-                ],
+                [Problem(str(self.folder), None, None, message, code="not-a-dataset")],
             )
         meta = self._read_manifest()
-        for table in TABLES:
+        for table in schema.TABLES:
             self.tables[table.name] = self._read(table)
         self._check_references()
-        self._resolve_dates(meta.get("timezone", "UTC"))
+        self._resolve_dates(meta.get("timezone", schema.DEFAULT_TIMEZONE))
         self._check_citations()
         if self.problems:
             raise DatasetError(str(self.folder), self.problems)
@@ -175,23 +135,29 @@ class _Loader:
         path = self.folder / MANIFEST
         if not path.is_file():
             self.fail(
-                MANIFEST, None, None, 'missing; create it with at least: name = "<dataset-name>"'
+                MANIFEST,
+                None,
+                None,
+                'missing; create it with at least: name = "<dataset-name>"',
+                code="missing-manifest",
             )
             return {}
         try:
-            meta = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+            meta = tomllib.loads(path.read_bytes().removeprefix(BOM).decode("utf-8"))
         except UnicodeDecodeError:
-            self.fail(MANIFEST, None, None, "not UTF-8 text; save the file as UTF-8")
+            self.fail(
+                MANIFEST, None, None, "not UTF-8 text; save the file as UTF-8", code="not-utf8"
+            )
             return {}
         except tomllib.TOMLDecodeError as exc:
-            self.fail(MANIFEST, None, None, f"not valid TOML ({exc})")
+            self.fail(MANIFEST, None, None, f"not valid TOML ({exc})", code="bad-manifest")
             return {}
-        for key in ("name", "title", "description", "license", "timezone"):
+        for key in schema.MANIFEST_KEYS:
             if key in meta and not isinstance(meta[key], str):
-                self.fail(MANIFEST, None, key, "must be a quoted string")
+                self.fail(MANIFEST, None, key, "must be a quoted string", code="bad-manifest")
                 meta.pop(key)
         try:
-            ZoneInfo(meta.get("timezone", "UTC"))
+            ZoneInfo(meta.get("timezone", schema.DEFAULT_TIMEZONE))
         except (ZoneInfoNotFoundError, ValueError):
             self.fail(
                 MANIFEST,
@@ -199,6 +165,7 @@ class _Loader:
                 "timezone",
                 f"unknown time zone {meta['timezone']!r}; use an IANA name such as "
                 '"UTC" or "Europe/Kyiv"',
+                code="unknown-timezone",
             )
             meta.pop("timezone")
         return meta
@@ -207,7 +174,13 @@ class _Loader:
         path = self.folder / table.file
         if not path.is_file():
             if table.required:
-                self.fail(table.file, None, None, "missing; every dataset needs this table")
+                self.fail(
+                    table.file,
+                    None,
+                    None,
+                    "missing; every dataset needs this table",
+                    code="missing-table",
+                )
             return None
         frame, problems = read_table(path)
         self.problems.extend(problems)
@@ -218,9 +191,15 @@ class _Loader:
             if f.kind == "bool" and f.name in frame:
                 frame[f.name] = frame[f.name].str.lower()
         if frame.empty and table.required:
-            self.fail(table.file, None, None, "has a header but no rows; add at least one row")
+            self.fail(
+                table.file,
+                None,
+                None,
+                "has a header but no rows; add at least one row",
+                code="empty-table",
+            )
         try:
-            table_schema(table).validate(frame, lazy=True)
+            schema.table_schema(table).validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:
             self._schema_problems(table, exc.failure_cases)
         missing = [f.name for f in table.fields if f.required and f.name not in frame]
@@ -233,92 +212,117 @@ class _Loader:
 
     def _schema_problems(self, table: Table, cases: pd.DataFrame) -> None:
         for case in cases.itertuples(index=False):  # one row per problem found, not per claim
-            message = BUILTIN_MESSAGES.get(case.check, case.check)
+            if case.check in schema.BUILTIN_PROBLEMS:
+                code, message = schema.BUILTIN_PROBLEMS[case.check]
+            else:
+                code, message = schema.value_rule(table.field(case.column))
             if case.check == "column_in_dataframe":
-                self.fail(table.file, 1, str(case.failure_case), message)
+                self.fail(table.file, 1, str(case.failure_case), message, code=code)
                 continue
             row = None if pd.isna(case.index) else case.index  # the index is the CSV row
             shown = case.check == "not_nullable" or pd.isna(case.failure_case)
             value = "" if shown else f": {case.failure_case!r}"
-            self.fail(table.file, row, case.column, f"{message}{value}")
+            self.fail(table.file, row, case.column, f"{message}{value}", code=code)
 
     def _check_references(self) -> None:
-        refs = [
-            ("claims", "source_id", "sources"),
-            ("claims", "assertion_id", "assertions"),
-            ("claims", "document_id", "documents"),
-            ("assertions", "place_id", "places"),
-        ]
-        for table, column, target in refs:
-            frame, other = self.tables.get(table), self.tables.get(target)
+        """Every declared ``ref`` column names a row of the table it references."""
+        for table in schema.TABLES:
+            frame = self.tables.get(table.name)
             if frame is None:
                 continue
-            if other is None and TABLE_BY_NAME[target].required:
-                continue  # the missing table is already reported
-            known = other[TABLE_BY_NAME[target].id_column] if other is not None else pd.Series([])
-            values = frame[column]
-            dangling = values.notna() & ~values.isin(known)
-            if dangling.any():
-                self.fail_rows(
-                    f"{table}.csv",
-                    frame.index[dangling],
-                    column,
-                    [
-                        f"{v!r} is not in {target}.csv; add it there or fix the identifier"
-                        for v in values[dangling]
-                    ],
-                )
+            for f in table.fields:
+                if f.kind != "ref":
+                    continue
+                target = schema.TABLE_BY_NAME[f.references]
+                other = self.tables.get(target.name)
+                if other is None and target.required:
+                    continue  # the missing table is already reported
+                known = other[target.id_column] if other is not None else pd.Series([])
+                values = frame[f.name]
+                dangling = values.notna() & ~values.isin(known)
+                if dangling.any():
+                    self.fail_rows(
+                        table.file,
+                        frame.index[dangling],
+                        f.name,
+                        [
+                            f"{v!r} is not in {target.file}; add it there or fix the identifier"
+                            for v in values[dangling]
+                        ],
+                        code="dangling-reference",
+                    )
 
     def _resolve_dates(self, timezone: str) -> None:
-        documents = self.tables.get("documents")
-        if documents is not None:
-            documents["published_day"] = self._published_days(documents, timezone)
-        assertions = self.tables.get("assertions")
-        if assertions is not None:
-            resolved = resolve_expressions(assertions["event_time"], allow_relative=False)
-            self._date_problems("assertions.csv", "event_time", assertions["event_time"], resolved)
-            assertions[["event_start", "event_end", "event_precision"]] = resolved[
-                ["start", "end", "precision"]
-            ]
-        claims = self.tables.get("claims")
-        if claims is None:
-            return
-        anchor = pd.Series(pd.NaT, index=claims.index, dtype="datetime64[ns]")
-        if documents is not None and documents["document_id"].is_unique:
-            published = documents.set_index("document_id")["published_day"]
-            anchor[:] = published.reindex(claims["document_id"]).to_numpy()
-        for column, prefix in (("stated", "stated"), ("event_time", "event")):
-            resolved = resolve_expressions(claims[column], anchor)
-            self._date_problems("claims.csv", column, claims[column], resolved, anchor)
-            claims[f"{prefix}_start"] = resolved["start"]
-            claims[f"{prefix}_end"] = resolved["end"]
-            claims[f"{prefix}_precision"] = resolved["precision"]
-        late = claims["stated_start"] > anchor
+        """Resolve every declared ``date`` column; tables come in dependency order, so an
+        anchor's day is known before the columns anchored on it."""
+        for table in schema.TABLES:
+            frame = self.tables.get(table.name)
+            if frame is None:
+                continue
+            anchors: dict[tuple[str, str], pd.Series] = {}
+            for f in table.fields:
+                rule = f.dates
+                if rule is None:
+                    continue
+                if rule.day_only:
+                    frame[f"{rule.prefix}_day"] = self._days(table, f, frame[f.name], timezone)
+                    continue
+                anchor = None
+                if rule.anchor is not None:
+                    if rule.anchor not in anchors:
+                        anchors[rule.anchor] = self._anchor_days(table, frame, rule.anchor)
+                    anchor = anchors[rule.anchor]
+                text = frame[f.name]
+                resolved = resolve_expressions(text, anchor, allow_relative=anchor is not None)
+                self._date_problems(table.file, f.name, text, resolved, anchor)
+                for part in ("start", "end", "precision"):
+                    frame[f"{rule.prefix}_{part}"] = resolved[part]
+                if rule.not_after_anchor:
+                    self._check_not_after_anchor(table, f, frame, anchor)
+
+    def _anchor_days(self, table: Table, frame: pd.DataFrame, anchor: tuple[str, str]) -> pd.Series:
+        """Per row, the day of the anchor column in the row its reference names (else NaT)."""
+        reference, column = anchor
+        target = schema.TABLE_BY_NAME[table.field(reference).references]
+        days = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+        other = self.tables.get(target.name)
+        if other is not None and other[target.id_column].is_unique:
+            by_id = other.set_index(target.id_column)[f"{target.field(column).dates.prefix}_day"]
+            days[:] = by_id.reindex(frame[reference]).to_numpy()
+        return days
+
+    def _check_not_after_anchor(
+        self, table: Table, f: Field, frame: pd.DataFrame, anchor: pd.Series
+    ) -> None:
+        start = frame[f"{f.dates.prefix}_start"]
+        late = start > anchor
         if late.any():
             self.fail_rows(
-                "claims.csv",
-                claims.index[late],
-                "stated",
+                table.file,
+                frame.index[late],
+                f.name,
                 [
-                    f"{text!r} starts {start:%Y-%m-%d}, after its document {doc!r} was "
+                    f"{text!r} starts {begin:%Y-%m-%d}, after its document {doc!r} was "
                     f"published on {pub:%Y-%m-%d}; a claim cannot be stated after it was reported"
-                    for text, start, doc, pub in zip(
-                        claims.loc[late, "stated"],
-                        claims.loc[late, "stated_start"],
-                        claims.loc[late, "document_id"],
+                    for text, begin, doc, pub in zip(
+                        frame.loc[late, f.name],
+                        start[late],
+                        frame.loc[late, f.dates.anchor[0]],
                         anchor[late],
                         strict=True,
                     )
                 ],
+                code="stated-after-document",
             )
 
-    def _published_days(self, documents: pd.DataFrame, timezone: str) -> pd.Series:
-        text = documents["published"]
+    def _days(self, table: Table, f: Field, text: pd.Series, timezone: str) -> pd.Series:
+        """The day of a ``day_only`` column: a full date, or a date-time's day in ``timezone``."""
         resolved = resolve_expressions(text, allow_relative=False)
         day_like = resolved["precision"] == "day"
         wrong = resolved["problem"].isna() & text.notna() & ~day_like
         resolved.loc[wrong, "problem"] = "must be a full date or date-time such as 2025-04-08"
-        self._date_problems("documents.csv", "published", text, resolved)
+        resolved.loc[wrong, "code"] = "not-a-day"
+        self._date_problems(table.file, f.name, text, resolved)
         days = resolved["start"].copy()
         days[~day_like] = pd.NaT
         with_offset = text.str.contains(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", case=False, na=False)
@@ -346,6 +350,7 @@ class _Loader:
                     f"{m}: {t!r}"
                     for m, t in zip(resolved.loc[bad, "problem"], text[bad], strict=True)
                 ],
+                code=resolved.loc[bad, "code"].tolist(),
             )
         future = resolved["start"] > self.today
         if anchor is not None:
@@ -359,27 +364,34 @@ class _Loader:
                     f"{t!r} is in the future (today is {self.today:%Y-%m-%d}); check the year"
                     for t in text[future]
                 ],
+                code="future-date",
             )
 
     def _check_citations(self) -> None:
-        claims = self.tables.get("claims")
+        """The claims table's ``refs`` column names claims (schema), and never in a cycle."""
+        table = schema.TABLE_BY_NAME["claims"]
+        claims = self.tables.get(table.name)
         if claims is None:
             return
+        cites = next(f for f in table.fields if f.kind == "refs")
+        target = schema.TABLE_BY_NAME[cites.references]  # the claims table itself
         edges = citation_edges(claims)
         if edges.empty:
             return
-        first = ~claims["claim_id"].duplicated()  # duplicates are reported already
-        ids = pd.Index(claims.loc[first, "claim_id"])
+        first = ~claims[target.id_column].duplicated()  # duplicates are reported already
+        ids = pd.Index(claims.loc[first, target.id_column])
         rows = claims.index[first.to_numpy()]
         src = ids.get_indexer(edges["claim_id"])
         dst = ids.get_indexer(edges["cited_claim_id"])
         dangling = dst < 0
         for at, cited in zip(src[dangling], edges.loc[dangling, "cited_claim_id"], strict=True):
             self.fail(
-                "claims.csv",
+                table.file,
                 rows[at],
-                "cites",
-                f"{cited!r} is not a claim_id in claims.csv; fix the identifier or remove it",
+                cites.name,
+                f"{cited!r} is not a {target.id_column} in {target.file}; "
+                "fix the identifier or remove it",
+                code="dangling-citation",
             )
         src, dst = src[~dangling], dst[~dangling]
         self.citations = (
@@ -396,48 +408,49 @@ class _Loader:
             names = ", ".join(ids[members])
             for at in members:
                 self.fail(
-                    "claims.csv",
+                    table.file,
                     rows[at],
-                    "cites",
+                    cites.name,
                     f"citation cycle among claims {names}: evidence cannot rely on itself; "
                     "remove one of the citations",
+                    code="citation-cycle",
                 )
 
     def _build(self, meta: dict) -> Dataset:
-        sources = self.tables["sources"]
-        sources["reliability"] = sources["reliability"].fillna("F")
-        claims = self.tables["claims"]
-        claims["hedged"] = claims["hedged"].eq("true").fillna(False).astype(bool)
-        for column, table in (
-            ("source_id", sources),
-            ("assertion_id", self.tables["assertions"]),
-            ("document_id", self.tables["documents"]),
-        ):
-            categories = np.sort(table[column].to_numpy(dtype=object))
-            claims[column] = pd.Categorical(claims[column], categories=categories)
-        claims["stance"] = pd.Categorical(claims["stance"], categories=STANCES)
-        places = self.tables.get("places")
-        if places is None:
-            places = pd.DataFrame(
-                {f.name: pd.Series(dtype="str") for f in TABLE_BY_NAME["places"].fields}
-            )
-        for column in ("lat", "lon"):
-            places[column] = pd.to_numeric(places[column])
-        frames = {
-            "sources": sources,
-            "documents": self.tables["documents"],
-            "assertions": self.tables["assertions"],
-            "claims": claims,
-            "places": places,
-        }
+        """Typed tables: declared defaults filled in, booleans and numbers parsed, a left-out
+        optional table empty; in claims, references and enums become categoricals."""
+        frames: dict[str, pd.DataFrame] = {}
+        for table in schema.TABLES:
+            frame = self.tables.get(table.name)
+            if frame is None:  # an optional table left out
+                frame = pd.DataFrame({f.name: pd.Series(dtype="str") for f in table.fields})
+            for f in table.fields:
+                if f.default is not None:
+                    frame[f.name] = frame[f.name].fillna(f.default)
+                if f.kind == "bool":
+                    frame[f.name] = frame[f.name].eq(f.values[0]).fillna(False).astype(bool)
+                elif f.kind == "number":
+                    frame[f.name] = pd.to_numeric(frame[f.name])
+            frames[table.name] = frame
+        claims_table = schema.TABLE_BY_NAME["claims"]
+        claims = frames[claims_table.name]
+        for f in claims_table.fields:
+            if f.kind == "ref":
+                target = schema.TABLE_BY_NAME[f.references]
+                ids = frames[target.name][target.id_column]
+                categories = np.sort(ids.to_numpy(dtype=object))
+                claims[f.name] = pd.Categorical(claims[f.name], categories=categories)
+            elif f.kind == "enum":
+                claims[f.name] = pd.Categorical(claims[f.name], categories=f.values)
         frames = {name: frame.reset_index(drop=True) for name, frame in frames.items()}
+        name = meta.get("name", self.folder.name)
         return Dataset(
             path=self.folder,
-            name=meta.get("name", self.folder.name),
-            title=meta.get("title", meta.get("name", self.folder.name)),
+            name=name,
+            title=meta.get("title", name),
             description=meta.get("description", ""),
             license=meta.get("license"),
-            timezone=meta.get("timezone", "UTC"),
+            timezone=meta.get("timezone", schema.DEFAULT_TIMEZONE),
             metadata=meta,
             citations=self.citations,
             **frames,

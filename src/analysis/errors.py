@@ -1,18 +1,67 @@
-"""Errors for mistakes in the user's data or arguments, rendered without a traceback."""
+"""Errors for mistakes in the user's data or arguments, rendered without a traceback.
+
+Kept free of pandas: the ``briefing`` command imports this module at start-up.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .schema import DATASET_FILES
+
+# Every reason a dataset can be refused, as a stable code (docs/contract.md §3,
+# docs/data-format.md has the rule and what to fix for each).
+REASON_CODES = (
+    # the folder and its manifest (§1)
+    "not-a-folder",
+    "not-a-dataset",
+    "missing-manifest",
+    "bad-manifest",
+    "unknown-timezone",
+    "missing-table",
+    # reading one CSV file (§1)
+    "not-utf8",
+    "empty-file",
+    "bad-header",
+    "duplicate-column",
+    "ragged-row",
+    "bad-csv",
+    # columns and values of one table (§1, §3)
+    "missing-column",
+    "empty-table",
+    "required-value",
+    "bad-identifier",
+    "duplicate-id",
+    "not-in-enum",
+    "bad-number",
+    # between tables (§3)
+    "dangling-reference",
+    "dangling-citation",
+    "citation-cycle",
+    # date expressions (§2, §3)
+    "bad-date",
+    "relative-not-allowed",
+    "not-a-day",
+    "no-anchor",
+    "future-date",
+    "stated-after-document",
+)
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with a dataset. ``row`` counts the header as row 1."""
+    """One thing wrong with a dataset. ``row`` counts the header as row 1; ``code`` is
+    one of REASON_CODES, for programs that act on the kind of problem."""
 
     file: str
     row: int | None
     column: str | None
     message: str
+    code: str
+
+    def __post_init__(self) -> None:
+        if self.code not in REASON_CODES:
+            raise ValueError(f"unknown reason code {self.code!r}")  # a bug, not bad data
 
     def __str__(self) -> str:
         where = self.file if self.row is None else f"{self.file}:{self.row}"
@@ -42,16 +91,7 @@ class DatasetError(BriefingError):
         return "\n".join(lines)
 
 
-_FILE_ORDER = [
-    "dataset.toml",
-    "sources.csv",
-    "documents.csv",
-    "places.csv",
-    "assertions.csv",
-    "claims.csv",
-]
-
-
 def _problem_order(p: Problem) -> tuple:
-    file_rank = _FILE_ORDER.index(p.file) if p.file in _FILE_ORDER else len(_FILE_ORDER)
-    return (file_rank, p.file, p.row if p.row is not None else -1, p.column or "", p.message)
+    """Files in the dataset's own order (manifest, then tables), then row, column, message."""
+    rank = DATASET_FILES.index(p.file) if p.file in DATASET_FILES else len(DATASET_FILES)
+    return (rank, p.file, p.row if p.row is not None else -1, p.column or "", p.message)

@@ -10,6 +10,59 @@ import pandas as pd
 
 from . import agreement, chronology
 from .dataset import Dataset
+from .errors import BriefingError
+
+# Contract §5, declared once: every key of the JSON object in output order; a table's
+# value lists its columns in order (also the names of the Analysis frame it comes from),
+# a scalar's is None.
+CONTRACT_JSON: dict[str, tuple[str, ...] | None] = {
+    "dataset": None,
+    "as_of": None,
+    "topic": None,
+    "assertions": (
+        "assertion_id",
+        "statement",
+        "status",
+        "independent_support",
+        "hedged_only",
+        "supporting_sources",
+        "refuting_sources",
+        "neutral_sources",
+        "first_stated",
+        "last_stated",
+    ),
+    "pairwise": ("source_a", "source_b", "shared", "agree", "disagree", "agreement", "kappa"),
+    "alpha": None,
+    "timeline": (
+        "claim_id",
+        "source_id",
+        "assertion_id",
+        "document_id",
+        "stance",
+        "hedged",
+        "stated_start",
+        "stated_end",
+        "stated_precision",
+        "event_start",
+        "event_end",
+        "lag_days",
+    ),
+    "shifts": (
+        "source_id",
+        "assertion_id",
+        "from_claim",
+        "to_claim",
+        "from_stance",
+        "from_hedged",
+        "to_stance",
+        "to_hedged",
+        "at",
+    ),
+    "conflicts": ("source_id", "assertion_id", "claim_a", "claim_b"),
+}
+# Our extension of §5: keys present only when the analysis has a value for them
+# (``topic`` when a topic filter was given).
+ONLY_WHEN_GIVEN = frozenset({"topic"})
 
 
 @dataclass(frozen=True)
@@ -38,7 +91,16 @@ class Analysis:
 def analyze(
     dataset: Dataset, as_of: str | pd.Timestamp | None = None, topic: str | None = None
 ) -> Analysis:
-    """Agreement and chronology of ``dataset`` as known on ``as_of`` (None: everything)."""
+    """Agreement and chronology of ``dataset`` as known on ``as_of`` (None: everything).
+
+    A ``topic`` no assertion has is refused: a briefing on it would be empty.
+    """
+    if topic is not None and not (dataset.assertions["topic"] == topic).any():
+        topics = sorted(dataset.assertions["topic"].dropna().unique())
+        raise BriefingError(
+            f"no assertion has topic {topic!r}; topics in this dataset: "
+            + (", ".join(topics) or "none")
+        )
     as_of = None if as_of is None else pd.Timestamp(as_of).normalize()
     known = chronology.known_claims(dataset, as_of, topic)
     assertions = dataset.assertions
@@ -79,37 +141,19 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
 
 
 def to_contract(result: Analysis) -> dict:
-    """The contract §5 object (plus ``topic`` when a topic filter was given)."""
-    doc: dict = {
+    """The contract §5 object, key by key as CONTRACT_JSON declares it."""
+    values = {
         "dataset": result.dataset.name,
         "as_of": None if result.as_of is None else f"{result.as_of:%Y-%m-%d}",
+        "topic": result.topic,
+        "alpha": result.alpha,
     }
-    if result.topic is not None:
-        doc["topic"] = result.topic
-    doc["assertions"] = _records(result.assertions, agreement.STATUS_COLUMNS)
-    doc["pairwise"] = _records(
-        result.pairwise,
-        ["source_a", "source_b", "shared", "agree", "disagree", "agreement", "kappa"],
-    )
-    doc["alpha"] = result.alpha
-    doc["timeline"] = _records(result.timeline, chronology.TIMELINE_COLUMNS)
-    doc["shifts"] = _records(
-        result.shifts,
-        [
-            "source_id",
-            "assertion_id",
-            "from_claim",
-            "to_claim",
-            "from_stance",
-            "from_hedged",
-            "to_stance",
-            "to_hedged",
-            "at",
-        ],
-    )
-    doc["conflicts"] = _records(
-        result.conflicts, ["source_id", "assertion_id", "claim_a", "claim_b"]
-    )
+    doc: dict = {}
+    for key, columns in CONTRACT_JSON.items():
+        if columns is not None:
+            doc[key] = _records(getattr(result, key), list(columns))
+        elif key not in ONLY_WHEN_GIVEN or values[key] is not None:
+            doc[key] = values[key]
     return doc
 
 

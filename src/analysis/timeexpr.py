@@ -217,8 +217,9 @@ def resolve_expressions(
 
     ``text`` holds the raw expressions (missing values stay missing); ``anchor``
     the day each relative phrase is resolved against. Returns a frame on
-    ``text``'s index with ``start``, ``end``, ``precision`` and ``problem``
-    (a message where the value is not a date expression, else missing).
+    ``text``'s index with ``start``, ``end``, ``precision``, ``problem`` (a message
+    where the value is not a date expression, else missing) and ``code`` (the
+    problem's reason code: ``bad-date``, ``relative-not-allowed`` or ``no-anchor``).
 
     Text work (normalizing, the ISO regex, rule parsing) runs once per distinct
     value; only the date arithmetic of relative phrases runs per row.
@@ -231,17 +232,20 @@ def resolve_expressions(
     end = phrases["end"].to_numpy()[rows]
     precision = phrases["precision"].to_numpy()[rows]
     problem = phrases["problem"].to_numpy()[rows]
+    reason = phrases["code"].to_numpy()[rows]
     rule_of_row = phrases["rule"].to_numpy()[rows]
 
     relative = rule_of_row >= 0
     if relative.any() and not allow_relative:
         problem[relative] = f"relative dates are not allowed here; {ISO_HINT}"
+        reason[relative] = "relative-not-allowed"
     elif relative.any():
         anchor_days = _anchor_days(anchor, len(text))
         no_anchor = relative & (anchor_days == _NO_DAY)
         problem[no_anchor] = (
             "relative date with no anchor: its document has no valid published date"
         )
+        reason[no_anchor] = "no-anchor"
         for code, rule in enumerate(phrases.attrs["rules"]):
             sel = (rule_of_row == code) & ~no_anchor
             if sel.any():
@@ -260,6 +264,7 @@ def resolve_expressions(
             "end": end,
             "precision": pd.Categorical(precision, categories=PRECISIONS),
             "problem": pd.Series(problem, index=text.index, dtype=object),
+            "code": pd.Series(reason, index=text.index, dtype=object),
         },
         index=text.index,
     )
@@ -286,6 +291,7 @@ def _distinct_phrases(uniques: pd.Series) -> pd.DataFrame:
     end = start.copy()
     precision = np.full(size, None, dtype=object)
     problem = np.full(size, None, dtype=object)
+    code = np.full(size, None, dtype=object)
     rule_index = np.full(size, -1, dtype=np.int64)
 
     norm = normalize(uniques)
@@ -308,16 +314,25 @@ def _distinct_phrases(uniques: pd.Series) -> pd.DataFrame:
         )
         problem[idx[bad.to_numpy()]] = f"not a valid calendar date; {ISO_HINT}"
         problem[idx[reversed_.to_numpy()]] = "interval ends before it starts"
+        code[idx[(bad | reversed_).to_numpy()]] = "bad-date"
 
     rules: dict[Rule, int] = {}
     for i in np.flatnonzero(~is_iso & ~blank):  # a loop over distinct phrases, not rows
         rule = parse_rule(norm.iloc[i])
         if rule is None:
             problem[i] = f"not a date expression the contract knows; {ISO_HINT}"
+            code[i] = "bad-date"
         else:
             rule_index[i] = rules.setdefault(rule, len(rules))
     out = pd.DataFrame(
-        {"start": start, "end": end, "precision": precision, "problem": problem, "rule": rule_index}
+        {
+            "start": start,
+            "end": end,
+            "precision": precision,
+            "problem": problem,
+            "code": code,
+            "rule": rule_index,
+        }
     )
     out.attrs["rules"] = list(rules)
     return out
