@@ -7,6 +7,8 @@ from jupyter_client.manager import KernelManager
 
 from analysis.report.execute import ensure_kernel, ready_client_class
 
+pytestmark = pytest.mark.slow  # real kernels and Chromium
+
 
 @pytest.fixture
 def kernel():

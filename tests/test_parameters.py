@@ -12,6 +12,7 @@ from analysis.errors import BriefingError
 from analysis.report.parameters import (
     ParameterError,
     check_parameters,
+    dataset_parameter,
     notebook_parameters,
     parameters_in,
 )
@@ -118,23 +119,48 @@ def test_a_file_that_is_not_a_notebook(tmp_path):
 def test_values_are_converted_to_the_declared_type(tmp_path):
     path = _notebook(
         tmp_path,
-        "rows = 40  # type: int  most rows\n"
-        "as_of = None  # type: Optional[str]  a date\n"
-        "draft = False  # type: bool  a flag\n",
+        "rows = 40  # type: count  most rows\n"
+        "offset = 0  # type: int  may be negative\n"
+        "day = None  # type: Optional[date]  a date\n"
+        "draft = False  # type: bool  a flag\n"
+        "folder = 'x'  # type: dataset  a dataset\n",
     )
-    assert check_parameters(path, [("rows", "12"), ("as_of", "none"), ("draft", "yes")]) == {
+    given = [("rows", "12"), ("offset", "-3"), ("day", "none"), ("draft", "yes"), ("folder", "d")]
+    assert check_parameters(path, given) == {
         "rows": 12,
-        "as_of": None,
+        "offset": -3,
+        "day": None,
         "draft": True,
+        "folder": "d",
     }
+    assert check_parameters(path, [("day", " 2025-04-08 ")]) == {"day": "2025-04-08"}
     with pytest.raises(ParameterError) as info:
-        check_parameters(path, [("rows", "many"), ("draft", "perhaps"), ("as_of", "8 April")])
+        check_parameters(
+            path,
+            [("rows", "0"), ("offset", "many"), ("draft", "perhaps"), ("day", "8 April")],
+        )
     assert info.value.problems == [
-        "parameter 'rows': 'many' is not valid: expected int",
+        "parameter 'rows': '0' is not valid: expected a whole number of 1 or more",
+        "parameter 'offset': 'many' is not valid: expected a whole number",
         "parameter 'draft': 'perhaps' is not valid: expected true or false",
-        "parameter 'as_of': '8 April' is not valid: expected a date written YYYY-MM-DD, "
-        "such as 2025-04-08",
+        "parameter 'day': '8 April' is not valid: expected a date written YYYY-MM-DD, "
+        "such as 2025-04-08 (handed to the notebook as text)",
     ]
+
+
+def test_meaning_comes_from_the_type_not_the_name(tmp_path):
+    """A parameter called as_of but typed str takes any text; the build knows types."""
+    path = _notebook(tmp_path, "as_of = None  # type: Optional[str]  free text\n")
+    assert check_parameters(path, [("as_of", "8 April")]) == {"as_of": "8 April"}
+
+
+def test_the_dataset_parameter_is_found_by_its_type(tmp_path):
+    path = _notebook(tmp_path, "source = 'a'  # type: dataset  data\nother = 'b'  # type: str  x\n")
+    assert dataset_parameter(path) == "source"
+    assert dataset_parameter(_notebook(tmp_path, "x = 1  # type: int  x\n")) is None
+    two = _notebook(tmp_path, "a = 'a'  # type: dataset  x\nb = 'b'  # type: dataset  y\n")
+    with pytest.raises(BriefingError, match="a, b are all of type dataset"):
+        dataset_parameter(two)
 
 
 def test_an_old_format_notebook_is_converted_first(tmp_path):

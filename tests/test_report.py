@@ -11,14 +11,16 @@ import pytest
 from pypdf import PdfReader
 
 from analysis import DatasetError
-from analysis.analyze import analyze
 from analysis.dataset import load_dataset
 from analysis.errors import BriefingError
 from analysis.judgments import key_judgments
 from analysis.report import CellError, ParameterError, build_briefing
 from analysis.report.export import CHROMIUM_FLAGS, find_chromium
+from analysis.results import analyze
 
 from .conftest import CONTRACT_EXAMPLE, DATA, SEED
+
+pytestmark = pytest.mark.slow  # real kernels and Chromium
 
 REMOTE_ASSET = re.compile(r"<(script|link)[^>]+(src|href)=[\"']?https?://", re.IGNORECASE)
 
@@ -80,6 +82,7 @@ def test_seed_briefing_opens_offline_without_errors(seed_briefing):
 def test_seed_briefing_pdf_has_title_marking_and_first_judgment(seed_briefing):
     reader = PdfReader(seed_briefing.folder / "briefing.pdf")
     assert len(reader.pages) >= 3
+    assert reader.metadata.title == "Ukrainian operations in Russia's Belgorod region (April 2025)"
     text = words(" ".join(page.extract_text() for page in reader.pages))
     assert "Ukrainian operations in Russia's Belgorod region (April 2025)" in text
     first_page = words(reader.pages[0].extract_text())
@@ -171,11 +174,25 @@ def test_unknown_and_wrong_typed_parameters_are_refused_before_running(tmp_path)
         "unknown parameter 'colour' (this notebook takes: dataset, as_of, topic, title, marking, max_rows, max_judgments)"
         in message
     )
-    assert "parameter 'max_judgments': 'many' is not valid: expected int" in message
+    assert (
+        "parameter 'max_judgments': 'many' is not valid: expected a whole number of 1 or more"
+        in message
+    )
     assert (
         "parameter 'as_of': '8 April' is not valid: expected a date written YYYY-MM-DD" in message
     )
     assert list(tmp_path.iterdir()) == []  # nothing started, nothing written
+
+
+def test_a_topic_the_dataset_does_not_have_is_refused_not_published(tmp_path):
+    with pytest.raises(CellError) as info:
+        build_briefing("briefing", [("topic", "weather")], formats=("html",), reports=tmp_path)
+    assert info.value.refused
+    assert str(info.value).startswith(
+        "briefing.ipynb refused its parameters or data: no assertion has topic 'weather'; "
+        "topics in this dataset: "
+    )
+    assert not (tmp_path / "briefing").exists()
 
 
 def test_dataset_that_fails_validation_is_refused(tmp_path, dataset_copy):
@@ -189,25 +206,6 @@ def test_dataset_that_fails_validation_is_refused(tmp_path, dataset_copy):
         info.value
     )
     assert not (tmp_path / "reports").exists()
-
-
-def test_what_the_kernel_could_not_load_is_explained(dataset_copy):
-    """The kernel's warm-up loads the dataset; when it fails, the build says why."""
-    from types import SimpleNamespace
-
-    from analysis.report.build import _checked_dataset
-
-    broken = dataset_copy(CONTRACT_EXAMPLE)
-    (broken / "claims.csv").unlink()
-    refused = SimpleNamespace(preloaded={"ename": "DatasetError", "evalue": "..."})
-    with pytest.raises(DatasetError, match="claims.csv"):
-        _checked_dataset({"dataset": str(broken)}, refused)
-    odd = SimpleNamespace(preloaded={"ename": "MemoryError", "evalue": "out of memory"})
-    with pytest.raises(BriefingError, match="could not load the dataset: MemoryError: out of"):
-        _checked_dataset({"dataset": str(SEED)}, odd)
-    silent = SimpleNamespace(preloaded=None)  # the warm-up itself failed: load it here
-    facts = _checked_dataset({"dataset": str(SEED)}, silent)
-    assert (facts.name, facts.path) == ("belgorod-2025-04", SEED)
 
 
 def test_a_failing_cell_names_the_cell_and_keeps_the_notebook(tmp_path):
@@ -228,7 +226,7 @@ def test_a_build_that_fails_while_printing_publishes_nothing(tmp_path):
     fake = tmp_path / "not-chromium"
     fake.write_text("#!/bin/sh\nexit 1\n")
     fake.chmod(0o755)
-    with pytest.raises(Exception, match="PDF"):
+    with pytest.raises(BriefingError, match="printing the PDF in Chromium failed"):
         build_briefing("briefing", reports=reports, chromium=str(fake))
     assert not (reports / "briefing").exists()
     assert not list(reports.glob(".building-*"))

@@ -1,23 +1,47 @@
-"""``build_briefing``: the one entry that checks, executes, exports and publishes a briefing.
+"""``build_briefing``: check, execute, export and publish one briefing.
 
-Order matters for the reader and for speed: parameters are checked before
-any kernel starts and the dataset before any cell runs (clear errors, nothing
-half-done); Chromium boots in a background thread while the kernel warms up;
-the run is published whole or not at all.
+One build, its processes and threads (time runs down)::
+
+    briefing process, main thread      kernel process            helper threads
+    ----------------------------       --------------            --------------
+    plan: notebook, -p values checked
+    start the kernel ----------------> boots, imports the
+                                       notebook's modules,
+                                       loads the dataset
+    import papermill                                             pdf-printer: starts
+                                                                 Chromium, opens a page
+                                                                 html-exporter: compiles
+                                                                 the template
+    wait for the warm-up <------------ dataset's name, or
+                                       its problems (refused)
+    papermill runs the cells --------> runs the cells
+    release the kernel                 shut down (thread)
+    HTML (exporter) -> PDF ------------------------------------> pdf-printer prints
+    manifest, publish, index
+
+Every wait is bounded: the warm-up (``WarmKernel.ready``), the exporter
+(``EXPORT_TIMEOUT``) and the printer (``export.PRINT_TIMEOUT``). The run is
+written in a staging folder and published whole or not at all.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..errors import BriefingError
+from ..errors import BriefingError, DatasetError, Problem
+from ..fingerprint import dataset_hash
+from .execute import WarmKernel, execute_notebook, import_executor
+from .export import PdfPrinter, find_chromium, html_exporter, to_html
+from .masthead import Masthead, masthead_of
 from .outputs import (
     FAILED,
+    RUN_NAME_PARAMETER,
     git_commit,
     publish,
     staging_folder,
@@ -25,12 +49,10 @@ from .outputs import (
     write_index,
     write_manifest,
 )
-from .parameters import check_parameters, effective_parameters
-
-if TYPE_CHECKING:
-    from .execute import WarmKernel
+from .parameters import check_parameters, dataset_parameter, effective_parameters
 
 FORMATS = ("html", "pdf")
+EXPORT_TIMEOUT = 60.0  # seconds for the HTML exporter to be ready once the notebook has run
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -41,6 +63,37 @@ class Briefing:
     folder: Path
     files: list[Path]
     manifest: dict
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """What one build will do, settled before any kernel starts."""
+
+    notebook: Path
+    parameters: dict
+    dataset: Path | None
+    formats: tuple[str, ...]
+    reports: Path
+    chromium: str | None
+    started: dt.datetime
+    clock: float
+    destination: Path | None = None
+
+    @property
+    def run_folder(self) -> Path:
+        if self.destination is not None:
+            return self.destination
+        run_name = self.parameters.get(RUN_NAME_PARAMETER) or self.started.strftime("%Y-%m-%d")
+        return self.reports / self.notebook.stem / str(run_name)
+
+
+@dataclass(frozen=True)
+class DatasetFacts:
+    """What the manifest says about the dataset the notebook read."""
+
+    path: Path
+    name: str
+    title: str
 
 
 def notebooks_folder() -> Path:
@@ -59,150 +112,138 @@ def find_notebook(name: str) -> Path:
     raise BriefingError(f"no notebook {name!r}; available: {available}")
 
 
-def _dataset_argument(values: dict, given_names: set[str], notebook: Path) -> None:
-    """Make the dataset path absolute: the user's from their working directory,
-    the notebook's default from the notebook's folder (as JupyterLab runs it)."""
-    if "dataset" not in values:
-        return
-    base = Path.cwd() if "dataset" in given_names else notebook.parent
-    values["dataset"] = str((base / str(values["dataset"])).resolve())
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """What one build will do, settled before any kernel starts."""
-
-    notebook: Path
-    parameters: dict
-    formats: tuple[str, ...]
-    reports: Path
-    started: dt.datetime
-    clock: float
-
-    @property
-    def run_folder(self) -> Path:
-        run_name = self.parameters.get("as_of") or self.started.strftime("%Y-%m-%d")
-        return self.reports / self.notebook.stem / str(run_name)
+def parse_formats(formats: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Output formats from ``"html,pdf"`` or a sequence; refused unless each is known."""
+    parts = formats.split(",") if isinstance(formats, str) else list(formats)
+    chosen = tuple(dict.fromkeys(p.strip().lower() for p in parts if p.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        given = formats if isinstance(formats, str) else ",".join(formats)
+        raise BriefingError(
+            f"unknown output format(s) in {given!r}: choose from html and pdf, "
+            "comma-separated, e.g. --to html,pdf"
+        )
+    return chosen
 
 
 def build_briefing(
     notebook: str | Path,
     given: list[tuple[str, str]] | None = None,
     *,
-    formats: tuple[str, ...] = FORMATS,
+    formats: str | tuple[str, ...] = FORMATS,
     reports: Path = Path("reports"),
     chromium: str | None = None,
+    destination: Path | None = None,
 ) -> Briefing:
     """Execute ``notebook`` with the ``-p`` pairs ``given`` and publish it under ``reports``.
 
-    Output: ``reports/<notebook>/<as_of or run date>/`` with the executed
+    Output: ``destination``, by default ``reports/<notebook>/<as_of or run date>/``, with the executed
     ``.ipynb``, the ``.html`` and ``.pdf`` asked for, and ``manifest.json``;
     ``reports/index.html`` is rewritten. Raises BriefingError subclasses for the
     user's mistakes (bad parameters, invalid dataset, a failing cell).
     """
-    from .execute import WarmKernel, import_executor
-    from .export import PdfPrinter, find_chromium, html_exporter
-
-    started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
-    path = find_notebook(str(notebook))
-    unknown = set(formats) - set(FORMATS)
-    if unknown or not formats:
-        raise BriefingError(f"unknown output format(s) {sorted(unknown)}; choose from html, pdf")
-    given = given or []
-    parameters = effective_parameters(path, check_parameters(path, given))
-    _dataset_argument(parameters, {name for name, _ in given}, path)
-    chromium_path = find_chromium(chromium) if "pdf" in formats else None
-    plan = _Plan(path, parameters, tuple(formats), reports.resolve(), started, clock)
-
+    plan = plan_build(notebook, given or [], parse_formats(formats), reports, chromium)
+    if destination is not None:
+        plan = dataclasses.replace(plan, destination=destination.resolve())
     # The kernel boots, imports and loads the dataset on one core while this
-    # process imports papermill, starts Chromium and warms up the HTML exporter
-    # on the other.
-    with WarmKernel(path, parameters.get("dataset")) as kernel:
+    # process imports papermill, starts Chromium and compiles the template.
+    with WarmKernel(plan.notebook, plan.dataset) as kernel, ThreadPoolExecutor(1) as helper:
         import_executor()
-        printer = PdfPrinter(chromium_path) if chromium_path else None
-        try:
-            exporter = _Background(lambda: html_exporter(warm_up=path))
-            dataset = _checked_dataset(parameters, kernel.ready())
-            briefing = _execute_and_publish(plan, dataset, kernel, printer, exporter)
-        finally:
-            if printer:
-                printer.close()
+        with PdfPrinter.maybe(plan.chromium) as printer:
+            exporter = helper.submit(html_exporter, plan.notebook)
+            dataset = checked_dataset(plan, kernel.ready())
+            briefing = execute_and_publish(plan, dataset, kernel, printer, exporter)
     write_index(plan.reports)
     return briefing
 
 
-class _Background:
-    """Run ``make`` in a thread now; ``get()`` waits for its result (or its exception)."""
-
-    def __init__(self, make):
-        import threading
-
-        self._result = None
-        self._error: BaseException | None = None
-
-        def run() -> None:
-            try:
-                self._result = make()
-            except BaseException as exc:  # handed to whoever calls get()
-                self._error = exc
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-
-    def get(self):
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._result
-
-
-@dataclass(frozen=True)
-class _DatasetFacts:
-    """What the title block and the manifest say about the dataset the notebook read."""
-
-    path: Path
-    name: str
-    title: str
-
-
-def _checked_dataset(parameters: dict, kernel: WarmKernel) -> _DatasetFacts | None:
-    """The dataset as the kernel's warm-up loaded (so validated) it; None if the notebook
-    takes none. If that failed, its problems are raised here, before any cell runs."""
-    if "dataset" not in parameters:
-        return None
-    path = Path(parameters["dataset"])
-    preloaded = kernel.preloaded or {}
-    if "value" in preloaded:
-        return _DatasetFacts(path, **preloaded["value"])
-    from ..dataset import load_dataset
-
-    dataset = load_dataset(path)  # raises the DatasetError listing every problem
-    if "ename" in preloaded:
-        raise BriefingError(
-            f"the notebook kernel could not load the dataset: "
-            f"{preloaded['ename']}: {preloaded['evalue']}"
-        )
-    return _DatasetFacts(path, dataset.name, dataset.title)
-
-
-def _masthead(plan: _Plan, dataset):
-    from .export import Masthead
-
-    as_of = plan.parameters.get("as_of")
-    stem = plan.notebook.stem
-    return Masthead(
-        title=str(plan.parameters.get("title") or (dataset.title if dataset else stem)),
-        subtitle=(f"As of {as_of}" if as_of else "All reporting in the dataset")
-        + f" \u00b7 built {plan.started:%Y-%m-%d %H:%M} UTC",
-        marking=str(plan.parameters.get("marking") or ""),
-        footer=f"{stem} \u00b7 dataset {dataset.name if dataset else '-'}",
+def plan_build(
+    notebook: str | Path,
+    given: list[tuple[str, str]],
+    formats: tuple[str, ...],
+    reports: Path,
+    chromium: str | None,
+) -> BuildPlan:
+    """Find the notebook, check the parameters and Chromium: every refusal before any start."""
+    started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
+    path = find_notebook(str(notebook))
+    parameters = effective_parameters(path, check_parameters(path, given))
+    dataset = _dataset_path(path, parameters, {name for name, _ in given})
+    return BuildPlan(
+        notebook=path,
+        parameters=parameters,
+        dataset=dataset,
+        formats=formats,
+        reports=reports.resolve(),
+        chromium=find_chromium(chromium) if "pdf" in formats else None,
+        started=started,
+        clock=clock,
     )
 
 
-def _manifest(plan: _Plan, dataset, masthead, chromium_version, files: list[Path]) -> dict:
-    from ..fingerprint import dataset_hash
+def _dataset_path(notebook: Path, parameters: dict, given_names: set[str]) -> Path | None:
+    """The dataset parameter made absolute (in ``parameters`` too): the user's value from
+    their working directory, the notebook's default from its folder (as JupyterLab runs it)."""
+    name = dataset_parameter(notebook)
+    if name is None or parameters.get(name) is None:
+        return None
+    base = Path.cwd() if name in given_names else notebook.parent
+    path = (base / str(parameters[name])).resolve()
+    parameters[name] = str(path)
+    return path
 
-    tools = tool_versions(chromium_version)
+
+def checked_dataset(plan: BuildPlan, kernel: WarmKernel) -> DatasetFacts | None:
+    """The dataset as the kernel's warm-up loaded (so validated) it; None if the notebook
+    takes none. If that failed, its problems are raised here, before any cell runs."""
+    if plan.dataset is None:
+        return None
+    answer = kernel.preloaded or {}
+    if "value" in answer and "problems" in answer["value"]:
+        refused = answer["value"]
+        raise DatasetError(refused["path"], [Problem(**p) for p in refused["problems"]])
+    if "value" in answer:
+        return DatasetFacts(plan.dataset, **answer["value"])
+    reason = f"{answer['ename']}: {answer['evalue']}" if "ename" in answer else "no answer"
+    raise BriefingError(f"the notebook kernel could not load the dataset: {reason}")
+
+
+def execute_and_publish(plan: BuildPlan, dataset, kernel, printer, exporter) -> Briefing:
+    """Execute, export and publish; the staging folder goes whatever happens."""
+    stem = plan.notebook.stem
+    staging = staging_folder(plan.reports)
+    try:
+        executed = staging / f"{stem}.ipynb"
+        failed = plan.reports / FAILED / f"{stem}-{plan.started:%Y%m%dT%H%M%S}"
+        nb = execute_notebook(plan.notebook, executed, plan.parameters, failed, kernel)
+        masthead = masthead_of(nb, stem, plan.started)
+        files = [executed, *export(plan, nb, masthead, exporter, printer, staging)]
+        manifest = build_manifest(plan, dataset, masthead, printer, files)
+        write_manifest(staging, manifest)
+        folder = publish(staging, plan.run_folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Briefing(folder, [folder / f.name for f in files], manifest)
+
+
+def export(plan: BuildPlan, nb, masthead: Masthead, exporter, printer, staging: Path) -> list:
+    """The reader's HTML, and the PDF printed from it, in ``staging``; the files asked for."""
+    stem = plan.notebook.stem
+    page = staging / f"{stem}.html"
+    page.write_text(to_html(nb, masthead, exporter.result(EXPORT_TIMEOUT)), encoding="utf-8")
+    files = [page] if "html" in plan.formats else []
+    if printer:
+        files.append(printer.print(page, staging / f"{stem}.pdf", masthead.marking))
+        printer.finish()
+    if "html" not in plan.formats:
+        page.unlink()  # only the PDF was asked for; the HTML was its source
+    return files
+
+
+def build_manifest(plan: BuildPlan, dataset, masthead: Masthead, printer, files) -> dict:
+    """What was built, from what, with which tools: ``manifest.json`` of a run."""
+    tools = tool_versions(printer.version if printer else None)
     return {
         "notebook": plan.notebook.stem,
         "title": masthead.title,
@@ -219,34 +260,3 @@ def _manifest(plan: _Plan, dataset, masthead, chromium_version, files: list[Path
         "duration_s": round(time.perf_counter() - plan.clock, 2),
         "files": [f.name for f in files] + ["manifest.json"],
     }
-
-
-def _execute_and_publish(plan: _Plan, dataset, kernel, printer, exporter) -> Briefing:
-    """Execute, export and publish; the staging folder goes whatever happens."""
-    from .execute import execute_notebook
-    from .export import to_html
-
-    stem = plan.notebook.stem
-    staging = staging_folder(plan.reports)
-    try:
-        executed = staging / f"{stem}.ipynb"
-        failed = plan.reports / FAILED / f"{stem}-{plan.started:%Y%m%dT%H%M%S}"
-        nb = execute_notebook(plan.notebook, executed, plan.parameters, failed, kernel)
-        masthead = _masthead(plan, dataset)
-        page = staging / f"{stem}.html"
-        page.write_text(to_html(nb, masthead, exporter.get()), encoding="utf-8")
-        files = [executed]
-        if "html" in plan.formats:
-            files.append(page)
-        if printer:
-            files.append(printer.print(page, staging / f"{stem}.pdf", masthead.marking))
-            printer.finish()
-        if "html" not in plan.formats:
-            page.unlink()  # only the PDF was asked for; the HTML was its source
-        manifest = _manifest(plan, dataset, masthead, printer.version if printer else None, files)
-        write_manifest(staging, manifest)
-        folder = publish(staging, plan.run_folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return Briefing(folder, [folder / f.name for f in files], manifest)

@@ -3,10 +3,16 @@
 The kernel is this environment's Python (the venv), registered under
 ``claim-briefings`` in the environment's own prefix, never whatever ``python3``
 kernel the machine happens to have.
+
+Imports inside functions here are measured choices: jupyter_client's manager
+and blocking client (0.2-0.3 s) and papermill (0.15 s, imported by
+``import_executor`` while the kernel boots) would otherwise be paid by every
+importer of ``analysis.report``, the notebook's kernel included.
 """
 
 from __future__ import annotations
 
+import ast
 import functools
 import json
 import os
@@ -15,14 +21,20 @@ import sys
 import threading
 import time
 from pathlib import Path
+from queue import Empty
 from typing import TYPE_CHECKING
 
 from ..errors import BriefingError
+from .parameters import code_cells
 
 if TYPE_CHECKING:
     import nbformat
 
 KERNEL_NAME = "claim-briefings"
+# The build names the dataset in the kernel's environment (data, never code); the
+# kernel evaluates this fixed expression after its warm-up (see warmup.py).
+DATASET_VARIABLE = "CLAIM_BRIEFINGS_PRELOAD"
+PRELOAD_EXPRESSION = "__import__('analysis.report.warmup').report.warmup.preload_dataset()"
 KERNEL_DISPLAY_NAME = "Claim briefings (project venv)"
 
 
@@ -38,9 +50,24 @@ class CellError(BriefingError):
             saved,
         )
         where = f"; the executed notebook is kept at {saved}" if saved else ""
-        super().__init__(f"{notebook}: cell {cell} failed: {ename}: {evalue}{where}")
+        if self.refused:
+            message = f"{notebook} refused its parameters or data: {evalue}{where}"
+        else:
+            message = f"{notebook}: cell {cell} failed: {ename}: {evalue}{where}"
+        super().__init__(message)
+
+    @property
+    def refused(self) -> bool:
+        """The cell raised one of our errors for a user's mistake (an unknown topic, say),
+        not a bug: the message is the library's, told as a refusal."""
+        return self.ename in _mistake_names(BriefingError)
 
 
+def _mistake_names(error: type) -> set[str]:
+    return {error.__name__}.union(*(_mistake_names(sub) for sub in error.__subclasses__()))
+
+
+SHUTDOWN_TIMEOUT = 30.0  # seconds to wait for the kernel's shutdown when the build ends
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]  # no transport chatter on the terminal
 
 
@@ -48,8 +75,6 @@ KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]  # no transport chatter on 
 def ready_client_class() -> type:
     """The client class papermill's executor gets from our kernel manager (defined on
     first use, so importing this module stays cheap)."""
-    from queue import Empty
-
     from jupyter_client.blocking import BlockingKernelClient
 
     class ReadyClient(BlockingKernelClient):
@@ -75,7 +100,8 @@ def ready_client_class() -> type:
                             and msg["msg_type"] == "status"
                             and msg["content"]["execution_state"] == "idle"
                         ):
-                            self._handle_kernel_info_reply(reply)
+                            protocol = reply["content"]["protocol_version"]
+                            self.session.adapt_version = int(protocol.split(".")[0])
                             return
                 except Empty:
                     continue  # subscribed too late to see that answer: ask again
@@ -109,7 +135,7 @@ def ensure_kernel() -> str:
                 return KERNEL_NAME
         except (ValueError, KeyError, IndexError):
             pass
-    from ipykernel.kernelspec import write_kernel_spec
+    from ipykernel.kernelspec import write_kernel_spec  # once per environment
 
     built = Path(
         write_kernel_spec(
@@ -124,10 +150,6 @@ def ensure_kernel() -> str:
 
 def notebook_imports(notebook: Path) -> list[str]:
     """The modules a notebook's code cells import, in order (cells that do not parse skipped)."""
-    import ast
-
-    from .parameters import code_cells
-
     modules: list[str] = []
     for cell in code_cells(notebook):  # a loop over cells
         try:
@@ -153,8 +175,6 @@ class WarmKernel:
 
     def __init__(self, notebook: Path, dataset: str | None = None):
         from jupyter_client.manager import KernelManager
-
-        from .warmup import DATASET_VARIABLE, PRELOAD_EXPRESSION
 
         self.manager = KernelManager(kernel_name=ensure_kernel())
         self.manager.client_factory = ready_client_class()
@@ -185,8 +205,6 @@ class WarmKernel:
         ``preloaded`` then holds what the dataset's preload answered: ``value``
         (its name and title) or ``ename`` and ``evalue`` if it raised.
         """
-        from queue import Empty
-
         if not self._client.channels_running:
             return self
         try:
@@ -222,13 +240,11 @@ class WarmKernel:
 
     def __exit__(self, *exc) -> None:
         self.release()
-        self._stopping.join()
+        self._stopping.join(timeout=SHUTDOWN_TIMEOUT)
 
 
 def _expression_result(answer: dict) -> dict:
     """A user expression's answer as ``{"value": ...}`` or ``{"ename": ..., "evalue": ...}``."""
-    import ast
-
     if answer.get("status") == "ok":
         return {"value": ast.literal_eval(answer["data"]["text/plain"])}
     return {"ename": answer.get("ename", "Error"), "evalue": answer.get("evalue", "")}

@@ -4,19 +4,25 @@ The HTML hides every input cell and prompt, inlines CSS and images and loads
 nothing from the network. The PDF is that HTML printed by Debian's Chromium
 through Playwright (``executable_path``, no browser download), with the
 handling marking in every page's header and footer and page numbers.
+
+nbformat, nbconvert and Playwright are imported inside the functions that use
+them: together about a second, paid in background threads while the kernel
+runs rather than before it starts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import queue
 import shutil
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import BriefingError
+from .masthead import Masthead, drop_title_block
 
 if TYPE_CHECKING:
     import nbformat
@@ -24,6 +30,7 @@ if TYPE_CHECKING:
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DROPPED_TAGS = {"parameters", "injected-parameters", "analyst-only"}
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+PRINT_TIMEOUT = 120.0  # seconds for Chromium to start (if still starting) and print one page
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -35,21 +42,15 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@dataclass(frozen=True)
-class Masthead:
-    """What the title block, header and footer print. Plain text; escaped when rendered."""
-
-    title: str
-    subtitle: str
-    marking: str
-    footer: str
-
-
-def _reader_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy without parameter and analyst-only cells, and without stderr noise."""
+def _reader_cells(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
+    """A copy for readers: no parameter or analyst-only cells, no stderr noise, no title
+    block output (the template prints the masthead), and the briefing's title as the
+    document's title (the PDF's too)."""
     import nbformat
 
     nb = nbformat.from_dict(nb)
+    nb.metadata["title"] = title
+    drop_title_block(nb)
     kept = []
     for cell in nb.cells:  # a loop over a notebook's few dozen cells
         if DROPPED_TAGS & set(cell.get("metadata", {}).get("tags", [])):
@@ -100,7 +101,7 @@ def to_html(nb: nbformat.NotebookNode, masthead: Masthead, exporter=None) -> str
             "css": (TEMPLATES / "briefing" / "briefing.css").read_text(encoding="utf-8"),
         }
     }
-    body, _ = exporter.from_notebook_node(_reader_cells(nb), resources=resources)
+    body, _ = exporter.from_notebook_node(_reader_cells(nb, masthead.title), resources=resources)
     return body
 
 
@@ -160,12 +161,13 @@ class PdfPrinter:
                 self.version = browser.version
                 page = self._blank_page(browser)  # ready before the first job arrives
                 while (job := self._jobs.get()) is not None:
-                    page = page or self._blank_page(browser)
                     try:
+                        page = page or self._blank_page(browser)
                         self._results.put(self._print(page, *job))
                     except Exception as exc:  # handed to the caller's thread
                         self._results.put(exc)
-                    page.context.close()
+                    if page is not None:
+                        page.context.close()
                     page = None
                 browser.close()
         except Exception as exc:
@@ -198,8 +200,15 @@ class PdfPrinter:
         return pdf_file
 
     def print(self, html_file: Path, pdf_file: Path, marking: str) -> Path:
+        """Print ``html_file`` to ``pdf_file``; a browser that does not answer within
+        PRINT_TIMEOUT seconds (its start-up included) is a failure, not a hang."""
         self._jobs.put((html_file, pdf_file, marking))
-        result = self._results.get()
+        try:
+            result = self._results.get(timeout=PRINT_TIMEOUT)
+        except queue.Empty:
+            raise BriefingError(
+                f"Chromium did not print the PDF within {PRINT_TIMEOUT:.0f} s"
+            ) from None
         if isinstance(result, Exception):
             raise BriefingError(f"printing the PDF in Chromium failed: {result}") from result
         return result
@@ -213,6 +222,16 @@ class PdfPrinter:
     def close(self) -> None:
         self.finish()
         self._thread.join(timeout=30)
+
+    @classmethod
+    @contextlib.contextmanager
+    def maybe(cls, chromium: str | None) -> Iterator[PdfPrinter | None]:
+        """A printer on ``chromium``, closed on exit; None when no PDF is wanted."""
+        if chromium is None:
+            yield None
+            return
+        with cls(chromium) as printer:
+            yield printer
 
     def __enter__(self) -> PdfPrinter:
         return self

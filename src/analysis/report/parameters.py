@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import io
+import json
 import re
 import tokenize
 from dataclasses import dataclass
@@ -54,8 +55,6 @@ def code_cells(path: Path) -> list[dict]:
     would cost 0.1 s before the kernel can start. Older versions are converted
     by nbformat. Papermill validates the notebook fully when it runs it.
     """
-    import json
-
     try:
         content = json.loads(Path(path).read_text(encoding="utf-8"))
         if content.get("nbformat") != 4:
@@ -118,14 +117,34 @@ def parameters_in(source: str) -> list[Parameter]:
     return parameters
 
 
+# The types a parameters cell may declare, beyond Python's own. A notebook says what a
+# parameter means by its type; the build knows no parameter by its name.
+DATE, COUNT, DATASET = "date", "count", "dataset"
+TYPE_MEANINGS = {
+    "str": "any text",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    DATE: "a date written YYYY-MM-DD, such as 2025-04-08 (handed to the notebook as text)",
+    COUNT: "a whole number of 1 or more",
+    DATASET: "a dataset folder; checked before any cell runs",
+}
+
+
 def _convert(text: str, type_name: str) -> object:
     """``text`` as a value of ``type_name``; ValueError with the reason when it is not."""
     optional = type_name.startswith("Optional[") and type_name.endswith("]")
     base = type_name[len("Optional[") : -1] if optional else type_name
     if optional and text.strip().lower() in _NONE_WORDS:
         return None
-    if base == "int":
-        return int(text)
+    if base in ("int", COUNT):
+        try:
+            number = int(text)
+        except ValueError:
+            raise ValueError(f"expected {TYPE_MEANINGS[base]}") from None
+        if base == COUNT and number < 1:
+            raise ValueError(f"expected {TYPE_MEANINGS[COUNT]}")
+        return number
     if base == "float":
         return float(text)
     if base == "bool":
@@ -133,18 +152,23 @@ def _convert(text: str, type_name: str) -> object:
         if word in _TRUE_WORDS | _FALSE_WORDS:
             return word in _TRUE_WORDS
         raise ValueError("expected true or false")
+    if base == DATE:
+        try:
+            return dt.date.fromisoformat(text.strip()).isoformat()
+        except ValueError:
+            raise ValueError(f"expected {TYPE_MEANINGS[DATE]}") from None
     return text
 
 
-def _check_meaning(name: str, value: object) -> None:
-    """Parameters whose meaning the briefings fix, beyond their type."""
-    if name == "as_of" and value is not None:
-        try:
-            dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise ValueError("expected a date written YYYY-MM-DD, such as 2025-04-08") from None
-    if name in ("max_judgments", "max_rows") and isinstance(value, int) and value < 1:
-        raise ValueError("expected a whole number of 1 or more")
+def dataset_parameter(notebook: Path) -> str | None:
+    """The name of the notebook's parameter of type ``dataset``, if it has one."""
+    names = [p.name for p in notebook_parameters(notebook) if p.type_name == DATASET]
+    if len(names) > 1:
+        raise BriefingError(
+            f"{notebook.name}: parameters {', '.join(names)} are all of type dataset; "
+            "a briefing reads one dataset"
+        )
+    return names[0] if names else None
 
 
 def check_parameters(notebook: Path, given: list[tuple[str, str]]) -> dict[str, object]:
@@ -160,7 +184,6 @@ def check_parameters(notebook: Path, given: list[tuple[str, str]]) -> dict[str, 
         parameter = declared[name]
         try:
             value = _convert(text, parameter.type_name)
-            _check_meaning(name, value)
         except ValueError as exc:
             reason = str(exc) if "expected" in str(exc) else f"expected {parameter.type_name}"
             problems.append(f"parameter {name!r}: {text!r} is not valid: {reason}")

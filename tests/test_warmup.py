@@ -1,0 +1,70 @@
+"""The dataset a build's kernel loads in its warm-up, and how the build reads its answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from analysis.errors import BriefingError, DatasetError
+from analysis.report import warmup
+from analysis.report.build import BuildPlan, checked_dataset
+
+from .conftest import CONTRACT_EXAMPLE
+
+
+def _plan(dataset: Path) -> BuildPlan:
+    return BuildPlan(Path("n.ipynb"), {}, dataset, ("html",), Path("r"), None, dt.datetime.now(), 0)
+
+
+def test_the_warm_up_hands_its_dataset_to_the_notebook_once(dataset_copy, monkeypatch):
+    path = dataset_copy(CONTRACT_EXAMPLE)
+    monkeypatch.setenv(warmup.DATASET_VARIABLE, str(path))
+    assert warmup.preload_dataset() == {
+        "name": "contract-example",
+        "title": "A worked example of the contract's rules (invented events)",
+    }
+    (kept,) = warmup._preloaded.values()
+    assert warmup.load_for_briefing(str(path) + "/") is kept  # the same folder, however written
+    again = warmup.load_for_briefing(path)
+    assert again is not kept and again.claims.equals(kept.claims)  # handed over once
+
+
+def test_a_changed_file_is_read_again(dataset_copy, monkeypatch):
+    path = dataset_copy(CONTRACT_EXAMPLE)
+    monkeypatch.setenv(warmup.DATASET_VARIABLE, str(path))
+    warmup.preload_dataset()
+    claims = path / "claims.csv"
+    claims.write_text(claims.read_text().replace(",refutes,", ",denies,", 1))
+    with pytest.raises(DatasetError, match="stance: must be one of"):
+        warmup.load_for_briefing(path)
+
+
+def test_what_the_kernel_could_not_load_is_explained(dataset_copy, monkeypatch):
+    """When the warm-up's load fails, the build raises the kernel's problems as they were,
+    without loading the dataset a second time."""
+    broken = dataset_copy(CONTRACT_EXAMPLE)
+    (broken / "claims.csv").unlink()
+    monkeypatch.setenv(warmup.DATASET_VARIABLE, str(broken))
+    refused = SimpleNamespace(preloaded={"value": warmup.preload_dataset()})
+    (broken / "documents.csv").unlink()  # a second load would report this too
+    with pytest.raises(DatasetError) as info:
+        checked_dataset(_plan(broken), refused)
+    assert [p.file for p in info.value.problems] == ["claims.csv"]
+    facts = checked_dataset(
+        _plan(CONTRACT_EXAMPLE), SimpleNamespace(preloaded={"value": {"name": "n", "title": "t"}})
+    )
+    assert (facts.path, facts.name, facts.title) == (CONTRACT_EXAMPLE, "n", "t")
+    odd = SimpleNamespace(preloaded={"ename": "MemoryError", "evalue": "out of memory"})
+    with pytest.raises(BriefingError, match="could not load the dataset: MemoryError: out of"):
+        checked_dataset(_plan(CONTRACT_EXAMPLE), odd)
+    with pytest.raises(BriefingError, match="could not load the dataset: no answer"):
+        checked_dataset(_plan(CONTRACT_EXAMPLE), SimpleNamespace(preloaded=None))
+    assert (
+        checked_dataset(
+            BuildPlan(Path("n"), {}, None, (), Path("r"), None, dt.datetime.now(), 0), None
+        )
+        is None
+    )
