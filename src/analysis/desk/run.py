@@ -1,0 +1,250 @@
+"""``briefing run``: build what the plan says, each briefing once, failures kept apart.
+
+For each briefing the plan would build, a worker:
+
+1. takes the briefing's lock (``reports/.desk/locks/<job>/<key>.lock``); if another
+   run holds it, that run is building it and this one leaves it alone;
+2. decides again with a fresh history, so a run that finished meanwhile is not
+   repeated;
+3. builds it into ``reports/<job>/<key>/<as_of or scheduled date>/`` and points
+   ``reports/<job>/<key>/latest`` at it; a failure publishes nothing and keeps
+   the last good briefing where it was;
+4. records the run in the history, then lets go of the lock.
+
+Locks are ``flock`` locks (filelock): the system releases them when a run dies,
+however it dies, so a killed run never blocks the next. Briefings the plan skips
+are recorded as skipped, so ``--due`` does not offer them again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from ..errors import BriefingError
+from .fingerprint import Fingerprinter
+from .history import History, Run
+from .jobs import JobBriefing, load_jobs, select_jobs
+from .plan import BUILD, SKIP, Decision, decide, plan_briefings
+
+LOCKS = Path(".desk") / "locks"
+LATEST = "latest"
+RUN_NAME_PARAMETER = "as_of"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a run did with one briefing, for the summary and the exit code."""
+
+    job: str
+    key: str
+    result: str  # built, skipped, failed, not due, or busy (another run holds it)
+    detail: str
+    duration_s: float = 0.0
+    folder: str | None = None
+
+
+@dataclass(frozen=True)
+class Task:
+    """One briefing to build, as plain data a worker process can receive."""
+
+    jobs_file: Path
+    job: str
+    key: str
+    now: dt.datetime
+    due: bool
+    force: bool
+    reports: Path
+    chromium: str | None
+
+
+def run_desk(
+    jobs_file: Path,
+    job_names: list[str] | None = None,
+    *,
+    now: dt.datetime,
+    due: bool = False,
+    force: bool = False,
+    workers: int = 1,
+    reports: Path = Path("reports"),
+    chromium: str | None = None,
+    report=print,
+) -> list[Outcome]:
+    """Plan, then build each briefing the plan builds, ``workers`` at a time.
+
+    ``report`` gets one line per briefing as it ends. Returns every outcome,
+    skipped and not-due briefings included, in the jobs file's order.
+    """
+    reports = reports.resolve()
+    jobs = select_jobs(load_jobs(jobs_file), job_names or [])
+    history = History(reports)
+    decisions = plan_briefings(jobs, now, history, due=due, force=force)
+    outcomes: dict[tuple[str, str], Outcome] = {}
+    for d in decisions:  # a loop over the run's briefings
+        if d.action == SKIP:
+            _record(history, d, "skipped", 0.0, folder=_last_folder(history, d))
+        if d.action != BUILD:
+            outcome = Outcome(d.briefing.job.name, d.briefing.key, _result(d.action), d.reason)
+            outcomes[(outcome.job, outcome.key)] = outcome
+    tasks = [
+        Task(jobs_file, d.briefing.job.name, d.briefing.key, now, due, force, reports, chromium)
+        for d in decisions
+        if d.action == BUILD
+    ]
+    for outcome in _run_tasks(tasks, workers):
+        report(_line(outcome))
+        outcomes[(outcome.job, outcome.key)] = outcome
+    return [outcomes[(d.briefing.job.name, d.briefing.key)] for d in decisions]
+
+
+def _run_tasks(tasks: list[Task], workers: int):
+    """Outcomes as briefings finish: in this process for one worker, else in a pool of
+    fresh processes (spawned: a kernel and a browser per build, no forked threads)."""
+    if workers <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield build_one(task)
+        return
+    with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(build_one, task) for task in tasks]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def build_one(task: Task) -> Outcome:
+    """Build one briefing under its lock; never raises for a briefing's own failure."""
+    path = task.reports / LOCKS / task.job / f"{task.key}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(path)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return Outcome(task.job, task.key, "busy", "another run is building it")
+    try:
+        briefing = _briefing(task)
+        history = History(task.reports)
+        decision = decide(
+            briefing, task.now, history, Fingerprinter(), due=task.due, force=task.force
+        )
+        if decision.action != BUILD:  # another run built it while this one waited
+            if decision.action == SKIP:
+                _record(history, decision, "skipped", 0.0, _last_folder(history, decision))
+            return Outcome(task.job, task.key, _result(decision.action), decision.reason)
+        return _build(briefing, decision, history, task)
+    finally:
+        lock.release()
+
+
+def _briefing(task: Task) -> JobBriefing:
+    (job,) = select_jobs(load_jobs(task.jobs_file), [task.job])
+    return next(b for b in job.briefings() if b.key == task.key)
+
+
+def _build(briefing: JobBriefing, decision: Decision, history: History, task: Task) -> Outcome:
+    from ..report import build_briefing  # here: the kernel machinery only where builds run
+
+    job, key = briefing.job.name, briefing.key
+    given = briefing.given(decision.scheduled)
+    run_name = dict(given).get(RUN_NAME_PARAMETER) or briefing.job.schedule.scheduled_date(
+        decision.scheduled
+    )
+    destination = task.reports / job / key / run_name
+    clock = time.perf_counter()
+    try:
+        built = build_briefing(
+            briefing.job.notebook,
+            given,
+            formats=briefing.job.formats,
+            reports=task.reports,
+            chromium=task.chromium,
+            destination=destination,
+        )
+    except Exception as exc:  # a failing briefing never stops the others
+        duration = time.perf_counter() - clock
+        error = str(exc) if isinstance(exc, BriefingError) else f"{type(exc).__name__}: {exc}"
+        _record(history, decision, "failed", duration, error=error)
+        return Outcome(job, key, "failed", error, duration)
+    point_latest(built.folder)
+    duration = time.perf_counter() - clock
+    _record(history, decision, "built", duration, folder=str(built.folder))
+    return Outcome(job, key, "built", decision.reason, duration, str(built.folder))
+
+
+def _result(action: str) -> str:
+    return "skipped" if action == SKIP else action
+
+
+def point_latest(folder: Path) -> Path:
+    """Make ``latest`` beside ``folder`` a relative link to it, replaced in one rename."""
+    latest = folder.parent / LATEST
+    staging = folder.parent / f".{LATEST}-{uuid.uuid4().hex[:8]}"
+    os.symlink(folder.name, staging)
+    os.replace(staging, latest)
+    return latest
+
+
+def _last_folder(history: History, decision: Decision) -> str | None:
+    last = history.last_built(decision.briefing.job.name, decision.briefing.key)
+    return last.folder if last else None
+
+
+def _record(
+    history: History,
+    decision: Decision,
+    result: str,
+    duration: float,
+    folder: str | None = None,
+    error: str | None = None,
+) -> None:
+    finished = dt.datetime.now(dt.UTC)
+    history.record(
+        Run(
+            job=decision.briefing.job.name,
+            key=decision.briefing.key,
+            scheduled=decision.scheduled,
+            started=finished - dt.timedelta(seconds=duration),
+            finished=finished,
+            result=result,
+            fingerprint=decision.fingerprint,
+            duration_s=round(duration, 2),
+            folder=folder,
+            error=error,
+        )
+    )
+
+
+def _line(outcome: Outcome) -> str:
+    took = f" in {outcome.duration_s:.1f} s" if outcome.result in ("built", "failed") else ""
+    return f"{outcome.result} {outcome.job}/{outcome.key}{took}: {outcome.detail.splitlines()[0]}"
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    """The table a run ends with: each briefing's result, time and why, then the counts."""
+    header = ["JOB", "KEY", "RESULT", "TIME", "DETAIL"]
+    rows = [
+        [
+            o.job,
+            o.key,
+            o.result,
+            f"{o.duration_s:.1f} s" if o.result in ("built", "failed") else "-",
+            o.detail.splitlines()[0] if o.detail else "",
+        ]
+        for o in outcomes
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    lines = [
+        "  ".join([*(c.ljust(w) for c, w in zip(r, widths, strict=False)), r[-1]]).rstrip()
+        for r in [header, *rows]
+    ]
+    counts = {}
+    for o in outcomes:  # a loop over the run's briefings
+        counts[o.result] = counts.get(o.result, 0) + 1
+    lines.append(", ".join(f"{n} {result}" for result, n in counts.items()) or "nothing to do")
+    return "\n".join(lines)

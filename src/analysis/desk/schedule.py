@@ -1,0 +1,126 @@
+"""When a job's briefings are due: cron times in the job's own time zone, and catch-up.
+
+Times come from croniter over a time-zone-aware start in ``zoneinfo``, so a
+daily 06:00 in Europe/Kyiv stays 06:00 local on both sides of a clock change.
+Two rules settle the clock changes themselves, as classic cron does: a time
+skipped by the spring change (03:30 on a night that jumps from 03:00 to 04:00)
+runs at the first instant after it, and a wall-clock time the autumn change
+repeats is scheduled once, at its first occurrence.
+
+Nothing here reads a clock: every function takes ``now``, so tests use fixed
+times and never sleep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from croniter import CroniterError, croniter
+
+CATCH_UP = ("latest", "none")
+# With catch_up = "none", a scheduled time still counts as "now" for this long: a desk
+# started by cron every 15 minutes, or a slow machine, still builds its 06:00 briefing.
+GRACE = dt.timedelta(hours=1)
+_PROBE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # any start, to see whether a cron ever fires
+
+
+def cron_problem(expression: str) -> str | None:
+    """Why ``expression`` is not a usable five-field cron expression, or None if it is."""
+    fields = expression.split()
+    if len(fields) != 5:
+        return f"cron {expression!r} has {len(fields)} field(s), not 5"
+    if not croniter.is_valid(expression):
+        return f"cron {expression!r} is not a valid cron expression"
+    try:
+        croniter(expression, _PROBE).get_next(dt.datetime)
+    except CroniterError:
+        return f"cron {expression!r} never happens"
+    return None
+
+
+def time_zone(name: str) -> ZoneInfo:
+    """The IANA zone ``name``; ValueError (with the reason) when there is no such zone."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}") from None
+
+
+@dataclass(frozen=True)
+class Due:
+    """The answer for one briefing at ``now``: the scheduled time to build for (None if
+    nothing is due), the next scheduled time after ``now``, and whether ``scheduled`` is
+    a catch-up of a time missed by more than GRACE."""
+
+    scheduled: dt.datetime | None
+    next: dt.datetime
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A job's cron expression, its IANA time zone, and what to do about missed times."""
+
+    cron: str
+    timezone: str
+    catch_up: str = "latest"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def latest(self, now: dt.datetime) -> dt.datetime:
+        """The latest scheduled time at or before ``now``, in the job's zone."""
+        # croniter's previous time is strictly before its start: start at the next
+        # whole minute (counted in UTC, so a clock change does not move it).
+        start = _utc(now).replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+        times = croniter(self.cron, start.astimezone(self.zone))
+        return self._first_occurrence(lambda: times.get_prev(dt.datetime))
+
+    def next(self, now: dt.datetime) -> dt.datetime:
+        """The first scheduled time strictly after ``now``, in the job's zone."""
+        times = croniter(self.cron, _utc(now).astimezone(self.zone))
+        return self._first_occurrence(lambda: times.get_next(dt.datetime))
+
+    def due(self, now: dt.datetime, last: dt.datetime | None) -> Due:
+        """What is due at ``now`` when the latest scheduled time already run is ``last``.
+
+        Due means a scheduled time passed since ``last``. ``latest`` builds once, for
+        the latest of the missed times; ``none`` builds only when that time is within
+        GRACE of ``now``, and otherwise waits for the next one.
+        """
+        latest, following = self.latest(now), self.next(now)
+        # in UTC: Python compares two times of one zone by wall clock, blind to DST
+        if last is not None and _utc(last) >= _utc(latest):
+            return Due(None, following)
+        late = _utc(now) - _utc(latest) > GRACE
+        if late and self.catch_up == "none":
+            return Due(None, following)
+        return Due(latest, following, late)
+
+    def show(self, moment: dt.datetime) -> str:
+        """``moment`` as the desk prints it: ``2026-11-27 06:00`` in the job's zone."""
+        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+
+    def scheduled_date(self, moment: dt.datetime) -> str:
+        """``YYYY-MM-DD`` of ``moment`` in the job's zone: what ``{scheduled_date}`` becomes."""
+        return moment.astimezone(self.zone).date().isoformat()
+
+    def describe(self) -> str:
+        return f'cron "{self.cron}" {self.timezone}, catch-up {self.catch_up}'
+
+    def _first_occurrence(self, step) -> dt.datetime:
+        """The next time ``step`` yields, skipping the second occurrence of a repeated
+        wall-clock time (the autumn change); ``fold`` is 1 exactly on those."""
+        while True:
+            moment = _utc(step()).astimezone(self.zone)  # normalized, so fold is right
+            if moment.fold == 0:
+                return moment
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        raise ValueError("the desk needs time-zone-aware times")  # a bug, not a user's mistake
+    return moment.astimezone(dt.UTC)

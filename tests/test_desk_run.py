@@ -1,0 +1,112 @@
+"""``briefing run`` end to end: real papermill builds of a small desk (HTML only)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+from analysis.desk.history import History
+
+from .conftest import CONTRACT_EXAMPLE, DATA
+
+pytestmark = pytest.mark.slow  # real kernels
+
+JOBS = """\
+[[job]]
+name = "{name}"
+notebook = "notebooks/topic.ipynb"
+formats = ["html"]
+
+[job.parameters]
+dataset = "data/{dataset}"
+
+[job.grid]
+topic = ["x", "y", "z"]
+
+[job.schedule]
+cron = "0 6 * * *"
+timezone = "Europe/Kyiv"
+"""
+AT = "2026-11-27T09:00+02:00"  # after the day's 06:00 in Kyiv
+
+
+def make_desk(root: Path, jobs: list[tuple[str, str]]) -> Path:
+    (root / "notebooks").mkdir(parents=True)
+    shutil.copy(DATA / "desk" / "topic.ipynb", root / "notebooks")
+    for _, dataset in jobs:
+        if not (root / "data" / dataset).exists():
+            shutil.copytree(CONTRACT_EXAMPLE, root / "data" / dataset)
+    jobs_file = root / "briefings.toml"
+    jobs_file.write_text("\n".join(JOBS.format(name=n, dataset=d) for n, d in jobs))
+    return jobs_file
+
+
+def run(jobs_file: Path, *extra: str) -> int:
+    reports = jobs_file.parent / "reports"
+    return main(["run", "--jobs", str(jobs_file), "--out", str(reports), "--at", AT, *extra])
+
+
+def results(jobs_file: Path) -> dict[tuple[str, str], list[str]]:
+    found: dict[tuple[str, str], list[str]] = {}
+    for r in History(jobs_file.parent / "reports").runs():
+        found.setdefault((r.job, r.key), []).append(r.result)
+    return found
+
+
+def test_a_desk_builds_skips_rebuilds_what_changed_and_keeps_failures_apart(tmp_path, capsys):
+    jobs_file = make_desk(tmp_path, [("east", "one"), ("west", "two")])
+    reports = tmp_path / "reports"
+
+    assert run(jobs_file, "--workers", "2") == 0  # first run: every briefing is new
+    keys = [(job, key) for job in ("east", "west") for key in ("x", "y", "z")]
+    assert results(jobs_file) == {k: ["built"] for k in keys}
+    for job, key in keys:
+        latest = reports / job / key / "latest"
+        assert latest.is_symlink() and os.readlink(latest) == "2026-11-27"
+        assert (latest / "topic.html").read_text().count(f"briefing on {key}") == 1
+    assert "6 built" in capsys.readouterr().out
+
+    assert run(jobs_file) == 0  # nothing changed: all skipped
+    assert all(r == ["built", "skipped"] for r in results(jobs_file).values())
+
+    claims = tmp_path / "data" / "two" / "claims.csv"
+    claims.write_text(claims.read_text() + "\n")  # west's dataset changed, east's did not
+    assert run(jobs_file) == 0
+    out = capsys.readouterr().out
+    assert "dataset changed: claims.csv" in out
+    history = results(jobs_file)
+    assert all(history[("east", k)] == ["built", "skipped", "skipped"] for k in "xyz")
+    assert all(history[("west", k)] == ["built", "skipped", "built"] for k in "xyz")
+
+    good = (reports / "west" / "y" / "latest").resolve()
+    (tmp_path / "data" / "two" / "FAIL-y").write_text("")
+    assert run(jobs_file, "west", "--force") == 1  # one briefing fails: the run says so
+    out = capsys.readouterr().out
+    assert "failed west/y" in out and "cannot brief y" in out
+    assert "2 built, 1 failed" in out
+    assert results(jobs_file)[("west", "y")][-1] == "failed"
+    assert (reports / "west" / "y" / "latest").resolve() == good  # the last good one stays
+    assert "briefing on y" in (good / "topic.html").read_text()
+    assert results(jobs_file)[("west", "x")][-1] == "built"  # the others went on
+    assert not list(reports.rglob(".building-*"))
+
+
+def test_two_runs_at_once_build_each_briefing_once(tmp_path):
+    jobs_file = make_desk(tmp_path, [("east", "one")])
+    command = [sys.executable, "-m", "analysis.cli", "run", "--jobs", str(jobs_file)]
+    command += ["--out", str(tmp_path / "reports"), "--at", AT]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [r.communicate(timeout=300)[0] for r in runs]
+    assert [r.returncode for r in runs] == [0, 0], outputs
+    built = {
+        key: [r for r in history if r == "built"] for key, history in results(jobs_file).items()
+    }
+    assert built == {("east", k): ["built"] for k in "xyz"}
+    for key in "xyz":
+        assert (tmp_path / "reports" / "east" / key / "latest" / "manifest.json").is_file()
