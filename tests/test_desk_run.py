@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -13,7 +14,8 @@ import pytest
 from analysis.cli import main
 from analysis.desk.history import History
 
-from .conftest import CONTRACT_EXAMPLE, DATA
+from .conftest import CONTRACT_EXAMPLE, DATA, ROOT
+from .test_report import open_offline
 
 pytestmark = pytest.mark.slow  # real kernels
 
@@ -49,7 +51,8 @@ def make_desk(root: Path, jobs: list[tuple[str, str]]) -> Path:
 
 def run(jobs_file: Path, *extra: str) -> int:
     reports = jobs_file.parent / "reports"
-    return main(["run", "--jobs", str(jobs_file), "--out", str(reports), "--at", AT, *extra])
+    at = [] if "--at" in extra else ["--at", AT]
+    return main(["run", "--jobs", str(jobs_file), "--out", str(reports), *at, *extra])
 
 
 def results(jobs_file: Path) -> dict[tuple[str, str], list[str]]:
@@ -96,6 +99,16 @@ def test_a_desk_builds_skips_rebuilds_what_changed_and_keeps_failures_apart(tmp_
     assert results(jobs_file)[("west", "x")][-1] == "built"  # the others went on
     assert not list(reports.rglob(".building-*"))
 
+    index = json.loads((reports / "index.json").read_text())
+    groups = {g["group"]: g for g in index["groups"]}
+    assert set(groups) == {f"{job}/{key}" for job, key in keys}
+    assert "cannot brief y" in groups["west/y"]["failed"]["error"]
+    assert groups["west/x"]["failed"] is None and groups["west/x"]["latest"] == "west/x/latest"
+    page = reports / "index.html"
+    assert page.read_text().count("Stale, last run failed") == 1
+    failed, errors, dialogs, _ = open_offline(page)
+    assert failed == [] and errors == [] and dialogs == []
+
 
 def test_two_runs_at_once_build_each_briefing_once(tmp_path):
     jobs_file = make_desk(tmp_path, [("east", "one")])
@@ -110,3 +123,45 @@ def test_two_runs_at_once_build_each_briefing_once(tmp_path):
     assert built == {("east", k): ["built"] for k in "xyz"}
     for key in "xyz":
         assert (tmp_path / "reports" / "east" / key / "latest" / "manifest.json").is_file()
+
+
+def test_what_changed_names_exactly_the_moved_statuses(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / "briefing.ipynb", tmp_path / "notebooks")
+    shutil.copytree(CONTRACT_EXAMPLE, tmp_path / "data" / "example")
+    jobs_file = tmp_path / "briefings.toml"
+    jobs_file.write_text(
+        JOBS.replace("{name}", "desk")
+        .replace("{dataset}", "example")
+        .replace("topic.ipynb", "briefing.ipynb")
+        .replace('topic = ["x", "y", "z"]', 'topic = ["x-front"]')
+    )
+    reports = tmp_path / "reports"
+    assert run(jobs_file) == 0
+    first = reports / "desk" / "x-front" / "latest"
+    assert json.loads((first / "manifest.json").read_text())["changes"] == {"first": True}
+    assert "First briefing of this series" in (first / "briefing.html").read_text()
+
+    claims = tmp_path / "data" / "example" / "claims.csv"  # mod_b now supports: corroborated
+    claims.write_text(
+        claims.read_text().replace(
+            "e8,mod_b,town_taken,d3,refutes", "e8,mod_b,town_taken,d3,supports"
+        )
+    )
+    assert run(jobs_file, "--at", "2026-11-28T09:00+02:00") == 0
+    second = (reports / "desk" / "x-front" / "latest").resolve()
+    assert second.name == "2026-11-28"
+    changes = json.loads((second / "manifest.json").read_text())["changes"]
+    assert changes["status_moves"] == [
+        {"assertion_id": "town_taken", "before": "contested", "after": "corroborated"}
+    ]
+    assert (
+        changes["new_claims"],
+        changes["positions_revised"],
+        changes["positions_withdrawn"],
+    ) == (0, 1, 0)
+    page = " ".join((second / "briefing.html").read_text().split())
+    assert "Changes since the briefing of 2026-11-27" in page
+    assert (
+        "<td>Side A forces took the town of Y</td> <td>contested</td> <td>corroborated</td>" in page
+    )

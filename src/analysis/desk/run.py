@@ -19,6 +19,7 @@ are recorded as skipped, so ``--due`` does not offer them again.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import time
 import uuid
@@ -30,6 +31,8 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from ..errors import BriefingError
+from ..report.outputs import FAILED_MARK, write_index
+from ..report.parameters import PREVIOUS, parameter_of_type
 from .fingerprint import Fingerprinter
 from .history import History, Run
 from .jobs import JobBriefing, load_jobs, select_jobs
@@ -102,6 +105,8 @@ def run_desk(
     for outcome in _run_tasks(tasks, workers):
         report(_line(outcome))
         outcomes[(outcome.job, outcome.key)] = outcome
+    if tasks:
+        write_index(reports)  # failures marked stale, the latest links
     return [outcomes[(d.briefing.job.name, d.briefing.key)] for d in decisions]
 
 
@@ -152,6 +157,10 @@ def _build(briefing: JobBriefing, decision: Decision, history: History, task: Ta
 
     job, key = briefing.job.name, briefing.key
     given = briefing.given(decision.scheduled)
+    compare_with = parameter_of_type(briefing.job.notebook, PREVIOUS)
+    last = history.last_built(job, key)
+    if compare_with and last and last.folder and Path(last.folder).is_dir():
+        given.append((compare_with, last.folder))  # what changed since the last good one
     run_name = dict(given).get(RUN_NAME_PARAMETER) or briefing.job.schedule.scheduled_date(
         decision.scheduled
     )
@@ -170,11 +179,27 @@ def _build(briefing: JobBriefing, decision: Decision, history: History, task: Ta
         duration = time.perf_counter() - clock
         error = str(exc) if isinstance(exc, BriefingError) else f"{type(exc).__name__}: {exc}"
         _record(history, decision, "failed", duration, error=error)
+        mark_failed(destination.parent, error, getattr(exc, "saved", None))
         return Outcome(job, key, "failed", error, duration)
+    (built.folder.parent / FAILED_MARK).unlink(missing_ok=True)
     point_latest(built.folder)
     duration = time.perf_counter() - clock
     _record(history, decision, "built", duration, folder=str(built.folder))
     return Outcome(job, key, "built", decision.reason, duration, str(built.folder))
+
+
+def mark_failed(folder: Path, error: str, kept: Path | None) -> None:
+    """Leave a note in the briefing's folder that its last run failed: the index marks
+    the briefing stale until a run succeeds."""
+    folder.mkdir(parents=True, exist_ok=True)
+    note = {
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "error": error,
+        "kept": str(kept) if kept else None,
+    }
+    staging = folder / f"{FAILED_MARK}-{uuid.uuid4().hex[:8]}"
+    staging.write_text(json.dumps(note, indent=1) + "\n", encoding="utf-8")
+    os.replace(staging, folder / FAILED_MARK)
 
 
 def _result(action: str) -> str:

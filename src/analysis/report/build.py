@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -38,18 +37,19 @@ from ..errors import BriefingError, DatasetError, Problem
 from ..fingerprint import dataset_hash
 from .execute import WarmKernel, execute_notebook, import_executor
 from .export import PdfPrinter, find_chromium, html_exporter, to_html
-from .masthead import Masthead, masthead_of
+from .masthead import Masthead, displayed, masthead_of
 from .outputs import (
     FAILED,
     RUN_NAME_PARAMETER,
     git_commit,
     publish,
-    staging_folder,
+    staged_run,
     tool_versions,
     write_index,
     write_manifest,
 )
 from .parameters import check_parameters, dataset_parameter, effective_parameters
+from .snapshot import MIMETYPE as CHANGES_MIMETYPE
 
 FORMATS = ("html", "pdf")
 EXPORT_TIMEOUT = 60.0  # seconds for the HTML exporter to be ready once the notebook has run
@@ -147,12 +147,16 @@ def build_briefing(
         plan = dataclasses.replace(plan, destination=destination.resolve())
     # The kernel boots, imports and loads the dataset on one core while this
     # process imports papermill, starts Chromium and compiles the template.
-    with WarmKernel(plan.notebook, plan.dataset) as kernel, ThreadPoolExecutor(1) as helper:
+    with (
+        staged_run(plan.reports) as staging,
+        WarmKernel(plan.notebook, plan.dataset, output=staging) as kernel,
+        ThreadPoolExecutor(1) as helper,
+    ):
         import_executor()
         with PdfPrinter.maybe(plan.chromium) as printer:
             exporter = helper.submit(html_exporter, plan.notebook)
             dataset = checked_dataset(plan, kernel.ready())
-            briefing = execute_and_publish(plan, dataset, kernel, printer, exporter)
+            briefing = execute_and_publish(plan, dataset, kernel, printer, exporter, staging)
     write_index(plan.reports)
     return briefing
 
@@ -208,22 +212,18 @@ def checked_dataset(plan: BuildPlan, kernel: WarmKernel) -> DatasetFacts | None:
     raise BriefingError(f"the notebook kernel could not load the dataset: {reason}")
 
 
-def execute_and_publish(plan: BuildPlan, dataset, kernel, printer, exporter) -> Briefing:
-    """Execute, export and publish; the staging folder goes whatever happens."""
+def execute_and_publish(plan: BuildPlan, dataset, kernel, printer, exporter, staging) -> Briefing:
+    """Execute in ``staging``, export there and publish it as the run folder."""
     stem = plan.notebook.stem
-    staging = staging_folder(plan.reports)
-    try:
-        executed = staging / f"{stem}.ipynb"
-        failed = plan.reports / FAILED / f"{stem}-{plan.started:%Y%m%dT%H%M%S}"
-        nb = execute_notebook(plan.notebook, executed, plan.parameters, failed, kernel)
-        masthead = masthead_of(nb, stem, plan.started)
-        files = [executed, *export(plan, nb, masthead, exporter, printer, staging)]
-        manifest = build_manifest(plan, dataset, masthead, printer, files)
-        write_manifest(staging, manifest)
-        folder = publish(staging, plan.run_folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    executed = staging / f"{stem}.ipynb"
+    failed = plan.reports / FAILED / f"{stem}-{plan.started:%Y%m%dT%H%M%S}"
+    nb = execute_notebook(plan.notebook, executed, plan.parameters, failed, kernel)
+    masthead = masthead_of(nb, stem, plan.started)
+    files = [executed, *export(plan, nb, masthead, exporter, printer, staging)]
+    manifest = build_manifest(plan, dataset, masthead, printer, files)
+    manifest["changes"] = displayed(nb, CHANGES_MIMETYPE)
+    write_manifest(staging, manifest)
+    folder = publish(staging, plan.run_folder)
     return Briefing(folder, [folder / f.name for f in files], manifest)
 
 

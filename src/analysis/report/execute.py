@@ -34,6 +34,7 @@ KERNEL_NAME = "claim-briefings"
 # The build names the dataset in the kernel's environment (data, never code); the
 # kernel evaluates this fixed expression after its warm-up (see warmup.py).
 DATASET_VARIABLE = "CLAIM_BRIEFINGS_PRELOAD"
+OUTPUT_VARIABLE = "CLAIM_BRIEFINGS_OUTPUT"  # the run's staging folder (see snapshot.py)
 PRELOAD_EXPRESSION = "__import__('analysis.report.warmup').report.warmup.preload_dataset()"
 KERNEL_DISPLAY_NAME = "Claim briefings (project venv)"
 
@@ -173,14 +174,18 @@ class WarmKernel:
     as a context manager; the kernel is shut down on exit.
     """
 
-    def __init__(self, notebook: Path, dataset: str | None = None):
+    def __init__(
+        self, notebook: Path, dataset: str | Path | None = None, output: Path | None = None
+    ):
         from jupyter_client.manager import KernelManager
 
         self.manager = KernelManager(kernel_name=ensure_kernel())
         self.manager.client_factory = ready_client_class()
-        env = {k: v for k, v in os.environ.items() if k != DATASET_VARIABLE}
+        env = {k: v for k, v in os.environ.items() if k not in (DATASET_VARIABLE, OUTPUT_VARIABLE)}
         if dataset is not None:
-            env[DATASET_VARIABLE] = dataset
+            env[DATASET_VARIABLE] = str(dataset)
+        if output is not None:
+            env[OUTPUT_VARIABLE] = str(output)
         self.manager.start_kernel(cwd=str(notebook.parent), env=env)
         self._client = self.manager.client()
         self._client.start_channels()

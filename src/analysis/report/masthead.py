@@ -63,19 +63,28 @@ def title_block(result, title: str | None = None, marking: str = "") -> TitleBlo
     )
 
 
+def displayed(nb, mimetype: str) -> dict | None:
+    """The first data of ``mimetype`` an executed notebook displayed: facts a cell hands
+    to the build (the masthead, what changed), never read from the page's text."""
+    for cell in nb.cells:  # a loop over a notebook's few dozen cells
+        for output in cell.get("outputs", []):
+            facts = output.get("data", {}).get(mimetype)
+            if facts:
+                return dict(facts)
+    return None
+
+
 def masthead_of(nb, notebook_name: str, built: dt.datetime) -> Masthead:
     """The masthead an executed notebook displayed, its footer naming the notebook.
 
     A notebook without a title block gets its own name as title.
     """
-    for cell in nb.cells:  # a loop over a notebook's few dozen cells
-        for output in cell.get("outputs", []):
-            facts = output.get("data", {}).get(MIMETYPE)
-            if facts:
-                m = Masthead(**facts)
-                footer = f"{notebook_name} \u00b7 {m.footer}" if m.footer else notebook_name
-                return Masthead(m.title, m.subtitle, m.marking, footer)
-    return Masthead(notebook_name, f"Built {built:%Y-%m-%d %H:%M} UTC", "", notebook_name)
+    facts = displayed(nb, MIMETYPE)
+    if facts is None:
+        return Masthead(notebook_name, f"Built {built:%Y-%m-%d %H:%M} UTC", "", notebook_name)
+    m = Masthead(**facts)
+    footer = f"{notebook_name} \u00b7 {m.footer}" if m.footer else notebook_name
+    return Masthead(m.title, m.subtitle, m.marking, footer)
 
 
 def drop_title_block(nb) -> None:

@@ -7,12 +7,14 @@ leaves a half-written briefing where readers look.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 FAILED = "_failed"
@@ -42,6 +44,17 @@ def staging_folder(reports: Path) -> Path:
     folder = reports / f".building-{os.getpid()}-{uuid.uuid4().hex[:12]}"
     folder.mkdir()
     return folder
+
+
+@contextlib.contextmanager
+def staged_run(reports: Path) -> Iterator[Path]:
+    """A staging folder for one run (see :func:`staging_folder`), removed on the way out
+    unless it was published (moved into place) meanwhile."""
+    staging = staging_folder(reports)
+    try:
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

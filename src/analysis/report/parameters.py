@@ -119,7 +119,7 @@ def parameters_in(source: str) -> list[Parameter]:
 
 # The types a parameters cell may declare, beyond Python's own. A notebook says what a
 # parameter means by its type; the build knows no parameter by its name.
-DATE, COUNT, DATASET = "date", "count", "dataset"
+DATE, COUNT, DATASET, PREVIOUS = "date", "count", "dataset", "previous"
 TYPE_MEANINGS = {
     "str": "any text",
     "int": "a whole number",
@@ -128,6 +128,7 @@ TYPE_MEANINGS = {
     DATE: "a date written YYYY-MM-DD, such as 2025-04-08 (handed to the notebook as text)",
     COUNT: "a whole number of 1 or more",
     DATASET: "a dataset folder; checked before any cell runs",
+    PREVIOUS: "an earlier briefing's folder to compare with; the desk sets it",
 }
 
 
@@ -162,11 +163,21 @@ def _convert(text: str, type_name: str) -> object:
 
 def dataset_parameter(notebook: Path) -> str | None:
     """The name of the notebook's parameter of type ``dataset``, if it has one."""
-    names = [p.name for p in notebook_parameters(notebook) if p.type_name == DATASET]
+    return parameter_of_type(notebook, DATASET)
+
+
+def parameter_of_type(notebook: Path, type_name: str) -> str | None:
+    """The name of the notebook's one parameter of ``type_name`` (or ``Optional[...]`` of
+    it), if it has one; two are refused, since the build would not know which to fill."""
+    names = [
+        p.name
+        for p in notebook_parameters(notebook)
+        if p.type_name in (type_name, f"Optional[{type_name}]")
+    ]
     if len(names) > 1:
         raise BriefingError(
-            f"{notebook.name}: parameters {', '.join(names)} are all of type dataset; "
-            "a briefing reads one dataset"
+            f"{notebook.name}: parameters {', '.join(names)} are all of type {type_name}; "
+            "a briefing takes one"
         )
     return names[0] if names else None
 

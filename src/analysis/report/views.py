@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..changes import Changes, changes_facts, compare, snapshot_tables
 from ..dataset import Dataset
 from ..fingerprint import dataset_hash
 from ..judgments import key_judgments
@@ -33,6 +34,8 @@ from ..wording import (
     showing_note,
     sources_by_activity,
 )
+from .snapshot import MIMETYPE as CHANGES_MIMETYPE
+from .snapshot import load_snapshot, output_folder, save_snapshot
 from .warmup import load_for_briefing
 
 RELIABILITY_MEANING = {
@@ -375,3 +378,116 @@ def conflicts_table(result: Analysis, limit: int | None = 40) -> HTML:
         }
     )
     return HTML(_table(shown, "conflicts").markup + note)
+
+
+@dataclass(frozen=True)
+class ChangesView:
+    """The "what changed" section: HTML for readers, the facts for the manifest."""
+
+    markup: str
+    facts: dict
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {
+            "text/html": f'<div class="tex2jax_ignore">{self.markup}</div>',
+            CHANGES_MIMETYPE: self.facts,
+        }
+
+
+def what_changed(
+    result: Analysis, previous: str | None = None, limit: int | None = 40
+) -> ChangesView:
+    """What changed since the briefing in folder ``previous`` (the desk's last good one of
+    this series): new claims and sources, status moves, positions withdrawn or revised,
+    new shifts and conflicts. In a build, this briefing's own tables are kept beside it
+    for the next comparison."""
+    tables = snapshot_tables(result)
+    if (folder := output_folder()) is not None:
+        save_snapshot(tables, folder)
+    before = load_snapshot(previous) if previous else None
+    changes = compare(tables, before)
+    facts = changes_facts(changes)
+    if previous and before is None:
+        facts["unreadable"] = str(Path(previous).name)
+        return ChangesView(
+            '<p class="empty">The previous briefing kept no analysis to compare with.</p>', facts
+        )
+    if changes.first:
+        return ChangesView(
+            '<p class="empty">First briefing of this series: nothing earlier to compare with.</p>',
+            facts,
+        )
+    since = f"since the briefing of {_e(Path(previous).name)}"
+    if changes.nothing:
+        return ChangesView(f'<p class="empty">Nothing changed {since}.</p>', facts)
+    return ChangesView(_changes_markup(result, changes, since, limit), facts)
+
+
+def _changes_markup(result: Analysis, changes: Changes, since: str, limit: int | None) -> str:
+    names = _names(result.dataset)
+    statements = result.dataset.assertions.set_index("assertion_id")["statement"]
+    new_sources = ", ".join(names.get(s, s) for s in changes.new_sources)
+    lines = [
+        count(changes.new_claims, "new claim")
+        + (
+            f" ({count(len(changes.new_sources), 'new source')}: {new_sources})"
+            if new_sources
+            else ""
+        ),
+        *(
+            f"{count(len(frame), noun)}{after}"
+            for frame, noun, after in (
+                (changes.new_shifts, "new shift", " in stance"),
+                (changes.new_conflicts, "new conflicting account", ""),
+                (changes.withdrawn, "position", " withdrawn"),
+                (changes.revised, "position", " revised"),
+            )
+            if len(frame)
+        ),
+    ]
+    items = "".join(f"<li>{_e(line)}</li>" for line in lines)
+    parts = [f'<p class="scope">Changes {since}:</p><ul class="changes">{items}</ul>']
+    if len(changes.status_moves):
+        moves, note = _cut(changes.status_moves, limit, "status changes", "in table order")
+        shown = pd.DataFrame(
+            {"Assertion": moves["statement"], "Was": moves["before"], "Now": moves["after"]}
+        )
+        parts.append(_table(shown, "changes").markup + note)
+    withdrawn, revised = changes.withdrawn, changes.revised
+    touched = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "source_id": withdrawn["source_id"],
+                    "assertion_id": withdrawn["assertion_id"],
+                    "Was": says_each(withdrawn["stance"], withdrawn["hedged"].astype(bool)),
+                    "Now": "withdrawn",
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "source_id": revised["source_id"],
+                    "assertion_id": revised["assertion_id"],
+                    "Was": says_each(
+                        revised["before_stance"], revised["before_hedged"].astype(bool)
+                    ),
+                    "Now": says_each(revised["stance"], revised["hedged"].astype(bool)),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    if len(touched):
+        touched, note = _cut(touched, limit, "changed positions", "withdrawn first")
+        shown = pd.DataFrame(
+            {
+                "Source": touched["source_id"].map(names).fillna(touched["source_id"]),
+                "Assertion": touched["assertion_id"]
+                .map(statements)
+                .fillna(touched["assertion_id"]),
+                "Was": touched["Was"],
+                "Now": touched["Now"],
+            }
+        )
+        parts.append(_table(shown, "changes").markup + note)
+    return "".join(parts)
