@@ -162,3 +162,13 @@ def test_an_older_record_missing_a_part_reads_as_changed(desk):
     stored = json.loads(print_.to_json())
     del stored["template"]
     assert changes(Fingerprint.from_json(json.dumps(stored)), print_) == ["export template changed"]
+
+
+def test_an_optional_dataset_parameter_is_fingerprinted_too(desk):
+    """A notebook may declare its dataset Optional[dataset]; its files still count."""
+    notebook = desk / "notebooks" / "brief.ipynb"
+    text = notebook.read_text().replace("# type: dataset ", "# type: Optional[dataset] ")
+    notebook.write_text(text)
+    before = fingerprint(desk)
+    (desk / "data" / "one" / "claims.csv").write_text("claim_id,source_id\nc1,s1\nc9,s1\n")
+    assert changes(before, fingerprint(desk)) == ["dataset changed: claims.csv"]

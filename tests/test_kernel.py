@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import pytest
 from jupyter_client.manager import KernelManager
 
@@ -19,11 +22,11 @@ def kernel():
     manager.shutdown_kernel(now=True)
 
 
-def _outputs_of(client, code: str) -> list[str]:
+async def _outputs_of(client, code: str) -> list[str]:
     request = client.execute(code)
     texts = []
     while True:
-        msg = client.get_iopub_msg(timeout=30)
+        msg = await client.get_iopub_msg(timeout=30)
         if msg["parent_header"].get("msg_id") != request:
             continue
         if msg["msg_type"] == "stream":
@@ -37,9 +40,13 @@ def test_a_ready_client_sees_every_output_from_the_first_cell_on(kernel):
     client = kernel.client()
     assert isinstance(client, ready_client_class())
     client.start_channels()
+
+    async def first_cell() -> list[str]:
+        await client.wait_for_ready(timeout=60)
+        return await _outputs_of(client, "print('first')")
+
     try:
-        client.wait_for_ready(timeout=60)
-        assert _outputs_of(client, "print('first')") == ["first\n"]
+        assert asyncio.run(first_cell()) == ["first\n"]
     finally:
         client.stop_channels()
 
@@ -50,6 +57,28 @@ def test_a_dead_kernel_is_reported_not_waited_for(kernel):
     kernel.shutdown_kernel(now=True)
     try:
         with pytest.raises(RuntimeError, match="died|did not answer"):
-            client.wait_for_ready(timeout=5)
+            asyncio.run(client.wait_for_ready(timeout=5))
     finally:
         client.stop_channels()
+
+
+def test_eight_kernels_started_at_once_all_come_up():
+    """Builds started together never race for a port: each kernel has its own sockets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from analysis.report.execute import WarmKernel
+
+    from .conftest import ROOT
+
+    toy = ROOT / "benchmarks" / "notebooks" / "toy.ipynb"
+
+    def start(_: int) -> str:
+        with WarmKernel(toy) as kernel:
+            kernel.ready(timeout=120)
+            return kernel.manager.ip
+
+    with ThreadPoolExecutor(8) as pool:
+        addresses = list(pool.map(start, range(8)))
+    assert len(set(addresses)) == 8
+    for address in addresses:  # the socket files went with their kernels
+        assert not list(Path(address).parent.glob(Path(address).name + "-*"))

@@ -208,6 +208,29 @@ def test_dataset_that_fails_validation_is_refused(tmp_path, dataset_copy):
     assert not (tmp_path / "reports").exists()
 
 
+def test_a_cell_that_runs_too_long_is_stopped_and_nothing_published(tmp_path):
+    with pytest.raises(BriefingError) as info:
+        build_briefing(
+            DATA / "notebooks" / "sleeps.ipynb", formats=("html",), reports=tmp_path, cell_timeout=2
+        )
+    assert "sleeps.ipynb: a cell ran longer than 2 s and was stopped; nothing was published" in str(
+        info.value
+    )
+    assert not (tmp_path / "sleeps").exists() and not list(tmp_path.glob(".building-*"))
+
+
+def test_a_kernel_that_dies_is_reported_not_waited_for(tmp_path):
+    with pytest.raises(BriefingError, match="the kernel died while the notebook ran"):
+        build_briefing(DATA / "notebooks" / "dies.ipynb", formats=("html",), reports=tmp_path)
+    assert not (tmp_path / "dies").exists() and not list(tmp_path.glob(".building-*"))
+
+
+def test_an_earlier_briefing_that_is_not_a_folder_is_refused(tmp_path):
+    with pytest.raises(ParameterError, match="parameter 'previous': 'no/such' is not a folder"):
+        build_briefing("briefing", [("previous", "no/such")], formats=("html",), reports=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_failing_cell_names_the_cell_and_keeps_the_notebook(tmp_path):
     reports = tmp_path / "reports"
     with pytest.raises(CellError) as info:

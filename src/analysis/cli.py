@@ -109,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--out", default="reports", metavar="DIR", help="reports folder (default: reports)"
     )
+    build.add_argument(
+        "--cell-timeout",
+        type=_seconds,
+        default=600,
+        metavar="SECONDS",
+        help="stop a cell that runs longer than this (default: 600)",
+    )
     build.set_defaults(handler=_build)
 
     notebooks = commands.add_parser(
@@ -195,6 +202,16 @@ def _plan(args: argparse.Namespace) -> int:
     return plan_command(Path(args.jobs), args.job, due=args.due, at=args.at, reports=Path(args.out))
 
 
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0")
+    return seconds
+
+
 def _workers(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: give a whole number of 1 or more")
@@ -245,6 +262,7 @@ def _build(args: argparse.Namespace) -> int:
         formats=args.to,
         reports=Path(args.out),
         chromium=os.environ.get("BRIEFING_CHROMIUM"),
+        cell_timeout=args.cell_timeout,
     )
 
     def shown(path: Path) -> str:

@@ -38,7 +38,7 @@ def plan_command(
         ]
         for d in decisions
     ]
-    print(_table(["job", "key", "for", "decision"], rows))
+    print(text_table(["job", "key", "for", "decision"], rows))
     counts = {a: sum(d.action == a for d in decisions) for a in (BUILD, SKIP, NOT_DUE)}
     print(f"{counts[BUILD]} to build, {counts[SKIP]} to skip, {counts[NOT_DUE]} not due")
     return 0
@@ -65,7 +65,7 @@ def jobs_command(
         rows = [
             [b.key, *_last_result(history, job.name, b.key, schedule.show)] for b in job.briefings()
         ]
-        print(_table(["key", "last", "last good build"], rows, indent="  "))
+        print(text_table(["key", "last", "last good build"], rows, indent="  "))
     return 0
 
 
@@ -100,7 +100,7 @@ def _describe(run: Run, show) -> str:
     return text
 
 
-def _table(header: list[str], rows: list[list[str]], indent: str = "") -> str:
+def text_table(header: list[str], rows: list[list[str]], indent: str = "") -> str:
     """Left-aligned columns, the last one unpadded."""
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
     lines = [

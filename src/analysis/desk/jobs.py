@@ -19,10 +19,9 @@ from pathlib import Path
 from ..errors import BriefingError
 from ..report.build import FORMATS, find_notebook
 from ..report.parameters import (
-    DATASET,
     check_parameters,
+    dataset_parameter,
     effective_parameters,
-    notebook_parameters,
 )
 from .positions import JOB_TABLE, Positions, scan
 from .schedule import CATCH_UP, Schedule, cron_problem, time_zone
@@ -251,7 +250,6 @@ class _Reader:
             self.check_keys(index, grid)
         if len(self.problems) > before:
             return None
-        dataset = [p.name for p in notebook_parameters(notebook) if p.type_name == DATASET]
         return Job(
             name=name,
             notebook=notebook,
@@ -260,7 +258,7 @@ class _Reader:
             formats=formats,
             schedule=schedule,
             root=self.root,
-            dataset_parameter=dataset[0] if dataset else None,
+            dataset_parameter=dataset_parameter(notebook),
             line=self.positions.line(index),
         )
 

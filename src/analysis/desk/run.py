@@ -31,8 +31,10 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from ..errors import BriefingError
-from ..report.outputs import FAILED_MARK, write_index
+from ..report import build_briefing
+from ..report.outputs import FAILED_MARK, RUN_NAME_PARAMETER, write_index
 from ..report.parameters import PREVIOUS, parameter_of_type
+from .commands import text_table
 from .fingerprint import Fingerprinter
 from .history import History, Run
 from .jobs import JobBriefing, load_jobs, select_jobs
@@ -40,7 +42,6 @@ from .plan import BUILD, SKIP, Decision, decide, plan_briefings
 
 LOCKS = Path(".desk") / "locks"
 LATEST = "latest"
-RUN_NAME_PARAMETER = "as_of"
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Task:
     force: bool
     reports: Path
     chromium: str | None
+    started: dt.datetime  # when the run began: a build finished since is another run's
 
 
 def run_desk(
@@ -87,6 +89,7 @@ def run_desk(
     skipped and not-due briefings included, in the jobs file's order.
     """
     reports = reports.resolve()
+    started = dt.datetime.now(dt.UTC)
     jobs = select_jobs(load_jobs(jobs_file), job_names or [])
     history = History(reports)
     decisions = plan_briefings(jobs, now, history, due=due, force=force)
@@ -98,7 +101,17 @@ def run_desk(
             outcome = Outcome(d.briefing.job.name, d.briefing.key, _result(d.action), d.reason)
             outcomes[(outcome.job, outcome.key)] = outcome
     tasks = [
-        Task(jobs_file, d.briefing.job.name, d.briefing.key, now, due, force, reports, chromium)
+        Task(
+            jobs_file,
+            d.briefing.job.name,
+            d.briefing.key,
+            now,
+            due,
+            force,
+            reports,
+            chromium,
+            started,
+        )
         for d in decisions
         if d.action == BUILD
     ]
@@ -112,19 +125,31 @@ def run_desk(
 
 def _run_tasks(tasks: list[Task], workers: int):
     """Outcomes as briefings finish: in this process for one worker, else in a pool of
-    fresh processes (spawned: a kernel and a browser per build, no forked threads)."""
+    fresh processes (spawned: a kernel and a browser per build, no forked threads).
+    A worker that dies is that briefing's failure; an interrupted run cancels the
+    briefings not yet started."""
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
             yield build_one(task)
         return
-    with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(build_one, task) for task in tasks]
+    pool = ProcessPoolExecutor(min(workers, len(tasks)), mp_context=get_context("spawn"))
+    try:
+        futures = {pool.submit(build_one, task): task for task in tasks}
         for future in as_completed(futures):
-            yield future.result()
+            try:
+                yield future.result()
+            except Exception as exc:  # the worker process itself failed
+                task = futures[future]
+                yield Outcome(task.job, task.key, "failed", f"{type(exc).__name__}: {exc}")
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def build_one(task: Task) -> Outcome:
-    """Build one briefing under its lock; never raises for a briefing's own failure."""
+    """Build one briefing under its lock; a briefing's failure, whatever it is, is an
+    outcome (recorded when the history can be written), never an exception."""
     path = task.reports / LOCKS / task.job / f"{task.key}.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(path)
@@ -133,37 +158,46 @@ def build_one(task: Task) -> Outcome:
     except Timeout:
         return Outcome(task.job, task.key, "busy", "another run is building it")
     try:
-        briefing = _briefing(task)
-        history = History(task.reports)
-        decision = decide(
-            briefing, task.now, history, Fingerprinter(), due=task.due, force=task.force
-        )
-        if decision.action != BUILD:  # another run built it while this one waited
-            if decision.action == SKIP:
-                _record(history, decision, "skipped", 0.0, _last_folder(history, decision))
-            return Outcome(task.job, task.key, _result(decision.action), decision.reason)
-        return _build(briefing, decision, history, task)
+        return _decide_and_build(task)
+    except Exception as exc:  # a bug or the machine: this briefing fails, the run goes on
+        return Outcome(task.job, task.key, "failed", f"{type(exc).__name__}: {exc}")
     finally:
         lock.release()
 
 
+def _decide_and_build(task: Task) -> Outcome:
+    """Decide again under the lock: another run may have built the briefing meanwhile."""
+    briefing = _briefing(task)
+    history = History(task.reports)
+    last = history.last_built(task.job, task.key)
+    if last is not None and last.finished > task.started:
+        return Outcome(task.job, task.key, "skipped", "built by another run meanwhile")
+    decision = decide(briefing, task.now, history, Fingerprinter(), due=task.due, force=task.force)
+    if decision.action != BUILD:
+        if decision.action == SKIP:
+            _record(history, decision, "skipped", 0.0, _last_folder(history, decision))
+        return Outcome(task.job, task.key, _result(decision.action), decision.reason)
+    return _build(briefing, decision, history, task)
+
+
 def _briefing(task: Task) -> JobBriefing:
+    """The task's briefing, from the jobs file as it is now (read again by each worker)."""
     (job,) = select_jobs(load_jobs(task.jobs_file), [task.job])
-    return next(b for b in job.briefings() if b.key == task.key)
+    for briefing in job.briefings():  # a loop over one job's grid
+        if briefing.key == task.key:
+            return briefing
+    raise BriefingError(f"briefing {task.key!r} is no longer in job {task.job!r}")
 
 
 def _build(briefing: JobBriefing, decision: Decision, history: History, task: Task) -> Outcome:
-    from ..report import build_briefing  # here: the kernel machinery only where builds run
-
     job, key = briefing.job.name, briefing.key
     given = briefing.given(decision.scheduled)
     compare_with = parameter_of_type(briefing.job.notebook, PREVIOUS)
     last = history.last_built(job, key)
     if compare_with and last and last.folder and Path(last.folder).is_dir():
         given.append((compare_with, last.folder))  # what changed since the last good one
-    run_name = dict(given).get(RUN_NAME_PARAMETER) or briefing.job.schedule.scheduled_date(
-        decision.scheduled
-    )
+    as_of = briefing.parameters(decision.scheduled).get(RUN_NAME_PARAMETER)
+    run_name = str(as_of or briefing.job.schedule.scheduled_date(decision.scheduled))
     destination = task.reports / job / key / run_name
     clock = time.perf_counter()
     try:
@@ -252,7 +286,6 @@ def _line(outcome: Outcome) -> str:
 
 def summary(outcomes: list[Outcome]) -> str:
     """The table a run ends with: each briefing's result, time and why, then the counts."""
-    header = ["JOB", "KEY", "RESULT", "TIME", "DETAIL"]
     rows = [
         [
             o.job,
@@ -263,13 +296,8 @@ def summary(outcomes: list[Outcome]) -> str:
         ]
         for o in outcomes
     ]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
-    lines = [
-        "  ".join([*(c.ljust(w) for c, w in zip(r, widths, strict=False)), r[-1]]).rstrip()
-        for r in [header, *rows]
-    ]
-    counts = {}
+    counts: dict[str, int] = {}
     for o in outcomes:  # a loop over the run's briefings
         counts[o.result] = counts.get(o.result, 0) + 1
-    lines.append(", ".join(f"{n} {result}" for result, n in counts.items()) or "nothing to do")
-    return "\n".join(lines)
+    total = ", ".join(f"{n} {result}" for result, n in counts.items()) or "nothing to do"
+    return text_table(["job", "key", "result", "time", "detail"], rows) + "\n" + total

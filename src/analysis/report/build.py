@@ -26,9 +26,11 @@ written in a staging folder and published whole or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +39,7 @@ from ..errors import BriefingError, DatasetError, Problem
 from ..fingerprint import dataset_hash
 from .execute import WarmKernel, execute_notebook, import_executor
 from .export import PdfPrinter, find_chromium, html_exporter, to_html
-from .masthead import Masthead, displayed, masthead_of
+from .masthead import CHANGES_MIMETYPE, Masthead, displayed, masthead_of
 from .outputs import (
     FAILED,
     RUN_NAME_PARAMETER,
@@ -48,10 +50,17 @@ from .outputs import (
     write_index,
     write_manifest,
 )
-from .parameters import check_parameters, dataset_parameter, effective_parameters
-from .snapshot import MIMETYPE as CHANGES_MIMETYPE
+from .parameters import (
+    PREVIOUS,
+    ParameterError,
+    check_parameters,
+    dataset_parameter,
+    effective_parameters,
+    parameter_of_type,
+)
 
 FORMATS = ("html", "pdf")
+CELL_TIMEOUT = 600.0  # seconds one cell may run before the build stops it
 EXPORT_TIMEOUT = 60.0  # seconds for the HTML exporter to be ready once the notebook has run
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -78,6 +87,7 @@ class BuildPlan:
     started: dt.datetime
     clock: float
     destination: Path | None = None
+    cell_timeout: float | None = CELL_TIMEOUT
 
     @property
     def run_folder(self) -> Path:
@@ -134,6 +144,7 @@ def build_briefing(
     reports: Path = Path("reports"),
     chromium: str | None = None,
     destination: Path | None = None,
+    cell_timeout: float | None = CELL_TIMEOUT,
 ) -> Briefing:
     """Execute ``notebook`` with the ``-p`` pairs ``given`` and publish it under ``reports``.
 
@@ -143,14 +154,17 @@ def build_briefing(
     user's mistakes (bad parameters, invalid dataset, a failing cell).
     """
     plan = plan_build(notebook, given or [], parse_formats(formats), reports, chromium)
-    if destination is not None:
-        plan = dataclasses.replace(plan, destination=destination.resolve())
+    plan = dataclasses.replace(
+        plan,
+        destination=destination.resolve() if destination else None,
+        cell_timeout=cell_timeout,
+    )
     # The kernel boots, imports and loads the dataset on one core while this
     # process imports papermill, starts Chromium and compiles the template.
     with (
         staged_run(plan.reports) as staging,
         WarmKernel(plan.notebook, plan.dataset, output=staging) as kernel,
-        ThreadPoolExecutor(1) as helper,
+        _helper_thread() as helper,
     ):
         import_executor()
         with PdfPrinter.maybe(plan.chromium) as printer:
@@ -159,6 +173,16 @@ def build_briefing(
             briefing = execute_and_publish(plan, dataset, kernel, printer, exporter, staging)
     write_index(plan.reports)
     return briefing
+
+
+@contextlib.contextmanager
+def _helper_thread() -> Iterator[ThreadPoolExecutor]:
+    """One background thread; on the way out nobody waits for work still queued on it."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix="html-exporter")
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def plan_build(
@@ -172,7 +196,9 @@ def plan_build(
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
     path = find_notebook(str(notebook))
     parameters = effective_parameters(path, check_parameters(path, given))
-    dataset = _dataset_path(path, parameters, {name for name, _ in given})
+    given_names = {name for name, _ in given}
+    dataset = _dataset_path(path, parameters, given_names)
+    _previous_path(path, parameters, given_names)
     return BuildPlan(
         notebook=path,
         parameters=parameters,
@@ -197,6 +223,20 @@ def _dataset_path(notebook: Path, parameters: dict, given_names: set[str]) -> Pa
     return path
 
 
+def _previous_path(notebook: Path, parameters: dict, given_names: set[str]) -> None:
+    """An earlier briefing given with ``-p``: read from the working directory, refused
+    unless it is a folder (a typo would otherwise read as "nothing to compare with")."""
+    name = parameter_of_type(notebook, PREVIOUS)
+    if name is None or name not in given_names or parameters.get(name) is None:
+        return
+    path = (Path.cwd() / str(parameters[name])).resolve()
+    if not path.is_dir():
+        raise ParameterError(
+            notebook.name, [f"parameter {name!r}: {str(parameters[name])!r} is not a folder"]
+        )
+    parameters[name] = str(path)
+
+
 def checked_dataset(plan: BuildPlan, kernel: WarmKernel) -> DatasetFacts | None:
     """The dataset as the kernel's warm-up loaded (so validated) it; None if the notebook
     takes none. If that failed, its problems are raised here, before any cell runs."""
@@ -216,8 +256,10 @@ def execute_and_publish(plan: BuildPlan, dataset, kernel, printer, exporter, sta
     """Execute in ``staging``, export there and publish it as the run folder."""
     stem = plan.notebook.stem
     executed = staging / f"{stem}.ipynb"
-    failed = plan.reports / FAILED / f"{stem}-{plan.started:%Y%m%dT%H%M%S}"
-    nb = execute_notebook(plan.notebook, executed, plan.parameters, failed, kernel)
+    failed = plan.reports / FAILED / f"{stem}-{plan.started:%Y%m%dT%H%M%S}-{staging.name[-6:]}"
+    nb = execute_notebook(
+        plan.notebook, executed, plan.parameters, failed, kernel, plan.cell_timeout
+    )
     masthead = masthead_of(nb, stem, plan.started)
     files = [executed, *export(plan, nb, masthead, exporter, printer, staging)]
     manifest = build_manifest(plan, dataset, masthead, printer, files)
@@ -231,7 +273,13 @@ def export(plan: BuildPlan, nb, masthead: Masthead, exporter, printer, staging: 
     """The reader's HTML, and the PDF printed from it, in ``staging``; the files asked for."""
     stem = plan.notebook.stem
     page = staging / f"{stem}.html"
-    page.write_text(to_html(nb, masthead, exporter.result(EXPORT_TIMEOUT)), encoding="utf-8")
+    try:
+        ready = exporter.result(EXPORT_TIMEOUT)
+    except TimeoutError:
+        raise BriefingError(
+            f"the HTML exporter was not ready within {EXPORT_TIMEOUT:.0f} s; nothing was published"
+        ) from None
+    page.write_text(to_html(nb, masthead, ready), encoding="utf-8")
     files = [page] if "html" in plan.formats else []
     if printer:
         files.append(printer.print(page, staging / f"{stem}.pdf", masthead.marking))

@@ -18,8 +18,10 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 from queue import Empty
 from typing import TYPE_CHECKING
@@ -75,10 +77,15 @@ KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]  # no transport chatter on 
 @functools.cache
 def ready_client_class() -> type:
     """The client class papermill's executor gets from our kernel manager (defined on
-    first use, so importing this module stays cheap)."""
-    from jupyter_client.blocking import BlockingKernelClient
+    first use, so importing this module stays cheap).
 
-    class ReadyClient(BlockingKernelClient):
+    Asynchronous, as nbclient expects: with a blocking client, nbclient's wait for
+    output blocks its event loop, so neither a cell timeout nor a dead kernel is
+    ever noticed and the build waits for ever.
+    """
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class ReadyClient(AsyncKernelClient):
         """A client whose readiness check ends as soon as the kernel has answered.
 
         jupyter_client's own check waits for 0.2 s of silence on IOPub after the
@@ -87,15 +94,15 @@ def ready_client_class() -> type:
         if it was published before the subscription took, the request is repeated.
         """
 
-        def wait_for_ready(self, timeout: float | None = None) -> None:
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
             timeout = 60.0 if timeout is None else timeout
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
                 request = self.kernel_info()
-                reply = self._reply_to(request, deadline)
+                reply = await self._reply_to(request, deadline)
                 try:
                     while time.monotonic() < deadline:
-                        msg = self.iopub_channel.get_msg(timeout=0.1)
+                        msg = await self.iopub_channel.get_msg(timeout=0.1)
                         if (
                             msg["parent_header"].get("msg_id") == request
                             and msg["msg_type"] == "status"
@@ -108,12 +115,12 @@ def ready_client_class() -> type:
                     continue  # subscribed too late to see that answer: ask again
             raise RuntimeError(f"the kernel did not answer within {timeout:.0f} s")
 
-        def _reply_to(self, request: str, deadline: float) -> dict:
+        async def _reply_to(self, request: str, deadline: float) -> dict:
             while True:
-                if not self.is_alive():
+                if not await self.is_alive():
                     raise RuntimeError("the kernel died before it answered")
                 try:
-                    msg = self.shell_channel.get_msg(timeout=0.5)
+                    msg = await self.shell_channel.get_msg(timeout=0.5)
                 except Empty:
                     if time.monotonic() > deadline:
                         raise RuntimeError("the kernel did not answer in time") from None
@@ -179,7 +186,9 @@ class WarmKernel:
     ):
         from jupyter_client.manager import KernelManager
 
-        self.manager = KernelManager(kernel_name=ensure_kernel())
+        self.manager = KernelManager(
+            kernel_name=ensure_kernel(), transport="ipc", ip=_unique_ipc_prefix()
+        )
         self.manager.client_factory = ready_client_class()
         env = {k: v for k, v in os.environ.items() if k not in (DATASET_VARIABLE, OUTPUT_VARIABLE)}
         if dataset is not None:
@@ -187,7 +196,7 @@ class WarmKernel:
         if output is not None:
             env[OUTPUT_VARIABLE] = str(output)
         self.manager.start_kernel(cwd=str(notebook.parent), env=env)
-        self._client = self.manager.client()
+        self._client = self.manager.blocking_client()  # the warm-up's own, let go before the run
         self._client.start_channels()
         # "from a import b" may name a function, not a module: import what exists, quietly.
         warm_up = "\n".join(
@@ -248,11 +257,36 @@ class WarmKernel:
         self._stopping.join(timeout=SHUTDOWN_TIMEOUT)
 
 
+def _unique_ipc_prefix() -> str:
+    """Where this kernel's sockets go: Unix sockets under a name no other kernel has.
+
+    TCP ports are picked by binding port 0 and letting go, so builds starting at
+    once can race for the same port; socket files named per kernel cannot. The
+    path stays short: a socket's path is limited to about 100 bytes.
+    """
+    return os.path.join(tempfile.gettempdir(), f"briefing-{uuid.uuid4().hex[:16]}")
+
+
 def _expression_result(answer: dict) -> dict:
     """A user expression's answer as ``{"value": ...}`` or ``{"ename": ..., "evalue": ...}``."""
     if answer.get("status") == "ok":
         return {"value": ast.literal_eval(answer["data"]["text/plain"])}
     return {"ename": answer.get("ename", "Error"), "evalue": answer.get("evalue", "")}
+
+
+def _saved(output: Path, failed_dir: Path) -> Path | None:
+    """Copy the partly executed notebook papermill wrote into ``failed_dir``, for debugging."""
+    if not output.is_file():
+        return None
+    failed_dir.mkdir(parents=True, exist_ok=True)
+    saved = failed_dir / output.name
+    shutil.copyfile(output, saved)
+    return saved
+
+
+def _kept(output: Path, failed_dir: Path) -> str:
+    saved = _saved(output, failed_dir)
+    return f"; the executed notebook is kept at {saved}" if saved else ""
 
 
 def import_executor() -> None:
@@ -266,14 +300,18 @@ def execute_notebook(
     parameters: dict[str, object],
     failed_dir: Path,
     kernel: WarmKernel | None = None,
+    cell_timeout: float | None = None,
 ) -> nbformat.NotebookNode:
     """Execute ``notebook`` into ``output`` with ``parameters`` injected.
 
     The working directory is the notebook's folder, as in JupyterLab. A cell that
     raises becomes a :class:`CellError`; the executed notebook is then copied
-    into ``failed_dir`` for debugging. ``kernel`` reuses a started kernel.
+    into ``failed_dir`` for debugging. ``kernel`` reuses a started kernel. A cell
+    running longer than ``cell_timeout`` seconds, or a kernel that dies, ends the
+    build with a message saying so.
     """
     import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     try:
@@ -287,13 +325,22 @@ def execute_notebook(
             log_output=False,
             request_save_on_cell_execute=False,  # written once at the end (or on failure)
             km=kernel.ready().manager if kernel else None,
+            execution_timeout=cell_timeout,
         )
+    except DeadKernelError:
+        where = _kept(output, failed_dir)
+        raise BriefingError(
+            f"{notebook.name}: the kernel died while the notebook ran (out of memory, "
+            f"or killed); nothing was published{where}"
+        ) from None
+    except CellTimeoutError:
+        where = _kept(output, failed_dir)
+        raise BriefingError(
+            f"{notebook.name}: a cell ran longer than {cell_timeout:.0f} s and was stopped; "
+            f"nothing was published{where}"
+        ) from None
     except PapermillExecutionError as exc:
-        saved = None
-        if output.is_file():
-            failed_dir.mkdir(parents=True, exist_ok=True)
-            saved = failed_dir / output.name
-            shutil.copyfile(output, saved)
+        saved = _saved(output, failed_dir)
         cell = exc.exec_count or exc.cell_index
         raise CellError(notebook.name, cell, exc.ename, exc.evalue, saved) from None
     finally:

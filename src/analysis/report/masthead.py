@@ -15,6 +15,7 @@ import html
 from dataclasses import asdict, dataclass
 
 MIMETYPE = "application/vnd.claim-briefings.masthead+json"
+CHANGES_MIMETYPE = "application/vnd.claim-briefings.changes+json"  # see snapshot.py
 
 
 @dataclass(frozen=True)

@@ -117,10 +117,8 @@ def write_index(reports: Path) -> Path:
     """``reports/index.html`` and ``index.json``: every briefing, grouped by notebook (or
     desk job and key), newest first; a group whose last desk run failed is marked stale."""
     groups: dict[str, dict] = {}
-    for manifest_file in reports.glob("**/manifest.json"):  # <notebook>/<run> or <job>/<key>/<run>
+    for manifest_file in _manifests(reports):
         inside = manifest_file.relative_to(reports).parts[:-1]
-        if len(inside) < 2 or any(p.startswith((".", "_")) or p == "latest" for p in inside):
-            continue
         try:
             manifest = json.loads(manifest_file.read_text())
         except (OSError, ValueError):
@@ -133,6 +131,33 @@ def write_index(reports: Path) -> Path:
     ordered = sorted(groups.values(), key=lambda g: g["runs"][0]["started"], reverse=True)
     _replace(reports / "index.json", json.dumps({"groups": ordered}, indent=1) + "\n")
     return _replace(reports / "index.html", _render_index(ordered))
+
+
+def _manifests(reports: Path) -> list[Path]:
+    """``manifest.json`` of every published run: ``<notebook>/<run>/`` or
+    ``<job>/<key>/<run>/``. Hidden and ``_`` folders (staging, retired, failed) and
+    ``latest`` links are never entered, and a folder another build removes meanwhile
+    is passed over."""
+    found = []
+    for first in _published_folders(reports):
+        for second in _published_folders(first):
+            found.append(second / "manifest.json")
+            found += [third / "manifest.json" for third in _published_folders(second)]
+    return [path for path in found if path.is_file()]
+
+
+def _published_folders(folder: Path) -> list[Path]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # gone, or not a folder
+        return []
+    return [
+        Path(entry.path)
+        for entry in entries
+        if not entry.name.startswith((".", "_"))
+        and not entry.is_symlink()
+        and entry.is_dir(follow_symlinks=False)
+    ]
 
 
 def _group(reports: Path, group: str) -> dict:

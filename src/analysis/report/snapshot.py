@@ -17,7 +17,6 @@ from ..changes import SNAPSHOT_COLUMNS
 from .execute import OUTPUT_VARIABLE
 
 SNAPSHOT_FOLDER = "analysis"
-MIMETYPE = "application/vnd.claim-briefings.changes+json"
 
 
 def output_folder() -> Path | None:

@@ -34,7 +34,7 @@ from ..wording import (
     showing_note,
     sources_by_activity,
 )
-from .snapshot import MIMETYPE as CHANGES_MIMETYPE
+from .masthead import CHANGES_MIMETYPE
 from .snapshot import load_snapshot, output_folder, save_snapshot
 from .warmup import load_for_briefing
 
