@@ -171,7 +171,7 @@ def test_unknown_and_wrong_typed_parameters_are_refused_before_running(tmp_path)
         )
     message = str(info.value)
     assert (
-        "unknown parameter 'colour' (this notebook takes: dataset, as_of, topic, title, marking, max_rows, max_judgments)"
+        "unknown parameter 'colour' (this notebook takes: dataset, as_of, topic, title, marking, max_rows, max_judgments, previous)"
         in message
     )
     assert (

@@ -49,12 +49,17 @@ def staging_folder(reports: Path) -> Path:
 @contextlib.contextmanager
 def staged_run(reports: Path) -> Iterator[Path]:
     """A staging folder for one run (see :func:`staging_folder`), removed on the way out
-    unless it was published (moved into place) meanwhile."""
+    unless it was published (moved into place) meanwhile. A reports folder made for
+    this run and left empty (the run was refused) goes too."""
+    existed = reports.exists()
     staging = staging_folder(reports)
     try:
         yield staging
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if not existed:
+            with contextlib.suppress(OSError):
+                reports.rmdir()  # only when empty
 
 
 def _alive(pid: int) -> bool:
