@@ -7,6 +7,7 @@ where importing pandas, scipy and pandera first would take over a second.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gc
 import os
@@ -116,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="stop a cell that runs longer than this (default: 600)",
     )
+    build.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop the whole build after this long (default: no limit)",
+    )
     build.set_defaults(handler=_build)
 
     notebooks = commands.add_parser(
@@ -168,6 +175,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="briefings built at once (default: 1)",
     )
     run.add_argument("--at", metavar="TIME", help="run as if it were TIME (default: now)")
+    run.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=1800,
+        metavar="SECONDS",
+        help="stop a briefing whose build takes longer than this (default: 1800)",
+    )
     _desk_files(run)
     run.set_defaults(handler=_run)
 
@@ -224,20 +238,43 @@ def _run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     now = parse_time(args.at) if args.at else dt.datetime.now().astimezone()
-    outcomes = run_desk(
-        Path(args.jobs),
-        args.job,
-        now=now,
-        due=args.due,
-        force=args.force,
-        workers=args.workers,
-        reports=Path(args.out),
-        chromium=os.environ.get("BRIEFING_CHROMIUM"),
-        report=lambda line: print(line, flush=True),
-    )
+    with _progress() as (on_plan, report):
+        outcomes = run_desk(
+            Path(args.jobs),
+            args.job,
+            now=now,
+            due=args.due,
+            force=args.force,
+            workers=args.workers,
+            timeout=args.timeout,
+            reports=Path(args.out),
+            chromium=os.environ.get("BRIEFING_CHROMIUM"),
+            report=report,
+            on_plan=on_plan,
+        )
     print()
     print(summary(outcomes))
     return 1 if any(o.result == "failed" for o in outcomes) else 0
+
+
+@contextlib.contextmanager
+def _progress():
+    """On a terminal, a progress bar over the briefings to build with each one's line
+    printed above it; elsewhere (cron, CI, a pipe) plain lines only."""
+    if not sys.stdout.isatty():
+        yield None, lambda line: print(line, flush=True)
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    columns = ("building briefings", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True) as progress:
+        bar = progress.add_task("build", total=None)
+
+        def report(line: str) -> None:
+            progress.console.print(line, markup=False, highlight=False)
+            progress.advance(bar)
+
+        yield (lambda total: progress.update(bar, total=total)), report
 
 
 def _stop(signum, frame):
@@ -263,6 +300,7 @@ def _build(args: argparse.Namespace) -> int:
         reports=Path(args.out),
         chromium=os.environ.get("BRIEFING_CHROMIUM"),
         cell_timeout=args.cell_timeout,
+        timeout=args.timeout,
     )
 
     def shown(path: Path) -> str:

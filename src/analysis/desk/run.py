@@ -69,6 +69,7 @@ class Task:
     reports: Path
     chromium: str | None
     started: dt.datetime  # when the run began: a build finished since is another run's
+    timeout: float | None = None  # seconds one briefing's build may take
 
 
 def run_desk(
@@ -79,12 +80,15 @@ def run_desk(
     due: bool = False,
     force: bool = False,
     workers: int = 1,
+    timeout: float | None = None,
     reports: Path = Path("reports"),
     chromium: str | None = None,
     report=print,
+    on_plan=None,
 ) -> list[Outcome]:
     """Plan, then build each briefing the plan builds, ``workers`` at a time.
 
+    ``on_plan`` gets the number of briefings to build once the plan is made;
     ``report`` gets one line per briefing as it ends. Returns every outcome,
     skipped and not-due briefings included, in the jobs file's order.
     """
@@ -115,6 +119,8 @@ def run_desk(
         for d in decisions
         if d.action == BUILD
     ]
+    if on_plan is not None:
+        on_plan(len(tasks))
     for outcome in _run_tasks(tasks, workers):
         report(_line(outcome))
         outcomes[(outcome.job, outcome.key)] = outcome
@@ -208,6 +214,7 @@ def _build(briefing: JobBriefing, decision: Decision, history: History, task: Ta
             reports=task.reports,
             chromium=task.chromium,
             destination=destination,
+            timeout=task.timeout,
         )
     except Exception as exc:  # a failing briefing never stops the others
         duration = time.perf_counter() - clock

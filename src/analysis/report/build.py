@@ -29,6 +29,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -145,14 +147,21 @@ def build_briefing(
     chromium: str | None = None,
     destination: Path | None = None,
     cell_timeout: float | None = CELL_TIMEOUT,
+    timeout: float | None = None,
 ) -> Briefing:
     """Execute ``notebook`` with the ``-p`` pairs ``given`` and publish it under ``reports``.
 
     Output: ``destination``, by default ``reports/<notebook>/<as_of or run date>/``, with the executed
     ``.ipynb``, the ``.html`` and ``.pdf`` asked for, and ``manifest.json``;
     ``reports/index.html`` is rewritten. Raises BriefingError subclasses for the
-    user's mistakes (bad parameters, invalid dataset, a failing cell).
+    user's mistakes (bad parameters, invalid dataset, a failing cell), and when the
+    whole build takes longer than ``timeout`` seconds.
     """
+    with time_limit(timeout):
+        return _build(notebook, given, formats, reports, chromium, destination, cell_timeout)
+
+
+def _build(notebook, given, formats, reports, chromium, destination, cell_timeout) -> Briefing:
     plan = plan_build(notebook, given or [], parse_formats(formats), reports, chromium)
     plan = dataclasses.replace(
         plan,
@@ -173,6 +182,31 @@ def build_briefing(
             briefing = execute_and_publish(plan, dataset, kernel, printer, exporter, staging)
     write_index(plan.reports)
     return briefing
+
+
+class BuildTimeout(BriefingError):
+    """The whole build took longer than it was allowed."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`BuildTimeout` in this thread after ``seconds``, so the build unwinds
+    (kernel and browser shut, staging removed, nothing published). A timer signal, so
+    only in the main thread; elsewhere, and with None, there is no limit."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise BuildTimeout(f"the build took longer than {seconds:.0f} s and was stopped")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @contextlib.contextmanager
