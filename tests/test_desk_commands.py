@@ -75,7 +75,7 @@ def test_plan_prints_each_briefing_with_its_decision(desk, capsys):
         "JOB      KEY      FOR               DECISION\n"
         "morning  default  2026-11-28 06:00  skip (unchanged since 2026-11-27 06:00)\n"
         "weekly   drones   -                 not due (next 2026-11-30 07:00)\n"
-        "weekly   front    2026-11-23 07:00  build (new)\n"
+        "weekly   front    2026-11-23 07:00  build (new; catching up a missed time)\n"
         "1 to build, 1 to skip, 1 not due\n"
     )
 

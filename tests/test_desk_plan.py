@@ -154,7 +154,7 @@ def test_catch_up_latest_after_days_off(tmp_path):
     record(tmp_path, plan(tmp_path, kyiv(2026, 11, 25, 6, 15), due=True)[0])
     (decision,) = plan(tmp_path, kyiv(2026, 11, 28, 9), due=True)
     assert (str(decision), decision.scheduled, decision.late) == (
-        "skip (unchanged since 2026-11-25 06:00)",
+        "skip (unchanged since 2026-11-25 06:00; catching up a missed time)",
         kyiv(2026, 11, 28, 6),
         True,
     )
@@ -195,5 +195,5 @@ def test_an_as_of_binding_builds_each_scheduled_day(tmp_path):
     assert first.fingerprint.parameters["as_of"] == "2026-11-27"
     record(tmp_path, first)
     (second,) = plan(tmp_path, kyiv(2026, 11, 28, 10), due=True)
-    assert str(second) == "build (parameters changed: as_of)"
+    assert str(second) == "build (parameters changed: as_of; catching up a missed time)"
     assert second.fingerprint.parameters["as_of"] == "2026-11-28"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+DATASET_FILE_SUFFIXES = (".csv", ".toml")  # the files that make a dataset's content
+
 
 def dataset_hash(path: str | Path) -> str:
     """SHA-256 over a dataset folder's CSV and TOML files (names and bytes), in name order.
@@ -14,7 +16,7 @@ def dataset_hash(path: str | Path) -> str:
     """
     digest = hashlib.sha256()
     for file in sorted(Path(path).iterdir()):
-        if file.is_file() and file.suffix in (".csv", ".toml"):
+        if file.is_file() and file.suffix in DATASET_FILE_SUFFIXES:
             digest.update(file.name.encode() + b"\0")
             digest.update(file.read_bytes())
     return digest.hexdigest()

@@ -22,15 +22,14 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
-from ..errors import BriefingError
-from ..fingerprint import dataset_hash
+from ..fingerprint import DATASET_FILE_SUFFIXES, dataset_hash
 from ..report.build import PROJECT_ROOT
 from ..report.export import TEMPLATES
+from ..report.parameters import notebook_cells
 from .jobs import JobBriefing
 
 LOCK_FILE = PROJECT_ROOT / "requirements.lock"
 TEMPLATE_FOLDER = TEMPLATES / "briefing"
-DATASET_SUFFIXES = (".csv", ".toml")  # the files analysis.fingerprint.dataset_hash reads
 
 
 @dataclass(frozen=True)
@@ -151,23 +150,10 @@ def notebook_source_hash(path: Path) -> str:
     """SHA-256 of what a notebook would run and show: each cell's type, source and tags.
     Outputs, execution counts and other metadata (what JupyterLab rewrites on every
     save) are left out, so running or saving a notebook does not change it."""
-    try:
-        content = json.loads(Path(path).read_text(encoding="utf-8"))
-        if content.get("nbformat") != 4:
-            import nbformat
-
-            content = nbformat.read(path, as_version=4)
-        cells = [
-            [
-                cell["cell_type"],
-                "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"],
-                sorted(cell.get("metadata", {}).get("tags", [])),
-            ]
-            for cell in content["cells"]
-        ]
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        reason = f"{type(exc).__name__}: {exc}"
-        raise BriefingError(f"{path}: not a notebook the desk can read ({reason})") from None
+    cells = [
+        [cell["cell_type"], cell["source"], sorted(cell["metadata"].get("tags", []))]
+        for cell in notebook_cells(path)
+    ]
     return hashlib.sha256(json.dumps(cells).encode()).hexdigest()
 
 
@@ -175,7 +161,7 @@ def dataset_file_hashes(folder: Path) -> dict[str, str]:
     """SHA-256 of each file ``dataset_hash`` reads, by file name."""
     hashes = {}
     for file in sorted(Path(folder).iterdir()):  # a loop over a dataset's few files
-        if file.is_file() and file.suffix in DATASET_SUFFIXES:
+        if file.is_file() and file.suffix in DATASET_FILE_SUFFIXES:
             hashes[file.name] = _file_hash(file)
     return hashes
 

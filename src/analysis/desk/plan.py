@@ -40,7 +40,8 @@ class Decision:
     late: bool = False
 
     def __str__(self) -> str:
-        return f"{self.action} ({self.reason})"
+        caught_up = "; catching up a missed time" if self.late else ""
+        return f"{self.action} ({self.reason}{caught_up})"
 
 
 def plan_briefings(

@@ -17,9 +17,10 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from .export import TEMPLATES
+
 FAILED = "_failed"
 RUN_NAME_PARAMETER = "as_of"  # a run folder is named for this parameter's value, else the day
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 TOOLS = (
     "papermill",
     "nbconvert",

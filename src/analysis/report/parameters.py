@@ -48,8 +48,8 @@ class Parameter:
 _TYPE_COMMENT = re.compile(r"#\s*type:\s*(?P<type>\S+)\s*(?P<help>.*)$|#\s*(?P<plain>.*)$")
 
 
-def code_cells(path: Path) -> list[dict]:
-    """A notebook's code cells as plain dicts, ``source`` joined into one string.
+def notebook_cells(path: Path) -> list[dict]:
+    """A notebook's cells as plain dicts, ``source`` joined into one string.
 
     A version 4 notebook is read as the JSON it is: nbformat's import and schema
     would cost 0.1 s before the kernel can start. Older versions are converted
@@ -58,18 +58,24 @@ def code_cells(path: Path) -> list[dict]:
     try:
         content = json.loads(Path(path).read_text(encoding="utf-8"))
         if content.get("nbformat") != 4:
-            import nbformat
+            import nbformat  # only for notebooks older than version 4
 
             content = nbformat.read(path, as_version=4)
-        cells = [dict(c) for c in content["cells"] if c["cell_type"] == "code"]
+        cells = [dict(c) for c in content["cells"]]
         for cell in cells:  # a loop over a notebook's cells
             if isinstance(cell["source"], list):
                 cell["source"] = "".join(cell["source"])
             cell.setdefault("metadata", {})
+            cell["cell_type"]  # noqa: B018 (a cell without a type is no notebook)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         reason = f"{type(exc).__name__}: {exc}"
         raise BriefingError(f"{path}: not a notebook papermill can read ({reason})") from None
     return cells
+
+
+def code_cells(path: Path) -> list[dict]:
+    """A notebook's code cells (see :func:`notebook_cells`)."""
+    return [cell for cell in notebook_cells(path) if cell["cell_type"] == "code"]
 
 
 def notebook_parameters(path: Path) -> list[Parameter]:
