@@ -293,6 +293,6 @@ def test_a_killed_build_leaves_no_briefing_and_is_cleaned_up_next_time(tmp_path)
     assert not (reports / "briefing").exists()
     assert not list(reports.glob(".building-*"))  # unwound on SIGTERM
 
-    (reports / ".building-999999999-deadbeef").mkdir()  # as left by a SIGKILLed build
+    (reports / ".building-999999999-deadbeef").mkdir(parents=True)  # left by a SIGKILLed build
     build_briefing("briefing", formats=("html",), reports=reports)
     assert not list(reports.glob(".building-*"))
