@@ -205,7 +205,7 @@ def test_every_problem_is_listed_with_its_line_and_a_fix(tmp_path):
     assert problems == [
         "1: unknown key 'owner'; each job is a [[job]] table",
         '2: job has no schedule; write [job.schedule] with cron = "0 6 * * *" and timezone = "Europe/Kyiv"',
-        "5: unknown key 'shedule' in a job; did you mean 'schedule'? a job takes name, notebook, parameters, grid, formats, schedule",
+        "5: unknown key 'shedule' in a job; did you mean 'schedule'? a job takes name, notebook, parameters, grid, formats, schedule, timeout, cell_timeout",
         "6: formats ['html', 'docx'] are not a list of html and pdf; write e.g. formats = [\"html\", \"pdf\"]",
         "9: unknown parameter 'colour' (this notebook takes: dataset, as_of, topic, marking, max_rows); see: briefing notebooks (brief)",
         "10: parameter 'max_rows': '0' is not valid: expected a whole number of 1 or more; see: briefing notebooks (brief)",
@@ -333,3 +333,22 @@ def test_positions_skip_multiline_values_comments_and_strings():
     assert positions.line(1, "schedule", "cron") == 16  # inside an inline table
     assert positions.line(1, "name") == 15  # not written: the job's header
     assert positions.line(None, "owner") == 1
+
+
+def test_a_job_may_set_its_time_limits(tmp_path):
+    text = JOB.replace(
+        'notebook = "brief"\n', 'notebook = "brief"\ntimeout = 900\ncell_timeout = 60\n'
+    )
+    (job,) = load_jobs(write_desk(tmp_path, text))
+    assert (job.timeout, job.cell_timeout) == (900.0, 60.0)
+    (default,) = load_jobs(write_desk(tmp_path / "other", JOB))
+    assert (default.timeout, default.cell_timeout) == (1800.0, 600.0)
+
+
+def test_a_time_limit_that_is_not_seconds_names_its_line(tmp_path):
+    text = JOB.replace('notebook = "brief"\n', 'notebook = "brief"\ntimeout = "soon"\n')
+    (problem,) = _problems(tmp_path, text)
+    assert problem == (
+        "4: timeout 'soon' is not a number of seconds above 0; "
+        "write a number of seconds above 0, e.g. timeout = 900"
+    )

@@ -178,9 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--timeout",
         type=_seconds,
-        default=1800,
         metavar="SECONDS",
-        help="stop a briefing whose build takes longer than this (default: 1800)",
+        help="stop a briefing whose build takes longer than this (default: the job's "
+        "timeout in the jobs file, else 1800)",
     )
     _desk_files(run)
     run.set_defaults(handler=_run)

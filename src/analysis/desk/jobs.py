@@ -27,7 +27,18 @@ from .positions import JOB_TABLE, Positions, scan
 from .schedule import CATCH_UP, Schedule, cron_problem, time_zone
 
 JOBS_FILE = "briefings.toml"
-JOB_KEYS = ("name", "notebook", "parameters", "grid", "formats", "schedule")
+JOB_KEYS = (
+    "name",
+    "notebook",
+    "parameters",
+    "grid",
+    "formats",
+    "schedule",
+    "timeout",
+    "cell_timeout",
+)
+TIMEOUT = 1800.0  # seconds one briefing's build may take, unless the job says otherwise
+CELL_TIMEOUT = 600.0  # seconds one cell may run, unless the job says otherwise
 SCHEDULE_KEYS = ("cron", "timezone", "catch_up")
 PLACEHOLDER = "{scheduled_date}"
 DEFAULT_KEY = "default"  # the key of the one briefing of a job without a grid
@@ -79,6 +90,8 @@ class Job:
     root: Path
     dataset_parameter: str | None = None
     line: int = 1
+    timeout: float = TIMEOUT
+    cell_timeout: float = CELL_TIMEOUT
 
     def briefings(self) -> list[JobBriefing]:
         """One briefing per combination of grid values: the grid's names in the order
@@ -191,6 +204,8 @@ FIXES = {
     ("name",): "start with a letter; use letters, digits, - and _",
     ("notebook",): "name one in notebooks/ (see: briefing notebooks) or give its path",
     ("formats",): 'write e.g. formats = ["html", "pdf"]',
+    ("timeout",): "write a number of seconds above 0, e.g. timeout = 900",
+    ("cell_timeout",): "write a number of seconds above 0, e.g. cell_timeout = 300",
     ("schedule",): 'write [job.schedule] with cron = "0 6 * * *" and timezone = "Europe/Kyiv"',
     ("schedule", "cron"): 'write minute hour day month weekday, e.g. "0 6 * * *" for 06:00 daily',
     ("schedule", "timezone"): 'use an IANA name such as "Europe/Kyiv" or "UTC"',
@@ -242,6 +257,8 @@ class _Reader:
         name = self.name(index, entry.get("name"))
         notebook = self.notebook(index, entry.get("notebook"))
         formats = self.formats(index, entry.get("formats", list(FORMATS)))
+        timeout = self.seconds(index, "timeout", entry.get("timeout", TIMEOUT))
+        cell_timeout = self.seconds(index, "cell_timeout", entry.get("cell_timeout", CELL_TIMEOUT))
         schedule = self.schedule(index, entry.get("schedule"))
         parameters = self.table(index, "parameters", entry.get("parameters", {}))
         grid = self.grid(index, self.table(index, "grid", entry.get("grid", {})), parameters)
@@ -260,6 +277,8 @@ class _Reader:
             root=self.root,
             dataset_parameter=dataset_parameter(notebook),
             line=self.positions.line(index),
+            timeout=timeout,
+            cell_timeout=cell_timeout,
         )
 
     def unknown_keys(self, index, path, table: dict, allowed: tuple, what: str) -> None:
@@ -301,6 +320,12 @@ class _Reader:
             self.problem(index, ("formats",), message)
             return FORMATS
         return tuple(dict.fromkeys(formats))
+
+    def seconds(self, index: int, key: str, value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            self.problem(index, (key,), f"{key} {value!r} is not a number of seconds above 0")
+            return TIMEOUT
+        return float(value)
 
     def schedule(self, index: int, table: object) -> Schedule | None:
         if not isinstance(table, dict):

@@ -214,7 +214,8 @@ def _build(briefing: JobBriefing, decision: Decision, history: History, task: Ta
             reports=task.reports,
             chromium=task.chromium,
             destination=destination,
-            timeout=task.timeout,
+            timeout=task.timeout or briefing.job.timeout,
+            cell_timeout=briefing.job.cell_timeout,
         )
     except Exception as exc:  # a failing briefing never stops the others
         duration = time.perf_counter() - clock
