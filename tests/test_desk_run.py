@@ -165,3 +165,24 @@ def test_what_changed_names_exactly_the_moved_statuses(tmp_path):
     assert (
         "<td>Side A forces took the town of Y</td> <td>contested</td> <td>corroborated</td>" in page
     )
+
+
+def test_one_chromium_prints_every_briefing_of_a_run(tmp_path, monkeypatch):
+    """A warm batch: the run keeps one browser for its briefings instead of one each."""
+    from analysis.report.export import PdfPrinter
+
+    jobs_file = make_desk(tmp_path, [("east", "one")])
+    jobs_file.write_text(jobs_file.read_text().replace('formats = ["html"]', 'formats = ["pdf"]'))
+    started = []
+    original = PdfPrinter.__init__
+
+    def counted(self, *args, **kwargs):
+        started.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PdfPrinter, "__init__", counted)
+    assert run(jobs_file) == 0
+    assert len(started) == 1
+    for key in "xyz":
+        pdf = tmp_path / "reports" / "east" / key / "latest" / "topic.pdf"
+        assert pdf.read_bytes().startswith(b"%PDF")

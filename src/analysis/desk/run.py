@@ -18,20 +18,24 @@ are recorded as skipped, so ``--due`` does not offer them again.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing import get_context
+from multiprocessing.util import Finalize
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from ..errors import BriefingError
 from ..report import build_briefing
+from ..report.export import PdfPrinter, find_chromium
 from ..report.outputs import FAILED_MARK, RUN_NAME_PARAMETER, write_index
 from ..report.parameters import PREVIOUS, parameter_of_type
 from .commands import text_table
@@ -121,7 +125,9 @@ def run_desk(
     ]
     if on_plan is not None:
         on_plan(len(tasks))
-    for outcome in _run_tasks(tasks, workers):
+    pdf = any("pdf" in d.briefing.job.formats for d in decisions if d.action == BUILD)
+    chromium_path = find_chromium(chromium) if pdf else None
+    for outcome in _run_tasks(tasks, workers, chromium_path):
         report(_line(outcome))
         outcomes[(outcome.job, outcome.key)] = outcome
     if tasks:
@@ -129,16 +135,22 @@ def run_desk(
     return [outcomes[(d.briefing.job.name, d.briefing.key)] for d in decisions]
 
 
-def _run_tasks(tasks: list[Task], workers: int):
+def _run_tasks(tasks: list[Task], workers: int, chromium: str | None):
     """Outcomes as briefings finish: in this process for one worker, else in a pool of
-    fresh processes (spawned: a kernel and a browser per build, no forked threads).
-    A worker that dies is that briefing's failure; an interrupted run cancels the
-    briefings not yet started."""
+    fresh processes (spawned: a kernel per build, no forked threads). Each process
+    keeps one Chromium for all the briefings it prints. A worker that dies is that
+    briefing's failure; an interrupted run cancels the briefings not yet started."""
     if workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            yield build_one(task)
+        with _kept_printer(chromium) as printer:
+            for task in tasks:
+                yield build_one(task, printer)
         return
-    pool = ProcessPoolExecutor(min(workers, len(tasks)), mp_context=get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        min(workers, len(tasks)),
+        mp_context=get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(chromium,),
+    )
     try:
         futures = {pool.submit(build_one, task): task for task in tasks}
         for future in as_completed(futures):
@@ -153,7 +165,28 @@ def _run_tasks(tasks: list[Task], workers: int):
     pool.shutdown()
 
 
-def build_one(task: Task) -> Outcome:
+@contextlib.contextmanager
+def _kept_printer(chromium: str | None) -> Iterator[PdfPrinter | None]:
+    """One Chromium, kept open for every briefing of this process; None without PDFs."""
+    if chromium is None:
+        yield None
+        return
+    with PdfPrinter(chromium, keep_open=True) as printer:
+        yield printer
+
+
+# A worker process's own Chromium, started by the pool's initializer, closed at exit.
+_worker_printer: PdfPrinter | None = None
+
+
+def _start_worker(chromium: str | None) -> None:
+    global _worker_printer
+    if chromium is not None:
+        _worker_printer = PdfPrinter(chromium, keep_open=True)
+        Finalize(None, _worker_printer.close, exitpriority=10)
+
+
+def build_one(task: Task, printer: PdfPrinter | None = None) -> Outcome:
     """Build one briefing under its lock; a briefing's failure, whatever it is, is an
     outcome (recorded when the history can be written), never an exception."""
     path = task.reports / LOCKS / task.job / f"{task.key}.lock"
@@ -164,14 +197,14 @@ def build_one(task: Task) -> Outcome:
     except Timeout:
         return Outcome(task.job, task.key, "busy", "another run is building it")
     try:
-        return _decide_and_build(task)
+        return _decide_and_build(task, printer or _worker_printer)
     except Exception as exc:  # a bug or the machine: this briefing fails, the run goes on
         return Outcome(task.job, task.key, "failed", f"{type(exc).__name__}: {exc}")
     finally:
         lock.release()
 
 
-def _decide_and_build(task: Task) -> Outcome:
+def _decide_and_build(task: Task, printer: PdfPrinter | None) -> Outcome:
     """Decide again under the lock: another run may have built the briefing meanwhile."""
     briefing = _briefing(task)
     history = History(task.reports)
@@ -183,7 +216,7 @@ def _decide_and_build(task: Task) -> Outcome:
         if decision.action == SKIP:
             _record(history, decision, "skipped", 0.0, _last_folder(history, decision))
         return Outcome(task.job, task.key, _result(decision.action), decision.reason)
-    return _build(briefing, decision, history, task)
+    return _build(briefing, decision, history, task, printer)
 
 
 def _briefing(task: Task) -> JobBriefing:
@@ -195,7 +228,13 @@ def _briefing(task: Task) -> JobBriefing:
     raise BriefingError(f"briefing {task.key!r} is no longer in job {task.job!r}")
 
 
-def _build(briefing: JobBriefing, decision: Decision, history: History, task: Task) -> Outcome:
+def _build(
+    briefing: JobBriefing,
+    decision: Decision,
+    history: History,
+    task: Task,
+    printer: PdfPrinter | None,
+) -> Outcome:
     job, key = briefing.job.name, briefing.key
     given = briefing.given(decision.scheduled)
     compare_with = parameter_of_type(briefing.job.notebook, PREVIOUS)
@@ -216,6 +255,7 @@ def _build(briefing: JobBriefing, decision: Decision, history: History, task: Ta
             destination=destination,
             timeout=task.timeout or briefing.job.timeout,
             cell_timeout=briefing.job.cell_timeout,
+            printer=printer,
         )
     except Exception as exc:  # a failing briefing never stops the others
         duration = time.perf_counter() - clock

@@ -148,6 +148,7 @@ def build_briefing(
     destination: Path | None = None,
     cell_timeout: float | None = CELL_TIMEOUT,
     timeout: float | None = None,
+    printer: PdfPrinter | None = None,
 ) -> Briefing:
     """Execute ``notebook`` with the ``-p`` pairs ``given`` and publish it under ``reports``.
 
@@ -155,13 +156,18 @@ def build_briefing(
     ``.ipynb``, the ``.html`` and ``.pdf`` asked for, and ``manifest.json``;
     ``reports/index.html`` is rewritten. Raises BriefingError subclasses for the
     user's mistakes (bad parameters, invalid dataset, a failing cell), and when the
-    whole build takes longer than ``timeout`` seconds.
+    whole build takes longer than ``timeout`` seconds. ``printer``: a Chromium kept
+    open by the caller for many builds (a desk worker), instead of one for this build.
     """
     with time_limit(timeout):
-        return _build(notebook, given, formats, reports, chromium, destination, cell_timeout)
+        return _build(
+            notebook, given, formats, reports, chromium, destination, cell_timeout, printer
+        )
 
 
-def _build(notebook, given, formats, reports, chromium, destination, cell_timeout) -> Briefing:
+def _build(
+    notebook, given, formats, reports, chromium, destination, cell_timeout, shared_printer
+) -> Briefing:
     plan = plan_build(notebook, given or [], parse_formats(formats), reports, chromium)
     plan = dataclasses.replace(
         plan,
@@ -176,7 +182,7 @@ def _build(notebook, given, formats, reports, chromium, destination, cell_timeou
         _helper_thread() as helper,
     ):
         import_executor()
-        with PdfPrinter.maybe(plan.chromium) as printer:
+        with PdfPrinter.maybe(plan.chromium, shared_printer) as printer:
             exporter = helper.submit(html_exporter, plan.notebook)
             dataset = checked_dataset(plan, kernel.ready())
             briefing = execute_and_publish(plan, dataset, kernel, printer, exporter, staging)

@@ -13,10 +13,13 @@ runs rather than before it starts.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
+import itertools
 import queue
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,12 +67,14 @@ def _reader_cells(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNod
     return nb
 
 
+@functools.lru_cache(maxsize=8)
 def html_exporter(warm_up: Path | None = None):
     """Our nbconvert HTML exporter with its template compiled, ready to convert.
 
     Built while the kernel runs, so the export after it is only the conversion.
     Converting ``warm_up`` (the unexecuted notebook) once also loads what the
     first conversion would (Markdown renderer, HTML parser), a third of its time.
+    Kept for the process: a desk worker's later briefings of a notebook reuse it.
     """
     from nbconvert import HTMLExporter
 
@@ -138,13 +143,16 @@ class PdfPrinter:
     """Chromium started in a background thread, so it boots while the kernel runs.
 
     Playwright's sync API belongs to the thread that started it; jobs go to that
-    thread through a queue. Use as a context manager.
+    thread through a queue. Use as a context manager. ``keep_open``: one Chromium
+    prints many briefings (a desk worker's), and only ``close`` ends it.
     """
 
-    def __init__(self, chromium: str):
+    def __init__(self, chromium: str, keep_open: bool = False):
         self._chromium = chromium
+        self.keep_open = keep_open
         self._jobs: queue.Queue = queue.Queue()
         self._results: queue.Queue = queue.Queue()
+        self._next_job = itertools.count()
         self.version: str | None = None
         self._finished = False
         self._thread = threading.Thread(target=self._run, name="pdf-printer", daemon=True)
@@ -161,11 +169,12 @@ class PdfPrinter:
                 self.version = browser.version
                 page = self._blank_page(browser)  # ready before the first job arrives
                 while (job := self._jobs.get()) is not None:
+                    number, *work = job
                     try:
                         page = page or self._blank_page(browser)
-                        self._results.put(self._print(page, *job))
+                        self._results.put((number, self._print(page, *work)))
                     except Exception as exc:  # handed to the caller's thread
-                        self._results.put(exc)
+                        self._results.put((number, exc))
                     if page is not None:
                         page.context.close()
                     page = None
@@ -175,8 +184,8 @@ class PdfPrinter:
 
     def _drain_with(self, exc: Exception) -> None:
         """Chromium failed to start: answer every job with that failure until closed."""
-        while self._jobs.get() is not None:
-            self._results.put(exc)
+        while (job := self._jobs.get()) is not None:
+            self._results.put((job[0], exc))
 
     @staticmethod
     def _blank_page(browser):
@@ -202,33 +211,45 @@ class PdfPrinter:
     def print(self, html_file: Path, pdf_file: Path, marking: str) -> Path:
         """Print ``html_file`` to ``pdf_file``; a browser that does not answer within
         PRINT_TIMEOUT seconds (its start-up included) is a failure, not a hang."""
-        self._jobs.put((html_file, pdf_file, marking))
-        try:
-            result = self._results.get(timeout=PRINT_TIMEOUT)
-        except queue.Empty:
-            raise BriefingError(
-                f"Chromium did not print the PDF within {PRINT_TIMEOUT:.0f} s"
-            ) from None
+        number = next(self._next_job)
+        self._jobs.put((number, html_file, pdf_file, marking))
+        deadline = time.monotonic() + PRINT_TIMEOUT
+        answered = None
+        while answered != number:  # a late answer to an earlier, timed-out job is dropped
+            try:
+                answered, result = self._results.get(timeout=max(deadline - time.monotonic(), 0))
+            except queue.Empty:
+                raise BriefingError(
+                    f"Chromium did not print the PDF within {PRINT_TIMEOUT:.0f} s"
+                ) from None
         if isinstance(result, Exception):
             raise BriefingError(f"printing the PDF in Chromium failed: {result}") from result
         return result
 
     def finish(self) -> None:
-        """No more jobs: Chromium closes in the background."""
-        if not self._finished:
+        """No more jobs: Chromium closes in the background (a printer kept open for
+        more briefings stays up until ``close``)."""
+        if not self._finished and not self.keep_open:
             self._finished = True
             self._jobs.put(None)
 
     def close(self) -> None:
+        self.keep_open = False
         self.finish()
         self._thread.join(timeout=30)
 
     @classmethod
     @contextlib.contextmanager
-    def maybe(cls, chromium: str | None) -> Iterator[PdfPrinter | None]:
-        """A printer on ``chromium``, closed on exit; None when no PDF is wanted."""
+    def maybe(
+        cls, chromium: str | None, shared: PdfPrinter | None = None
+    ) -> Iterator[PdfPrinter | None]:
+        """A printer on ``chromium``, closed on exit; None when no PDF is wanted; the
+        ``shared`` one, left open, when the caller keeps one for many briefings."""
         if chromium is None:
             yield None
+            return
+        if shared is not None:
+            yield shared
             return
         with cls(chromium) as printer:
             yield printer
