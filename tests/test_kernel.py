@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from jupyter_client.manager import KernelManager
 
-from analysis.report.execute import ensure_kernel, ready_client_class
+from analysis.errors import BriefingError
+from analysis.report.execute import WarmKernel, ensure_kernel, ready_client_class
+
+from .conftest import ROOT
 
 pytestmark = pytest.mark.slow  # real kernels and Chromium
 
@@ -56,7 +61,7 @@ def test_a_dead_kernel_is_reported_not_waited_for(kernel):
     client.start_channels()
     kernel.shutdown_kernel(now=True)
     try:
-        with pytest.raises(RuntimeError, match="died|did not answer"):
+        with pytest.raises(BriefingError, match="died before it answered|did not answer"):
             asyncio.run(client.wait_for_ready(timeout=5))
     finally:
         client.stop_channels()
@@ -64,12 +69,6 @@ def test_a_dead_kernel_is_reported_not_waited_for(kernel):
 
 def test_eight_kernels_started_at_once_all_come_up():
     """Builds started together never race for a port: each kernel has its own sockets."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from analysis.report.execute import WarmKernel
-
-    from .conftest import ROOT
-
     toy = ROOT / "benchmarks" / "notebooks" / "toy.ipynb"
 
     def start(_: int) -> str:
@@ -82,3 +81,12 @@ def test_eight_kernels_started_at_once_all_come_up():
     assert len(set(addresses)) == 8
     for address in addresses:  # the socket files went with their kernels
         assert not list(Path(address).parent.glob(Path(address).name + "-*"))
+
+
+def test_a_kernel_that_dies_while_starting_is_reported_within_seconds():
+    with WarmKernel(ROOT / "benchmarks" / "notebooks" / "toy.ipynb") as kernel:
+        kernel.manager.provisioner.process.kill()  # as the OOM killer would
+        started = time.monotonic()
+        with pytest.raises(BriefingError, match="the notebook kernel died while starting"):
+            kernel.ready(timeout=60)
+        assert time.monotonic() - started < 10

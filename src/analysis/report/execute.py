@@ -113,17 +113,19 @@ def ready_client_class() -> type:
                             return
                 except Empty:
                     continue  # subscribed too late to see that answer: ask again
-            raise RuntimeError(f"the kernel did not answer within {timeout:.0f} s")
+            raise BriefingError(f"the notebook kernel did not answer within {timeout:.0f} s")
 
         async def _reply_to(self, request: str, deadline: float) -> dict:
             while True:
                 if not await self.is_alive():
-                    raise RuntimeError("the kernel died before it answered")
+                    raise BriefingError(
+                        "the notebook kernel died before it answered (out of memory, or killed)"
+                    )
                 try:
                     msg = await self.shell_channel.get_msg(timeout=0.5)
                 except Empty:
                     if time.monotonic() > deadline:
-                        raise RuntimeError("the kernel did not answer in time") from None
+                        raise BriefingError("the notebook kernel did not answer in time") from None
                     continue
                 if msg["parent_header"].get("msg_id") == request:
                     return msg
@@ -221,15 +223,24 @@ class WarmKernel:
         """
         if not self._client.channels_running:
             return self
+        deadline = time.monotonic() + timeout
         try:
             while True:
-                reply = self._client.get_shell_msg(timeout=timeout)
+                try:
+                    reply = self._client.get_shell_msg(timeout=0.5)
+                except Empty:
+                    if not self.manager.is_alive():
+                        raise BriefingError(
+                            "the notebook kernel died while starting (out of memory, or "
+                            "killed); nothing was run"
+                        ) from None
+                    if time.monotonic() > deadline:
+                        raise BriefingError(
+                            f"the notebook kernel did not start within {timeout:.0f} s"
+                        ) from None
+                    continue
                 if reply["parent_header"].get("msg_id") == self._warm_up:
                     break
-        except Empty:
-            raise BriefingError(
-                f"the notebook kernel did not start within {timeout:.0f} s"
-            ) from None
         finally:
             self._client.stop_channels()
         answer = reply["content"].get("user_expressions", {}).get("dataset")
