@@ -36,7 +36,7 @@ from filelock import FileLock, Timeout
 from ..errors import BriefingError
 from ..report import build_briefing
 from ..report.export import PdfPrinter, find_chromium
-from ..report.outputs import FAILED_MARK, RUN_NAME_PARAMETER, write_index
+from ..report.outputs import FAILED_MARK, RUN_NAME_PARAMETER, replace_file, write_index
 from ..report.parameters import PREVIOUS, parameter_of_type
 from .commands import text_table
 from .fingerprint import Fingerprinter
@@ -279,9 +279,7 @@ def mark_failed(folder: Path, error: str, kept: Path | None) -> None:
         "error": error,
         "kept": str(kept) if kept else None,
     }
-    staging = folder / f"{FAILED_MARK}-{uuid.uuid4().hex[:8]}"
-    staging.write_text(json.dumps(note, indent=1) + "\n", encoding="utf-8")
-    os.replace(staging, folder / FAILED_MARK)
+    replace_file(folder / FAILED_MARK, json.dumps(note, indent=1) + "\n")
 
 
 def _result(action: str) -> str:

@@ -135,8 +135,8 @@ def write_index(reports: Path) -> Path:
     for entry in groups.values():  # a loop over the few groups of a reports folder
         entry["runs"].sort(key=lambda run: run["started"], reverse=True)
     ordered = sorted(groups.values(), key=lambda g: g["runs"][0]["started"], reverse=True)
-    _replace(reports / "index.json", json.dumps({"groups": ordered}, indent=1) + "\n")
-    return _replace(reports / "index.html", _render_index(ordered))
+    replace_file(reports / "index.json", json.dumps({"groups": ordered}, indent=1) + "\n")
+    return replace_file(reports / "index.html", _render_index(ordered))
 
 
 def _manifests(reports: Path) -> list[Path]:
@@ -205,7 +205,7 @@ def _render_index(groups: list[dict]) -> str:
     return environment.get_template("index.html.j2").render(groups=groups) + "\n"
 
 
-def _replace(path: Path, text: str) -> Path:
+def replace_file(path: Path, text: str) -> Path:
     """Write ``path`` whole: a reader never sees half of it."""
     staging = path.with_name(f".{path.name}-{uuid.uuid4().hex[:8]}")
     staging.write_text(text, encoding="utf-8")
