@@ -11,6 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SEED = ROOT / "data" / "belgorod-2025-04"
 CONTRACT_EXAMPLE = DATA / "contract-example"
+# Real, redistributable extracts shared by the workplace; read in place, never copied here.
+REALDATA = ROOT.parent / "shared" / "realdata"
+needs_realdata = pytest.mark.skipif(
+    not REALDATA.is_dir(), reason=f"real data extracts not found at {REALDATA} (outside the workplace)"
+)
 
 
 @pytest.fixture

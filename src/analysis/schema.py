@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     import pandera.pandas as pa
 
 MANIFEST = "dataset.toml"
-MANIFEST_KEYS = ("name", "title", "description", "license", "timezone")  # all text, optional
+# all text, optional; ``attribution`` is the credit line a licence such as CC BY requires
+MANIFEST_KEYS = ("name", "title", "description", "license", "attribution", "timezone")
 DEFAULT_TIMEZONE = "UTC"
 IDENTIFIER = r"[a-z0-9][a-z0-9_.-]*"
 SOURCE_KINDS = (

@@ -1,0 +1,574 @@
+"""UCDP GED (and Candidate) events: one assertion per event, one claim per article and claimant.
+
+UCDP is the compiler, not a claimant: its casualty figures stay on the
+assertion as extra columns. Each article of ``source_article`` is a document
+whose outlet supports the event on the article's day; each original claimant
+of ``source_original`` (a ministry, a spokesman) supports it too, and every
+outlet claim of the event cites every claimant claim (UCDP does not say which
+article relayed whom), so outlets relaying one official form one evidence line.
+
+Reads the 49-column CSV in UTF-8 or Windows-1252, with month-first slash dates
+or ISO dates in ``date_start``/``date_end``. Every trap of the real files is
+handled on purpose and counted in the report (docs/importers.md lists them).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from ..errors import BriefingError
+from .aliases import alias_key
+from .request import ImportRequest
+from .tables import ContractTables, content_hash, slug
+
+TITLE = "UCDP Georeferenced Event Dataset (GED) or Candidate Events CSV"
+LICENCE = "CC-BY-4.0"
+ATTRIBUTION = (
+    "Data: Uppsala Conflict Data Program (UCDP), Georeferenced Event Dataset (GED) and "
+    "Candidate Events Dataset, licensed CC BY 4.0 (ucdp.uu.se). Sundberg, Ralph and Erik "
+    "Melander (2013), 'Introducing the UCDP Georeferenced Event Dataset', Journal of Peace "
+    "Research 50(4); Hegre, Croicu, Eck and Högbladh (2020), 'Introducing the UCDP Candidate "
+    "Events Dataset', Research & Politics."
+)
+DATA = Path(__file__).parent / "data"
+OUTLETS = DATA / "ucdp_outlets.csv"  # spellings of one outlet -> source id, name, kind, side
+CLAIMANTS = DATA / "ucdp_claimants.csv"  # patterns of one claimant's many spellings
+
+REQUIRED = (
+    "id", "type_of_violence", "source_article", "source_original", "where_description",
+    "adm_1", "latitude", "longitude", "date_start", "date_end", "low", "best", "high",
+)  # fmt: skip
+KEPT_ON_ASSERTIONS = (
+    "date_prec", "where_prec", "event_clarity", "number_of_sources", "type_of_violence",
+    "dyad_name", "low", "best", "high", "deaths_a", "deaths_b", "deaths_civilians",
+    "deaths_unknown",
+)  # fmt: skip
+VIOLENCE = {"1": "state-based", "2": "non-state", "3": "one-sided"}
+COUNTRY_BY_GW = {"369": "UA", "365": "RU", "370": "BY"}  # Gleditsch-Ward number -> ISO alpha-2
+SENTINEL_DAY = "1753-01-01"  # SQL Server's minimum date, used by UCDP for "unknown"
+ARTICLE = re.compile(r"^(?P<office>.*?),(?P<date>\d{4}-\d{2}-\d{2}),(?P<headline>.*)$", re.DOTALL)
+SLASH_DATE = r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?:\s.*)?$"
+ISO_DATE = r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ].*)?$"
+RUSSIAN = (
+    r"russia|\bdpr\b|\blpr\b|donetsk people|luhansk people|lugansk people|together with russia"
+)
+UKRAINIAN = r"ukrain|\bkyiv\b|\bkiev"
+KIND_RULES = (  # claimant kind by wording, most general first: a later match wins
+    (r"osint|video", "osint"),
+    (
+        r"ministry|administration|\bova\b|\brva\b|mayor|head of|governor|chairman|council|"
+        r"ombudsman|press service|office|police|spokes|representative|department|government|"
+        r"minister|service",
+        "official",
+    ),
+    (
+        r"armed forces|operational command|general staff|army|naval|navy|air force|border|"
+        r"brigade|intelligence|defen[cs]e ministry|ministry of defen[cs]e|troops|militia|"
+        r"territorial defen",
+        "military",
+    ),
+)
+
+
+def convert(request: ImportRequest) -> ContractTables:
+    events = pd.concat([_read(path, request) for path in request.inputs], ignore_index=True)
+    events = _one_row_per_event(events, request)
+    events = request.keep_where(events, "events")
+    events = _with_event_days(events, request)
+    events = request.keep_within(events, events["start"], events["end"], "events")
+    request.progress.step("converting UCDP events")
+    articles = _articles(events, request)
+    events = events[events["id"].isin(articles["id"])].reset_index(drop=True)
+    outlets = _outlets(articles, request)
+    claimants = _claimants(events, outlets, request)
+    claims = _claims(articles, outlets, claimants, request)
+    columns = ["source_id", "name", "kind", "side", "notes"]
+    sources = pd.concat([outlets[columns], claimants[columns]], ignore_index=True)
+    sources = sources.drop_duplicates("source_id")
+    names = ", ".join(path.name for path in request.inputs)
+    return ContractTables(
+        sources=sources[sources["source_id"].isin(claims["source_id"])],
+        documents=_documents(articles, outlets, request),
+        assertions=_assertions(events, request),
+        claims=claims,
+        places=_places(events),
+        manifest={
+            "title": f"UCDP events ({names})",
+            "description": (
+                "Events coded by UCDP, one assertion each, with the articles UCDP cites as "
+                "their outlets' supporting claims, citing the original claimants they relay. "
+                "Imported by briefing import ucdp; IMPORT.md has the counts and the inputs."
+            ),
+        },
+    )
+
+
+def _read(path: Path, request: ImportRequest) -> pd.DataFrame:
+    """One CSV as stripped text columns, decoded from UTF-8 or, failing that, Windows-1252."""
+    with request.progress.open(path) as file:
+        data = file.read().removeprefix(b"\xef\xbb\xbf")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        request.report.handle(
+            "file in Windows-1252, not UTF-8",
+            1,
+            f"{path.name} decoded as Windows-1252 (byte 0x92 is \u2019); counted per file",
+        )
+        data = text.encode("utf-8")
+    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8")]), [])
+    columns = [c.strip() for c in header]
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise BriefingError(
+            f"{path}:1: missing column(s) {', '.join(missing)}: this is not a UCDP GED CSV "
+            "(download GED or the Candidate Events as CSV from ucdp.uu.se/downloads)"
+        )
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in columns}, strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise BriefingError(f"{path}: not a readable CSV ({exc})") from None
+    frame = table.to_pandas().astype("string")
+    for column in frame.columns:  # a loop over 49 columns, not over rows
+        frame[column] = frame[column].str.strip()
+    request.report.count_read("events", len(frame))
+    return frame
+
+
+def _one_row_per_event(events: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
+    bad_id = ~events["id"].str.fullmatch(r"\d+").fillna(False)
+    request.report.skip("events", "id is not a UCDP event number", int(bad_id.sum()))
+    events = events[~bad_id]
+    repeated = events["id"].duplicated(keep="last")
+    request.report.skip(
+        "events", "the same event id again (the row of the last input is kept)", int(repeated.sum())
+    )
+    return events[~repeated].reset_index(drop=True)
+
+
+def _days(text: pd.Series) -> pd.Series:
+    """D1: month-first slash dates or ISO dates, the time dropped; NaT where neither."""
+    slash = text.str.extract(SLASH_DATE)
+    parts = slash.where(slash["y"].notna(), text.str.extract(ISO_DATE))
+    iso = parts["y"] + "-" + parts["m"].str.zfill(2) + "-" + parts["d"].str.zfill(2)
+    return pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+
+
+def _with_event_days(events: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
+    start, end = _days(events["date_start"]), _days(events["date_end"])
+    bad = start.isna() | end.isna()
+    request.report.skip(
+        "events",
+        "date_start or date_end is not a date (month-first M/D/YYYY, or ISO)",
+        int(bad.sum()),
+    )
+    backwards = ~bad & (end < start)
+    request.report.skip("events", "date_end before date_start", int(backwards.sum()))
+    keep = ~(bad | backwards)
+    return events[keep].assign(start=start[keep], end=end[keep])
+
+
+def _articles(events: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
+    """S1: one row per part of ``source_article``: event id, k, office, date, day, headline."""
+    report = request.report
+    text = events["source_article"].str.removeprefix('"').str.removesuffix('"')
+    parts = events[["id", "end"]].assign(part=text.str.split('";"', regex=False)).explode("part")
+    parts = parts[parts["part"].fillna("").str.strip().ne("")]
+    parts["k"] = parts.groupby("id").cumcount() + 1
+    report.count_read("articles", len(parts))
+    fields = parts["part"].str.extract(ARTICLE.pattern, flags=re.DOTALL)
+    unparsed = fields["office"].isna()
+    report.skip("articles", "not in the Office,YYYY-MM-DD,Headline form", int(unparsed.sum()))
+    parts = parts.assign(**{k: fields[k].str.strip() for k in ("office", "date", "headline")})
+    parts = parts[~unparsed]
+    sentinel = parts["date"].eq(SENTINEL_DAY)
+    report.skip("articles", f"dated {SENTINEL_DAY}, UCDP's placeholder", int(sentinel.sum()))
+    parts = parts[~sentinel]
+    parts["day"] = pd.to_datetime(parts["date"], format="%Y-%m-%d", errors="coerce")
+    report.skip("articles", "date is not a real day", int(parts["day"].isna().sum()))
+    parts = parts[parts["day"].notna()].drop(columns="part").reset_index(drop=True)
+    report.skip(
+        "events",
+        "no usable article in source_article",
+        int((~events["id"].isin(parts["id"])).sum()),
+    )
+    _check_against_listings(events, parts, request)
+    report.handle(
+        "article dated before the event's date_end",
+        int((parts["day"] < parts["end"]).sum()),
+        "kept; a lag before the event's end counts as 0 days (contract \u00a74)",
+    )
+    return parts
+
+
+def _check_against_listings(
+    events: pd.DataFrame, parts: pd.DataFrame, request: ImportRequest
+) -> None:
+    """The redundant columns only as checks: number_of_sources, source_headline, source_date (D2)."""
+    report = request.report
+    by_event = events.set_index("id")
+    counts = parts.groupby("id").size()
+    listed = pd.to_numeric(by_event["number_of_sources"], errors="coerce").reindex(counts.index)
+    report.handle(
+        "number_of_sources differs from the articles in source_article",
+        int(listed.ne(counts).sum()),
+        "the articles parsed from source_article are used",
+    )
+    headlines = (by_event["source_headline"].str.count(";") + 1).reindex(counts.index)
+    report.handle(
+        "headline containing ';' (source_headline splits into too many parts)",
+        int(headlines.gt(counts).sum()),
+        "headlines taken from source_article, never split from source_headline",
+    )
+    listed_offices = by_event["source_office"].str.split(";").explode().str.strip()
+    listed_offices = listed_offices.rename("office").rename_axis("id").reset_index()
+    both = listed_offices.drop_duplicates().merge(
+        parts[["id", "office"]].drop_duplicates(), how="outer", indicator=True
+    )
+    differing = both.loc[both["_merge"].ne("both") & both["id"].isin(parts["id"]), "id"]
+    report.handle(
+        "source_office differs from the offices inside source_article",
+        int(differing.nunique()),
+        "the offices inside source_article are used",
+    )
+    given = by_event["source_date"].str.split(";").explode().str.strip().to_frame("given")
+    given["k"] = given.groupby(level=0).cumcount() + 1
+    given = parts.merge(given.rename_axis("id").reset_index(), on=["id", "k"], how="inner")
+    day_first = given["given"].str.extract(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})")
+    as_iso = day_first["y"] + "-" + day_first["m"].str.zfill(2) + "-" + day_first["d"].str.zfill(2)
+    as_iso = as_iso.fillna(given["given"].str.slice(0, 10))
+    sentinel = as_iso.eq(SENTINEL_DAY).fillna(False)
+    report.handle(
+        f"source_date is {SENTINEL_DAY}, UCDP's placeholder",
+        int(sentinel.sum()),
+        "the date inside source_article is used",
+    )
+    report.handle(
+        "source_date differs from the date inside source_article",
+        int((as_iso.ne(given["date"]).fillna(False) & ~sentinel).sum()),
+        "the date inside source_article is used (source_date, day-first D/M/YYYY, is a cross-check)",
+    )
+
+
+def _known(path: Path) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype="string", keep_default_na=False).replace("", pd.NA)
+    return table
+
+
+def _outlets(articles: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
+    """Each article's outlet: known spellings merged, kinds from the hand table, media otherwise."""
+    known = _known(OUTLETS)
+    known = known.set_index(alias_key(known["alias"]))
+    key = alias_key(articles["office"])
+    is_known = key.isin(known.index)
+    name = key.map(known["name"]).fillna(articles["office"])
+    outlets = pd.DataFrame(
+        {
+            "id": articles["id"],
+            "k": articles["k"],
+            "office": articles["office"],
+            "source_id": key.map(known["source_id"]).fillna(
+                slug(articles["office"], prefix="out-")
+            ),
+            "name": name,
+            "kind": key.map(known["kind"]).fillna("media"),
+            "side": key.map(known["side"]),
+            "notes": pd.Series(pd.NA, index=articles.index, dtype="string").where(
+                is_known, "kind not known to the importer, media by default: review"
+            ),
+        }
+    )
+    _report_spellings(outlets[is_known & articles["office"].ne(name)], "office", request)
+    request.report.handle(
+        "outlet name lost to '?' (Cyrillic dropped when the file was re-saved)",
+        int(articles["office"].str.fullmatch(r"[?\s]+").fillna(False).sum()),
+        "kept as out-unknown-<hash>, one source per spelling",
+    )
+    return outlets
+
+
+def _report_spellings(merged: pd.DataFrame, column: str, request: ImportRequest) -> None:
+    """List each spelling merged into a known source (a few dozen at most) in the report."""
+    counts = merged.groupby([column, "source_id"]).size().sort_index()
+    for (spelling, source_id), n in counts.items():
+        request.report.merged.append((spelling, source_id, int(n)))
+
+
+def _claimants(events: pd.DataFrame, outlets: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
+    """S2: one row per original claimant of an event, its spellings merged by the pattern table."""
+    report = request.report
+    empty = events["source_original"].fillna("").eq("")
+    report.handle(
+        "source_original empty", int(empty.sum()), "the event rests on its outlets' claims only"
+    )
+    raw = events.loc[~empty, ["id", "source_original"]]
+    report.handle(
+        "claimants separated by line breaks as well as ';'",
+        int(raw["source_original"].str.contains(r"[\r\n]", regex=True).sum()),
+        "split at line breaks too (never at commas, which occur inside names)",
+    )
+    raw = raw.assign(raw=raw["source_original"].str.split(r"[;\r\n]+", regex=True)).explode("raw")
+    raw["raw"] = raw["raw"].str.strip().str.rstrip(".").str.strip()
+    raw = raw[raw["raw"].ne("")].reset_index(drop=True)
+    ukraine = raw["raw"].str.extract(r"^Ukraine\s*\((?P<x>.*)\)$", flags=re.DOTALL)["x"].str.strip()
+    russia = raw["raw"].str.extract(r"^Russia\s*:\s*(?P<x>.*)$", flags=re.DOTALL)["x"].str.strip()
+    name = ukraine.fillna(russia).fillna(raw["raw"])
+    russian = name.str.contains(RUSSIAN, case=False, regex=True)
+    ukrainian = name.str.contains(UKRAINIAN, case=False, regex=True)
+    side = pd.Series(pd.NA, index=raw.index, dtype="string")
+    side = side.mask(russian & ~ukrainian, "RU").mask(ukrainian & ~russian, "UA")
+    side = side.mask(russia.notna(), "RU").mask(ukraine.notna(), "UA")
+    several = russian & ukrainian & russia.isna() & ukraine.isna()
+    kind = pd.Series("other", index=raw.index, dtype="string")
+    for pattern, value in KIND_RULES:  # most general first: later rules win
+        kind = kind.mask(name.str.contains(pattern, case=False, regex=True), value)
+    claimants = pd.DataFrame(
+        {
+            "id": raw["id"],
+            "raw": raw["raw"],
+            "source_id": slug(name, prefix="cl-"),
+            "name": name,
+            "kind": kind,
+            "side": side,
+            "notes": "as written by UCDP: " + raw["raw"],
+        }
+    )
+    rules = _known(CLAIMANTS)
+    hits = pd.concat(  # one column per rule (a dozen), one row per mention
+        [name.str.contains(rule, case=False, regex=True) for rule in rules["pattern"]], axis=1
+    )
+    several |= hits.sum(axis=1).gt(1)
+    report.handle(
+        "claimant entry naming several claimants (both sides, or several known ones)",
+        int(several.sum()),
+        "kept as written as one source, never merged into a known claimant; side left empty",
+    )
+    matched = several.copy()
+    for number, rule in enumerate(rules.itertuples(index=False)):
+        hit = ~matched & hits.iloc[:, number]
+        claimants.loc[hit, ["source_id", "name", "kind", "side"]] = (
+            rule.source_id,
+            rule.name,
+            rule.kind,
+            rule.side,
+        )
+        matched |= hit
+    claimants.loc[several, "side"] = pd.NA
+    outlet_names = outlets.drop_duplicates("source_id").set_index(
+        alias_key(outlets.drop_duplicates("source_id")["name"])
+    )
+    as_outlet = ~matched & alias_key(name).isin(outlet_names.index)
+    for column in ("source_id", "name", "kind", "side"):
+        claimants.loc[as_outlet, column] = alias_key(name[as_outlet]).map(outlet_names[column])
+    merged = matched & ~several & claimants["raw"].ne(claimants["name"])
+    _report_spellings(claimants[merged], "raw", request)
+    report.handle(
+        "claimant name lost to '?' (Cyrillic dropped when the file was re-saved)",
+        int(name.str.fullmatch(r"[?\s]+").fillna(False).sum()),
+        "kept as cl-unknown-<hash>, one source per spelling",
+    )
+    report.count_read("claimant mentions", len(claimants))
+    repeated = claimants.duplicated(["id", "source_id"])
+    report.skip(
+        "claimant mentions",
+        "the same claimant twice in one event (after merging spellings)",
+        int(repeated.sum()),
+    )
+    claimants = claimants[~repeated].copy()
+    claimants["j"] = claimants.groupby("id").cumcount() + 1
+    return claimants
+
+
+def _claims(
+    articles: pd.DataFrame, outlets: pd.DataFrame, claimants: pd.DataFrame, request: ImportRequest
+) -> pd.DataFrame:
+    """Outlet claims (one per article) and claimant claims, joined by C1 citations."""
+    report = request.report
+    documents = _document_ids(articles, outlets)
+    outlet_claims = pd.DataFrame(
+        {
+            "claim_id": "ucdp-" + articles["id"] + "-a" + articles["k"].astype(str),
+            "id": articles["id"],
+            "source_id": outlets["source_id"],
+            "document_id": documents,
+            "stated": articles["date"],
+            "quote": articles["headline"].where(articles["headline"].ne("")),
+        }
+    )
+    is_self = (
+        claimants.merge(
+            outlet_claims[["id", "source_id"]].drop_duplicates(),
+            on=["id", "source_id"],
+            how="left",
+            indicator=True,
+        )["_merge"]
+        .eq("both")
+        .to_numpy()
+    )
+    report.skip(
+        "claimant mentions",
+        "the claimant is also an outlet reporting the event (no self-claim)",
+        int(is_self.sum()),
+    )
+    claimants = claimants[~is_self]
+    first = (
+        articles.assign(document_id=documents)
+        .sort_values(["id", "day", "k"])
+        .drop_duplicates("id")
+        .set_index("id")
+    )
+    claimant_claims = pd.DataFrame(
+        {
+            "claim_id": "ucdp-" + claimants["id"] + "-o" + claimants["j"].astype(str),
+            "id": claimants["id"],
+            "source_id": claimants["source_id"],
+            "document_id": claimants["id"].map(first["document_id"]),
+            "stated": claimants["id"].map(first["date"]),
+            "notes": "statement date unknown: on or before stated (the first article's day)",
+        }
+    )
+    edges = outlet_claims[["claim_id", "id", "source_id"]].merge(
+        claimant_claims[["claim_id", "id", "source_id"]], on="id", suffixes=("", "_cited")
+    )
+    edges = edges[edges["source_id"].ne(edges["source_id_cited"])].sort_values(
+        ["claim_id", "claim_id_cited"]
+    )
+    cites = edges.groupby("claim_id", sort=False)["claim_id_cited"].agg(";".join)
+    outlet_claims["cites"] = outlet_claims["claim_id"].map(cites)
+    claims = pd.concat([outlet_claims, claimant_claims], ignore_index=True)
+    claims["assertion_id"] = "ucdp-" + claims["id"]
+    claims["stance"] = "supports"
+    claims["hedged"] = False
+    return claims.drop(columns="id")
+
+
+def _document_ids(articles: pd.DataFrame, outlets: pd.DataFrame) -> pd.Series:
+    key = pd.DataFrame({"o": outlets["name"], "d": articles["date"], "h": articles["headline"]})
+    return "ucdp-doc-" + content_hash(key)
+
+
+def _documents(
+    articles: pd.DataFrame, outlets: pd.DataFrame, request: ImportRequest
+) -> pd.DataFrame:
+    documents = pd.DataFrame(
+        {
+            "document_id": _document_ids(articles, outlets),
+            "title": articles["headline"].where(articles["headline"].ne(""), "(no headline given)"),
+            "publisher": outlets["name"],
+            "published": articles["date"],
+        }
+    )
+    repeated = documents["document_id"].duplicated()
+    request.report.handle(
+        "one article cited by several events",
+        int(repeated.sum()),
+        "one document, cited by each event's claim",
+    )
+    return documents[~repeated]
+
+
+def _place_ids(events: pd.DataFrame) -> pd.Series:
+    """``ucdp-pl-<lat>-<lon>``, missing where the coordinates are not usable."""
+    lat = pd.to_numeric(events["latitude"], errors="coerce")
+    lon = pd.to_numeric(events["longitude"], errors="coerce")
+    usable = lat.between(-90, 90) & lon.between(-180, 180)
+    return ("ucdp-pl-" + lat.round(5).astype(str) + "-" + lon.round(5).astype(str)).where(usable)
+
+
+def _places(events: pd.DataFrame) -> pd.DataFrame:
+    """UCDP's coordinates as places, one per distinct latitude and longitude."""
+    name = events["where_coordinates"].where(
+        events["where_coordinates"].fillna("").ne(""), events["where_description"]
+    )
+    places = pd.DataFrame(
+        {
+            "place_id": _place_ids(events),
+            "name": name,
+            "admin1": events["adm_1"].where(events["adm_1"].ne("")),
+            "country": events["country_id"].map(COUNTRY_BY_GW) if "country_id" in events else pd.NA,
+            "lat": pd.to_numeric(events["latitude"], errors="coerce"),
+            "lon": pd.to_numeric(events["longitude"], errors="coerce"),
+            "priogrid_gid": events.get("priogrid_gid"),
+        }
+    )
+    return places.dropna(subset=["place_id"]).drop_duplicates("place_id")
+
+
+def _short_dyad(dyad: pd.Series) -> pd.Series:
+    """``Government of Russia (Soviet Union) - Government of Ukraine`` -> ``Russia - Ukraine``."""
+    return (
+        dyad.fillna("")
+        .str.replace(r"Government of ", "", regex=False)
+        .str.replace(r"\s*\((?:Soviet Union|Yugoslavia)\)", "", regex=True)
+        .str.strip()
+    )
+
+
+def _assertions(events: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
+    """One assertion per event: what UCDP says happened, where and when, its figures kept."""
+    report = request.report
+    start, end = events["start"], events["end"]
+    same_day = start.eq(end)
+    when = _long_day(start).where(same_day, _long_day(start) + " to " + _long_day(end))
+    where = events["where_description"] + (", " + events["adm_1"]).where(events["adm_1"].ne(""), "")
+    violence = events["type_of_violence"].map(VIOLENCE).fillna("organised")
+    parties = _short_dyad(events["dyad_name"]) if "dyad_name" in events else None
+    what = "lethal " + violence + " violence"
+    if parties is not None:
+        what = what + (" (" + parties + ")").where(parties.ne(""), "")
+    assertions = pd.DataFrame(
+        {
+            "assertion_id": "ucdp-" + events["id"],
+            "statement": where + ", " + when + ": " + what,
+            "topic": slug(events["adm_1"]).where(events["adm_1"].ne("")),
+            "place_id": _place_ids(events),
+            "event_time": _iso(start).where(same_day, _iso(start) + "/" + _iso(end)),
+            "ucdp_id": events["id"],
+        }
+    )
+    for column in KEPT_ON_ASSERTIONS:
+        if column in events:
+            values = events[column]
+            numeric = pd.to_numeric(values, errors="coerce")
+            assertions[column] = (
+                numeric.astype("Int64")
+                if numeric.notna().eq(values.ne("")).all() and column not in ("dyad_name",)
+                else values
+            )
+    low, best, high = (pd.to_numeric(events[c], errors="coerce") for c in ("low", "best", "high"))
+    assertions["toll_disputed"] = low.ne(high)
+    assertions["toll_inconsistent"] = (best < low) | (best > high)
+    report.handle(
+        "deaths differ between UCDP's sources (low != high)",
+        int(assertions["toll_disputed"].sum()),
+        "kept; flagged toll_disputed = true",
+    )
+    report.handle(
+        "best estimate outside [low, high], against UCDP's own rule",
+        int(assertions["toll_inconsistent"].sum()),
+        "kept as given; flagged toll_inconsistent = true",
+    )
+    return assertions
+
+
+def _iso(days: pd.Series) -> pd.Series:
+    return days.dt.strftime("%Y-%m-%d")
+
+
+def _long_day(days: pd.Series) -> pd.Series:
+    return days.dt.day.astype(str) + days.dt.strftime(" %B %Y")

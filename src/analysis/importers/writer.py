@@ -1,0 +1,125 @@
+"""Writing an imported dataset: all of it, validated, or nothing.
+
+The tables go to a hidden staging folder next to the destination, the staged
+folder is loaded with the same validation as any dataset, and only then is it
+renamed into place. A failure anywhere removes the staging folder, so an
+import never leaves a half-written or invalid dataset behind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from .. import schema
+from ..dataset import Dataset, load_dataset
+from ..errors import DatasetError
+from .tables import TABLE_COLUMNS, ContractTables
+
+IMPORT_REPORT_FILE = "IMPORT.md"
+CSV_OPTIONS = pacsv.WriteOptions(quoting_style="needed")  # strings quoted, numbers bare
+
+
+class ImportInvalid(DatasetError):
+    """The converted data broke a contract rule; nothing was written."""
+
+    def render(self) -> str:
+        return (
+            f"briefing: error: the imported data does not validate, so nothing was written to "
+            f"{self.path}. The problems, in the files the import would have written:\n"
+            + "\n".join(f"  {p}" for p in self.problems)
+        )
+
+
+def table_in_order(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The contract's columns first (those present), then extras; rows in identifier order;
+    booleans as ``true``/``false``; empty text as missing."""
+    contract = [c for c in TABLE_COLUMNS[name] if c in frame.columns]
+    extras = [c for c in frame.columns if c not in TABLE_COLUMNS[name]]
+    ordered = frame[contract + extras]
+    id_column = schema.TABLE_BY_NAME[name].id_column
+    ordered = ordered.sort_values(id_column, kind="stable", ignore_index=True)
+    out = {}
+    for column in ordered.columns:
+        values = ordered[column]
+        if pd.api.types.is_bool_dtype(values):
+            values = values.map({True: "true", False: "false"}).astype("string")
+        elif not pd.api.types.is_numeric_dtype(values):
+            values = values.astype("string").str.strip()
+            values = values.where(values.ne(""))
+        out[column] = values
+    return pd.DataFrame(out)
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    pacsv.write_csv(table, path, CSV_OPTIONS)
+
+
+def manifest_text(manifest: dict[str, str]) -> str:
+    """``dataset.toml`` with every value a TOML basic string (escaped, one line)."""
+    lines = []
+    for key in schema.MANIFEST_KEYS:
+        if manifest.get(key):
+            value = " ".join(str(manifest[key]).split())
+            escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+            lines.append(f'{key} = "{escaped}"')
+    text = "\n".join(lines) + "\n"
+    assert tomllib.loads(text) == {  # noqa: S101 (a bug if the escaping ever breaks)
+        k: " ".join(str(v).split()) for k, v in manifest.items() if k in schema.MANIFEST_KEYS and v
+    }
+    return text
+
+
+def write_dataset(
+    tables: ContractTables,
+    out: Path,
+    *,
+    report_markdown: Callable[[dict[str, int]], str],
+    aliases_file: Path | None,
+    replace: bool,
+) -> tuple[Dataset, dict[str, int]]:
+    """Stage, validate and move the dataset to ``out``; the loaded dataset and rows per table."""
+    staging = out.parent / f".importing-{out.name}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        written = {}
+        for name, frame in tables.frames().items():
+            ordered = table_in_order(name, frame)
+            write_csv(ordered, staging / schema.TABLE_BY_NAME[name].file)
+            written[name] = len(ordered)
+        (staging / schema.MANIFEST).write_text(manifest_text(tables.manifest), encoding="utf-8")
+        (staging / IMPORT_REPORT_FILE).write_text(report_markdown(written), encoding="utf-8")
+        if aliases_file is not None:
+            shutil.copyfile(aliases_file, staging / "aliases.csv")
+        try:
+            dataset = load_dataset(staging)
+        except DatasetError as exc:
+            raise ImportInvalid(str(out), exc.problems) from None
+        _move_into_place(staging, out, replace=replace)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return dataclasses.replace(dataset, path=out), written
+
+
+def _move_into_place(staging: Path, out: Path, *, replace: bool) -> None:
+    """Rename the staged folder to ``out``; an earlier import there is swapped out first."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    if not replace:  # checked before the import too; this is the race with another import
+        raise FileExistsError(17, "already exists; add --replace to overwrite it", str(out))
+    retired = out.parent / f".replaced-{out.name}-{os.getpid()}"
+    out.rename(retired)
+    staging.rename(out)
+    shutil.rmtree(retired, ignore_errors=True)
