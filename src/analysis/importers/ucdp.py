@@ -302,6 +302,27 @@ def _outlets(articles: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
     return outlets
 
 
+def _outlet_rows(outlets: pd.DataFrame) -> pd.DataFrame:
+    """Outlets by source id: those of the articles and every one the spelling table knows."""
+    known = _known(OUTLETS).drop(columns="alias")
+    rows = pd.concat([outlets[["source_id", "name", "kind", "side"]], known], ignore_index=True)
+    return rows.drop_duplicates("source_id").set_index("source_id")
+
+
+def _as_outlet(names: pd.Series, outlets: pd.DataFrame) -> pd.Series:
+    """The outlet source id a claimant's name spells, if any (C1: no self-claims)."""
+    known = _known(OUTLETS)
+    spellings = pd.concat(
+        [
+            pd.Series(known["source_id"].to_numpy(), index=alias_key(known["alias"])),
+            pd.Series(outlets["source_id"].to_numpy(), index=alias_key(outlets["name"])),
+            pd.Series(outlets["source_id"].to_numpy(), index=alias_key(outlets["office"])),
+        ]
+    )
+    spellings = spellings[~spellings.index.duplicated()]
+    return alias_key(names).map(spellings)
+
+
 def _report_spellings(merged: pd.DataFrame, column: str, request: ImportRequest) -> None:
     """List each spelling merged into a known source (a few dozen at most) in the report."""
     counts = merged.groupby([column, "source_id"]).size().sort_index()
@@ -369,13 +390,12 @@ def _claimants(events: pd.DataFrame, outlets: pd.DataFrame, request: ImportReque
         )
         matched |= hit
     claimants.loc[several, "side"] = pd.NA
-    outlet_names = outlets.drop_duplicates("source_id").set_index(
-        alias_key(outlets.drop_duplicates("source_id")["name"])
-    )
-    as_outlet = ~matched & alias_key(name).isin(outlet_names.index)
-    for column in ("source_id", "name", "kind", "side"):
-        claimants.loc[as_outlet, column] = alias_key(name[as_outlet]).map(outlet_names[column])
-    merged = matched & ~several & claimants["raw"].ne(claimants["name"])
+    as_outlet = ~matched & _as_outlet(name, outlets).notna()
+    known_outlet = _as_outlet(name[as_outlet], outlets)
+    claimants.loc[as_outlet, "source_id"] = known_outlet
+    for column in ("name", "kind", "side"):
+        claimants.loc[as_outlet, column] = known_outlet.map(_outlet_rows(outlets)[column])
+    merged = (matched | as_outlet) & ~several & claimants["raw"].ne(claimants["name"])
     _report_spellings(claimants[merged], "raw", request)
     report.handle(
         "claimant name lost to '?' (Cyrillic dropped when the file was re-saved)",
