@@ -292,3 +292,22 @@ def test_the_2014_extract_utf8_with_iso_dates_is_read_by_the_same_importer(tmp_p
     assert len(data.assertions) == 524
     assert "file in Windows-1252, not UTF-8" not in report.handled
     assert data.assertions["event_time"].str.match(r"^2014|^2015").all()
+
+
+@needs_realdata
+@pytest.mark.slow
+def test_a_briefing_built_from_the_import_carries_the_attribution(tmp_path):
+    from pypdf import PdfReader
+
+    from analysis.report import build_briefing
+
+    data, _ = import_dataset("ucdp", [GED_2022], tmp_path / "ged")
+    briefing = build_briefing(
+        "briefing", [("dataset", str(data.path))], reports=tmp_path / "reports"
+    )
+    html = (briefing.folder / "briefing.html").read_text()
+    assert "Attribution" in html and "Uppsala Conflict Data Program (UCDP)" in html
+    pdf = " ".join(
+        page.extract_text() for page in PdfReader(briefing.folder / "briefing.pdf").pages
+    )
+    assert "Uppsala Conflict Data Program" in " ".join(pdf.replace("\ufb02", "fl").split())  # ligature

@@ -92,7 +92,6 @@ def convert(request: ImportRequest) -> ContractTables:
     columns = ["source_id", "name", "kind", "side", "notes"]
     sources = pd.concat([outlets[columns], claimants[columns]], ignore_index=True)
     sources = sources.drop_duplicates("source_id")
-    names = ", ".join(path.name for path in request.inputs)
     return ContractTables(
         sources=sources[sources["source_id"].isin(claims["source_id"])],
         documents=_documents(articles, outlets, request),
@@ -100,7 +99,7 @@ def convert(request: ImportRequest) -> ContractTables:
         claims=claims,
         places=_places(events),
         manifest={
-            "title": f"UCDP events ({names})",
+            "title": _title(events),
             "description": (
                 "Events coded by UCDP, one assertion each, with the articles UCDP cites as "
                 "their outlets' supporting claims, citing the original claimants they relay. "
@@ -108,6 +107,15 @@ def convert(request: ImportRequest) -> ContractTables:
             ),
         },
     )
+
+
+def _title(events: pd.DataFrame) -> str:
+    """``UCDP events in Ukraine, 1 September 2022 to 31 March 2023``."""
+    countries = sorted(set(events["country"].dropna()) - {""}) if "country" in events else []
+    where = f" in {', '.join(countries[:3])}" if 0 < len(countries) <= 3 else ""
+    first, last = events["start"].min(), events["end"].max()
+    days = _long_day(pd.Series([first, last]))
+    return f"UCDP events{where}, {days[0]} to {days[1]}"
 
 
 def _read(path: Path, request: ImportRequest) -> pd.DataFrame:
