@@ -273,7 +273,9 @@ class _Loader:
                         anchors[rule.anchor] = self._anchor_days(table, frame, rule.anchor)
                     anchor = anchors[rule.anchor]
                 text = frame[f.name]
-                resolved = resolve_expressions(text, anchor, allow_relative=anchor is not None)
+                resolved = resolve_expressions(
+                    text, anchor, allow_relative=anchor is not None, timezone=timezone
+                )
                 self._date_problems(table.file, f.name, text, resolved, anchor)
                 for part in ("start", "end", "precision"):
                     frame[f"{rule.prefix}_{part}"] = resolved[part]
@@ -317,7 +319,7 @@ class _Loader:
 
     def _days(self, table: Table, f: Field, text: pd.Series, timezone: str) -> pd.Series:
         """The day of a ``day_only`` column: a full date, or a date-time's day in ``timezone``."""
-        resolved = resolve_expressions(text, allow_relative=False)
+        resolved = resolve_expressions(text, allow_relative=False, timezone=timezone)
         day_like = resolved["precision"] == "day"
         wrong = resolved["problem"].isna() & text.notna() & ~day_like
         resolved.loc[wrong, "problem"] = "must be a full date or date-time such as 2025-04-08"
@@ -325,11 +327,6 @@ class _Loader:
         self._date_problems(table.file, f.name, text, resolved)
         days = resolved["start"].copy()
         days[~day_like] = pd.NaT
-        with_offset = text.str.contains(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", case=False, na=False)
-        with_offset &= day_like
-        if with_offset.any():
-            local = pd.to_datetime(text[with_offset], format="ISO8601", utc=True, errors="coerce")
-            days[with_offset] = local.dt.tz_convert(timezone).dt.tz_localize(None).dt.normalize()
         return days
 
     def _date_problems(

@@ -22,7 +22,8 @@ _WEEKDAY = "|".join(_WEEKDAYS)
 
 _ISO_POINT = (
     r"(?P<{p}y>\d{{4}})(?:-(?P<{p}m>\d{{2}})(?:-(?P<{p}d>\d{{2}})"
-    r"(?:[T ]\d{{2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:Z|[+-]\d{{2}}(?::?\d{{2}})?)?)?)?)?"
+    r"(?:[T ](?P<{p}t>\d{{2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?)"
+    r"(?P<{p}z>Z|[+-]\d{{2}}(?::?\d{{2}})?)?)?)?)?"
 )
 _ISO = re.compile(
     rf"^{_ISO_POINT.format(p='a')}(?P<slash>/{_ISO_POINT.format(p='b')})?$", re.IGNORECASE
@@ -197,11 +198,32 @@ def apply_rule(rule: Rule, anchor: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     raise ValueError(f"unknown rule kind {kind!r}")
 
 
-def _iso_point_bounds(parts: pd.DataFrame, prefix: str) -> tuple[pd.Series, pd.Series]:
-    """Start and end day of the ISO point captured under ``prefix`` (NaT when invalid)."""
+def _iso_point_bounds(
+    parts: pd.DataFrame, prefix: str, timezone: str
+) -> tuple[pd.Series, pd.Series]:
+    """Start and end day of the ISO point captured under ``prefix`` (NaT when invalid).
+
+    A plain date is a calendar day and is never converted; a date-time with
+    ``Z`` or an offset is converted to ``timezone`` and its day taken there; a
+    date-time without one is local. An impossible time (``T24:00``, ``T25:61``)
+    or offset (``+25:00``) makes the point invalid.
+    """
     y, m, d = parts[f"{prefix}y"], parts[f"{prefix}m"], parts[f"{prefix}d"]
     text = y + "-" + m.fillna("01") + "-" + d.fillna("01")
     start = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    time, zone = parts[f"{prefix}t"], parts[f"{prefix}z"].str.upper()  # text arrives lower-cased
+    timed = time.notna()
+    if timed.any():
+        moment = text[timed] + "T" + time[timed] + zone[timed].fillna("")
+        offset = zone[timed].notna()
+        days = pd.Series(pd.NaT, index=moment.index, dtype="datetime64[ns]")
+        if (~offset).any():
+            local = pd.to_datetime(moment[~offset], format="ISO8601", errors="coerce")
+            days[local.index] = local.dt.normalize()
+        if offset.any():
+            zoned = pd.to_datetime(moment[offset], format="ISO8601", utc=True, errors="coerce")
+            days[zoned.index] = zoned.dt.tz_convert(timezone).dt.tz_localize(None).dt.normalize()
+        start[days.index] = days
     end = start.copy()
     by_month = d.isna() & m.notna()
     by_year = m.isna()
@@ -211,9 +233,13 @@ def _iso_point_bounds(parts: pd.DataFrame, prefix: str) -> tuple[pd.Series, pd.S
 
 
 def resolve_expressions(
-    text: pd.Series, anchor: pd.Series | None = None, *, allow_relative: bool = True
+    text: pd.Series,
+    anchor: pd.Series | None = None,
+    *,
+    allow_relative: bool = True,
+    timezone: str = "UTC",
 ) -> pd.DataFrame:
-    """Resolve date expressions to intervals.
+    """Resolve date expressions to intervals, date-times with an offset in ``timezone``.
 
     ``text`` holds the raw expressions (missing values stay missing); ``anchor``
     the day each relative phrase is resolved against. Returns a frame on
@@ -225,7 +251,9 @@ def resolve_expressions(
     value; only the date arithmetic of relative phrases runs per row.
     """
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    phrases = _distinct_phrases(pd.Series(np.asarray(uniques, dtype=object), dtype="string"))
+    phrases = _distinct_phrases(
+        pd.Series(np.asarray(uniques, dtype=object), dtype="string"), timezone
+    )
     rows = np.where(codes >= 0, codes, len(phrases) - 1)  # the last slot means "missing"
 
     start = phrases["start"].to_numpy()[rows]
@@ -280,7 +308,7 @@ def _anchor_days(anchor: pd.Series | None, length: int) -> np.ndarray:
     return np.where(np.isnat(values), _NO_DAY, _days(values))
 
 
-def _distinct_phrases(uniques: pd.Series) -> pd.DataFrame:
+def _distinct_phrases(uniques: pd.Series, timezone: str = "UTC") -> pd.DataFrame:
     """Per distinct raw value: its ISO interval, or the index of its relative rule.
 
     One extra last row stands for missing values. Column ``rule`` is -1 where
@@ -300,8 +328,8 @@ def _distinct_phrases(uniques: pd.Series) -> pd.DataFrame:
     is_iso = np.append(parts["ay"].notna().to_numpy(), False) & ~blank
     if is_iso.any():
         iso = parts[is_iso[:-1]]
-        a_start, a_end = _iso_point_bounds(iso, "a")
-        b_start, b_end = _iso_point_bounds(iso, "b")
+        a_start, a_end = _iso_point_bounds(iso, "a", timezone)
+        b_start, b_end = _iso_point_bounds(iso, "b", timezone)
         interval = iso["slash"].notna()
         e = a_end.where(~interval, b_end)
         bad = a_start.isna() | e.isna() | (interval & b_start.isna())
