@@ -326,6 +326,13 @@ def _then(action):
     return apply
 
 
+def _link_out(path):
+    outside = path.parent / "outside-sources.csv"
+    (path / "sources.csv").rename(outside)
+    (path / "sources.csv").symlink_to(outside)
+    return path
+
+
 # code -> (break a copy of the contract example and say what to load, the printed problem's start)
 REASON_CASES = {
     "not-a-folder": (lambda p: p / "nope", "{path}/nope: does not exist; give the path"),
@@ -346,6 +353,7 @@ REASON_CASES = {
         _then(lambda p: (p / "claims.csv").unlink()),
         "claims.csv: missing; every dataset needs this table",
     ),
+    "link-outside-folder": (_link_out, "sources.csv: is a link to"),
     "not-utf8": (
         _then(
             lambda p: (p / "sources.csv").write_bytes(
@@ -699,3 +707,27 @@ def test_relative_links_in_the_docs_resolve():
     for page in pages:
         for target in re.findall(r"\]\(([^)#:]+)[^)]*\)", page.read_text(encoding="utf-8")):
             assert (page.parent / target).exists(), f"{page}: {target}"
+
+
+def test_a_link_out_of_the_folder_is_refused_unless_followed_on_purpose(dataset_copy, tmp_path):
+    folder = _link_out(dataset_copy())
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(folder)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.code) == ("sources.csv", "link-outside-folder")
+    assert str(folder.parent / "outside-sources.csv") in problem.message
+    assert len(load_dataset(folder, follow_links=True).sources) > 0
+    # a link that stays inside the folder is fine
+    (folder / "sources.csv").unlink()
+    (folder / "outlets.csv").write_bytes((folder.parent / "outside-sources.csv").read_bytes())
+    (folder / "sources.csv").symlink_to("outlets.csv")
+    assert len(load_dataset(folder).sources) > 0
+
+
+def test_a_manifest_linked_to_a_system_file_is_never_read(dataset_copy):
+    folder = dataset_copy()
+    (folder / "dataset.toml").unlink()
+    (folder / "dataset.toml").symlink_to("/etc/passwd")
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(folder)
+    assert [p.code for p in caught.value.problems] == ["link-outside-folder"]

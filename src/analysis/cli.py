@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     validate.add_argument("dataset", help="path of the dataset folder, e.g. data/belgorod-2025-04")
+    validate.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="read dataset files that are links to outside the folder (a dataset you trust)",
+    )
     validate.set_defaults(handler=_validate)
 
     analyze = commands.add_parser(
@@ -75,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("--topic", help="only assertions of this topic (see assertions.csv)")
     analyze.add_argument("--json", action="store_true", help="print the JSON object instead")
+    analyze.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="read dataset files that are links to outside the folder (a dataset you trust)",
+    )
     analyze.set_defaults(handler=_analyze)
 
     build = commands.add_parser(
@@ -247,23 +257,35 @@ def _add_import_commands(commands) -> None:
             "inputs", nargs="*" if name == "table" else "+", metavar="INPUT", type=Path
         )
         parser.add_argument(
-            "--out", metavar="DIR", type=Path, help="the dataset folder to write, e.g. data/ucdp-2022"
+            "--out",
+            metavar="DIR",
+            type=Path,
+            help="the dataset folder to write, e.g. data/ucdp-2022",
         )
         parser.add_argument(
-            "--since", metavar="YYYY-MM-DD", type=_as_of_date,
+            "--since",
+            metavar="YYYY-MM-DD",
+            type=_as_of_date,
             help="only events (table: documents) dated on or after this day",
         )
         parser.add_argument(
-            "--until", metavar="YYYY-MM-DD", type=_as_of_date,
+            "--until",
+            metavar="YYYY-MM-DD",
+            type=_as_of_date,
             help="only events (table: documents) dated on or before this day",
         )
         parser.add_argument(
-            "--where", metavar="FILTER", action="append", default=[],
+            "--where",
+            metavar="FILTER",
+            action="append",
+            default=[],
             help="keep rows whose input column matches: COLUMN=VALUE[|VALUE...], "
             "COLUMN!=VALUE, COLUMN~TEXT, COLUMN>=N (also <=, >, <); repeat to combine",
         )
         parser.add_argument(
-            "--aliases", metavar="CSV", type=Path,
+            "--aliases",
+            metavar="CSV",
+            type=Path,
             help="alias,source_id[,name] rows: spellings of one source to merge (docs/importers.md)",
         )
         parser.add_argument(
@@ -272,13 +294,17 @@ def _add_import_commands(commands) -> None:
         parser.add_argument("--title", help="the dataset's title (default: from the input)")
         if name == "gdelt":
             parser.add_argument(
-                "--min-confidence", metavar="PERCENT", type=int, default=0,
+                "--min-confidence",
+                metavar="PERCENT",
+                type=int,
+                default=0,
                 help="skip mentions whose Confidence is below this (0-100, default 0)",
             )
         if name == "table":
             parser.add_argument("--mapping", metavar="TOML", type=Path, help="the mapping file")
             parser.add_argument(
-                "--template", action="store_true",
+                "--template",
+                action="store_true",
                 help="print a starting mapping file (for INPUT's columns if given) and stop",
             )
             parser.add_argument(
@@ -337,7 +363,10 @@ def _add_sources_command(commands) -> None:
     sources.add_argument("dataset", help="path of the dataset folder")
     sources.add_argument("--similar", action="store_true", help="list likely duplicates")
     sources.add_argument(
-        "--threshold", type=int, default=85, metavar="SCORE",
+        "--threshold",
+        type=int,
+        default=85,
+        metavar="SCORE",
         help="how alike two names must be, 0-100 (default 85)",
     )
     sources.set_defaults(handler=_sources)
@@ -501,7 +530,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from .results import analyze, to_json
     from .summary import analysis_summary
 
-    dataset = load_dataset(args.dataset)
+    dataset = load_dataset(args.dataset, follow_links=args.follow_links)
     result = analyze(dataset, as_of=args.as_of, topic=args.topic)
     if args.json:
         sys.stdout.write(to_json(result))
@@ -514,7 +543,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .dataset import load_dataset
     from .summary import dataset_summary
 
-    dataset = load_dataset(args.dataset)
+    dataset = load_dataset(args.dataset, follow_links=args.follow_links)
     print(dataset_summary(dataset))
     return 0
 

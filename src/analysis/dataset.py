@@ -63,14 +63,18 @@ def citation_edges(claims: pd.DataFrame) -> pd.DataFrame:
     return exploded.loc[exploded["cited_claim_id"] != "", ["claim_id", "cited_claim_id"]]
 
 
-def load_dataset(path: str | Path, *, today: dt.date | None = None) -> Dataset:
+def load_dataset(
+    path: str | Path, *, today: dt.date | None = None, follow_links: bool = False
+) -> Dataset:
     """Load and validate the dataset folder at ``path``.
 
     ``today`` bounds dates from the future (default: the current date).
+    A file that is a symbolic link leading out of the folder is refused unless
+    ``follow_links``: a dataset from elsewhere must not pull in other files.
     Raises :class:`DatasetError` listing every problem found.
     """
     today = today or dt.date.today()
-    loader = _Loader(Path(path), pd.Timestamp(today))
+    loader = _Loader(Path(path), pd.Timestamp(today), follow_links=follow_links)
     return loader.load()
 
 
@@ -81,9 +85,11 @@ class _Loader:
     the declared tables and fields rather than naming columns itself.
     """
 
-    def __init__(self, folder: Path, today: pd.Timestamp):
+    def __init__(self, folder: Path, today: pd.Timestamp, *, follow_links: bool = False):
         self.folder = folder
         self.today = today
+        self.follow_links = follow_links
+        self.refused: set[str] = set()  # files not read: links leading out of the folder
         self.problems: list[Problem] = []
         self.tables: dict[str, pd.DataFrame | None] = {}
         self.citations = pd.DataFrame(
@@ -121,6 +127,7 @@ class _Loader:
                 str(self.folder),
                 [Problem(str(self.folder), None, None, message, code="not-a-dataset")],
             )
+        self._refuse_links_out()
         meta = self._read_manifest()
         for table in schema.TABLES:
             self.tables[table.name] = self._read(table)
@@ -131,8 +138,32 @@ class _Loader:
             raise DatasetError(str(self.folder), self.problems)
         return self._build(meta)
 
+    def _refuse_links_out(self) -> None:
+        """Name every dataset file that is a link to somewhere outside the folder."""
+        if self.follow_links:
+            return
+        inside = self.folder.resolve()
+        for name in schema.DATASET_FILES:
+            path = self.folder / name
+            if not path.is_symlink():
+                continue
+            target = path.resolve()
+            if target.is_relative_to(inside):
+                continue
+            self.refused.add(name)
+            self.fail(
+                name,
+                None,
+                None,
+                f"is a link to {target}, outside the dataset folder; copy the file into the "
+                "folder (or, for a dataset you trust, follow links explicitly)",
+                code="link-outside-folder",
+            )
+
     def _read_manifest(self) -> dict:
         path = self.folder / MANIFEST
+        if MANIFEST in self.refused:
+            return {}
         if not path.is_file():
             self.fail(
                 MANIFEST,
@@ -172,6 +203,8 @@ class _Loader:
 
     def _read(self, table: Table) -> pd.DataFrame | None:
         path = self.folder / table.file
+        if table.file in self.refused:
+            return None
         if not path.is_file():
             if table.required:
                 self.fail(

@@ -19,6 +19,7 @@ REASON_CODES = (
     "bad-manifest",
     "unknown-timezone",
     "missing-table",
+    "link-outside-folder",
     # reading one CSV file (§1)
     "not-utf8",
     "empty-file",
