@@ -47,3 +47,54 @@ def test_publishing_replaces_an_earlier_run_whole(tmp_path):
     publish(second, destination)
     assert [p.name for p in destination.iterdir()] == ["b.txt"]
     assert not list(reports.glob(".building-*")) and not list(destination.parent.glob(".*"))
+
+
+def _publish_many(reports: str, times: int, worker: int) -> None:
+    from pathlib import Path
+
+    for attempt in range(times):
+        staging = staging_folder(Path(reports))
+        for part in ("briefing.html", "briefing.pdf", "manifest.json"):
+            (staging / part).write_text(f"{worker}:{attempt}")
+        publish(staging, Path(reports) / "briefing" / "2025-04-08")
+
+
+def test_eight_processes_publishing_one_run_leave_one_whole_briefing(tmp_path):
+    """The race of two desks building the same run: no error, no torn or missing folder."""
+    import multiprocessing
+
+    reports = tmp_path / "reports"
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(8) as pool:
+        pool.starmap(_publish_many, [(str(reports), 25, worker) for worker in range(8)])
+    run = reports / "briefing" / "2025-04-08"
+    contents = {p.name: p.read_text() for p in run.iterdir()}
+    assert set(contents) == {"briefing.html", "briefing.pdf", "manifest.json"}
+    assert len(set(contents.values())) == 1  # all three files from the same publish
+    assert sorted(p.name for p in reports.rglob("*")) == [
+        "2025-04-08", "briefing", "briefing.html", "briefing.pdf", "manifest.json",
+    ]  # fmt: skip
+
+
+def test_a_reader_always_finds_the_run_while_it_is_replaced(tmp_path):
+    """Between the old run and the new one there is no moment without a run."""
+    import threading
+
+    reports = tmp_path / "reports"
+    run = reports / "briefing" / "2025-04-08"
+    _publish_many(str(reports), 1, 0)
+    missing, done = [], threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            if not (run / "manifest.json").exists():
+                missing.append(1)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        _publish_many(str(reports), 200, 1)
+    finally:
+        done.set()
+        reader.join()
+    assert missing == []

@@ -8,6 +8,9 @@ leaves a half-written briefing where readers look.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import functools
 import json
 import os
 import shutil
@@ -74,13 +77,79 @@ def _alive(pid: int) -> bool:
 
 
 def publish(staging: Path, destination: Path) -> Path:
-    """Move a finished run into place, replacing an earlier run of the same name."""
+    """Move a finished run into place, replacing an earlier run of the same name in one step.
+
+    On Linux the two folders are swapped by one ``renameat2(RENAME_EXCHANGE)``:
+    readers see the old run or the new one, never neither, whatever other
+    publishers of the same run do at the same moment and wherever this process
+    is killed. The old run ends up in ``staging`` and is removed with it (or,
+    after a kill, with the next build's stale staging folders).
+    """
     destination.parent.mkdir(parents=True, exist_ok=True)
-    retired = None
-    if destination.exists():
-        retired = destination.parent / f".retired-{uuid.uuid4().hex[:12]}"
-        os.replace(destination, retired)
-    os.replace(staging, destination)
+    for _ in range(PUBLISH_ATTEMPTS):  # each lost race means another publisher just finished
+        try:
+            if not _exchange(staging, destination):
+                return _publish_by_renames(staging, destination)
+            shutil.rmtree(staging, ignore_errors=True)
+            return destination
+        except FileNotFoundError:  # no earlier run: a plain rename, unless one appears meanwhile
+            try:
+                os.rename(staging, destination)
+                return destination
+            except OSError as exc:
+                if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                    raise
+    raise OSError(errno.EBUSY, "other builds kept publishing the same run", str(destination))
+
+
+PUBLISH_ATTEMPTS = 20
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+@functools.cache
+def _renameat2():
+    """libc's renameat2, or None where the system has none (not Linux, old glibc)."""
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return None
+    function.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    return function
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically; False where the system or file system cannot."""
+    function = _renameat2()
+    if function is None:
+        return False
+    result = function(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _publish_by_renames(staging: Path, destination: Path) -> Path:
+    """Where no atomic swap exists: two renames under a lock shared by every publisher."""
+    from filelock import FileLock
+
+    with FileLock(destination.parent / f".{destination.name}.publishing"):
+        retired = None
+        if destination.exists():
+            retired = destination.parent / f".retired-{uuid.uuid4().hex[:12]}"
+            os.replace(destination, retired)
+        os.replace(staging, destination)
     if retired is not None:
         shutil.rmtree(retired, ignore_errors=True)
     return destination
