@@ -296,3 +296,31 @@ def test_a_killed_build_leaves_no_briefing_and_is_cleaned_up_next_time(tmp_path)
     (reports / ".building-999999999-deadbeef").mkdir(parents=True)  # left by a SIGKILLed build
     build_briefing("briefing", formats=("html",), reports=reports)
     assert not list(reports.glob(".building-*"))
+
+
+def test_a_very_long_url_wraps_instead_of_widening_the_page(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    dataset = tmp_path / "long"
+    shutil.copytree(CONTRACT_EXAMPLE, dataset)
+    url = "https://example.org/search?q=" + "belgorod" * 32  # no hyphen, no space: one word
+    statements = (dataset / "assertions.csv").read_text()
+    (dataset / "assertions.csv").write_text(statements.replace("The bridge at X", url, 1))
+    briefing = build_briefing(
+        "briefing", [("dataset", str(dataset))], formats=("html",), reports=tmp_path / "reports"
+    )
+    page_file = briefing.folder / "briefing.html"
+    assert url in page_file.read_text()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 794, "height": 1123})  # A4 at 96 dpi
+        page.emulate_media(media="print")
+        page.goto(page_file.as_uri(), wait_until="load")
+        widths = page.evaluate(
+            "() => ({page: document.documentElement.scrollWidth, view: window.innerWidth,"
+            " tables: [...document.querySelectorAll('table')].map(t => t.scrollWidth),"
+            " body: document.body.clientWidth})"
+        )
+        browser.close()
+    assert widths["page"] <= widths["view"]
+    assert max(widths["tables"]) <= widths["body"]
