@@ -127,8 +127,32 @@ def test_unreadable_notebook_and_reports_path_in_the_way(tmp_path, capsys):
     broken.write_text("{not json")
     assert main(["build", str(broken)]) == 2
     assert "not a notebook papermill can read" in capsys.readouterr().err
-    in_the_way = tmp_path / "reports"
-    in_the_way.write_text("a file, not a folder")
-    assert main(["build", "briefing", "--to", "html", "--out", str(in_the_way)]) == 1
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--out", "{file}"], "exists and is not a folder"),
+        (["--out", "/dev/null"], "exists and is not a folder"),
+        (["-p", "dataset", "{tmp}/no-such-dataset"], "no-such-dataset: does not exist"),
+        (["-p", "as_of", "2025-W15-2"], "expected a date written YYYY-MM-DD"),
+        (["-p", "as_of", "20250408"], "expected a date written YYYY-MM-DD"),
+    ],
+)
+def test_build_mistakes_are_refused_before_anything_starts(tmp_path, capsys, arguments, message):
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("not a folder")
+    arguments = [a.format(file=in_the_way, tmp=tmp_path) for a in arguments]
+    out = [] if "--out" in arguments else ["--out", str(tmp_path / "reports")]
+    assert main(["build", "briefing", *arguments, *out]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("briefing: error: ") and "Traceback" not in err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) <= 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]  # nothing was started
+
+
+def test_a_named_chromium_that_is_not_there_is_refused_not_replaced(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("BRIEFING_CHROMIUM", str(tmp_path / "nonexistent"))
+    assert main(["build", "briefing", "--out", str(tmp_path / "reports")]) == 2
+    err = capsys.readouterr().err
+    assert "nonexistent' (BRIEFING_CHROMIUM) is not an executable file" in err
+    assert not (tmp_path / "reports").exists()

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import os
 import signal
 import threading
 import time
@@ -239,6 +240,7 @@ def plan_build(
     given_names = {name for name, _ in given}
     dataset = _dataset_path(path, parameters, given_names)
     _previous_path(path, parameters, given_names)
+    _check_reports_folder(reports.resolve())
     return BuildPlan(
         notebook=path,
         parameters=parameters,
@@ -259,8 +261,35 @@ def _dataset_path(notebook: Path, parameters: dict, given_names: set[str]) -> Pa
         return None
     base = Path.cwd() if name in given_names else notebook.parent
     path = (base / str(parameters[name])).resolve()
+    if not path.is_dir():  # the kernel would say so too, but only after 10 s of start-up
+        what = "does not exist" if not path.exists() else "is not a folder"
+        raise DatasetError(
+            str(path),
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"{what}; give the path of a dataset folder",
+                    code="not-a-folder",
+                )
+            ],
+        )
     parameters[name] = str(path)
     return path
+
+
+def _check_reports_folder(reports: Path) -> None:
+    """Refuse an output folder that cannot hold briefings before any work is done."""
+    if reports.exists():
+        if not reports.is_dir():
+            raise BriefingError(f"--out {reports}: exists and is not a folder; give a folder")
+        if not os.access(reports, os.W_OK | os.X_OK):
+            raise BriefingError(f"--out {reports}: this user may not write in it")
+        return
+    parent = next(p for p in reports.parents if p.exists())
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise BriefingError(f"--out {reports}: cannot be created in {parent}")
 
 
 def _previous_path(notebook: Path, parameters: dict, given_names: set[str]) -> None:

@@ -16,6 +16,7 @@ import contextlib
 import functools
 import html
 import itertools
+import os
 import queue
 import shutil
 import threading
@@ -111,7 +112,15 @@ def to_html(nb: nbformat.NotebookNode, masthead: Masthead, exporter=None) -> str
 
 
 def find_chromium(explicit: str | None = None) -> str:
-    """The Chromium binary to print with: ``explicit``, else Debian's."""
+    """The Chromium binary to print with: ``explicit`` (refused if unusable, never silently
+    replaced by another), else Debian's."""
+    if explicit:
+        if not (Path(explicit).is_file() and os.access(explicit, os.X_OK)):
+            raise BriefingError(
+                f"Chromium {explicit!r} (BRIEFING_CHROMIUM) is not an executable file; "
+                "fix the path, unset BRIEFING_CHROMIUM to use Debian's chromium, or build with --to html"
+            )
+        return explicit
     for candidate in ([explicit] if explicit else []) + [
         *CHROMIUM_CANDIDATES,
         shutil.which("chromium"),

@@ -160,7 +160,9 @@ def _convert(text: str, type_name: str) -> object:
             return word in _TRUE_WORDS
         raise ValueError("expected true or false")
     if base == DATE:
-        try:
+        try:  # fromisoformat alone would take 20250408 and 2025-W15-2 too
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+                raise ValueError
             return dt.date.fromisoformat(text.strip()).isoformat()
         except ValueError:
             raise ValueError(f"expected {TYPE_MEANINGS[DATE]}") from None
