@@ -380,9 +380,11 @@ REASON_CASES = {
         breaking(("sources.csv", "wire,A news wire,media,none,B", "wire,A news wire,media,none")),
         "sources.csv:6: row has 4 cells but the header has 5",
     ),
-    "bad-csv": (  # one cell larger than a read block (1 MB) cannot be split across blocks
-        breaking(("claims.csv", "could not verify", "could not verify " + "x" * (3 << 20))),
-        "claims.csv: not a readable CSV table",
+    "bad-csv": (  # a quote opened and never closed would swallow the rest of the file
+        _then(
+            lambda p: (p / "claims.csv").write_text((p / "claims.csv").read_text() + 'c9,"open\n')
+        ),
+        "claims.csv: a quoted cell starting on line",
     ),
     "missing-column": (
         breaking(("sources.csv", "source_id,name,kind", "source_id,name,category")),
@@ -731,3 +733,20 @@ def test_a_manifest_linked_to_a_system_file_is_never_read(dataset_copy):
     with pytest.raises(DatasetError) as caught:
         load_dataset(folder)
     assert [p.code for p in caught.value.problems] == ["link-outside-folder"]
+
+
+def test_a_cell_longer_than_a_read_block_and_a_quoted_header_break_are_read(dataset_copy):
+    path = dataset_copy()
+    claims = (path / "claims.csv").read_text()
+    (path / "claims.csv").write_text(
+        claims.replace("could not verify", "could not verify " + "x" * (3 << 20))
+    )
+    sources = (path / "sources.csv").read_text()
+    header, rest = sources.split("\n", 1)
+    (path / "sources.csv").write_text(header + ',"extra\ncolumn"\n' + rest.replace("\n", ",\n"))
+    data = load_dataset(path)
+    assert (
+        data.claims["quote"].str.len().max() > 3 << 20
+        or data.claims["notes"].str.len().max() > 3 << 20
+    )
+    assert "extra\ncolumn" in data.sources.columns

@@ -20,6 +20,7 @@ import pyarrow.csv as pacsv
 from .errors import Problem
 
 BOM = b"\xef\xbb\xbf"
+BLOCK_SIZE = 1 << 20  # pyarrow's default; a longer cell is retried with one block for the file
 
 
 def _check_utf8(data: bytes, file: str) -> Problem | None:
@@ -88,10 +89,17 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
         ragged.append((row.number, row.expected_columns, row.actual_columns))
         return "skip"
 
-    try:
-        table = pacsv.read_csv(
+    def parse(block_size: int) -> pa.Table:
+        ragged.clear()
+        return pacsv.read_csv(
             io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=False),
+            read_options=pacsv.ReadOptions(
+                # the header is skipped as a CSV row, so a quoted line break in it is fine
+                column_names=header,
+                skip_rows_after_names=1,
+                use_threads=False,
+                block_size=block_size,
+            ),
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=True, invalid_row_handler=on_invalid_row
             ),
@@ -102,10 +110,24 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
                 quoted_strings_can_be_null=True,
             ),
         )
+
+    try:
+        try:
+            table = parse(BLOCK_SIZE)
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc):
+                raise
+            table = parse(len(data) + 1)  # a cell longer than a block: read in one block
     except pa.ArrowInvalid as exc:
         message = f"not a readable CSV table: {exc}"
         return None, [Problem(file, None, None, message, code="bad-csv")]
 
+    if data.count(b'"') % 2 and (line := _unclosed_quote_line(data)):
+        message = (
+            f"a quoted cell starting on line {line} is never closed, so the rest of the "
+            'file would be read into it; close the quote (write "" for a quote inside a cell)'
+        )
+        return None, [Problem(file, None, None, message, code="bad-csv")]
     frame = table.to_pandas()
     for number, expected, actual in ragged:
         problems.append(
@@ -122,6 +144,23 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     rows = np.arange(2, len(frame) + len(skipped) + 2, dtype=np.int64)
     frame.index = pd.Index(np.setdiff1d(rows, skipped, assume_unique=True), name="row")
     return frame, problems
+
+
+def _unclosed_quote_line(data: bytes) -> int | None:
+    """The line where a quoted cell opens and the file ends inside it, else None.
+
+    Only called when the file has an odd number of quote characters (rare, and
+    also true of valid files with a stray quote inside an unquoted cell), so a
+    reader that walks the records is affordable here.
+    """
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), strict=True)
+    start = 1
+    try:
+        for _ in reader:  # records of a file already known to be odd, not a hot path
+            start = reader.line_num + 1
+    except csv.Error:
+        return start
+    return None
 
 
 def strip_text(frame: pd.DataFrame) -> pd.DataFrame:
