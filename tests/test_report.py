@@ -6,6 +6,7 @@ import html
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -324,3 +325,22 @@ def test_a_very_long_url_wraps_instead_of_widening_the_page(tmp_path):
         browser.close()
     assert widths["page"] <= widths["view"]
     assert max(widths["tables"]) <= widths["body"]
+
+
+def test_a_chromium_that_hangs_fails_the_build_in_bounded_time_with_one_line(
+    tmp_path, monkeypatch
+):
+    from analysis.report import export
+
+    hanging = tmp_path / "chromium"
+    hanging.write_text("#!/bin/sh\nexec sleep 600\n")
+    hanging.chmod(0o755)
+    monkeypatch.setattr(export, "LAUNCH_TIMEOUT", 3.0)
+    with pytest.raises(BriefingError) as caught:
+        build_briefing("briefing", chromium=str(hanging), reports=tmp_path / "reports")
+    message = str(caught.value)
+    assert message.startswith("printing the PDF in Chromium failed: ")
+    assert "\n" not in message and len(message) < 400
+    log = message.rsplit("the browser's log: ", 1)[1].rstrip(")")
+    assert "Timeout" in Path(log).read_text()
+    assert not list((tmp_path / "reports").glob("briefing/*"))  # nothing published

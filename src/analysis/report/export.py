@@ -19,6 +19,7 @@ import itertools
 import os
 import queue
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 DROPPED_TAGS = {"parameters", "injected-parameters", "analyst-only"}
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 PRINT_TIMEOUT = 120.0  # seconds for Chromium to start (if still starting) and print one page
+LAUNCH_TIMEOUT = 30.0  # seconds for Chromium to start; a hung browser fails within this
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -148,6 +150,21 @@ def _page_band(text: str, with_numbers: bool) -> str:
     )
 
 
+def _one_line(failure: Exception) -> str:
+    """The first line of a browser failure; Playwright's full log (kilobytes) goes to a file."""
+    text = str(failure).strip()
+    first = text.splitlines()[0] if text else type(failure).__name__
+    if len(first) > 200:
+        first = first[:200] + "..."
+    if "\n" not in text and len(text) <= 200:
+        return first
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="briefing-chromium-", suffix=".log", delete=False
+    ) as log:
+        log.write(text + "\n")
+    return f"{first} (the browser's log: {log.name})"
+
+
 class PdfPrinter:
     """Chromium started in a background thread, so it boots while the kernel runs.
 
@@ -173,7 +190,9 @@ class PdfPrinter:
 
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
-                    executable_path=self._chromium, args=CHROMIUM_FLAGS
+                    executable_path=self._chromium,
+                    args=CHROMIUM_FLAGS,
+                    timeout=LAUNCH_TIMEOUT * 1000,
                 )
                 self.version = browser.version
                 page = self._blank_page(browser)  # ready before the first job arrives
@@ -232,7 +251,9 @@ class PdfPrinter:
                     f"Chromium did not print the PDF within {PRINT_TIMEOUT:.0f} s"
                 ) from None
         if isinstance(result, Exception):
-            raise BriefingError(f"printing the PDF in Chromium failed: {result}") from result
+            raise BriefingError(
+                f"printing the PDF in Chromium failed: {_one_line(result)}"
+            ) from None
         return result
 
     def finish(self) -> None:
