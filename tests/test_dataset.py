@@ -199,7 +199,7 @@ def test_unparseable_and_future_dates(dataset_copy):
         "e3,wire,bridge_destroyed,d1,neutral,false,today",
         "e3,wire,bridge_destroyed,d1,neutral,false,the other day",
     )
-    edit(path, "documents.csv", "2025-05-10", "2205-05-10")
+    edit(path, "documents.csv", "2025-05-10", "2195-05-10")
     edit(path, "assertions.csv", "x-front,2025-05-01", "x-front,last week")
     found = problems_of(path)
     assert any(
@@ -210,7 +210,7 @@ def test_unparseable_and_future_dates(dataset_copy):
         for p in found
     )
     assert (
-        "documents.csv:4: published: '2205-05-10' is in the future (today is "
+        "documents.csv:4: published: '2195-05-10' is in the future (today is "
         + f"{dt.date.today():%Y-%m-%d}); check the year"
         in found
     )
@@ -449,8 +449,8 @@ REASON_CASES = {
         "claims.csv:3: stated: relative date with no anchor",
     ),
     "future-date": (
-        breaking(("documents.csv", "2025-05-10", "2205-05-10")),
-        "documents.csv:4: published: '2205-05-10' is in the future",
+        breaking(("documents.csv", "2025-05-10", "2195-05-10")),
+        "documents.csv:4: published: '2195-05-10' is in the future",
     ),
     "stated-after-document": (
         breaking(("claims.csv", "true,May 2", "true,2025-05-07")),

@@ -71,3 +71,30 @@ def test_the_seed_gives_the_same_days_in_any_zone_as_in_utc(tmp_path, zone):
     )
     for column in ("stated_start", "stated_end", "event_start", "event_end"):
         pd.testing.assert_series_equal(original.claims[column], moved.claims[column])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0000-01-01", "1677-09-21", "1678", "1699-12-31", "2262-04-12", "9999-12-31",
+        "2000-01-01/9999-12-31", "0001-01-01T10:00Z", "2025-03-18T10:00+14:01",
+        "2025-03-18T10:00+05:75",
+    ],
+)  # fmt: skip
+def test_dates_outside_the_supported_range_or_offsets_beyond_14_hours_are_refused(value):
+    resolved = resolve_expressions(pd.Series([value]), allow_relative=False)
+    assert resolved.loc[0, "code"] == "bad-date"
+    assert pd.isna(resolved.loc[0, "start"]) and pd.isna(resolved.loc[0, "end"])
+
+
+@pytest.mark.parametrize("value, day", [("1700-01-01", "1700-01-01"), ("2199", "2199-01-01")])
+def test_the_edges_of_the_supported_range_are_kept_exactly(value, day):
+    resolved = resolve_expressions(pd.Series([value]), allow_relative=False)
+    assert resolved.loc[0, "start"] == pd.Timestamp(day)
+
+
+def test_a_relative_phrase_reaching_out_of_range_is_refused_not_wrapped():
+    anchors = pd.Series(pd.to_datetime(["2025-03-18", "1700-02-01"]))
+    resolved = resolve_expressions(pd.Series(["300000 days ago", "last year"]), anchors)
+    assert list(resolved["code"]) == ["bad-date", "bad-date"]
+    assert resolved["start"].isna().all()

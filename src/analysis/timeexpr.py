@@ -16,6 +16,10 @@ import numpy as np
 import pandas as pd
 
 PRECISIONS = ("day", "week", "month", "year", "interval")
+# Years a date may have. Analysts write 1900-2100; the margin keeps every relative
+# phrase (at most a year back from its anchor) and interval end inside the days
+# pandas can hold (1677-09-21 .. 2262-04-11), so nothing ever wraps or clips.
+SUPPORTED_YEARS = (1700, 2199)
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = "|".join(_WEEKDAYS)
@@ -200,8 +204,9 @@ def apply_rule(rule: Rule, anchor: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
 
 def _iso_point_bounds(
     parts: pd.DataFrame, prefix: str, timezone: str
-) -> tuple[pd.Series, pd.Series]:
-    """Start and end day of the ISO point captured under ``prefix`` (NaT when invalid).
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Start and end day of the ISO point captured under ``prefix`` (NaT when invalid),
+    and where its year is outside the supported range (those are NaT too).
 
     A plain date is a calendar day and is never converted; a date-time with
     ``Z`` or an offset is converted to ``timezone`` and its day taken there; a
@@ -209,27 +214,39 @@ def _iso_point_bounds(
     or offset (``+25:00``) makes the point invalid.
     """
     y, m, d = parts[f"{prefix}y"], parts[f"{prefix}m"], parts[f"{prefix}d"]
-    text = y + "-" + m.fillna("01") + "-" + d.fillna("01")
-    start = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    year = pd.to_numeric(y, errors="coerce")
+    out_of_range = year.notna() & ~year.between(*SUPPORTED_YEARS)
+    text = (y + "-" + m.fillna("01") + "-" + d.fillna("01")).where(~out_of_range)
+    start = _as_days(pd.to_datetime(text, format="%Y-%m-%d", errors="coerce"))
     time, zone = parts[f"{prefix}t"], parts[f"{prefix}z"].str.upper()  # text arrives lower-cased
-    timed = time.notna()
+    offset_parts = zone.str.extract(r"^[+-](?P<h>\d{2}):?(?P<m>\d{2})?$").astype(float)
+    too_far = (offset_parts["h"] * 60 + offset_parts["m"].fillna(0)).gt(14 * 60) | offset_parts[
+        "m"
+    ].gt(59)
+    start[too_far] = pd.NaT  # offsets run from -14:00 to +14:00
+    timed = time.notna() & text.notna() & ~too_far
     if timed.any():
         moment = text[timed] + "T" + time[timed] + zone[timed].fillna("")
         offset = zone[timed].notna()
         days = pd.Series(pd.NaT, index=moment.index, dtype="datetime64[ns]")
         if (~offset).any():
             local = pd.to_datetime(moment[~offset], format="ISO8601", errors="coerce")
-            days[local.index] = local.dt.normalize()
+            days[local.index] = _as_days(local)
         if offset.any():
             zoned = pd.to_datetime(moment[offset], format="ISO8601", utc=True, errors="coerce")
-            days[zoned.index] = zoned.dt.tz_convert(timezone).dt.tz_localize(None).dt.normalize()
+            days[zoned.index] = _as_days(zoned.dt.tz_convert(timezone).dt.tz_localize(None))
         start[days.index] = days
     end = start.copy()
     by_month = d.isna() & m.notna()
     by_year = m.isna()
     end[by_month] = start[by_month] + pd.offsets.MonthEnd(0)
     end[by_year] = start[by_year] + pd.offsets.YearEnd(0)
-    return start, end
+    return start, end, out_of_range
+
+
+def _as_days(moments: pd.Series) -> pd.Series:
+    """Midnight of each moment, in the nanosecond unit every date column uses."""
+    return moments.dt.normalize().astype("datetime64[ns]")
 
 
 def resolve_expressions(
@@ -278,9 +295,17 @@ def resolve_expressions(
             sel = (rule_of_row == code) & ~no_anchor
             if sel.any():
                 s, e, prec = apply_rule(rule, anchor_days[sel])
+                beyond = (s < _FIRST_DAY) | (e > _LAST_DAY)  # "300000 days ago"
+                s, e = np.where(beyond, _FIRST_DAY, s), np.where(beyond, _FIRST_DAY, e)
                 start[sel] = _from_days(s).astype("datetime64[ns]")
                 end[sel] = _from_days(e).astype("datetime64[ns]")
                 precision[sel] = prec
+                rows = np.flatnonzero(sel)[beyond]
+                problem[rows] = (
+                    f"reaches out of the supported range (years {SUPPORTED_YEARS[0]} "
+                    f"to {SUPPORTED_YEARS[1]})"
+                )
+                reason[rows] = "bad-date"
 
     unresolved = np.asarray(pd.isna(problem)) == False  # noqa: E712 (element-wise)
     start[unresolved] = np.datetime64("NaT")
@@ -299,6 +324,8 @@ def resolve_expressions(
 
 
 _NO_DAY = np.iinfo(np.int64).min
+_FIRST_DAY = int(np.datetime64(f"{SUPPORTED_YEARS[0]}-01-01", "D").astype(np.int64))
+_LAST_DAY = int(np.datetime64(f"{SUPPORTED_YEARS[1]}-12-31", "D").astype(np.int64))
 
 
 def _anchor_days(anchor: pd.Series | None, length: int) -> np.ndarray:
@@ -328,8 +355,8 @@ def _distinct_phrases(uniques: pd.Series, timezone: str = "UTC") -> pd.DataFrame
     is_iso = np.append(parts["ay"].notna().to_numpy(), False) & ~blank
     if is_iso.any():
         iso = parts[is_iso[:-1]]
-        a_start, a_end = _iso_point_bounds(iso, "a", timezone)
-        b_start, b_end = _iso_point_bounds(iso, "b", timezone)
+        a_start, a_end, a_range = _iso_point_bounds(iso, "a", timezone)
+        b_start, b_end, b_range = _iso_point_bounds(iso, "b", timezone)
         interval = iso["slash"].notna()
         e = a_end.where(~interval, b_end)
         bad = a_start.isna() | e.isna() | (interval & b_start.isna())
@@ -340,9 +367,14 @@ def _distinct_phrases(uniques: pd.Series, timezone: str = "UTC") -> pd.DataFrame
         precision[idx] = np.select(
             [interval, iso["ad"].notna(), iso["am"].notna()], ["interval", "day", "month"], "year"
         )
-        problem[idx[bad.to_numpy()]] = f"not a valid calendar date; {ISO_HINT}"
+        problem[idx[bad.to_numpy()]] = f"not a valid calendar date or time; {ISO_HINT}"
         problem[idx[reversed_.to_numpy()]] = "interval ends before it starts"
-        code[idx[(bad | reversed_).to_numpy()]] = "bad-date"
+        beyond = (a_range | b_range).to_numpy()
+        problem[idx[beyond]] = (
+            f"out of the supported range: write a year from {SUPPORTED_YEARS[0]} "
+            f"to {SUPPORTED_YEARS[1]}"
+        )
+        code[idx[(bad | reversed_).to_numpy() | beyond]] = "bad-date"
 
     rules: dict[Rule, int] = {}
     for i in np.flatnonzero(~is_iso & ~blank):  # a loop over distinct phrases, not rows
