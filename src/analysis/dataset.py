@@ -55,12 +55,23 @@ class Dataset:
     metadata: dict = field(default_factory=dict)
 
 
+MAX_CITES = 1_000  # claims one claim may cite
+MAX_MANIFEST_BYTES = 1 << 20
+CYCLE_MEMBERS_SHOWN = 5
+
+
 def citation_edges(claims: pd.DataFrame) -> pd.DataFrame:
-    """One row per citation: ``claim_id`` cites ``cited_claim_id``."""
-    cites = claims.loc[claims["cites"].notna(), ["claim_id", "cites"]]
-    exploded = cites.assign(cited_claim_id=cites["cites"].str.split(";")).explode("cited_claim_id")
-    exploded["cited_claim_id"] = exploded["cited_claim_id"].str.strip()
-    return exploded.loc[exploded["cited_claim_id"] != "", ["claim_id", "cited_claim_id"]]
+    """One row per citation: ``claim_id`` cites ``cited_claim_id`` (index: the citing row's).
+
+    Only the split lists are exploded, never the raw ``cites`` text beside them:
+    one claim citing 300,000 others would otherwise copy its whole cell per citation.
+    """
+    lists = claims.loc[claims["cites"].notna(), "cites"].str.split(";")
+    cited = lists.explode().str.strip()
+    edges = pd.DataFrame(
+        {"claim_id": claims["claim_id"].reindex(cited.index), "cited_claim_id": cited}
+    )
+    return edges[edges["cited_claim_id"].fillna("") != ""]
 
 
 def load_dataset(
@@ -173,8 +184,27 @@ class _Loader:
                 code="missing-manifest",
             )
             return {}
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            self.fail(
+                MANIFEST,
+                None,
+                None,
+                f"is {path.stat().st_size:,} bytes; a manifest holds a few lines (at most "
+                f"{MAX_MANIFEST_BYTES:,} bytes)",
+                code="bad-manifest",
+            )
+            return {}
         try:
             meta = tomllib.loads(path.read_bytes().removeprefix(BOM).decode("utf-8"))
+        except RecursionError:
+            self.fail(
+                MANIFEST,
+                None,
+                None,
+                "nests tables or arrays too deeply to read",
+                code="bad-manifest",
+            )
+            return {}
         except UnicodeDecodeError:
             self.fail(
                 MANIFEST, None, None, "not UTF-8 text; save the file as UTF-8", code="not-utf8"
@@ -189,12 +219,12 @@ class _Loader:
                 meta.pop(key)
         try:
             ZoneInfo(meta.get("timezone", schema.DEFAULT_TIMEZONE))
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a 200-character name
             self.fail(
                 MANIFEST,
                 None,
                 "timezone",
-                f"unknown time zone {meta['timezone']!r}; use an IANA name such as "
+                f"unknown time zone {meta['timezone'][:80]!r}; use an IANA name such as "
                 '"UTC" or "Europe/Kyiv"',
                 code="unknown-timezone",
             )
@@ -408,6 +438,18 @@ class _Loader:
         edges = citation_edges(claims)
         if edges.empty:
             return
+        per_claim = edges.index.value_counts()
+        crowded = per_claim[per_claim > MAX_CITES]
+        for row, count in crowded.sort_index().items():  # a handful of rows at most
+            self.fail(
+                table.file,
+                row,
+                cites.name,
+                f"cites {count:,} claims; at most {MAX_CITES:,} per claim: cite the claims it "
+                "relies on directly",
+                code="too-many-cites",
+            )
+        edges = edges[~edges.index.isin(crowded.index)]
         first = ~claims[target.id_column].duplicated()  # duplicates are reported already
         ids = pd.Index(claims.loc[first, target.id_column])
         rows = claims.index[first.to_numpy()]
@@ -435,16 +477,17 @@ class _Loader:
         in_cycle[src[src == dst]] = True
         for group in np.unique(labels[in_cycle]):  # one loop turn per cycle found
             members = np.flatnonzero(labels == group)
-            names = ", ".join(ids[members])
-            for at in members:
-                self.fail(
-                    table.file,
-                    rows[at],
-                    cites.name,
-                    f"citation cycle among claims {names}: evidence cannot rely on itself; "
-                    "remove one of the citations",
-                    code="citation-cycle",
-                )
+            names = ", ".join(ids[members[:CYCLE_MEMBERS_SHOWN]])
+            if len(members) > CYCLE_MEMBERS_SHOWN:
+                names += f" and {len(members) - CYCLE_MEMBERS_SHOWN:,} more"
+            self.fail(  # once per cycle, at its first claim: a 10,000-claim cycle is one line
+                table.file,
+                rows[members[0]],
+                cites.name,
+                f"citation cycle of {len(members):,} claim(s): {names}; evidence cannot rely "
+                "on itself: remove one of the citations",
+                code="citation-cycle",
+            )
 
     def _build(self, meta: dict) -> Dataset:
         """Typed tables: declared defaults filled in, booleans and numbers parsed, a left-out

@@ -38,6 +38,7 @@ REASON_CODES = (
     # between tables (§3)
     "dangling-reference",
     "dangling-citation",
+    "too-many-cites",
     "citation-cycle",
     # date expressions (§2, §3)
     "bad-date",
@@ -84,12 +85,28 @@ class DatasetError(BriefingError):
         super().__init__(self.render())
 
     def render(self, limit: int | None = None) -> str:
-        shown = self.problems if limit is None else self.problems[:limit]
+        """The problems as lines, kept short whatever the dataset: the first few of each
+        kind (reason code), ``limit`` lines at most, each line cut at LINE_LENGTH."""
+        limit = SHOWN_PROBLEMS if limit is None else limit
         lines = [f"{self.path}: {len(self.problems)} problem(s) found"]
-        lines += [str(p) for p in shown]
-        if len(shown) < len(self.problems):
-            lines.append(f"... and {len(self.problems) - len(shown)} more")
+        shown_of_kind: dict[str, int] = {}
+        hidden_of_kind: dict[str, int] = {}
+        for problem in self.problems:  # at most a few hundred thousand small objects
+            seen = shown_of_kind.get(problem.code, 0)
+            if seen < SHOWN_PER_KIND and len(lines) <= limit:
+                shown_of_kind[problem.code] = seen + 1
+                line = str(problem)
+                lines.append(line if len(line) <= LINE_LENGTH else line[: LINE_LENGTH - 3] + "...")
+            else:
+                hidden_of_kind[problem.code] = hidden_of_kind.get(problem.code, 0) + 1
+        for code, count in hidden_of_kind.items():
+            lines.append(f"... and {count} more {code} problem(s)")
         return "\n".join(lines)
+
+
+SHOWN_PER_KIND = 20  # problems of one kind printed before the rest are counted
+SHOWN_PROBLEMS = 100  # problem lines printed at most
+LINE_LENGTH = 400  # a problem quoting a huge cell is cut here
 
 
 def _problem_order(p: Problem) -> tuple:

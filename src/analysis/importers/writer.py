@@ -31,11 +31,12 @@ CSV_OPTIONS = pacsv.WriteOptions(quoting_style="needed")  # strings quoted, numb
 class ImportInvalid(DatasetError):
     """The converted data broke a contract rule; nothing was written."""
 
-    def render(self) -> str:
+    def render(self, limit: int | None = None) -> str:
+        problems = super().render(limit).splitlines()[1:]
         return (
             f"briefing: error: the imported data does not validate, so nothing was written to "
             f"{self.path}. The problems, in the files the import would have written:\n"
-            + "\n".join(f"  {p}" for p in self.problems)
+            + "\n".join(f"  {line}" for line in problems)
         )
 
 
