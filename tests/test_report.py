@@ -214,7 +214,7 @@ def test_a_cell_that_runs_too_long_is_stopped_and_nothing_published(tmp_path):
         build_briefing(
             DATA / "notebooks" / "sleeps.ipynb", formats=("html",), reports=tmp_path, cell_timeout=2
         )
-    assert "sleeps.ipynb: a cell ran longer than 2 s and was stopped; nothing was published" in str(
+    assert "sleeps.ipynb: cell 2 ran longer than 2 s and was stopped; nothing was published" in str(
         info.value
     )
     assert not (tmp_path / "sleeps").exists() and not list(tmp_path.glob(".building-*"))
@@ -229,8 +229,12 @@ def test_a_build_over_its_time_limit_unwinds_and_publishes_nothing(tmp_path):
 
 
 def test_a_kernel_that_dies_is_reported_not_waited_for(tmp_path):
-    with pytest.raises(BriefingError, match="the kernel died while the notebook ran"):
+    with pytest.raises(BriefingError) as caught:
         build_briefing(DATA / "notebooks" / "dies.ipynb", formats=("html",), reports=tmp_path)
+    message = str(caught.value)
+    assert message.startswith("dies.ipynb: the kernel died while running cell 2 (out of memory")
+    kept = Path(message.rsplit("the executed notebook is kept at ", 1)[1])
+    assert kept.is_file() and kept.is_relative_to(tmp_path / "_failed")
     assert not (tmp_path / "dies").exists() and not list(tmp_path.glob(".building-*"))
 
 

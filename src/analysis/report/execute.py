@@ -13,6 +13,7 @@ importer of ``analysis.report``, the notebook's kernel included.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import json
 import os
@@ -300,6 +301,40 @@ def _kept(output: Path, failed_dir: Path) -> str:
     return f"; the executed notebook is kept at {saved}" if saved else ""
 
 
+class _Progress:
+    """What papermill is running, from nbclient's hooks: the notebook object and the
+    cell last started, so a run that dies can say where and keep what was done."""
+
+    def __init__(self) -> None:
+        self.notebook = None
+        self.cell: int | None = None
+
+    def notebook_started(self, notebook, **_) -> None:
+        self.notebook = notebook
+
+    def cell_started(self, cell, cell_index: int, **_) -> None:
+        self.cell = cell_index
+
+    def where(self) -> str:
+        """``cell N``, N counting the analyst's own cells (papermill's injected one not)."""
+        if self.notebook is None or self.cell is None:
+            return "a cell"
+        before = self.notebook.cells[: self.cell]
+        injected = sum(
+            "injected-parameters" in c.get("metadata", {}).get("tags", []) for c in before
+        )
+        return f"cell {self.cell + 1 - injected}"
+
+    def keep(self, output: Path, failed_dir: Path) -> str:
+        """Save the partly executed notebook with the failed ones; where it is, for the message."""
+        import nbformat
+
+        if self.notebook is not None:
+            with contextlib.suppress(OSError, ValueError):
+                nbformat.write(self.notebook, output)
+        return _kept(output, failed_dir)
+
+
 def import_executor() -> None:
     """Import papermill now: done while the kernel boots, its 0.15 s is off the critical path."""
     import papermill  # noqa: F401
@@ -325,6 +360,7 @@ def execute_notebook(
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
+    progress = _Progress()
     try:
         executed = papermill.execute_notebook(
             str(notebook),
@@ -337,18 +373,20 @@ def execute_notebook(
             request_save_on_cell_execute=False,  # written once at the end (or on failure)
             km=kernel.ready().manager if kernel else None,
             execution_timeout=cell_timeout,
+            on_notebook_start=progress.notebook_started,
+            on_cell_start=progress.cell_started,
         )
     except DeadKernelError:
-        where = _kept(output, failed_dir)
+        where = progress.keep(output, failed_dir)
         raise BriefingError(
-            f"{notebook.name}: the kernel died while the notebook ran (out of memory, "
-            f"or killed); nothing was published{where}"
+            f"{notebook.name}: the kernel died while running {progress.where()} (out of "
+            f"memory, or killed); nothing was published{where}"
         ) from None
     except CellTimeoutError:
-        where = _kept(output, failed_dir)
+        where = progress.keep(output, failed_dir)
         raise BriefingError(
-            f"{notebook.name}: a cell ran longer than {cell_timeout:.0f} s and was stopped; "
-            f"nothing was published{where}"
+            f"{notebook.name}: {progress.where()} ran longer than {cell_timeout:.0f} s and "
+            f"was stopped; nothing was published{where}"
         ) from None
     except PapermillExecutionError as exc:
         saved = _saved(output, failed_dir)
