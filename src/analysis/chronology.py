@@ -87,8 +87,14 @@ def timeline(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
         fallback = dataset.assertions[column].to_numpy()[rows]
         out[column] = np.where(own, out[column].to_numpy(), fallback)
     out["event_precision"] = pd.Categorical(out["event_precision"], categories=PRECISIONS)
-    lag = (out["stated_start"] - out["event_end"]).dt.days.clip(lower=0)
-    out["lag_days"] = lag.astype("Int64")
+    # in whole days: a difference of centuries (1700 against 2025) overflows nanoseconds
+    stated = out["stated_start"].to_numpy(dtype="datetime64[D]")
+    ended = out["event_end"].to_numpy(dtype="datetime64[D]")
+    known = ~(np.isnat(stated) | np.isnat(ended))
+    days = np.zeros(len(out), dtype=np.int64)
+    days[known] = (stated[known] - ended[known]).astype(np.int64)
+    out["lag_days"] = pd.array(np.maximum(days, 0), dtype="Int64")
+    out.loc[~known, "lag_days"] = pd.NA
     return out
 
 

@@ -20,6 +20,7 @@ import pyarrow.csv as pacsv
 from .errors import Problem
 
 BOM = b"\xef\xbb\xbf"
+csv.field_size_limit(2**31 - 1)  # the csv module's 128 KiB default would refuse long cells
 BLOCK_SIZE = 1 << 20  # pyarrow's default; a longer cell is retried with one block for the file
 
 
