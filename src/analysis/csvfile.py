@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .errors import Problem
@@ -41,7 +42,7 @@ def _header(data: bytes) -> list[str]:
 
 
 def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """The table at ``path`` as text columns (empty cells missing), and its problems.
+    """The table at ``path`` as text columns (trimmed, empty cells missing), and its problems.
 
     Returns ``None`` for the frame when the file cannot be read as a table at all.
     """
@@ -90,7 +91,7 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
         ragged.append((row.number, row.expected_columns, row.actual_columns))
         return "skip"
 
-    def parse(block_size: int) -> pa.Table:
+    def parse(block_size: int, threads: bool) -> pa.Table:
         ragged.clear()
         return pacsv.read_csv(
             io.BytesIO(data),
@@ -98,7 +99,7 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
                 # the header is skipped as a CSV row, so a quoted line break in it is fine
                 column_names=header,
                 skip_rows_after_names=1,
-                use_threads=False,
+                use_threads=threads,
                 block_size=block_size,
             ),
             parse_options=pacsv.ParseOptions(
@@ -114,11 +115,13 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
 
     try:
         try:
-            table = parse(BLOCK_SIZE)
+            table = parse(BLOCK_SIZE, threads=True)
+            if ragged:  # rare: read again on one thread, which numbers the rows it skips
+                table = parse(BLOCK_SIZE, threads=False)
         except pa.ArrowInvalid as exc:
             if "straddl" not in str(exc):
                 raise
-            table = parse(len(data) + 1)  # a cell longer than a block: read in one block
+            table = parse(len(data) + 1, threads=False)  # a cell longer than a block
     except pa.ArrowInvalid as exc:
         message = f"not a readable CSV table: {exc}"
         return None, [Problem(file, None, None, message, code="bad-csv")]
@@ -129,7 +132,7 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
             'file would be read into it; close the quote (write "" for a quote inside a cell)'
         )
         return None, [Problem(file, None, None, message, code="bad-csv")]
-    frame = table.to_pandas()
+    frame = _stripped(table).to_pandas()
     for number, expected, actual in ragged:
         problems.append(
             Problem(
@@ -164,7 +167,11 @@ def _unclosed_quote_line(data: bytes) -> int | None:
     return None
 
 
-def strip_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Trim surrounding spaces from every cell; cells left empty become missing."""
-    stripped = frame.apply(lambda column: column.str.strip())
-    return stripped.mask(stripped == "")
+def _stripped(table: pa.Table) -> pa.Table:
+    """Every cell trimmed of surrounding spaces, cells left empty made missing (in Arrow:
+    faster than pandas' string methods on millions of cells)."""
+    columns = []
+    for column in table.columns:  # a loop over the table's columns
+        trimmed = pc.utf8_trim_whitespace(column)
+        columns.append(pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed))
+    return pa.table(columns, names=table.column_names)
