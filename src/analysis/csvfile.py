@@ -23,6 +23,7 @@ from .errors import Problem
 BOM = b"\xef\xbb\xbf"
 csv.field_size_limit(2**31 - 1)  # the csv module's 128 KiB default would refuse long cells
 BLOCK_SIZE = 1 << 20  # pyarrow's default; a longer cell is retried with one block for the file
+HEADER_BYTES = 1 << 20
 
 
 def _check_utf8(data: bytes, file: str) -> Problem | None:
@@ -37,7 +38,9 @@ def _check_utf8(data: bytes, file: str) -> Problem | None:
 
 
 def _header(data: bytes) -> list[str]:
-    first = next(csv.reader(io.StringIO(data.decode("utf-8"), newline="")), [])
+    """The first CSV row's names, from the file's first MiB (a header is never longer)."""
+    start = data[:HEADER_BYTES].decode("utf-8", errors="replace")
+    first = next(csv.reader(io.StringIO(start, newline="")), [])
     return [name.strip() for name in first]
 
 
@@ -50,8 +53,6 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     data = path.read_bytes()
     if data.startswith(BOM):
         data = data[len(BOM) :]
-    if problem := _check_utf8(data, file):
-        return None, [problem]
     if not data.strip():
         return None, [
             Problem(file, None, None, "file is empty; it needs a header row", code="empty-file")
@@ -123,6 +124,10 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
                 raise
             table = parse(len(data) + 1, threads=False)  # a cell longer than a block
     except pa.ArrowInvalid as exc:
+        # Arrow checks the text is UTF-8 as it reads (no second pass over the file);
+        # only when it is not is the file decoded again, to name the line
+        if problem := _check_utf8(data, file):
+            return None, [problem]
         message = f"not a readable CSV table: {exc}"
         return None, [Problem(file, None, None, message, code="bad-csv")]
 

@@ -91,16 +91,22 @@ def write_dataset(
     aliases_file: Path | None,
     replace: bool,
 ) -> tuple[Dataset, dict[str, int]]:
-    """Stage, validate and move the dataset to ``out``; the loaded dataset and rows per table."""
+    """Stage, validate and move the dataset to ``out``; the loaded dataset and rows per table.
+
+    The frames of ``tables`` are released once written (set to None), so that
+    validation, which loads the dataset again, has their memory.
+    """
     staging = out.parent / f".importing-{out.name}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
         written = {}
-        for name, frame in tables.frames().items():
-            ordered = table_in_order(name, frame)
+        for name in list(tables.frames()):  # a handful of tables
+            ordered = table_in_order(name, getattr(tables, name))
+            setattr(tables, name, None)
             write_csv(ordered, staging / schema.TABLE_BY_NAME[name].file)
             written[name] = len(ordered)
+            del ordered
         (staging / schema.MANIFEST).write_text(manifest_text(tables.manifest), encoding="utf-8")
         (staging / IMPORT_REPORT_FILE).write_text(report_markdown(written), encoding="utf-8")
         if aliases_file is not None:
