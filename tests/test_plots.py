@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib.colors as mcolors
+import pandas as pd
 import pytest
 
 from analysis import plots
@@ -126,3 +129,50 @@ def test_dollar_signs_in_data_are_text_not_math(dataset_copy):
         texts |= set(re.findall(r"<text[^>]*>([^<]*)</text>", figure(draw(result), "f").markup))
     assert "Aid of $5 million and $3 million reached X" in texts
     assert r"Side $\frac{A" in texts
+
+
+WIKI = (
+    Path(__file__).resolve().parents[2] / "shared" / "realdata" / "wikipedia-control-sumy-kharkiv"
+)
+
+
+@pytest.fixture(scope="module")
+def wiki_result():
+    if not WIKI.is_dir():
+        pytest.skip(f"real data not found at {WIKI} (outside the workplace)")
+    return analyze(load_dataset(WIKI))
+
+
+def test_status_over_time_has_a_band_per_shown_assertion_coloured_by_status(wiki_result):
+    from analysis.replay import status_over_time
+
+    history, left_out = status_over_time(wiki_result, 30)
+    shown = list(dict.fromkeys(history["assertion_id"]))
+    assert len(shown) == 30 and left_out == 107 - 30
+    statements = wiki_result.dataset.assertions.set_index("assertion_id")["statement"]
+    names = {statements[a].removeprefix("Russian forces control ") for a in shown}
+    assert {"Vovchansk", "Konotop"} <= names  # the 2024 offensive and the 2022 retreat
+    vovchansk = history[history["assertion_id"].map(statements).str.endswith(" Vovchansk")]
+    assert list(vovchansk["status"]) == ["single-source", "denied", "single-source"]
+    assert vovchansk["day"].iloc[-1] == pd.Timestamp("2024-05-13")
+    fig = plots.status_over_time_figure(wiki_result, 30)
+    ax = fig.axes[0]
+    bands = [c for c in ax.collections if c.__class__.__name__ == "PolyCollection"]
+    assert len(bands) == 30 and len(ax.get_yticklabels()) == 30
+
+
+def test_the_map_has_a_point_per_place_with_coordinates_and_a_scale(wiki_result):
+    fig = plots.place_map(wiki_result)
+    ax = fig.axes[0]
+    (points,) = [c for c in ax.collections if c.__class__.__name__ == "PathCollection"]
+    places = wiki_result.dataset.places.dropna(subset=["lat", "lon"])
+    assert len(points.get_offsets()) == len(places) == 107
+    assert any(t.get_text().endswith(" km") for t in ax.texts)
+
+
+def test_no_map_without_coordinates_but_a_sentence():
+    from analysis.report import views
+
+    result = analyze(load_dataset(CONTRACT_EXAMPLE))  # it has no places.csv
+    assert plots.place_map(result) is None
+    assert "No place in this dataset has coordinates" in views.place_map(result).markup

@@ -19,7 +19,7 @@ from analysis.report import CellError, ParameterError, build_briefing
 from analysis.report.export import CHROMIUM_FLAGS, find_chromium
 from analysis.results import analyze
 
-from .conftest import CONTRACT_EXAMPLE, DATA, SEED
+from .conftest import CONTRACT_EXAMPLE, DATA, REALDATA, SEED, needs_realdata
 
 pytestmark = pytest.mark.slow  # real kernels and Chromium
 
@@ -331,9 +331,7 @@ def test_a_very_long_url_wraps_instead_of_widening_the_page(tmp_path):
     assert max(widths["tables"]) <= widths["body"]
 
 
-def test_a_chromium_that_hangs_fails_the_build_in_bounded_time_with_one_line(
-    tmp_path, monkeypatch
-):
+def test_a_chromium_that_hangs_fails_the_build_in_bounded_time_with_one_line(tmp_path, monkeypatch):
     from analysis.report import export
 
     hanging = tmp_path / "chromium"
@@ -348,3 +346,22 @@ def test_a_chromium_that_hangs_fails_the_build_in_bounded_time_with_one_line(
     log = message.rsplit("the browser's log: ", 1)[1].rstrip(")")
     assert "Timeout" in Path(log).read_text()
     assert not list((tmp_path / "reports").glob("briefing/*"))  # nothing published
+
+
+@needs_realdata
+def test_a_briefing_on_real_data_tells_its_story_on_full_pages(tmp_path):
+    wiki = REALDATA / "wikipedia-control-sumy-kharkiv"
+    briefing = build_briefing("briefing", [("dataset", str(wiki))], reports=tmp_path / "reports")
+    pages = PdfReader(briefing.folder / "briefing.pdf").pages
+    texts = [page.extract_text() for page in pages]
+    text = words(" ".join(texts)).replace("\ufb02", "fl")
+    for heading in ("Status over time", "Where", "Shifts in stance", "Conflicting reports",
+                    "Reporting lags"):  # fmt: skip
+        assert heading in text
+    data = load_dataset(wiki)
+    newest = analyze(data).shifts.sort_values("at").iloc[-1]
+    statement = data.assertions.set_index("assertion_id").loc[newest["assertion_id"], "statement"]
+    assert words(statement) in text  # the newest shift is shown, not cut
+    assert "Wikipedia contributors" in text  # the attribution
+    thin = [n for n, page in enumerate(texts[1:], start=2) if len(page.splitlines()) < 5]
+    assert thin == []

@@ -13,6 +13,7 @@ import functools
 from collections.abc import Callable
 
 import matplotlib
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -198,7 +199,7 @@ def agreement_heatmap(result, max_sources: int = 15) -> Figure:
 
 
 @_house_style
-def assertion_board(result, max_assertions: int = 30) -> Figure:
+def assertion_board(result, max_assertions: int = 24) -> Figure:
     """Supporting (right) and refuting (left) evidence lines per assertion, by status;
     the ``max_assertions`` most telling ones (contested first, then most support)."""
     addressed = ranked_assertions(result.assertions[result.assertions["status"] != "unaddressed"])
@@ -207,7 +208,7 @@ def assertion_board(result, max_assertions: int = 30) -> Figure:
     refuting = lines[lines["stance"] == "refutes"].groupby("assertion_id")["line"].nunique()
     table = table.assign(refuting_lines=table["assertion_id"].map(refuting).fillna(0).astype(int))
     table = table.iloc[::-1]  # the most telling at the top of the chart
-    fig, ax = _figure(8, 0.32 * max(len(table), 2) + 1.0)
+    fig, ax = _figure(8, 0.24 * max(len(table), 2) + 1.0)
     y = np.arange(len(table))
     colors = table["status"].map(STATUS_COLORS).to_numpy()
     ax.barh(y, table["independent_support"], color=colors, edgecolor="black", linewidth=0.5)
@@ -258,3 +259,108 @@ def lag_chart(result, max_sources: int = 20) -> Figure:
             0.5, 0.5, "no claim has an event time", ha="center", va="center", transform=ax.transAxes
         )
     return fig
+
+
+@_house_style
+def status_over_time_figure(result, max_assertions: int = 30) -> Figure:
+    """Each shown assertion's status as the reporting stood day by day: one band per
+    assertion, coloured by status, newest change at the top (see replay.py)."""
+    from .replay import status_over_time
+
+    history, left_out = status_over_time(result, max_assertions)
+    order = list(dict.fromkeys(history["assertion_id"]))
+    fig, ax = _figure(8, 0.24 * max(len(order), 2) + 1.3)
+    if not order:
+        ax.text(0.5, 0.5, "no claim yet", ha="center", va="center", transform=ax.transAxes)
+        return fig
+    last_day = history["day"].max() + pd.Timedelta(days=1)
+    end = max(result.as_of, last_day) if result.as_of is not None else last_day
+    statements = result.dataset.assertions.set_index("assertion_id")["statement"]
+    for row, assertion in enumerate(order):  # a loop over at most max_assertions bands
+        steps = history[history["assertion_id"] == assertion]
+        starts = mdates.date2num(steps["day"].to_numpy())
+        ends = np.append(starts[1:], mdates.date2num(end))
+        said = (steps["status"] != "unaddressed").to_numpy()  # blank until first reported
+        ax.broken_barh(
+            list(zip(starts[said], (ends - starts)[said], strict=True)),
+            (row - 0.4, 0.8),
+            facecolors=steps["status"][said].map(STATUS_COLORS).to_list(),
+            edgecolor="none",
+        )
+    labels = [_short(str(statements.get(a, a)), 48) for a in order]
+    ax.set_yticks(range(len(order)), labels, fontsize=7)
+    ax.set_ylim(len(order) - 0.5, -0.5)  # the newest change at the top
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.grid(axis="y", visible=False)
+    cut = f", {len(order)} of {len(order) + left_out}" if left_out else ""
+    ax.set_title(f"Status as the reporting stood each day{cut}")
+    shown = [s for s in STATUS_COLORS if s in set(history["status"]) and s != "unaddressed"]
+    handles = [Patch(facecolor=STATUS_COLORS[s], label=s) for s in shown]
+    fig.legend(handles=handles, loc="outside lower center", ncol=max(len(shown), 1),
+               frameon=False, fontsize=8)  # fmt: skip
+    return fig
+
+
+def _short(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "\u2026"
+
+
+STATUS_PRIORITY = ("contested", "denied", "corroborated", "single-source", "unaddressed")
+NICE_KM = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000)
+
+
+@_house_style
+def place_map(result, labels: int = 10) -> Figure | None:
+    """The places with coordinates, coloured by the status of their assertions (the most
+    pressing one when a place has several), the most reported ones named; a scale and
+    north. None when no place has coordinates. No tiles: nothing is fetched at build time."""
+    data = result.dataset
+    places = data.places.dropna(subset=["lat", "lon"]) if len(data.places) else data.places
+    if places.empty or "place_id" not in data.assertions:
+        return None
+    status = result.assertions[["assertion_id", "status"]].merge(
+        data.assertions[["assertion_id", "place_id"]], on="assertion_id"
+    )
+    status["rank"] = status["status"].map({s: i for i, s in enumerate(STATUS_PRIORITY)})
+    by_place = status.sort_values("rank").drop_duplicates("place_id").set_index("place_id")
+    claims = result.timeline.merge(data.assertions[["assertion_id", "place_id"]], on="assertion_id")
+    counts = claims.groupby("place_id").size()
+    places = places[places["place_id"].isin(by_place.index)]
+    if places.empty:
+        return None
+    lat, lon = places["lat"].astype(float), places["lon"].astype(float)
+    fig, ax = _figure(7, 6)
+    colors = places["place_id"].map(by_place["status"]).map(STATUS_COLORS)
+    ax.scatter(lon, lat, c=colors.to_list(), s=28, edgecolor="black", linewidth=0.4, zorder=3)
+    named = places.assign(claims=places["place_id"].map(counts).fillna(0)).nlargest(labels, "claims")
+    for row in named.itertuples(index=False):  # at most ``labels`` names
+        ax.annotate(_short(str(row.name), 24), (float(row.lon), float(row.lat)), xytext=(4, 3),
+                    textcoords="offset points", fontsize=7)  # fmt: skip
+    mid = float(lat.mean())
+    ax.set_aspect(1 / max(np.cos(np.radians(mid)), 0.1))
+    pad = max(float(lon.max() - lon.min()), float(lat.max() - lat.min()), 0.05) * 0.08
+    ax.set_xlim(float(lon.min()) - pad, float(lon.max()) + pad)
+    ax.set_ylim(float(lat.min()) - pad, float(lat.max()) + pad)
+    _scale_and_north(ax, mid)
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    ax.set_title(f"Places by the status of their assertions ({len(places)} places)")
+    shown = [s for s in STATUS_COLORS if s in set(by_place.loc[places["place_id"], "status"])]
+    handles = [Patch(facecolor=STATUS_COLORS[s], edgecolor="black", label=s) for s in shown]
+    ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
+    return fig
+
+
+def _scale_and_north(ax: Axes, latitude: float) -> None:
+    """A scale bar of a round number of kilometres and a north arrow, in the upper left."""
+    west, east = ax.get_xlim()
+    south, north = ax.get_ylim()
+    km_per_degree = 111.32 * np.cos(np.radians(latitude))
+    wanted = (east - west) * km_per_degree / 5
+    km = max([k for k in NICE_KM if k <= wanted] or [NICE_KM[0]])
+    x0, y0 = west + (east - west) * 0.05, north - (north - south) * 0.06
+    ax.plot([x0, x0 + km / km_per_degree], [y0, y0], color="black", linewidth=2.5)
+    ax.text(x0, y0 - (north - south) * 0.015, f"{km:g} km", fontsize=7, va="top")
+    ax.annotate("N", xy=(0.96, 0.96), xytext=(0.96, 0.86), xycoords="axes fraction",
+                ha="center", fontsize=8, arrowprops={"arrowstyle": "-|>", "color": "black"})  # fmt: skip

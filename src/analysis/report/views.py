@@ -235,7 +235,8 @@ def shifts_table(result: Analysis, limit: int | None = 40) -> HTML:
         )
     names = _names(result.dataset)
     statements = result.dataset.assertions.set_index("assertion_id")["statement"]
-    shifts, note = _cut(result.shifts, limit, "shifts", "the earliest first")
+    newest = result.shifts.sort_values("at", ascending=False, kind="stable")
+    shifts, note = _cut(newest, limit, "shifts", "the newest first")
     shown = pd.DataFrame(
         {
             "Source": _named(shifts["source_id"], names),
@@ -350,6 +351,33 @@ def timeline_table(result: Analysis, limit: int | None = 100) -> HTML:
         }
     )
     return HTML(_table(shown, "timeline").markup + note)
+
+
+def place_map(result: Analysis) -> SVG | HTML:
+    """The map of places, or a sentence when no place has coordinates."""
+    from .. import plots
+
+    fig = plots.place_map(result)
+    if fig is None:
+        return HTML('<p class="empty">No place in this dataset has coordinates to map.</p>')
+    return figure(fig, "Map of the places, coloured by the status of their assertions")
+
+
+def agreement_figure(result: Analysis) -> SVG | HTML:
+    """The agreement heatmap when at least two pairs of sources share assertions; with fewer
+    it would be an empty grid, so a sentence says so."""
+    from .. import plots
+
+    pairs = len(result.pairwise)
+    if pairs < 2:
+        shared = "no pair of sources" if pairs == 0 else "only one pair of sources"
+        return HTML(
+            f'<p class="empty">A heatmap would show little: {shared} took positions on '
+            "the same assertions.</p>"
+        )
+    return figure(
+        plots.agreement_heatmap(result), "Share of shared assertions on which each pair agrees"
+    )
 
 
 def conflicts_table(result: Analysis, limit: int | None = 40) -> HTML:
