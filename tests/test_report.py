@@ -363,5 +363,8 @@ def test_a_briefing_on_real_data_tells_its_story_on_full_pages(tmp_path):
     statement = data.assertions.set_index("assertion_id").loc[newest["assertion_id"], "statement"]
     assert words(statement) in text  # the newest shift is shown, not cut
     assert "Wikipedia contributors" in text  # the attribution
+    html = (briefing.folder / "briefing.html").read_text()
+    footer = html[html.index("<footer") :]
+    assert "Wikipedia contributors" in footer and "github.com/vi-enne/controlCitiesUkraine" in footer
     thin = [n for n, page in enumerate(texts[1:], start=2) if len(page.splitlines()) < 5]
     assert thin == []

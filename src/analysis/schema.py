@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     import pandera.pandas as pa
 
 MANIFEST = "dataset.toml"
-# all text, optional; ``attribution`` is the credit line a licence such as CC BY requires
-MANIFEST_KEYS = ("name", "title", "description", "license", "attribution", "timezone")
+# all text, optional; ``attribution`` is the credit line a licence such as CC BY requires,
+# ``source`` where the data comes from (a URL)
+MANIFEST_KEYS = ("name", "title", "description", "license", "attribution", "source", "timezone")
 DEFAULT_TIMEZONE = "UTC"
 IDENTIFIER = r"[a-z0-9][a-z0-9_.-]*"
 SOURCE_KINDS = (

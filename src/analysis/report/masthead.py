@@ -59,7 +59,7 @@ def title_block(result, title: str | None = None, marking: str = "") -> TitleBlo
             title=str(title or result.dataset.title),
             subtitle=f"{covers} \u00b7 built {built:%Y-%m-%d %H:%M} UTC",
             marking=str(marking or ""),
-            footer=f"dataset {result.dataset.name}",
+            footer=_footer(result.dataset),
         )
     )
 
@@ -93,3 +93,15 @@ def drop_title_block(nb) -> None:
     for cell in nb.cells:  # a loop over a notebook's few dozen cells
         if cell.get("outputs"):
             cell.outputs = [o for o in cell.outputs if MIMETYPE not in o.get("data", {})]
+
+
+def _footer(dataset) -> str:
+    """The HTML footer's line: the dataset, and the credit its licence asks for."""
+    credit = dataset.metadata.get("attribution")
+    source = dataset.metadata.get("source")
+    parts = [
+        f"dataset {dataset.name}",
+        *([credit] if credit else []),
+        *([source] if source else []),
+    ]
+    return " \u00b7 ".join(parts)

@@ -302,7 +302,12 @@ def provenance(result: Analysis, parameters: dict) -> HTML:
         ("Dataset", f"{data.title} ({data.name})"),
         ("Description", data.description),
         ("License", data.license or "not stated"),
-        *([("Attribution", data.metadata["attribution"])] if data.metadata.get("attribution") else []),
+        *(
+            [("Attribution", data.metadata["attribution"])]
+            if data.metadata.get("attribution")
+            else []
+        ),
+        *([("Source", data.metadata["source"])] if data.metadata.get("source") else []),
         ("Content hash (SHA-256)", dataset_hash(data.path)),
         ("As of", "everything" if result.as_of is None else iso_day(result.as_of)),
         ("Parameters", _parameters(parameters)),
