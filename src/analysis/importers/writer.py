@@ -41,30 +41,32 @@ class ImportInvalid(DatasetError):
         )
 
 
-def table_in_order(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+def table_in_order(name: str, frame: pd.DataFrame) -> pa.Table:
     """The contract's columns first (those present), then extras; rows in identifier order;
-    booleans as ``true``/``false``; empty text as missing."""
+    booleans as ``true``/``false``; text trimmed, empty text missing. Done in Arrow: on
+    millions of rows pandas' string methods and sort take several times longer."""
     contract = [c for c in TABLE_COLUMNS[name] if c in frame.columns]
     extras = [c for c in frame.columns if c not in TABLE_COLUMNS[name]]
-    ordered = frame[contract + extras]
-    id_column = schema.TABLE_BY_NAME[name].id_column
-    ids = pa.array(ordered[id_column].astype("str"))
-    order = pc.sort_indices(ids).to_numpy()  # Arrow's sort: pandas' takes 4x longer on 2M ids
-    ordered = ordered.iloc[order].reset_index(drop=True)
-    out = {}
-    for column in ordered.columns:
-        values = ordered[column]
+    columns = {}
+    for column in contract + extras:  # a loop over a table's columns
+        values = frame[column]
         if pd.api.types.is_bool_dtype(values):
-            values = values.map({True: "true", False: "false"}).astype("string")
-        elif not pd.api.types.is_numeric_dtype(values):
-            values = values.astype("string").str.strip()
-            values = values.where(values.ne(""))
-        out[column] = values
-    return pd.DataFrame(out)
+            array = pa.array(values.to_numpy(dtype=bool))
+            columns[column] = pc.if_else(array, "true", "false")
+        elif pd.api.types.is_numeric_dtype(values):
+            columns[column] = pa.array(values, from_pandas=True)
+        else:
+            text = pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
+            trimmed = pc.utf8_trim_whitespace(text)
+            columns[column] = pc.if_else(
+                pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed
+            )
+    table = pa.table(columns)
+    id_column = schema.TABLE_BY_NAME[name].id_column
+    return table.take(pc.sort_indices(table, sort_keys=[(id_column, "ascending")]))
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+def write_csv(table: pa.Table, path: Path) -> None:
     pacsv.write_csv(table, path, CSV_OPTIONS)
 
 
