@@ -125,13 +125,18 @@ def test_intervals_in_words_for_every_row():
 def test_assertions_most_telling_first():
     table = pd.DataFrame(
         {
-            "assertion_id": ["b", "a", "c", "d", "e"],
-            "status": ["single-source", "corroborated", "contested", "contested", "unaddressed"],
-            "independent_support": [1, 2, 1, 2, 0],
+            "assertion_id": ["b", "a", "c", "d", "e", "f", "g"],
+            "status": ["single-source", "corroborated", "contested", "contested", "unaddressed",
+                       "single-source", "single-source"],  # fmt: skip
+            "independent_support": [1, 2, 1, 2, 0, 1, 1],
+            "last_stated": pd.to_datetime(
+                ["2024-01-01", "2024-01-01", "2024-01-01", "2024-01-01", None, "2024-05-13", None]
+            ),
         }
     )
     ranked = wording.ranked_assertions(table)
-    assert ranked["assertion_id"].tolist() == ["d", "c", "a", "b", "e"]
+    # within a status and support, the most recently reported first; never reported last
+    assert ranked["assertion_id"].tolist() == ["d", "c", "a", "f", "b", "g", "e"]
 
 
 def test_sources_most_active_first_ties_by_id():

@@ -27,13 +27,17 @@ _STANCE_NOUN = {"supports": "support", "refutes": "refutation", "neutral": "no p
 
 def ranked_assertions(table: pd.DataFrame) -> pd.DataFrame:
     """A status table, most telling first: by status (contested first), then more lines of
-    support, then assertion_id. Briefings show the head of this order."""
+    support, then the most recently reported, then assertion_id. Briefings show the head
+    of this order, so a long dataset leads with what is current, not with the alphabet."""
     from .agreement import STATUS_RANK  # here, so `briefing validate` never loads scipy
 
     rank = table["status"].map(STATUS_RANK)
+    latest = pd.to_datetime(table["last_stated"]).to_numpy(dtype="datetime64[D]")
+    newest_first = -np.where(np.isnat(latest), np.iinfo(np.int64).min + 1, latest.astype(np.int64))
     order = np.lexsort(
         (
             table["assertion_id"].to_numpy(dtype=object),
+            newest_first,
             -table["independent_support"].to_numpy(),
             rank.to_numpy(),
         )
