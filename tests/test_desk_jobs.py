@@ -205,7 +205,7 @@ def test_every_problem_is_listed_with_its_line_and_a_fix(tmp_path):
     assert problems == [
         "1: unknown key 'owner'; each job is a [[job]] table",
         '2: job has no schedule; write [job.schedule] with cron = "0 6 * * *" and timezone = "Europe/Kyiv"',
-        "5: unknown key 'shedule' in a job; did you mean 'schedule'? a job takes name, notebook, parameters, grid, formats, schedule, timeout, cell_timeout",
+        "5: unknown key 'shedule' in a job; did you mean 'schedule'? a job takes name, notebook, parameters, grid, formats, schedule, timeout, cell_timeout, notify",
         "6: formats ['html', 'docx'] are not a list of html and pdf; write e.g. formats = [\"html\", \"pdf\"]",
         "9: unknown parameter 'colour' (this notebook takes: dataset, as_of, topic, marking, max_rows); see: briefing notebooks (brief)",
         "10: parameter 'max_rows': '0' is not valid: expected a whole number of 1 or more; see: briefing notebooks (brief)",

@@ -185,6 +185,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="briefings built at once (default: 1)",
     )
+    run.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="local processes (default), or a dask.distributed cluster (see docs/desk.md)",
+    )
+    run.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --executor dask: the scheduler, e.g. tcp://10.0.0.5:8786 "
+        "(default: a LocalCluster of --workers processes)",
+    )
     run.add_argument("--at", metavar="TIME", help="run as if it were TIME (default: now)")
     run.add_argument(
         "--timeout",
@@ -206,6 +218,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _desk_files(jobs)
     jobs.set_defaults(handler=_jobs)
+
+    publish = commands.add_parser(
+        "publish",
+        help="copy the reports site to a folder or host:path, swapped in whole",
+        description=(
+            "Copy the reports site (index.html, index.json, every briefing, each latest "
+            "link as a real folder; not the desk's history, locks or failed notebooks) to "
+            "DEST, so a web server can serve it. A folder is staged beside DEST and swapped "
+            "in at once: readers see the old site or the new one, never a mix. host:path "
+            "copies with rsync or scp to a fresh folder and switches the link path to it "
+            "over ssh. See docs/desk.md."
+        ),
+    )
+    publish.add_argument("destination", metavar="DEST", help="a folder, or host:path")
+    publish.add_argument(
+        "--via",
+        choices=("rsync", "scp"),
+        help="copy tool for host:path (default: rsync when installed, else scp)",
+    )
+    publish.add_argument(
+        "--out", default="reports", metavar="DIR", help="reports folder (default: reports)"
+    )
+    publish.set_defaults(handler=_publish)
     _add_import_commands(commands)
     _add_sources_command(commands)
     return parser
@@ -420,6 +455,7 @@ def _workers(text: str) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from .desk.commands import parse_time
+    from .desk.notify import smtp_settings
     from .desk.run import run_desk, summary
 
     signal.signal(signal.SIGTERM, _stop)
@@ -437,6 +473,9 @@ def _run(args: argparse.Namespace) -> int:
             chromium=os.environ.get("BRIEFING_CHROMIUM"),
             report=report,
             on_plan=on_plan,
+            smtp=smtp_settings(os.environ),
+            executor="dask" if args.scheduler else args.executor,
+            scheduler=args.scheduler,
         )
     print()
     print(summary(outcomes))
@@ -466,6 +505,14 @@ def _progress():
 def _stop(signum, frame):
     """A scheduler's SIGTERM: unwind, so nothing half-written stays."""
     raise KeyboardInterrupt
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from .report.site import publish_site
+
+    done = publish_site(Path(args.out), args.destination, via=args.via)
+    print(f"published {done.briefings} briefing(s), {done.files} file(s) to {done.destination}")
+    return 0
 
 
 def _jobs(args: argparse.Namespace) -> int:

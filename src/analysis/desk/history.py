@@ -38,8 +38,23 @@ CREATE TABLE IF NOT EXISTS runs (
     error       TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_by_briefing ON runs (job, key, result, scheduled);
+{{notices}}
 PRAGMA user_version = {SCHEMA_VERSION};
 """
+# Mail notices, sent or not; created on first use too (a history older than notices).
+_NOTICES = """
+CREATE TABLE IF NOT EXISTS notices (
+    id          INTEGER PRIMARY KEY,
+    job         TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    recipients  TEXT NOT NULL,
+    sent        INTEGER NOT NULL,
+    error       TEXT
+);
+"""
+_SCHEMA = _SCHEMA.replace("{notices}", _NOTICES)
 _COLUMNS = "job, key, scheduled, started, finished, result, fingerprint, duration_s, folder, error"
 
 
@@ -63,6 +78,20 @@ class Run:
     def __post_init__(self) -> None:
         if self.result not in RESULTS:
             raise ValueError(f"unknown result {self.result!r}")  # a bug, not a user's mistake
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One mail notice of a run: ``kind`` is ``success`` or ``failure``; ``sent`` False
+    with the ``error`` when the mail could not be sent."""
+
+    job: str
+    key: str
+    at: dt.datetime
+    kind: str
+    recipients: tuple[str, ...]
+    sent: bool
+    error: str | None = None
 
 
 def history_path(reports: Path) -> Path:
@@ -120,6 +149,43 @@ class History:
         )
         with self._connect() as connection, connection:
             connection.execute(f"INSERT INTO runs ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", row)
+
+    def record_notice(self, notice: Notice) -> None:
+        """Add one mail notice's fate (one transaction): a mail that could not be sent is
+        kept here, where ``briefing jobs`` readers and the desk's keeper look."""
+        if self.read_only:
+            raise ValueError("a read-only history records nothing")  # a bug in the caller
+        row = (
+            notice.job,
+            notice.key,
+            _text(notice.at),
+            notice.kind,
+            ", ".join(notice.recipients),
+            int(notice.sent),
+            notice.error,
+        )
+        with self._connect() as connection, connection:
+            connection.executescript(_NOTICES)
+            connection.execute(
+                "INSERT INTO notices (job, key, at, kind, recipients, sent, error)"
+                " VALUES (?,?,?,?,?,?,?)",
+                row,
+            )
+
+    def notices(self) -> list[Notice]:
+        """Every notice recorded, oldest first."""
+        sql = "SELECT job, key, at, kind, recipients, sent, error FROM notices ORDER BY id"
+        with self._connect() as connection:
+            if connection is None:
+                return []
+            try:
+                rows = connection.execute(sql).fetchall()
+            except sqlite3.OperationalError:  # a history from before notices
+                return []
+        return [
+            Notice(job, key, _time(at), kind, tuple(to.split(", ")), bool(sent), error)
+            for job, key, at, kind, to, sent, error in rows
+        ]
 
     def last_scheduled(self, job: str, key: str) -> dt.datetime | None:
         """The latest scheduled time a run handled for this briefing, whatever its result:

@@ -36,10 +36,16 @@ JOB_KEYS = (
     "schedule",
     "timeout",
     "cell_timeout",
+    "notify",
 )
 TIMEOUT = 1800.0  # seconds one briefing's build may take, unless the job says otherwise
 CELL_TIMEOUT = 600.0  # seconds one cell may run, unless the job says otherwise
 SCHEDULE_KEYS = ("cron", "timezone", "catch_up")
+NOTIFY_KEYS = ("on_success", "on_failure")
+# One plain address: no display name, no list, nothing a mail header could be bent with.
+_ADDRESS = re.compile(
+    r"^[^@\s<>,;:\"()\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,}$"
+)
 PLACEHOLDER = "{scheduled_date}"
 DEFAULT_KEY = "default"  # the key of the one briefing of a job without a grid
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -76,6 +82,14 @@ class JobsFileError(BriefingError):
 
 
 @dataclass(frozen=True)
+class Notify:
+    """Who is mailed when a briefing of the job is built, and when one fails."""
+
+    on_success: tuple[str, ...] = ()
+    on_failure: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Job:
     """One ``[[job]]``: its notebook (absolute), parameters and grid as written (with any
     ``{scheduled_date}`` still in them), output formats and schedule. ``root`` is the jobs
@@ -92,6 +106,7 @@ class Job:
     line: int = 1
     timeout: float = TIMEOUT
     cell_timeout: float = CELL_TIMEOUT
+    notify: Notify = Notify()
 
     def briefings(self) -> list[JobBriefing]:
         """One briefing per combination of grid values: the grid's names in the order
@@ -210,6 +225,7 @@ FIXES = {
     ("schedule", "cron"): 'write minute hour day month weekday, e.g. "0 6 * * *" for 06:00 daily',
     ("schedule", "timezone"): 'use an IANA name such as "Europe/Kyiv" or "UTC"',
     ("schedule", "catch_up"): 'write "latest" (build once for missed times) or "none"',
+    ("notify",): 'write [job.notify] with on_failure = ["desk@example.org"]',
 }
 
 
@@ -260,6 +276,7 @@ class _Reader:
         timeout = self.seconds(index, "timeout", entry.get("timeout", TIMEOUT))
         cell_timeout = self.seconds(index, "cell_timeout", entry.get("cell_timeout", CELL_TIMEOUT))
         schedule = self.schedule(index, entry.get("schedule"))
+        notify = self.notify(index, entry.get("notify", {}))
         parameters = self.table(index, "parameters", entry.get("parameters", {}))
         grid = self.grid(index, self.table(index, "grid", entry.get("grid", {})), parameters)
         if notebook is not None:
@@ -279,6 +296,7 @@ class _Reader:
             line=self.positions.line(index),
             timeout=timeout,
             cell_timeout=cell_timeout,
+            notify=notify,
         )
 
     def unknown_keys(self, index, path, table: dict, allowed: tuple, what: str) -> None:
@@ -353,6 +371,26 @@ class _Reader:
         if catch_up not in CATCH_UP:
             self.problem(index, ("schedule", "catch_up"), f"catch_up {catch_up!r} is not known")
         return None if len(self.problems) > before else Schedule(cron, zone, catch_up)
+
+    def notify(self, index: int, table: object) -> Notify:
+        if not isinstance(table, dict):
+            self.problem(index, ("notify",), "notify is not a table")
+            return Notify()
+        self.unknown_keys(index, ("notify",), table, NOTIFY_KEYS, "notify")
+        lists = {}
+        for key in NOTIFY_KEYS:  # two lists
+            addresses = table.get(key, [])
+            if not isinstance(addresses, list) or not all(isinstance(a, str) for a in addresses):
+                message = f"notify.{key} {addresses!r} is not a list of addresses"
+                self.problem(index, ("notify", key), message, f'write {key} = ["desk@example.org"]')
+                continue
+            wrong = [a for a in addresses if not _ADDRESS.match(a)]
+            if wrong:
+                message = f"notify.{key}: {wrong[0]!r} is not an email address"
+                self.problem(index, ("notify", key), message, 'write it as "name@example.org"')
+                continue
+            lists[key] = tuple(dict.fromkeys(addresses))
+        return Notify(**lists)
 
     def table(self, index: int, name: str, table: object) -> dict:
         if isinstance(table, dict):

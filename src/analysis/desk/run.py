@@ -26,7 +26,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from multiprocessing.util import Finalize
 from pathlib import Path
@@ -42,6 +42,7 @@ from .commands import text_table
 from .fingerprint import Fingerprinter
 from .history import History, Run
 from .jobs import JobBriefing, load_jobs, select_jobs
+from .notify import Notifier, SmtpSettings
 from .plan import BUILD, SKIP, Decision, decide, plan_briefings
 
 LOCKS = Path(".desk") / "locks"
@@ -58,6 +59,8 @@ class Outcome:
     detail: str
     duration_s: float = 0.0
     folder: str | None = None
+    cell: int | None = None  # a failure's failing cell, when a cell raised
+    kept: str | None = None  # a failure's partly executed notebook, under _failed/
 
 
 @dataclass(frozen=True)
@@ -89,12 +92,18 @@ def run_desk(
     chromium: str | None = None,
     report=print,
     on_plan=None,
+    smtp: SmtpSettings | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> list[Outcome]:
     """Plan, then build each briefing the plan builds, ``workers`` at a time.
 
     ``on_plan`` gets the number of briefings to build once the plan is made;
     ``report`` gets one line per briefing as it ends. Returns every outcome,
-    skipped and not-due briefings included, in the jobs file's order.
+    skipped and not-due briefings included, in the jobs file's order. Jobs with
+    ``notify`` recipients get their mails through ``smtp`` as each briefing ends.
+    ``executor`` ``dask`` builds on the cluster at ``scheduler`` (a LocalCluster of
+    ``workers`` processes without one) instead of local processes.
     """
     reports = reports.resolve()
     started = dt.datetime.now(dt.UTC)
@@ -127,9 +136,17 @@ def run_desk(
         on_plan(len(tasks))
     pdf = any("pdf" in d.briefing.job.formats for d in decisions if d.action == BUILD)
     chromium_path = find_chromium(chromium) if pdf else None
-    for outcome in _run_tasks(tasks, workers, chromium_path):
+    notify = Notifier({job.name: job for job in jobs}, history, smtp)
+    if executor == "dask" and tasks:
+        from .dask_executor import run_on_dask
+
+        results = run_on_dask(tasks, scheduler, workers)
+    else:
+        results = _run_tasks(tasks, workers, chromium_path)
+    for outcome in results:
         report(_line(outcome))
         outcomes[(outcome.job, outcome.key)] = outcome
+        notify(**asdict(outcome))
     if tasks:
         write_index(reports)  # failures marked stale, the latest links
     return [outcomes[(d.briefing.job.name, d.briefing.key)] for d in decisions]
@@ -261,8 +278,10 @@ def _build(
         duration = time.perf_counter() - clock
         error = str(exc) if isinstance(exc, BriefingError) else f"{type(exc).__name__}: {exc}"
         _record(history, decision, "failed", duration, error=error)
-        mark_failed(destination.parent, error, getattr(exc, "saved", None))
-        return Outcome(job, key, "failed", error, duration)
+        kept = getattr(exc, "saved", None)
+        mark_failed(destination.parent, error, kept)
+        cell = getattr(exc, "cell", None)
+        return Outcome(job, key, "failed", error, duration, cell=cell, kept=kept and str(kept))
     (built.folder.parent / FAILED_MARK).unlink(missing_ok=True)
     point_latest(built.folder)
     duration = time.perf_counter() - clock

@@ -1,0 +1,309 @@
+"""Mail notices of the desk: a short summary when a briefing is built, the error when one fails.
+
+The mails are written from what the build left in the briefing's folder
+(``manifest.json`` for the title and what changed, the executed notebook for the
+key judgments and the masthead's marking), so nothing is computed twice. Both
+have a plain text part and an HTML part that mail clients show as written:
+inline styles only, no scripts, no images, no links out; every text that comes
+from data is escaped. Sending is best effort: a mail that cannot be sent is
+recorded in the run history and never fails the briefing.
+
+SMTP settings are given by the caller (the CLI reads them from the environment,
+see :func:`smtp_settings`); the jobs file only names recipients.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import smtplib
+import socket
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ..errors import BriefingError
+from ..report.masthead import MIMETYPE as MASTHEAD
+from ..report.masthead import displayed
+from .history import History, Notice
+from .jobs import Job
+
+ENVIRONMENT = "BRIEFING_SMTP_"  # HOST, PORT, STARTTLS, USER, PASSWORD, FROM
+SEND_TIMEOUT = 20.0  # seconds to reach and talk to the server: a dead one costs no more
+_YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+_JUDGMENTS = '<ol class="judgments">'
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where mail goes out. ``starttls`` upgrades the connection before logging in."""
+
+    host: str
+    port: int = 587
+    starttls: bool = True
+    user: str | None = None
+    password: str | None = None
+    sender: str = "briefings@localhost"
+
+
+def smtp_settings(environ: Mapping[str, str]) -> SmtpSettings | None:
+    """Settings from ``BRIEFING_SMTP_*`` variables; None without a host. STARTTLS is on by
+    default on port 587 (submission) and off on others (a local relay on 25)."""
+    get = {name: environ.get(ENVIRONMENT + name, "").strip() for name in _VARIABLES}
+    if not get["HOST"]:
+        return None
+    port_text = get["PORT"] or "587"
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise BriefingError(f"{ENVIRONMENT}PORT={port_text!r} is not a port number")
+    port = int(port_text)
+    flag = get["STARTTLS"].lower()
+    if flag and flag not in _YES + _NO:
+        raise BriefingError(f"{ENVIRONMENT}STARTTLS={flag!r}: write yes or no")
+    sender = get["FROM"] or f"briefings@{socket.getfqdn()}"
+    return SmtpSettings(
+        host=get["HOST"],
+        port=port,
+        starttls=flag in _YES if flag else port == 587,
+        user=get["USER"] or None,
+        password=environ.get(ENVIRONMENT + "PASSWORD") or None,
+        sender=sender,
+    )
+
+
+_VARIABLES = ("HOST", "PORT", "STARTTLS", "USER", "FROM")
+
+
+@dataclass
+class Notifier:
+    """Sends each job's notices as the run's briefings end, and records each in the
+    history. ``smtp`` None (no server configured) records the notices as not sent."""
+
+    jobs: dict[str, Job]
+    history: History
+    smtp: SmtpSettings | None
+
+    def __call__(self, job: str, key: str, result: str, detail: str, **facts) -> None:
+        """Notify about one briefing's outcome, if its job asks to; never raises."""
+        kind = {"built": "success", "failed": "failure"}.get(result)
+        found = self.jobs.get(job)
+        if kind is None or found is None:
+            return
+        recipients = getattr(found.notify, f"on_{kind}")
+        if not recipients:
+            return
+        error = None
+        try:
+            if self.smtp is None:
+                raise OSError(f"no mail server: set {ENVIRONMENT}HOST (see docs/desk.md)")
+            sender = self.smtp.sender
+            if kind == "success":
+                message = success_mail(job, key, Path(facts["folder"]), recipients, sender)
+            else:
+                message = failure_mail(job, key, detail, recipients, sender, **facts)
+            send(message, self.smtp)
+        except Exception as exc:  # the briefing is built and recorded: a mail never fails it
+            error = f"{type(exc).__name__}: {exc}"
+        now = dt.datetime.now(dt.UTC)
+        self.history.record_notice(Notice(job, key, now, kind, recipients, error is None, error))
+
+
+def send(message: EmailMessage, smtp: SmtpSettings) -> None:
+    """One mail through the server; raises OSError or SMTPException when it cannot."""
+    with smtplib.SMTP(smtp.host, smtp.port, timeout=SEND_TIMEOUT) as server:
+        if smtp.starttls:
+            server.starttls(context=ssl.create_default_context())
+        if smtp.user:
+            server.login(smtp.user, smtp.password or "")
+        server.send_message(message)
+
+
+def success_mail(
+    job: str, key: str, folder: Path, recipients: tuple[str, ...], sender: str
+) -> EmailMessage:
+    """The built briefing in short: marking, title, key judgments, what changed, the PDF."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    notebook = _executed(folder / f"{manifest.get('notebook', '')}.ipynb")
+    marking = str((displayed(notebook, MASTHEAD) or {}).get("marking", "")) if notebook else ""
+    title = " ".join(str(manifest.get("title") or job).split())  # one line, in any part
+    judgments = key_judgments(notebook) if notebook else []
+    changes = changed_lines(manifest.get("changes"))
+    pdfs = [folder / name for name in manifest.get("files", []) if name.endswith(".pdf")]
+    facts = [
+        ("Briefing", f"{job}/{key}"),
+        ("As of", str(manifest.get("parameters", {}).get("as_of") or "all claims")),
+        ("Built", str(manifest.get("started", ""))),
+        ("Folder", str(folder)),
+    ]
+    sections = [("Key judgments", judgments, "ol"), ("What changed", changes, "ul")]
+    subject = f"Briefing: {title} ({job}/{key})"
+    message = _message(subject, recipients, sender)
+    message.set_content(_text(marking, title, facts, sections))
+    message.add_alternative(_html(marking, title, facts, sections), subtype="html")
+    for pdf in pdfs:  # one, when the job prints PDFs
+        if pdf.is_file():
+            message.add_attachment(
+                pdf.read_bytes(), maintype="application", subtype="pdf", filename=pdf.name
+            )
+    return message
+
+
+def failure_mail(
+    job: str,
+    key: str,
+    error: str,
+    recipients: tuple[str, ...],
+    sender: str,
+    *,
+    cell: int | None = None,
+    kept: str | None = None,
+    **_,
+) -> EmailMessage:
+    """What failed and where to look: job, key, the failing cell, the error, the kept
+    notebook. The last good briefing stays published; the mail says so."""
+    facts = [
+        ("Briefing", f"{job}/{key}"),
+        ("Failing cell", str(cell) if cell is not None else "none (the build failed)"),
+        ("Error", error),
+        ("Kept notebook", kept or "none"),
+    ]
+    note = ["Nothing was published; the last good briefing stays where it was."]
+    sections = [("What happens now", note, "ul")]
+    subject = f"Briefing FAILED: {job}/{key}"
+    message = _message(subject, recipients, sender)
+    message.set_content(_text("", f"Briefing {job}/{key} failed", facts, sections))
+    message.add_alternative(_html("", f"Briefing {job}/{key} failed", facts, sections), "html")
+    return message
+
+
+def key_judgments(notebook) -> list[str]:
+    """The key judgments the notebook displayed (the ``views.judgments`` list), as text."""
+    for cell in notebook.get("cells", []):  # a loop over a notebook's few dozen cells
+        for output in cell.get("outputs", []):
+            markup = output.get("data", {}).get("text/html", "")
+            markup = "".join(markup) if isinstance(markup, list) else markup
+            start = markup.find(_JUDGMENTS)
+            if start >= 0:
+                reader = _Items()
+                reader.feed(markup[start : markup.find("</ol>", start)])
+                return reader.items
+    return []
+
+
+def changed_lines(facts: dict | None) -> list[str]:
+    """The manifest's ``changes`` as sentences, the most telling first."""
+    if not facts:
+        return []
+    if facts.get("first"):
+        return ["First briefing of this series: nothing earlier to compare with."]
+    if "unreadable" in facts:
+        return ["The previous briefing kept no analysis to compare with."]
+    lines = []
+    if facts.get("new_claims"):
+        lines.append(f"{facts['new_claims']} new claim(s)")
+    if facts.get("new_sources"):
+        lines.append("new source(s): " + ", ".join(map(str, facts["new_sources"])))
+    moves = facts.get("status_moves") or []
+    lines += [f"{m['assertion_id']}: {m['before']} -> {m['after']}" for m in moves]
+    hidden = int(facts.get("status_moves_total") or 0) - len(moves)
+    if hidden > 0:
+        lines.append(f"and {hidden} more status move(s)")
+    for name, said in (
+        ("positions_withdrawn", "position(s) withdrawn"),
+        ("positions_revised", "position(s) revised"),
+        ("new_shifts", "new shift(s)"),
+        ("new_conflicts", "new conflict(s)"),
+    ):
+        if facts.get(name):
+            lines.append(f"{facts[name]} {said}")
+    return lines or ["Nothing changed since the last briefing."]
+
+
+def _executed(path: Path):
+    """The executed notebook the build kept, or None when it cannot be read."""
+    import nbformat
+
+    try:
+        return nbformat.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+class _Items(HTMLParser):
+    """The text of each ``<li>`` (entities decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[str] = []
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "li":
+            self.items.append("")
+            self._inside = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "li":
+            self._inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self._inside:
+            self.items[-1] += data
+
+
+def _message(subject: str, recipients: tuple[str, ...], sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = " ".join(subject.split())[:200]  # one line, whatever the title
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    return message
+
+
+def _text(marking: str, title: str, facts: list, sections: list) -> str:
+    lines = [marking] if marking else []
+    lines += [title, "=" * min(len(title), 72), ""]
+    lines += [f"{name}: {value}" for name, value in facts]
+    for heading, items, kind in sections:  # two sections
+        lines += ["", heading, "-" * len(heading)]
+        numbered = [f"{n}. " if kind == "ol" else "- " for n in range(1, len(items) + 1)]
+        lines += [f"{mark}{item}" for mark, item in zip(numbered, items, strict=True)] or ["none"]
+    return "\n".join(lines) + "\n"
+
+
+_FONT = "font-family:Arial,Helvetica,sans-serif;"
+
+
+def _html(marking: str, title: str, facts: list, sections: list) -> str:
+    e = html.escape
+    head = (
+        f'<p style="{_FONT}font-size:12px;font-weight:bold;color:#b2182b;margin:0 0 8px">'
+        f"{e(marking)}</p>"
+        if marking
+        else ""
+    )
+    rows = "".join(
+        f'<tr><td style="{_FONT}font-size:13px;color:#555;padding:2px 12px 2px 0;'
+        f'vertical-align:top">{e(name)}</td><td style="{_FONT}font-size:13px;padding:2px 0;'
+        f'word-break:break-all">{e(value)}</td></tr>'
+        for name, value in facts
+    )
+    body = [
+        head,
+        f'<h1 style="{_FONT}font-size:20px;color:#1b3a5c;margin:0 0 8px">{e(title)}</h1>',
+        f'<table style="border-collapse:collapse;margin:0 0 12px">{rows}</table>',
+    ]
+    for heading, items, kind in sections:  # two sections
+        body.append(f'<h2 style="{_FONT}font-size:16px;color:#1b3a5c;margin:16px 0 4px">')
+        body.append(f"{e(heading)}</h2>")
+        listed = "".join(
+            f'<li style="{_FONT}font-size:14px;margin:0 0 4px">{e(item)}</li>' for item in items
+        )
+        body.append(f"<{kind}>{listed}</{kind}>" if items else f'<p style="{_FONT}">none</p>')
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head>'
+        f'<body style="margin:0;padding:16px;color:#1a1a1a;max-width:640px">{"".join(body)}'
+        "</body></html>\n"
+    )
