@@ -178,5 +178,8 @@ def _stripped(table: pa.Table) -> pa.Table:
     columns = []
     for column in table.columns:  # a loop over the table's columns
         trimmed = pc.utf8_trim_whitespace(column)
-        columns.append(pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed))
+        blank = pc.equal(pc.binary_length(trimmed), 0)
+        if pc.any(blank).as_py():  # rare: cells of spaces only; else no second copy
+            trimmed = pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed)
+        columns.append(trimmed)
     return pa.table(columns, names=table.column_names)
