@@ -155,7 +155,7 @@ def test_claim_text_is_escaped_never_executed(tmp_path):
     )
     page = (briefing.folder / "briefing.html").read_text()
     assert "<script>alert(" not in page
-    assert "&lt;script&gt;alert('pwned')&lt;/script&gt;" in page  # BeautifulSoup leaves ' bare
+    assert "&lt;script&gt;alert('pwned')&lt;/script&gt;" in page.replace("<wbr/>", "").replace("<wbr>", "")
     assert "The &lt;b&gt;bridge&lt;/b&gt; at X" in page
     assert "<b>bridge</b>" not in page  # nor in the figures' labels
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page

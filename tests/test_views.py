@@ -133,8 +133,9 @@ def test_text_from_data_is_escaped_in_every_view(dataset_copy):
         for tag in ("<script", "<img", "<b>", "<i>"):
             assert tag not in markup, (name, tag)
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt; bridge &amp; co"
-    for name in ("judgments", "status", "contested", "timeline"):
-        assert escaped in shown[name].markup, name
-    assert "&lt;b&gt;the bridge stands&lt;/b&gt;" in shown["contested"].markup
-    assert "&lt;img src=x onerror=alert(2)&gt;" in shown["sources"].markup
+    text = {name: piece.markup.replace("<wbr>", "") for name, piece in shown.items()}
+    for name in ("judgments", "status", "contested", "timeline"):  # long words may get <wbr>
+        assert escaped in text[name], name
+    assert "&lt;b&gt;the bridge stands&lt;/b&gt;" in text["contested"]
+    assert "&lt;img src=x onerror=alert(2)&gt;" in text["sources"]
     assert "&lt;i&gt;A&lt;/i&gt; worked" in shown["scope"].markup

@@ -262,12 +262,13 @@ def lag_chart(result, max_sources: int = 20) -> Figure:
 
 
 @_house_style
-def status_over_time_figure(result, max_assertions: int = 30) -> Figure:
+def status_over_time_figure(result, max_assertions: int = 30, replayed=None) -> Figure:
     """Each shown assertion's status as the reporting stood day by day: one band per
-    assertion, coloured by status, newest change at the top (see replay.py)."""
+    assertion, coloured by status, newest change at the top (see replay.py).
+    ``replayed``: the (history, left out) pair when the caller has it already."""
     from .replay import status_over_time
 
-    history, left_out = status_over_time(result, max_assertions)
+    history, left_out = replayed or status_over_time(result, max_assertions)
     order = list(dict.fromkeys(history["assertion_id"]))
     fig, ax = _figure(8, 0.24 * max(len(order), 2) + 1.3)
     if not order:
@@ -348,7 +349,7 @@ def place_map(result, labels: int = 10) -> Figure | None:
     ax.set_title(f"Places by the status of their assertions ({len(places)} places)")
     shown = [s for s in STATUS_COLORS if s in set(by_place.loc[places["place_id"], "status"])]
     handles = [Patch(facecolor=STATUS_COLORS[s], edgecolor="black", label=s) for s in shown]
-    ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
+    ax.legend(handles=handles, loc="best", fontsize=7, framealpha=0.9)
     return fig
 
 

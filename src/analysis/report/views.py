@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,7 +117,20 @@ def _cut(frame: pd.DataFrame, limit: int | None, noun: str, order: str) -> tuple
 
 
 def _table(frame: pd.DataFrame, css_class: str) -> HTML:
-    return HTML(frame.to_html(index=False, escape=True, na_rep="", classes=css_class, border=0))
+    markup = frame.to_html(index=False, escape=True, na_rep="", classes=css_class, border=0)
+    return HTML(LONG_WORD.sub(_breakable, markup))
+
+
+# A run of 24 or more characters with no space (a URL, an identifier) in escaped text:
+# it gets break opportunities so it wraps in its cell, while ordinary words never break
+# mid-word (which the CSS "overflow-wrap: anywhere" would do to every narrow column).
+LONG_WORD = re.compile(r"(?<=[>\s])([^\s<>]{24,})(?=[<\s])")
+
+
+def _breakable(match: re.Match) -> str:
+    """A long word with <wbr> after its / . ? = _ - and inside every 20-character run."""
+    word = re.sub(r"([/.?=_-])", r"\1<wbr>", match.group(1))
+    return re.sub(r"([^\s&;<>]{20})(?=[^\s&;<>])", r"\1<wbr>", word)
 
 
 def scope(result: Analysis) -> HTML:
@@ -356,6 +370,23 @@ def timeline_table(result: Analysis, limit: int | None = 100) -> HTML:
         }
     )
     return HTML(_table(shown, "timeline").markup + note)
+
+
+def status_over_time(result: Analysis, max_assertions: int = 30) -> SVG | HTML:
+    """The status-over-time figure, or a sentence when everything was reported on one day."""
+    from .. import plots
+    from ..replay import status_over_time as replay
+
+    replayed = replay(result, max_assertions)
+    if replayed[0]["day"].nunique() < 2:
+        return HTML(
+            '<p class="empty">Everything known was reported on one day, so no status has '
+            "changed over time yet.</p>"
+        )
+    return figure(
+        plots.status_over_time_figure(result, max_assertions, replayed),
+        "Status of each assertion as the reporting stood each day",
+    )
 
 
 def place_map(result: Analysis) -> SVG | HTML:
