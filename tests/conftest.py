@@ -14,7 +14,8 @@ CONTRACT_EXAMPLE = DATA / "contract-example"
 # Real, redistributable extracts shared by the workplace; read in place, never copied here.
 REALDATA = ROOT.parent / "shared" / "realdata"
 needs_realdata = pytest.mark.skipif(
-    not REALDATA.is_dir(), reason=f"real data extracts not found at {REALDATA} (outside the workplace)"
+    not REALDATA.is_dir(),
+    reason=f"real data extracts not found at {REALDATA} (outside the workplace)",
 )
 
 

@@ -155,7 +155,9 @@ def test_claim_text_is_escaped_never_executed(tmp_path):
     )
     page = (briefing.folder / "briefing.html").read_text()
     assert "<script>alert(" not in page
-    assert "&lt;script&gt;alert('pwned')&lt;/script&gt;" in page.replace("<wbr/>", "").replace("<wbr>", "")
+    assert "&lt;script&gt;alert('pwned')&lt;/script&gt;" in page.replace("<wbr/>", "").replace(
+        "<wbr>", ""
+    )
     assert "The &lt;b&gt;bridge&lt;/b&gt; at X" in page
     assert "<b>bridge</b>" not in page  # nor in the figures' labels
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
@@ -365,6 +367,8 @@ def test_a_briefing_on_real_data_tells_its_story_on_full_pages(tmp_path):
     assert "Wikipedia contributors" in text  # the attribution
     html = (briefing.folder / "briefing.html").read_text()
     footer = html[html.index("<footer") :]
-    assert "Wikipedia contributors" in footer and "github.com/vi-enne/controlCitiesUkraine" in footer
+    assert (
+        "Wikipedia contributors" in footer and "github.com/vi-enne/controlCitiesUkraine" in footer
+    )
     thin = [n for n, page in enumerate(texts[1:], start=2) if len(page.splitlines()) < 5]
     assert thin == []

@@ -126,8 +126,15 @@ def test_assertions_most_telling_first():
     table = pd.DataFrame(
         {
             "assertion_id": ["b", "a", "c", "d", "e", "f", "g"],
-            "status": ["single-source", "corroborated", "contested", "contested", "unaddressed",
-                       "single-source", "single-source"],  # fmt: skip
+            "status": [
+                "single-source",
+                "corroborated",
+                "contested",
+                "contested",
+                "unaddressed",
+                "single-source",
+                "single-source",
+            ],  # fmt: skip
             "independent_support": [1, 2, 1, 2, 0, 1, 1],
             "last_stated": pd.to_datetime(
                 ["2024-01-01", "2024-01-01", "2024-01-01", "2024-01-01", None, "2024-05-13", None]

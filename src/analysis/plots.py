@@ -334,7 +334,9 @@ def place_map(result, labels: int = 10) -> Figure | None:
     fig, ax = _figure(7, 6)
     colors = places["place_id"].map(by_place["status"]).map(STATUS_COLORS)
     ax.scatter(lon, lat, c=colors.to_list(), s=28, edgecolor="black", linewidth=0.4, zorder=3)
-    named = places.assign(claims=places["place_id"].map(counts).fillna(0)).nlargest(labels, "claims")
+    named = places.assign(claims=places["place_id"].map(counts).fillna(0)).nlargest(
+        labels, "claims"
+    )
     for row in named.itertuples(index=False):  # at most ``labels`` names
         ax.annotate(_short(str(row.name), 24), (float(row.lon), float(row.lat)), xytext=(4, 3),
                     textcoords="offset points", fontsize=7)  # fmt: skip

@@ -66,8 +66,10 @@ def slug(names: pd.Series, *, prefix: str = "", unknown: str = "unknown") -> pd.
         folded[empty] = unknown + "-" + content_hash(text[empty].to_frame())
     long = folded.str.len() > MAX_SLUG
     if long.any():  # a whole sentence as a name: keep its start, tell it apart by a hash
-        folded[long] = folded[long].str.slice(0, MAX_SLUG - 9).str.rstrip("-") + "-" + (
-            content_hash(text[long].to_frame()).str.slice(0, 8)
+        folded[long] = (
+            folded[long].str.slice(0, MAX_SLUG - 9).str.rstrip("-")
+            + "-"
+            + (content_hash(text[long].to_frame()).str.slice(0, 8))
         )
     slugs = (prefix + folded).to_numpy(dtype=object)
     return pd.Series(slugs[codes], index=names.index, dtype=object)
