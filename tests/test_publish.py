@@ -204,6 +204,13 @@ def test_a_browser_reading_the_site_never_sees_a_mix_while_it_is_published(tmp_p
             except Error as exc:  # a file missing while the index lists it
                 problems.append(str(exc).splitlines()[0])
         thread.join()
+        page.goto((site / "index.html").as_uri())
+        final = page.eval_on_selector_all(
+            "tbody tr td:first-child", "e => e.map(x => x.textContent)"
+        )
         browser.close()
     assert not errors and problems == []
-    assert seen[0] == 1 and seen[-1] >= 10 and len(set(seen)) >= 4
+    # the reader saw the site change under it (how often depends on the machine's load),
+    # and the last publish is what stays
+    assert len(set(seen)) >= 2
+    assert {int(t.rsplit(" ", 1)[1]) for t in final} == {generations[-1]}
