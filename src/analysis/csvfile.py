@@ -53,6 +53,8 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     data = path.read_bytes()
     if data.startswith(BOM):
         data = data[len(BOM) :]
+    if problem := _check_utf8(data, file):  # before Arrow, whose bad-row callback cannot
+        return None, [problem]  # even be handed a row that is not UTF-8
     if not data.strip():
         return None, [
             Problem(file, None, None, "file is empty; it needs a header row", code="empty-file")
@@ -124,10 +126,6 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
                 raise
             table = parse(len(data) + 1, threads=False)  # a cell longer than a block
     except pa.ArrowInvalid as exc:
-        # Arrow checks the text is UTF-8 as it reads (no second pass over the file);
-        # only when it is not is the file decoded again, to name the line
-        if problem := _check_utf8(data, file):
-            return None, [problem]
         message = f"not a readable CSV table: {exc}"
         return None, [Problem(file, None, None, message, code="bad-csv")]
 
