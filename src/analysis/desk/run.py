@@ -165,7 +165,7 @@ def _run_tasks(tasks: list[Task], workers: int, chromium: str | None):
     pool = ProcessPoolExecutor(
         min(workers, len(tasks)),
         mp_context=get_context("spawn"),
-        initializer=_start_worker,
+        initializer=prepare_worker,
         initargs=(chromium,),
     )
     try:
@@ -196,9 +196,11 @@ def _kept_printer(chromium: str | None) -> Iterator[PdfPrinter | None]:
 _worker_printer: PdfPrinter | None = None
 
 
-def _start_worker(chromium: str | None) -> None:
+def prepare_worker(chromium: str | None) -> None:
+    """Start what this worker process reuses for every briefing it builds (its Chromium).
+    Idempotent; call it in the thread that will build (Playwright objects stay in theirs)."""
     global _worker_printer
-    if chromium is not None:
+    if chromium is not None and _worker_printer is None:
         _worker_printer = PdfPrinter(chromium, keep_open=True)
         Finalize(None, _worker_printer.close, exitpriority=10)
 
