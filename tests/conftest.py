@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,13 @@ needs_realdata = pytest.mark.skipif(
     not REALDATA.is_dir(),
     reason=f"real data extracts not found at {REALDATA} (outside the workplace)",
 )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_dataset_cache(tmp_path_factory):
+    """The tests' dataset cache is their own (kernels and commands they start inherit it),
+    never the user's."""
+    os.environ["BRIEFING_CACHE"] = str(tmp_path_factory.mktemp("dataset-cache"))
 
 
 @pytest.fixture

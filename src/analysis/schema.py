@@ -197,6 +197,8 @@ def value_rule(field: Field) -> tuple[str, str] | None:
     return None
 
 
+UNIQUENESS = "field_uniqueness"  # the name pandera reports its own uniqueness check under
+
 # pandera's own checks, by the name it reports them under: reason code and message.
 BUILTIN_PROBLEMS = {
     "column_in_dataframe": (
@@ -204,23 +206,29 @@ BUILTIN_PROBLEMS = {
         "required column is missing; add it to the header row",
     ),
     "not_nullable": ("required-value", "required value is empty"),
-    "field_uniqueness": ("duplicate-id", "duplicate identifier; each row needs its own"),
+    UNIQUENESS: ("duplicate-id", "duplicate identifier; each row needs its own"),
 }
 
 
 def _checks(field: Field) -> list[pa.Check]:
+    """Vectorized checks: identifiers by Arrow's RE2 (pandas loops in Python over
+    ``;``-lists), uniqueness by Arrow's hash count before any per-row work."""
     import pandas as pd
     import pandera.pandas as pa
 
+    from . import arrowtext
+
+    checks = []
+    if field.kind == "id":
+        checks.append(pa.Check(_unique, element_wise=False, name=UNIQUENESS))
     rule = value_rule(field)
     if rule is None:
-        return []
+        return checks
     message = rule[1]
     if field.kind in ("id", "ref"):
-        return [pa.Check.str_matches(rf"{IDENTIFIER}\Z", error=message)]
+        return [*checks, _vector_check(lambda s: arrowtext.fullmatch(s, IDENTIFIER), message)]
     if field.kind == "refs":
-        pattern = rf"\s*{IDENTIFIER}\s*(?:;\s*{IDENTIFIER}\s*)*\Z"
-        return [pa.Check.str_matches(pattern, error=message)]
+        return [_vector_check(_identifier_lists, message)]
     if field.kind in ("enum", "bool"):
         return [pa.Check.isin(field.values, error=message)]
     return [
@@ -234,6 +242,38 @@ def _checks(field: Field) -> list[pa.Check]:
     ]
 
 
+def _vector_check(test, message: str) -> pa.Check:
+    """A pandera check from a function of the column giving one boolean per row."""
+    import pandas as pd
+    import pandera.pandas as pa
+
+    return pa.Check(lambda s: pd.Series(test(s), index=s.index), element_wise=False, error=message)
+
+
+def _unique(values):
+    """Per row, whether its identifier is the only one of its kind (every copy of a
+    repeated one fails); the hash count answers "all unique" without that work."""
+    from . import arrowtext
+
+    if arrowtext.all_unique(values):
+        return True
+    return ~values.duplicated(keep=False)
+
+
+def _identifier_lists(values):
+    """Per cell, whether it is a ``;``-separated list of identifiers (spaces around items
+    allowed, no empty item)."""
+    import numpy as np
+
+    from . import arrowtext
+
+    parents, items = arrowtext.split_lists(values)
+    bad_items = ~arrowtext.fullmatch(items, IDENTIFIER) | items.isna().to_numpy()
+    bad = np.zeros(len(values), dtype=bool)
+    bad[parents[bad_items]] = True
+    return ~bad
+
+
 def table_schema(table: Table) -> pa.DataFrameSchema:
     """The pandera schema of a table read as text (empty cells already missing).
 
@@ -245,7 +285,6 @@ def table_schema(table: Table) -> pa.DataFrameSchema:
         field.name: pa.Column(
             required=field.required,
             nullable=not field.required,
-            unique=field.kind == "id",
             checks=_checks(field),
         )
         for field in table.fields

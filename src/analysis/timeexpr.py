@@ -272,7 +272,41 @@ def resolve_expressions(
         pd.Series(np.asarray(uniques, dtype=object), dtype="string"), timezone
     )
     rows = np.where(codes >= 0, codes, len(phrases) - 1)  # the last slot means "missing"
+    anchor_days = _anchor_days(anchor, len(text))
+    relative = phrases["rule"].to_numpy()[rows] >= 0
+    # A value resolves the same way for every row with the same anchor day (and an
+    # absolute one for every row): resolve each distinct pair once, then spread.
+    day_codes = pd.factorize(np.where(relative, anchor_days, 0))[0].astype(np.int64)
+    pair_of_row, pairs = pd.factorize(
+        rows.astype(np.int64) * (day_codes.max(initial=0) + 1) + day_codes
+    )
+    # codes are numbered in order of first appearance: a pair is new where the running
+    # maximum of the codes grows
+    seen = np.maximum.accumulate(pair_of_row)
+    first = np.flatnonzero(np.r_[True, seen[1:] > seen[:-1]][: len(rows)])
+    start, end, precision, problem, reason = _resolve_rows(
+        phrases, rows[first], anchor_days[first], allow_relative
+    )
+    return pd.DataFrame(
+        {
+            "start": start[pair_of_row],
+            "end": end[pair_of_row],
+            "precision": pd.Categorical.from_codes(
+                pd.Categorical(precision, categories=PRECISIONS).codes[pair_of_row],
+                categories=PRECISIONS,
+            ),
+            "problem": pd.Series(problem[pair_of_row], index=text.index, dtype=object),
+            "code": pd.Series(reason[pair_of_row], index=text.index, dtype=object),
+        },
+        index=text.index,
+    )
 
+
+def _resolve_rows(
+    phrases: pd.DataFrame, rows: np.ndarray, anchor_days: np.ndarray, allow_relative: bool
+) -> tuple[np.ndarray, ...]:
+    """Start, end, precision, problem and reason code of each (distinct value, anchor
+    day) pair: ``rows`` index ``phrases``, ``anchor_days`` are days or ``_NO_DAY``."""
     start = phrases["start"].to_numpy()[rows]
     end = phrases["end"].to_numpy()[rows]
     precision = phrases["precision"].to_numpy()[rows]
@@ -285,7 +319,6 @@ def resolve_expressions(
         problem[relative] = f"relative dates are not allowed here; {ISO_HINT}"
         reason[relative] = "relative-not-allowed"
     elif relative.any():
-        anchor_days = _anchor_days(anchor, len(text))
         no_anchor = relative & (anchor_days == _NO_DAY)
         problem[no_anchor] = (
             "relative date with no anchor: its document has no valid published date"
@@ -300,27 +333,18 @@ def resolve_expressions(
                 start[sel] = _from_days(s).astype("datetime64[ns]")
                 end[sel] = _from_days(e).astype("datetime64[ns]")
                 precision[sel] = prec
-                rows = np.flatnonzero(sel)[beyond]
-                problem[rows] = (
+                at = np.flatnonzero(sel)[beyond]
+                problem[at] = (
                     f"reaches out of the supported range (years {SUPPORTED_YEARS[0]} "
                     f"to {SUPPORTED_YEARS[1]})"
                 )
-                reason[rows] = "bad-date"
+                reason[at] = "bad-date"
 
     unresolved = np.asarray(pd.isna(problem)) == False  # noqa: E712 (element-wise)
     start[unresolved] = np.datetime64("NaT")
     end[unresolved] = np.datetime64("NaT")
     precision[unresolved] = None
-    return pd.DataFrame(
-        {
-            "start": start,
-            "end": end,
-            "precision": pd.Categorical(precision, categories=PRECISIONS),
-            "problem": pd.Series(problem, index=text.index, dtype=object),
-            "code": pd.Series(reason, index=text.index, dtype=object),
-        },
-        index=text.index,
-    )
+    return start, end, precision, problem, reason
 
 
 _NO_DAY = np.iinfo(np.int64).min
