@@ -1,66 +1,88 @@
-"""Benchmark: load + validate a synthetic dataset of 1,000,000 claims from 50,000 documents.
+"""Benchmark: load + validate, a cached repeat load, and analyze(), per shape of data.
 
-Target (issue 2): under 10 s and under 2 GB peak on a 2-core machine.
-The load runs in a fresh process so its peak memory is its own.
+Each figure is the median of --repeat runs, each in a fresh process (so its
+peak memory, max RSS, is its own). Shapes come from benchmarks/synthetic.py
+(``wide``, ``relayed``, ``dense``); datasets are written once under --work
+and reused by later runs with the same size and shape.
 
-    python benchmarks/load_benchmark.py [--claims N] [--documents N] [--repeat K]
+    python benchmarks/load_benchmark.py [--claims N] [--shape S ...] [--repeat K]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import write_synthetic  # noqa: E402
+from synthetic import SHAPES, write_synthetic  # noqa: E402
 
 MEASURE = """
 import json, resource, sys, time
+from analysis import load_dataset, analyze
 t0 = time.perf_counter()
-from analysis import load_dataset
-t1 = time.perf_counter()
 data = load_dataset(sys.argv[1])
-t2 = time.perf_counter()
-print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "claims": len(data.claims),
+t1 = time.perf_counter()
+seconds = None
+if sys.argv[2] == "analyze":
+    analyze(data)
+    seconds = time.perf_counter() - t1
+print(json.dumps({"load_s": t1 - t0, "analyze_s": seconds, "claims": len(data.claims),
+                  "edges": len(data.citations),
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+
+
+def measure(folder: Path, cache: str, what: str) -> dict:
+    env = {**os.environ, "BRIEFING_CACHE": cache}
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(folder), what],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    ).stdout
+    return json.loads(out)
+
+
+def median(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=1_000_000)
-    parser.add_argument("--documents", type=int, default=50_000)
+    parser.add_argument("--shape", nargs="+", choices=sorted(SHAPES), default=sorted(SHAPES))
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/briefing-benchmark"))
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = write_synthetic(
-            Path(tmp) / "synthetic", claims=args.claims, documents=args.documents
+    for shape in args.shape:
+        folder = args.work / f"{shape}-{args.claims}"
+        if not (folder / "claims.csv").is_file():
+            write_synthetic(folder, claims=args.claims, **SHAPES[shape])
+        cache = args.work / f"cache-{shape}-{args.claims}"
+        plain = [measure(folder, "off", "analyze") for _ in range(args.repeat)]
+        measure(folder, str(cache), "load")  # fills the cache
+        cached = [measure(folder, str(cache), "load") for _ in range(args.repeat)]
+        first = plain[0]
+        print(
+            f"{shape}: {first['claims']:,} claims, {first['edges']:,} citation edges "
+            f"({', '.join(f'{k}={v}' for k, v in SHAPES[shape].items())})"
         )
-        runs = [
-            json.loads(
-                subprocess.run(
-                    [sys.executable, "-c", MEASURE, str(folder)],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                ).stdout
-            )
-            for _ in range(args.repeat)
-        ]
-    best = min(runs, key=lambda r: r["load_s"])
-    print(f"claims={best['claims']:,} documents={args.documents:,}")
-    every = ", ".join(f"{r['load_s']:.2f}" for r in runs)
-    print(
-        f"load+validate: best {best['load_s']:.2f} s of {args.repeat} (all: {every}); "
-        f"import {best['import_s']:.2f} s"
-    )
-    print(
-        f"peak memory (max RSS of the loading process): {max(r['peak_mb'] for r in runs):,.0f} MB"
-    )
+        runs = ", ".join("{load_s:.2f}+{analyze_s:.2f}".format(**r) for r in plain)
+        print(
+            f"  load+validate {median(plain, 'load_s'):.2f} s, analyze() "
+            f"{median(plain, 'analyze_s'):.2f} s, peak {max(r['peak_mb'] for r in plain):,.0f} MB"
+            f"  (runs, load+analyze: {runs})"
+        )
+        print(
+            f"  cached load {median(cached, 'load_s'):.2f} s, peak "
+            f"{max(r['peak_mb'] for r in cached):,.0f} MB"
+        )
 
 
 if __name__ == "__main__":

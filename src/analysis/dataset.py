@@ -516,8 +516,8 @@ class _Loader:
         self.citations = (
             edges[~dangling].assign(claim_row=src, cited_row=dst).reset_index(drop=True)
         )
-        if len(src) == 0:
-            return
+        if len(src) == 0 or (dst < src).all():
+            return  # every claim cites claims listed before it: no cycle is possible
         graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(len(ids), len(ids)))
         _, labels = connected_components(graph, directed=True, connection="strong")
         in_cycle = np.bincount(labels)[labels] > 1
