@@ -114,7 +114,9 @@ def write_dataset(
         if aliases_file is not None:
             shutil.copyfile(aliases_file, staging / "aliases.csv")
         try:
-            dataset = load_dataset(staging)
+            # not kept in the dataset cache: hashing a fresh import's files twice costs
+            # seconds per million rows, and its first briefing fills the cache anyway
+            dataset = load_dataset(staging, use_cache=False)
         except DatasetError as exc:
             raise ImportInvalid(str(out), exc.problems) from None
         _move_into_place(staging, out, replace=replace)
