@@ -23,6 +23,7 @@ from . import arrowtext, schema
 from .cache import dataset_key, read_entry, write_entry
 from .csvfile import BOM, read_table
 from .errors import DatasetError, Problem
+from .memory import check_fits
 from .schema import MANIFEST, Field, Table
 from .timeexpr import resolve_expressions
 
@@ -160,6 +161,7 @@ class _Loader:
         meta = self._read_manifest()
         if cached is not None and not self.problems:
             return self._dataset(meta, cached)
+        check_fits(self.folder)
         for table in schema.TABLES:
             self.tables[table.name] = self._read(table)
         self._check_references()
