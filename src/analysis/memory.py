@@ -84,8 +84,12 @@ def check_fits(folder: Path) -> None:
     need = estimated_peak(folder)
     if need > room:
         raise BriefingError(
-            f"{folder}: loading it needs about {need / (1 << 30):.1f} GB of memory (about "
+            f"{folder}: loading it needs about {_shown(need)} of memory (about "
             f"{estimated_claims(folder / 'claims.csv'):,} claims) and "
-            f"{room / (1 << 30):.1f} GB is available; free memory, use a larger machine, or "
+            f"{_shown(max(room, 0))} is available; free memory, use a larger machine, or "
             f"split the dataset (by topic or period)"
         )
+
+
+def _shown(size: int) -> str:
+    return f"{size / (1 << 30):.1f} GB" if size >= 1 << 30 else f"{size >> 20:,} MB"
