@@ -6,13 +6,18 @@ a cold process and in a fresh reports folder: `briefing run --workers 1`,
 `briefing run --workers W`, then an all-skipped rerun; and, in the same session,
 the plain chain (papermill CLI + nbconvert --no-input + Chromium --print-to-pdf,
 its best case with no DNS wait) on the same notebook, for the cost per briefing.
+With --plain-kernels, also both desk runs with BRIEFING_ZYGOTE=off (every kernel
+launched the plain way, no zygote), interleaved, to show what the zygote saves.
+Prints the load average before and after: the machine may be shared.
 
     python benchmarks/desk_benchmark.py [--briefings N] [--workers W] [--chain-runs K]
+                                        [--plain-kernels]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -43,10 +48,11 @@ timezone = "Europe/Kyiv"
 """
 
 
-def run(jobs: Path, reports: Path, *extra: str) -> float:
+def run(jobs: Path, reports: Path, *extra: str, zygote: bool = True) -> float:
     command = [str(BIN / "briefing"), "run", "--jobs", str(jobs), "--out", str(reports), *extra]
+    env = {**os.environ, "BRIEFING_ZYGOTE": "on" if zygote else "off"}
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"briefing run failed:\n{done.stdout}\n{done.stderr}")
@@ -58,7 +64,10 @@ def main() -> None:
     parser.add_argument("--briefings", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--chain-runs", type=int, default=3)
+    parser.add_argument("--plain-kernels", action="store_true", help="also time without zygote")
     args = parser.parse_args()
+    load_before = os.getloadavg()
+    plain: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         markings = ", ".join(f'"DESK {i:02d}"' for i in range(args.briefings))
@@ -70,7 +79,13 @@ def main() -> None:
                 markings=markings,
             )
         )
+        if args.plain_kernels:
+            plain[1] = run(jobs, root / "plain-one", "--workers", "1", zygote=False)
         one = run(jobs, root / "one", "--workers", "1")
+        if args.plain_kernels:
+            plain[args.workers] = run(
+                jobs, root / "plain-many", "--workers", str(args.workers), zygote=False
+            )
         many = run(jobs, root / "many", "--workers", str(args.workers))
         skipped = min(run(jobs, root / "many") for _ in range(3))
         notebook = ROOT / "notebooks" / "briefing.ipynb"
@@ -80,6 +95,8 @@ def main() -> None:
         ]
     n = args.briefings
     best_chain = statistics.median(chain)
+    load = ", ".join(f"{a:.2f}/{b:.2f}" for a, b in zip(load_before, os.getloadavg(), strict=True))
+    print(f"load average (1, 5, 15 min) before/after: {load}")
     print(f"{n} briefings, --workers 1: {one:.1f} s ({one / n:.2f} s per briefing)")
     print(
         f"{n} briefings, --workers {args.workers}: {many:.1f} s ({many / n:.2f} s per briefing), "
@@ -92,6 +109,15 @@ def main() -> None:
         f"desk per briefing / chain: {many / n / best_chain:.2f}x with {args.workers} workers, "
         f"{one / n / best_chain:.2f}x with 1"
     )
+    if plain:
+        w = args.workers
+        print(
+            f"without zygote (BRIEFING_ZYGOTE=off): --workers 1 {plain[1]:.1f} s, "
+            f"--workers {w} {plain[w]:.1f} s, speed-up {plain[1] / plain[w]:.2f}x, "
+            f"per briefing / chain {plain[w] / n / best_chain:.2f}x with {w} workers; "
+            f"the zygote saves {1 - one / plain[1]:.0%} with 1 worker, "
+            f"{1 - many / plain[w]:.0%} with {w}"
+        )
 
 
 if __name__ == "__main__":

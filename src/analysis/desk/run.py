@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -34,7 +35,8 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from ..errors import BriefingError
-from ..report import build_briefing
+from ..report import build_briefing, zygote
+from ..report.execute import kernel_command
 from ..report.export import PdfPrinter, find_chromium
 from ..report.outputs import FAILED_MARK, RUN_NAME_PARAMETER, replace_file, write_index
 from ..report.parameters import PREVIOUS, parameter_of_type
@@ -47,6 +49,7 @@ from .plan import BUILD, SKIP, Decision, decide, plan_briefings
 
 LOCKS = Path(".desk") / "locks"
 LATEST = "latest"
+ZYGOTE_VARIABLE = "BRIEFING_ZYGOTE"  # "off": every kernel launched the plain way
 
 
 @dataclass(frozen=True)
@@ -155,18 +158,19 @@ def run_desk(
 def _run_tasks(tasks: list[Task], workers: int, chromium: str | None):
     """Outcomes as briefings finish: in this process for one worker, else in a pool of
     fresh processes (spawned: a kernel per build, no forked threads). Each process
-    keeps one Chromium for all the briefings it prints. A worker that dies is that
+    keeps one Chromium for all the briefings it prints and one zygote that forks each
+    briefing's kernel with its imports done. A worker that dies is that
     briefing's failure; an interrupted run cancels the briefings not yet started."""
     if workers <= 1 or len(tasks) <= 1:
-        with _kept_printer(chromium) as printer:
+        with _kept_printer(chromium) as printer, _kept_zygote(len(tasks) > 1):
             for task in tasks:
                 yield build_one(task, printer)
         return
     pool = ProcessPoolExecutor(
         min(workers, len(tasks)),
         mp_context=get_context("spawn"),
-        initializer=prepare_worker,
-        initargs=(chromium,),
+        initializer=_start_pool_worker,
+        initargs=(chromium, os.getpid()),
     )
     try:
         futures = {pool.submit(build_one, task): task for task in tasks}
@@ -192,17 +196,56 @@ def _kept_printer(chromium: str | None) -> Iterator[PdfPrinter | None]:
         yield printer
 
 
+@contextlib.contextmanager
+def _kept_zygote(wanted: bool) -> Iterator[None]:
+    """A zygote for the briefings this process builds itself, stopped after them (one
+    already running, a worker's, is left as it is). None for a single briefing: its
+    imports would cost the zygote what they cost the kernel."""
+    if not wanted or zygote.started() or not _zygote_wanted():
+        yield
+        return
+    zygote.start(kernel_command()[0])
+    try:
+        yield
+    finally:
+        zygote.stop()
+
+
+def _zygote_wanted() -> bool:
+    return os.environ.get(ZYGOTE_VARIABLE, "").lower() not in ("0", "no", "off", "false")
+
+
 # A worker process's own Chromium, started by the pool's initializer, closed at exit.
 _worker_printer: PdfPrinter | None = None
 
 
 def prepare_worker(chromium: str | None) -> None:
-    """Start what this worker process reuses for every briefing it builds (its Chromium).
-    Idempotent; call it in the thread that will build (Playwright objects stay in theirs)."""
+    """Start what this worker process reuses for every briefing it builds: its Chromium
+    and its zygote (kernels forked with their imports done, see report/zygote.py).
+    Idempotent; call it in the thread that will build (Playwright objects stay in theirs).
+    Both are closed when the process exits; the zygote also ends if the process is killed."""
     global _worker_printer
     if chromium is not None and _worker_printer is None:
         _worker_printer = PdfPrinter(chromium, keep_open=True)
         Finalize(None, _worker_printer.close, exitpriority=10)
+    if not zygote.started() and _zygote_wanted():
+        zygote.start(kernel_command()[0])
+        Finalize(None, zygote.stop, exitpriority=10)
+
+
+def _start_pool_worker(chromium: str | None, run: int) -> None:
+    """A pool worker: its resources, and an exit when the run that started it is killed
+    (a pool's idle workers would wait for it for ever, their zygote and Chromium too)."""
+    prepare_worker(chromium)
+    threading.Thread(target=_exit_without, args=(run,), name="run-watch", daemon=True).start()
+
+
+def _exit_without(run: int) -> None:
+    """End this process once ``run``, its parent, is gone; its zygote and Chromium then
+    see their pipes close and end too."""
+    while os.getppid() == run:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def build_one(task: Task, printer: PdfPrinter | None = None) -> Outcome:

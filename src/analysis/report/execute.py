@@ -28,6 +28,7 @@ from queue import Empty
 from typing import TYPE_CHECKING
 
 from ..errors import BriefingError
+from . import zygote
 from .parameters import code_cells
 
 if TYPE_CHECKING:
@@ -134,9 +135,20 @@ def ready_client_class() -> type:
     return ReadyClient
 
 
+def _spec_dir() -> Path:
+    return Path(sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
+
+
+def kernel_command() -> list[str]:
+    """The ``claim-briefings`` kernel's command (its ``kernel.json`` argv), registered
+    first if need be: a desk worker's zygote runs the same interpreter."""
+    ensure_kernel()
+    return json.loads((_spec_dir() / "kernel.json").read_text())["argv"]
+
+
 def ensure_kernel() -> str:
     """Register this Python as the ``claim-briefings`` kernel (once) and return its name."""
-    spec_dir = Path(sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
+    spec_dir = _spec_dir()
     spec_file = spec_dir / "kernel.json"
     if spec_file.is_file():
         try:
@@ -181,7 +193,9 @@ class WarmKernel:
     Started once parameters are checked, it boots, imports and loads the dataset
     (``dataset``, handed over in its environment) while this process starts
     Chromium and the HTML exporter. Papermill then runs the notebook on it. Use
-    as a context manager; the kernel is shut down on exit.
+    as a context manager; the kernel is shut down on exit. In a process with a
+    zygote (a desk worker, see zygote.py) the kernel is forked from it, its imports
+    done; otherwise, or if the zygote refuses, it is launched the plain way.
     """
 
     def __init__(
@@ -193,6 +207,7 @@ class WarmKernel:
             kernel_name=ensure_kernel(), transport="ipc", ip=_unique_ipc_prefix()
         )
         self.manager.client_factory = ready_client_class()
+        zygote.fork_with(self.manager)  # in a desk worker: forked, its imports already done
         env = {k: v for k, v in os.environ.items() if k not in (DATASET_VARIABLE, OUTPUT_VARIABLE)}
         if dataset is not None:
             env[DATASET_VARIABLE] = str(dataset)

@@ -1,0 +1,264 @@
+"""Kernels forked from a desk worker's zygote: same results as a plain launch, nothing
+shared between briefings, deaths and time-outs still reported, no process left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis.errors import BriefingError
+from analysis.report import build_briefing, zygote
+from analysis.report.execute import WarmKernel, kernel_command
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow  # real kernels and Chromium
+
+SEED = ROOT / "notebooks" / "briefing.ipynb"
+TOY = ROOT / "benchmarks" / "notebooks" / "toy.ipynb"
+BOOT = "analysis.report.zygote import serve"
+BRIEFING = str(Path(sys.executable).parent / "briefing")
+
+# What a kernel can tell about how it was started and what it imported under.
+PROBE = """\
+import json, os, sys
+import matplotlib, pandas as pd, numpy as np
+import matplotlib.pyplot as plt
+leaked = "leftover" in globals()
+import analysis.plots as plots
+module_leaked = hasattr(plots, "_probe")
+leftover = plots._probe = True
+parent = open(f"/proc/{os.getppid()}/cmdline").read()
+print(json.dumps({
+    "leaked": leaked,
+    "module_leaked": module_leaked,
+    "forked": "analysis.report.zygote" in parent,
+    "pid": os.getpid(),
+    "random": float(np.random.random()),
+    "cwd": os.getcwd(),
+    "path0": sys.path[0],
+    "output_variable": "CLAIM_BRIEFINGS_OUTPUT" in os.environ,
+    "marker": os.environ.get("PROBE_MARK"),
+    "backend": matplotlib.get_backend(),
+    "max_columns": pd.get_option("display.max_columns"),
+    "width": pd.get_option("display.width"),
+    "stdout": type(sys.stdout).__name__,
+}))
+plt.plot([1, 2, 3])  # shown at the end of the cell by the inline backend, uncalled
+"""
+
+
+@pytest.fixture
+def in_worker():
+    """This test process as a desk worker: a zygote forks its kernels. Started in the
+    test itself: pytest sets PYTEST_CURRENT_TEST anew for it, and a zygote forks only
+    for the environment it was started in."""
+    started = []
+    yield lambda: started.append(zygote.start(kernel_command()[0])) or started[0]
+    zygote.stop()
+    assert all(z.process.poll() is not None for z in started)
+
+
+def probe_notebook(folder: Path, extra: list[str] = ()) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "claim-briefings",
+        "display_name": "x",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    parameters = nbformat.v4.new_code_cell('marking = "TEST"  # type: str  handling line')
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [parameters, nbformat.v4.new_code_cell(PROBE)]
+    nb.cells += [nbformat.v4.new_code_cell(source) for source in extra]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "probe.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def probed(folder: Path) -> tuple[dict, list[str]]:
+    """The probe's facts, and the output types of its cell, in a built briefing's folder."""
+    nb = nbformat.read(folder / "probe.ipynb", 4)
+    (cell,) = [c for c in nb.cells if c.source == PROBE]
+    text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    kinds = [k for o in cell.outputs if o.output_type == "display_data" for k in o.data]
+    return json.loads(text), kinds
+
+
+def build(notebook: Path, reports: Path, *given: tuple[str, str], **kw):
+    return build_briefing(notebook, list(given), formats="html", reports=reports, **kw)
+
+
+def outputs(briefing, stem: str) -> list:
+    """Every code cell's outputs, the build time (the minute it ran) left out."""
+    nb = nbformat.read(briefing.folder / f"{stem}.ipynb", 4)
+    text = json.dumps([c.outputs for c in nb.cells if c.cell_type == "code"], sort_keys=True)
+    return json.loads(re.sub(r"built \d{4}-\d\d-\d\d \d\d:\d\d UTC", "built (time)", text))
+
+
+def test_a_forked_kernel_briefs_as_a_plain_one(tmp_path):
+    plain = build(SEED, tmp_path / "plain", ("marking", "X"))
+    plain_probe = probed(build(probe_notebook(tmp_path / "nb"), tmp_path / "plain-probe").folder)
+    zygote.start(kernel_command()[0])
+    try:
+        forked = build(SEED, tmp_path / "forked", ("marking", "X"))
+        forked_probe = probed(
+            build(probe_notebook(tmp_path / "nb"), tmp_path / "forked-probe").folder
+        )
+        assert zygote.current().forked == 2
+    finally:
+        zygote.stop()
+    assert outputs(forked, "briefing") == outputs(plain, "briefing")
+    (facts, kinds), (plain_facts, plain_kinds) = forked_probe, plain_probe
+    assert facts["forked"] and not plain_facts["forked"]
+    different = {"forked", "pid", "random"}
+    assert {k: v for k, v in facts.items() if k not in different} == {
+        k: v for k, v in plain_facts.items() if k not in different
+    }
+    assert facts["cwd"] == str(tmp_path / "nb") and facts["output_variable"]
+    assert facts["max_columns"] == 20  # pandas imported as in a kernel, not a terminal
+    assert kinds == plain_kinds and "image/png" in kinds  # the inline backend hooked in
+
+
+def test_two_briefings_of_one_worker_share_nothing(tmp_path, in_worker):
+    worker = in_worker()
+    notebook = probe_notebook(tmp_path / "nb")
+    first, _ = probed(build(notebook, tmp_path / "one").folder)
+    second, _ = probed(build(notebook, tmp_path / "two").folder)
+    assert first["forked"] and second["forked"] and worker.forked == 2
+    assert not second["leaked"] and not second["module_leaked"]
+    assert first["pid"] != second["pid"]
+    assert first["random"] != second["random"]  # each kernel draws its own seed
+
+
+def test_a_forked_kernel_killed_mid_cell_is_reported(tmp_path, in_worker):
+    worker = in_worker()
+    kill = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
+    notebook = probe_notebook(tmp_path / "nb", [kill])
+    with pytest.raises(BriefingError, match="the kernel died while running cell 3"):
+        build(notebook, tmp_path / "r")
+    assert worker.forked == 1
+
+
+def test_a_forked_kernel_past_its_cell_timeout_is_stopped(tmp_path, in_worker):
+    worker = in_worker()
+    notebook = probe_notebook(tmp_path / "nb", ["import time\ntime.sleep(120)"])
+    started = time.monotonic()
+    with pytest.raises(BriefingError, match="cell 3 ran longer than 3 s and was stopped"):
+        build(notebook, tmp_path / "r", cell_timeout=3)
+    assert time.monotonic() - started < 60
+    assert worker.forked == 1
+
+
+def test_a_dead_zygote_means_a_plain_launch(in_worker):
+    worker = in_worker()
+    worker.process.kill()
+    worker.process.wait()
+    with WarmKernel(TOY) as kernel:
+        kernel.ready(timeout=120)
+        assert kernel.manager.provisioner.refused.startswith("the zygote")
+        assert not isinstance(kernel.manager.provisioner.process, zygote.ForkedKernel)
+    assert zygote.current() is None
+
+
+def test_another_environment_means_a_plain_launch(in_worker, monkeypatch):
+    worker = in_worker()
+    monkeypatch.setenv("TZ", "Asia/Tokyo")  # read by libraries at import: not forked
+    with WarmKernel(TOY) as kernel:
+        kernel.ready(timeout=120)
+        assert "environment" in kernel.manager.provisioner.refused
+    assert worker.forked == 0
+
+
+JOBS = """\
+[[job]]
+name = "probe"
+notebook = "nb/probe.ipynb"
+formats = ["html", "pdf"]
+
+[job.grid]
+marking = ["A", "B", "C"]
+
+[job.schedule]
+cron = "0 6 * * *"
+timezone = "UTC"
+"""
+
+
+def processes_marked(mark: str) -> list[int]:
+    """Processes whose environment holds ``PROBE_MARK=mark``: zygotes and kernels of a run."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if f"PROBE_MARK={mark}".encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def test_a_desk_run_forks_its_kernels_and_leaves_no_zygote(tmp_path):
+    probe_notebook(tmp_path / "nb")
+    (tmp_path / "briefings.toml").write_text(JOBS)
+    mark = uuid.uuid4().hex
+    run = subprocess.run(
+        [BRIEFING, "run", "--jobs", "briefings.toml"] + ["--out", "reports", "--workers", "2"],
+        cwd=tmp_path,
+        env={**os.environ, "PROBE_MARK": mark},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    built = list((tmp_path / "reports" / "probe").glob("*/latest"))
+    facts = [probed(folder)[0] for folder in built]
+    assert len(facts) == 3 and all(f["forked"] and f["marker"] == mark for f in facts)
+    assert all((folder / "probe.pdf").is_file() for folder in built)
+    assert processes_marked(mark) == []
+
+
+def test_a_killed_run_leaves_no_zygote_nor_kernel(tmp_path):
+    probe_notebook(tmp_path / "nb", ["import time\ntime.sleep(300)"])
+    (tmp_path / "briefings.toml").write_text(JOBS.replace('["html", "pdf"]', '["html"]'))
+    mark = uuid.uuid4().hex
+    run = subprocess.Popen(
+        [BRIEFING, "run", "--jobs", "briefings.toml"] + ["--out", "reports", "--workers", "2"],
+        cwd=tmp_path,
+        env={**os.environ, "PROBE_MARK": mark},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while sum(BOOT in cmdline(p) for p in processes_marked(mark)) < 4:  # 2 zygotes, 2 kernels
+            assert time.monotonic() < deadline, "no forked kernels came up"
+            time.sleep(0.5)
+    finally:
+        run.send_signal(signal.SIGKILL)  # the run only: its workers must notice
+        run.wait()
+    deadline = time.monotonic() + 30
+    while processes_marked(mark) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    left = processes_marked(mark)
+    for pid in left:  # do not leave them to the next test
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], [cmdline(p) for p in left]
