@@ -74,9 +74,11 @@ def evidence_lines(known: pd.DataFrame, dataset: Dataset, held: pd.DataFrame) ->
     citing = known_row[citations["claim_row"].to_numpy()]
     is_known = citing >= 0
     citing = citing[is_known]
-    cited_source = categories.get_indexer(
-        dataset.claims["source_id"].to_numpy()[citations["cited_row"].to_numpy()[is_known]]
-    )
+    # the cited claims' sources as codes of ``categories``, through the (few) categories
+    # of the dataset's column rather than one string per claim
+    claim_source = dataset.claims["source_id"]
+    to_known = np.append(categories.get_indexer(claim_source.cat.categories), -1)
+    cited_source = to_known[_codes(claim_source)[citations["cited_row"].to_numpy()[is_known]]]
     assertion = _codes(known["assertion_id"])[citing]
     key_a = assertion * width + _codes(known["source_id"])[citing]
     key_b = assertion * width + cited_source

@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .wording import iso_day, most_of, ranked_assertions, says, sources_by_activity
+from .wording import iso_day, most_of, ranked_assertions, says, shortened, sources_by_activity
 
 STANCE_STYLE = {
     "supports": {"marker": "^", "color": "#1b6ca8"},
@@ -68,8 +68,20 @@ def _house_style(draw: Callable[..., Figure]) -> Callable[..., Figure]:
     return wrapper
 
 
+# A figure prints at most this tall (inches, before it is scaled to the page's width):
+# with its heading and a line of text it still fits one A4 page, so a heading never
+# stays behind at the foot of a page while its figure moves on.
+MAX_HEIGHT = 7.5
+
+
+def _lanes(count: int, per_lane: float, margin: float) -> float:
+    """The height of a figure of ``count`` lanes (at least two), lanes narrowing to fit
+    MAX_HEIGHT."""
+    return min(per_lane * max(count, 2) + margin, MAX_HEIGHT)
+
+
 def _figure(width: float, height: float) -> tuple[Figure, Axes]:
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, min(height, MAX_HEIGHT)), layout="constrained")
     ax = fig.subplots()
     ax.set_axisbelow(True)
     return fig, ax
@@ -87,7 +99,7 @@ def timeline_figure(result, max_sources: int = 20) -> Figure:
     active = sources_by_activity(result.timeline)
     sources = sorted(active[:max_sources])
     claims = result.timeline[result.timeline["source_id"].astype(str).isin(sources)]
-    fig, ax = _figure(8, 0.45 * max(len(sources), 2) + 1.2)
+    fig, ax = _figure(8, _lanes(len(sources), 0.32, 1.2))
     lane = {s: i for i, s in enumerate(sources)}
     y = claims["source_id"].astype(str).map(lane).to_numpy(dtype=float)
     start = claims["stated_start"]
@@ -157,7 +169,7 @@ def agreement_heatmap(result, max_sources: int = 15) -> Figure:
     keep = (source_a.isin(sources) & source_b.isin(sources)).to_numpy()
     pairs, source_a, source_b = result.pairwise[keep], source_a[keep], source_b[keep]
     n = len(sources)
-    fig, ax = _figure(2.5 + 0.8 * max(n, 2), 1.5 + 0.6 * max(n, 2))
+    fig, ax = _figure(2.8 + 0.45 * max(n, 2), 1.8 + 0.42 * max(n, 2))
     ax.grid(False)
     if n == 0:
         ax.set_axis_off()
@@ -208,7 +220,7 @@ def assertion_board(result, max_assertions: int = 24) -> Figure:
     refuting = lines[lines["stance"] == "refutes"].groupby("assertion_id")["line"].nunique()
     table = table.assign(refuting_lines=table["assertion_id"].map(refuting).fillna(0).astype(int))
     table = table.iloc[::-1]  # the most telling at the top of the chart
-    fig, ax = _figure(8, 0.24 * max(len(table), 2) + 1.0)
+    fig, ax = _figure(8, _lanes(len(table), 0.24, 1.0))
     y = np.arange(len(table))
     colors = table["status"].map(STATUS_COLORS).to_numpy()
     ax.barh(y, table["independent_support"], color=colors, edgecolor="black", linewidth=0.5)
@@ -223,10 +235,12 @@ def assertion_board(result, max_assertions: int = 24) -> Figure:
         rasterized=True,  # Chromium prints each SVG hatch pattern as its own large image
     )
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(y, [s if len(s) < 60 else s[:57] + "..." for s in table["statement"]])
+    prefix, labels = shared_prefix(table["statement"].astype(str).tolist())
+    ax.set_yticks(y, [_short(label, 60) for label in labels])
     ax.set_xlabel("evidence lines: refuting (hatched, left) | supporting (right)")
     cut = most_of(len(table), len(addressed), "telling")
-    ax.set_title("Assertions by status" + (f" ({cut})" if cut else ""))
+    about = f"\n{prefix}\u2026" if prefix else ""
+    ax.set_title("Assertions by status" + (f" ({cut})" if cut else "") + about)
     shown = [s for s in STATUS_COLORS if s in set(table["status"])]
     handles = [Patch(facecolor=STATUS_COLORS[s], edgecolor="black", label=s) for s in shown]
     ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)
@@ -240,7 +254,7 @@ def lag_chart(result, max_sources: int = 20) -> Figure:
     with_lag = result.timeline.dropna(subset=["lag_days"])
     sources = sorted(sources_by_activity(with_lag)[:max_sources])
     with_lag = with_lag[with_lag["source_id"].astype(str).isin(sources)]
-    fig, ax = _figure(7, 0.45 * max(len(sources), 2) + 1.2)
+    fig, ax = _figure(7, _lanes(len(sources), 0.32, 1.2))
     lane = {s: i for i, s in enumerate(sources)}
     ax.scatter(
         with_lag["lag_days"].astype(float),
@@ -262,15 +276,15 @@ def lag_chart(result, max_sources: int = 20) -> Figure:
 
 
 @_house_style
-def status_over_time_figure(result, max_assertions: int = 30, replayed=None) -> Figure:
+def status_over_time_figure(result, max_assertions: int = 24, replayed=None) -> Figure:
     """Each shown assertion's status as the reporting stood day by day: one band per
-    assertion, coloured by status, newest change at the top (see replay.py).
-    ``replayed``: the (history, left out) pair when the caller has it already."""
-    from .replay import status_over_time
+    assertion, coloured by status, newest change at the top (which ones: see replay.py).
+    ``replayed``: the :class:`~analysis.replay.StatusHistory` when the caller has it."""
+    from .replay import replay
 
-    history, left_out = replayed or status_over_time(result, max_assertions)
-    order = list(dict.fromkeys(history["assertion_id"]))
-    fig, ax = _figure(8, 0.24 * max(len(order), 2) + 1.3)
+    replayed = replayed or replay(result, max_assertions)
+    history, order = replayed.history, replayed.shown
+    fig, ax = _figure(8, _lanes(len(order), 0.24, 1.4))
     if not order:
         ax.text(0.5, 0.5, "no claim yet", ha="center", va="center", transform=ax.transAxes)
         return fig
@@ -288,23 +302,45 @@ def status_over_time_figure(result, max_assertions: int = 30, replayed=None) -> 
             facecolors=steps["status"][said].map(STATUS_COLORS).to_list(),
             edgecolor="none",
         )
-    labels = [_short(str(statements.get(a, a)), 48) for a in order]
-    ax.set_yticks(range(len(order)), labels, fontsize=7)
+    prefix, labels = shared_prefix([str(statements.get(a, a)) for a in order])
+    ax.set_yticks(range(len(order)), [_short(label, 48) for label in labels], fontsize=7)
     ax.set_ylim(len(order) - 0.5, -0.5)  # the newest change at the top
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.grid(axis="y", visible=False)
-    cut = f", {len(order)} of {len(order) + left_out}" if left_out else ""
-    ax.set_title(f"Status as the reporting stood each day{cut}")
+    handles: list = []
+    if replayed.newest and replayed.newest_since is not None:
+        handles.append(ax.axvline(mdates.date2num(replayed.newest_since), color="black",
+                                  linestyle=":", linewidth=0.9, label="newest period starts"))  # fmt: skip
+    cut = f", {len(order)} of {replayed.total}" if replayed.left_out else ""
+    about = f"\n{prefix}\u2026" if prefix else ""
+    ax.set_title(f"Status as the reporting stood each day{cut}{about}")
     shown = [s for s in STATUS_COLORS if s in set(history["status"]) and s != "unaddressed"]
-    handles = [Patch(facecolor=STATUS_COLORS[s], label=s) for s in shown]
-    fig.legend(handles=handles, loc="outside lower center", ncol=max(len(shown), 1),
+    handles = [Patch(facecolor=STATUS_COLORS[s], label=s) for s in shown] + handles
+    fig.legend(handles=handles, loc="outside lower center", ncol=max(len(handles), 1),
                frameon=False, fontsize=8)  # fmt: skip
     return fig
 
 
-def _short(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1] + "\u2026"
+def shared_prefix(labels: list[str]) -> tuple[str, list[str]]:
+    """The words every label starts with ("Russian forces control") and what is left of
+    each: a figure says the shared words once, in its title, and keeps the labels short.
+    No prefix when fewer than two labels share one of at least two words."""
+    if len(labels) < 2:
+        return "", labels
+    words = [label.split(" ") for label in labels]
+    shared = 0
+    for column in zip(*words, strict=False):  # a loop over the first few words
+        if len(set(column)) > 1:
+            break
+        shared += 1
+    shared = min(shared, min(len(w) for w in words) - 1)  # every label keeps a word
+    if shared < 2:
+        return "", labels
+    return " ".join(words[0][:shared]), [" ".join(w[shared:]) for w in words]
+
+
+_short = shortened
 
 
 STATUS_PRIORITY = ("contested", "denied", "corroborated", "single-source", "unaddressed")
@@ -331,7 +367,11 @@ def place_map(result, labels: int = 10) -> Figure | None:
     if places.empty:
         return None
     lat, lon = places["lat"].astype(float), places["lon"].astype(float)
-    fig, ax = _figure(7, 6)
+    mid = float(lat.mean())
+    tall = float(lat.max() - lat.min()) / max(
+        float(lon.max() - lon.min()) * np.cos(np.radians(mid)), 1e-6
+    )
+    fig, ax = _figure(7, float(np.clip(5.4 * tall + 1.0, 3.5, 5.8)))  # as tall as the area
     colors = places["place_id"].map(by_place["status"]).map(STATUS_COLORS)
     ax.scatter(lon, lat, c=colors.to_list(), s=28, edgecolor="black", linewidth=0.4, zorder=3)
     named = places.assign(claims=places["place_id"].map(counts).fillna(0)).nlargest(
@@ -340,7 +380,6 @@ def place_map(result, labels: int = 10) -> Figure | None:
     for row in named.itertuples(index=False):  # at most ``labels`` names
         ax.annotate(_short(str(row.name), 24), (float(row.lon), float(row.lat)), xytext=(4, 3),
                     textcoords="offset points", fontsize=7)  # fmt: skip
-    mid = float(lat.mean())
     ax.set_aspect(1 / max(np.cos(np.radians(mid)), 0.1))
     pad = max(float(lon.max() - lon.min()), float(lat.max() - lat.min()), 0.05) * 0.08
     ax.set_xlim(float(lon.min()) - pad, float(lon.max()) + pad)

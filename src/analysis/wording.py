@@ -111,6 +111,12 @@ def named_few(items: list[str], most: int = MAX_NAMED) -> str:
 # What was left out
 
 
+def shortened(text: str, length: int) -> str:
+    """``text`` cut to ``length`` characters with an ellipsis: a label or a name in a
+    narrow column; the full text stays where there is room for it."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "\u2026"
+
+
 def most_of(shown: int, total: int, adjective: str) -> str:
     """ "the 20 most active of 31" for a figure's title; empty when nothing was left out."""
     return f"the {shown} most {adjective} of {total}" if total > shown else ""

@@ -24,14 +24,17 @@ from ..fingerprint import dataset_hash
 from ..judgments import key_judgments
 from ..results import Analysis, analyze
 from ..wording import (
+    LIST_ALL,
     count,
     describe_alpha,
     describe_day,
     describe_days,
     describe_intervals,
     iso_day,
+    named_few,
     ranked_assertions,
     says_each,
+    shortened,
     showing_note,
     sources_by_activity,
 )
@@ -165,8 +168,8 @@ def status_table(result: Analysis, limit: int | None = 40) -> HTML:
     """Assertions with status, lines of evidence and who supports or refutes them, most telling first."""
     names = _names(result.dataset)
 
-    def named(ids: list[str]) -> str:
-        return ", ".join(names.get(i, i) for i in ids)
+    def named(ids: list[str]) -> str:  # a few named, the rest counted: a row stays a row
+        return named_few([shortened(str(names.get(i, i)), 48) for i in ids]) if len(ids) else ""
 
     table, note = _cut(
         ranked_assertions(result.assertions), limit, "assertions", "most telling first"
@@ -184,15 +187,29 @@ def status_table(result: Analysis, limit: int | None = 40) -> HTML:
     return HTML(_table(shown, "status").markup + note)
 
 
-def contested(result: Analysis, limit: int | None = 8, max_claims: int | None = 40) -> HTML:
+def contested(
+    result: Analysis,
+    limit: int | None = 8,
+    max_claims: int | None = 40,
+    rows: int | None = None,
+) -> HTML:
     """For each contested assertion (most lines of support first): who says what, when, in
-    their words. At most ``limit`` assertions and ``max_claims`` claims on each, in
-    timeline order; where claims are left out, current positions are kept first."""
+    their words, claims in timeline order. At most ``limit`` assertions and ``max_claims``
+    claims on each; with ``rows``, at most that many claims in the whole section, none
+    of the assertions shown getting more than a quarter of them (at least five), so
+    one busy assertion cannot fill the pages. Where claims are left out, current
+    positions are kept first."""
     table = ranked_assertions(result.assertions[result.assertions["status"] == "contested"])
     if table.empty:
         return HTML('<p class="empty">No assertion is contested.</p>')
-    table, note = _cut(table, limit, "contested assertions", "most lines of support first")
+    total = len(table)
+    if limit is not None:
+        table = table.head(limit)
     claims = result.timeline[result.timeline["assertion_id"].isin(table["assertion_id"])]
+    per_assertion = max_claims
+    if rows is not None:
+        share = max(rows // 4, 5)
+        per_assertion = share if max_claims is None else min(max_claims, share)
     current = claims["claim_id"].isin(result.positions["claim_id"]).to_numpy()
     when = describe_intervals(
         claims["stated_start"], claims["stated_end"], claims["stated_precision"]
@@ -207,11 +224,19 @@ def contested(result: Analysis, limit: int | None = 8, max_claims: int | None = 
         }
     )
     by_assertion = shown.groupby(claims["assertion_id"].astype(str).to_numpy(), sort=False)
-    parts = []
+    parts, left = [], rows
     for row in table.itertuples(index=False):  # the few contested assertions shown
-        on_it = by_assertion.get_group(row.assertion_id)
-        on_it, cut_note = _current_first(on_it, max_claims)
+        if left is not None and left <= 0:
+            break
+        cap = per_assertion if left is None else min(per_assertion or left, left)
+        on_it, cut_note = _current_first(by_assertion.get_group(row.assertion_id), cap)
         parts.append(f"<h3>{_e(row.statement)}</h3>" + _table(on_it, "claims").markup + cut_note)
+        left = None if left is None else left - len(on_it)
+    note = (
+        _note(len(parts), total, "contested assertions", "most lines of support first")
+        if len(parts) < total
+        else ""
+    )
     return HTML("".join(parts) + note)
 
 
@@ -372,21 +397,67 @@ def timeline_table(result: Analysis, limit: int | None = 100) -> HTML:
     return HTML(_table(shown, "timeline").markup + note)
 
 
-def status_over_time(result: Analysis, max_assertions: int = 30) -> SVG | HTML:
-    """The status-over-time figure, or a sentence when everything was reported on one day."""
+def status_over_time(result: Analysis, max_assertions: int = 24) -> HTML:
+    """The status-over-time figure, what it leaves out, and a table of the same history in
+    words (full statements, exact days); a sentence when everything was reported on one day.
+    One piece, so the replay behind both runs once."""
     from .. import plots
-    from ..replay import status_over_time as replay
+    from ..replay import replay
 
     replayed = replay(result, max_assertions)
-    if replayed[0]["day"].nunique() < 2:
+    if replayed.history["day"].nunique() < 2:
         return HTML(
             '<p class="empty">Everything known was reported on one day, so no status has '
             "changed over time yet.</p>"
         )
-    return figure(
+    svg = figure(
         plots.status_over_time_figure(result, max_assertions, replayed),
         "Status of each assertion as the reporting stood each day",
     )
+    chart = f'<div class="chart" role="img" aria-label="{_e(svg.alt)}">{svg.markup}</div>'
+    statements = result.dataset.assertions.set_index("assertion_id")["statement"]
+    history = replayed.history[replayed.history["status"] != "unaddressed"]
+    worded = (
+        describe_days(history["day"]).str.replace(r" (\w{3})\w* ", r" \1 ", regex=True)
+        + " "
+        + history["status"].astype(str)
+    )
+    steps = worded.groupby(history["assertion_id"].to_numpy(), sort=False).agg("; ".join)
+    # the words every statement shares head the column, as in the figure's title
+    prefix, rests = plots.shared_prefix(statements.reindex(steps.index).astype(str).tolist())
+    shown = pd.DataFrame(
+        {
+            f"{prefix} \u2026" if prefix else "Assertion": rests,
+            "Status from each change (day, status)": steps.to_numpy(),
+        }
+    )
+    return HTML(chart + _replay_note(replayed) + _table(shown, "history").markup)
+
+
+def _replay_note(replayed) -> str:
+    """Which assertions the status-over-time figure shows and how many it leaves out."""
+    parts = []
+    if replayed.newest and replayed.newest_since is not None:
+        parts.append(
+            f"the {count(replayed.newest, 'assertion')} whose status changed since "
+            f"{describe_day(replayed.newest_since)} (the newest period, right of the dotted "
+            "line), then in turn those that changed most, earliest, with the most claims "
+            "and latest"
+        )
+    else:
+        parts.append("in turn those that changed most, earliest, with the most claims and latest")
+    text = f"Shown: {parts[0]}; newest change at the top."
+    if replayed.left_out:
+        one_day = (
+            f", {replayed.one_day_left_out:,} of them reported on one day only"
+            if replayed.one_day_left_out
+            else ""
+        )
+        text += (
+            f" {replayed.left_out:,} more {'is' if replayed.left_out == 1 else 'are'} not "
+            f"shown{one_day}; <code>{LIST_ALL}</code> gives every assertion's status now."
+        )
+    return f'<p class="note">{text}</p>'
 
 
 def place_map(result: Analysis) -> SVG | HTML:
@@ -397,6 +468,18 @@ def place_map(result: Analysis) -> SVG | HTML:
     if fig is None:
         return HTML('<p class="empty">No place in this dataset has coordinates to map.</p>')
     return figure(fig, "Map of the places, coloured by the status of their assertions")
+
+
+def lag_figure(result: Analysis) -> SVG | HTML:
+    """The reporting-lag chart, or a sentence when no claim has an event time to measure from."""
+    from .. import plots
+
+    if result.timeline["lag_days"].notna().sum() == 0:
+        return HTML(
+            '<p class="empty">No claim gives the time of its event, so there is no lag to '
+            "measure.</p>"
+        )
+    return figure(plots.lag_chart(result), "Days from event to report, per source")
 
 
 def agreement_figure(result: Analysis) -> SVG | HTML:
