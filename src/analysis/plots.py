@@ -371,7 +371,7 @@ def place_map(result, labels: int = 10) -> Figure | None:
     tall = float(lat.max() - lat.min()) / max(
         float(lon.max() - lon.min()) * np.cos(np.radians(mid)), 1e-6
     )
-    fig, ax = _figure(7, float(np.clip(5.4 * tall + 1.0, 3.5, 5.8)))  # as tall as the area
+    fig, ax = _figure(7, float(np.clip(5.4 * tall + 1.0, 3.5, 4.6)))  # as tall as the area
     colors = places["place_id"].map(by_place["status"]).map(STATUS_COLORS)
     ax.scatter(lon, lat, c=colors.to_list(), s=28, edgecolor="black", linewidth=0.4, zorder=3)
     named = places.assign(claims=places["place_id"].map(counts).fillna(0)).nlargest(
