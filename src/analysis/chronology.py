@@ -149,6 +149,13 @@ def shifts(ordered: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["at", "source_id", "assertion_id", "to_claim"]).reset_index(drop=True)
 
 
+def _integer_codes(column: pd.Series) -> np.ndarray:
+    """Equal values, equal integers (-1 for missing): a categorical's codes, else factorized."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy().astype(np.int64)
+    return pd.factorize(column)[0].astype(np.int64)
+
+
 def conflicts(ordered: pd.DataFrame) -> pd.DataFrame:
     """Pairs of claims by one source on one assertion, overlapping in time but differing.
 
@@ -163,9 +170,11 @@ def conflicts(ordered: pd.DataFrame) -> pd.DataFrame:
     out = ["source_id", "assertion_id", "claim_a", "claim_b"]
     if ordered.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in out})
-    group = pd.MultiIndex.from_frame(
-        ordered[["source_id", "assertion_id"]].astype(str)
-    ).factorize()[0]
+    source, assertion = (
+        _integer_codes(ordered["source_id"]),
+        _integer_codes(ordered["assertion_id"]),
+    )
+    group = pd.factorize(source * (assertion.max(initial=0) + 2) + assertion + 1)[0]
     start = ordered["stated_start"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     end = ordered["stated_end"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     first = start.min()
@@ -182,19 +191,22 @@ def conflicts(ordered: pd.DataFrame) -> pd.DataFrame:
     a, b = order[a], order[b]
     overlap = ~certainly_before(end[a], start[b]) & ~certainly_before(end[b], start[a])
     a, b = a[overlap], b[overlap]  # the search found exactly these; the rule stays in one place
-    stance = ordered["stance"].astype(str).to_numpy()
+    stance = _integer_codes(ordered["stance"])
     hedged = ordered["hedged"].to_numpy(dtype=bool)
     differ = (stance[a] != stance[b]) | (hedged[a] != hedged[b])
     a, b = a[differ], b[differ]
-    ids = ordered["claim_id"].astype(str).to_numpy(dtype=object)
-    swap = ids[a] > ids[b]
+    if "claim_rank" in ordered:  # the ids' text order, as integers
+        rank = ordered["claim_rank"].to_numpy()
+        swap = rank[a] > rank[b]
+    else:
+        swap = ordered["claim_id"].take(a).to_numpy() > ordered["claim_id"].take(b).to_numpy()
     a, b = np.where(swap, b, a), np.where(swap, a, b)
-    found = pd.DataFrame(
+    found = pd.DataFrame(  # text only for the pairs found, never for every claim
         {
-            "source_id": ordered["source_id"].to_numpy()[a],
-            "assertion_id": ordered["assertion_id"].to_numpy()[a],
-            "claim_a": ids[a],
-            "claim_b": ids[b],
+            "source_id": ordered["source_id"].take(a).to_numpy(dtype=object),
+            "assertion_id": ordered["assertion_id"].take(a).to_numpy(dtype=object),
+            "claim_a": ordered["claim_id"].take(a).to_numpy(dtype=object),
+            "claim_b": ordered["claim_id"].take(b).to_numpy(dtype=object),
         }
     )
     return found.sort_values(out).reset_index(drop=True)
