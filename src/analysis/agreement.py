@@ -216,23 +216,20 @@ def pairwise_agreement(held: pd.DataFrame) -> pd.DataFrame:
     """
     s, r = _position_matrices(held)
     both = s + r
-    shared_matrix = both @ both.T
-    shared = _upper_values(shared_matrix)
+    shared = _upper_values(both @ both.T)
     i, j, n = shared.row, shared.col, shared.data
 
-    def on_shared(extra: sparse.spmatrix, times: int) -> np.ndarray:
-        """Values of ``extra`` at the shared pairs: adding ``times`` x shared (>= 1 there)
-        gives exactly the shared pattern, so the data lines up element by element."""
-        combined = _upper_values(extra + times * shared_matrix)
-        if not (np.array_equal(combined.row, i) and np.array_equal(combined.col, j)):
-            raise RuntimeError("pairwise counts lost their alignment")  # a bug, not bad data
-        return combined.data - times * n
+    def at_pairs(product: sparse.csr_matrix, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """The product's values at the shared pairs (a vectorized lookup, by binary search
+        within each row once the row's columns are sorted)."""
+        product.sort_indices()
+        return np.asarray(product[rows, columns]).ravel() if len(rows) else np.zeros(0)
 
     signed = s - r  # (signed @ signed.T) counts agreements minus disagreements
-    agree = (n + on_shared(signed @ signed.T, 2)) / 2
-    supports_shared = s @ both.T  # (a, b): assertions both hold where a supports
-    a_supports = on_shared(supports_shared, 1) / n
-    b_supports = on_shared(supports_shared.T, 1) / n
+    agree = (n + at_pairs((signed @ signed.T).tocsr(), i, j)) / 2
+    supports_shared = (s @ both.T).tocsr()  # (a, b): assertions both hold where a supports
+    a_supports = at_pairs(supports_shared, i, j) / n
+    b_supports = at_pairs(supports_shared, j, i) / n
     chance = a_supports * b_supports + (1 - a_supports) * (1 - b_supports)
     observed = agree / n
     with np.errstate(divide="ignore", invalid="ignore"):
