@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 
-from . import agreement, chronology
+from . import agreement, chronology, contract_json
 from .dataset import Dataset
 from .errors import BriefingError
 
@@ -126,37 +124,15 @@ def analyze(
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     """Rows as JSON-ready dicts: dates as YYYY-MM-DD, missing values as null."""
-    out = frame[columns].copy()
-    for column in columns:
-        if pd.api.types.is_datetime64_any_dtype(out[column]):
-            out[column] = out[column].dt.strftime("%Y-%m-%d")
-    records = out.astype(object).where(out.notna(), None).to_dict("records")
-    for record in records:  # a loop over output rows, to give plain Python scalars
-        for key, value in record.items():
-            if hasattr(value, "item"):
-                record[key] = value.item()
-            if isinstance(record[key], float) and math.isnan(record[key]):
-                record[key] = None
-    return records
+    return contract_json.records(frame, columns)
 
 
 def to_contract(result: Analysis) -> dict:
     """The contract §5 object, key by key as CONTRACT_JSON declares it."""
-    values = {
-        "dataset": result.dataset.name,
-        "as_of": None if result.as_of is None else f"{result.as_of:%Y-%m-%d}",
-        "topic": result.topic,
-        "alpha": result.alpha,
-    }
-    doc: dict = {}
-    for key, columns in CONTRACT_JSON.items():
-        if columns is not None:
-            doc[key] = _records(getattr(result, key), list(columns))
-        elif key not in ONLY_WHEN_GIVEN or values[key] is not None:
-            doc[key] = values[key]
-    return doc
+    return contract_json.contract_dict(result)
 
 
 def to_json(result: Analysis) -> str:
-    """Byte-stable JSON text of :func:`to_contract`, ending in a newline."""
-    return json.dumps(to_contract(result), indent=1, ensure_ascii=False) + "\n"
+    """Byte-stable JSON text of :func:`to_contract`, ending in a newline (for the whole
+    text in memory; ``contract_json.write_contract`` streams it to a file instead)."""
+    return contract_json.contract_text(result)
