@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import SHAPES, write_synthetic  # noqa: E402
+from synthetic import SHAPES  # noqa: E402
 
 MEASURE = """
 import json, resource, sys, time
@@ -62,8 +62,21 @@ def main() -> None:
     args = parser.parse_args()
     for shape in args.shape:
         folder = args.work / f"{shape}-{args.claims}"
-        if not (folder / "claims.csv").is_file():
-            write_synthetic(folder, claims=args.claims, **SHAPES[shape])
+        if not (folder / "claims.csv").is_file():  # written by a child: the peak memory of
+            # a process is inherited across fork and exec, so this one stays small
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(Path(__file__).with_name("synthetic.py")),
+                    str(folder),
+                    "--claims",
+                    str(args.claims),
+                    "--shape",
+                    shape,
+                ],
+                check=True,
+                capture_output=True,
+            )
         cache = args.work / f"cache-{shape}-{args.claims}"
         plain = [measure(folder, "off", "analyze") for _ in range(args.repeat)]
         measure(folder, str(cache), "load")  # fills the cache
