@@ -9,8 +9,10 @@ import textwrap
 import pytest
 
 from analysis.desk.jobs import (
+    Desk,
     JobsFileError,
     briefing_key,
+    load_desk,
     load_jobs,
     select_jobs,
 )
@@ -352,3 +354,33 @@ def test_a_time_limit_that_is_not_seconds_names_its_line(tmp_path):
         "4: timeout 'soon' is not a number of seconds above 0; "
         "write a number of seconds above 0, e.g. timeout = 900"
     )
+
+
+def test_the_desk_table_names_the_executor_and_scheduler(tmp_path):
+    text = '[desk]\nexecutor = "dask"\nscheduler = "tcp://10.0.0.5:8786"\n\n' + JOB
+    assert load_desk(write_desk(tmp_path / "a", text)) == Desk("dask", "tcp://10.0.0.5:8786")
+    assert load_desk(write_desk(tmp_path / "b", JOB)) == Desk(None, None)  # the flags decide
+    dotted = 'desk.scheduler = "tls://[::1]:8786"\n' + JOB  # a dotted key, before the jobs
+    assert load_desk(write_desk(tmp_path / "c", dotted)) == Desk(None, "tls://[::1]:8786")
+    assert [job.name for job in load_jobs(tmp_path / "a" / "briefings.toml")] == ["morning"]
+
+
+def test_desk_table_problems_name_their_line_and_refuse_the_file(tmp_path):
+    text = (
+        JOB
+        + '\n[desk]\nexecutor = "daks"\nsheduler = "tcp://10.0.0.5:8786"\nscheduler = "10.0.0.5"\n'
+    )
+    expected = [
+        "13: executor 'daks' is not known; did you mean 'dask'? write \"local\" (processes on this machine) or \"dask\" (a cluster)",
+        "14: unknown key 'sheduler' in [desk]; did you mean 'scheduler'? [desk] takes executor, scheduler",
+        "15: scheduler '10.0.0.5' is not a scheduler address; write a running scheduler's address, e.g. \"tcp://10.0.0.5:8786\"",
+    ]
+    assert _problems(tmp_path / "a", text) == expected
+    with pytest.raises(JobsFileError):  # a run reading its settings refuses the file too
+        load_desk(tmp_path / "a" / "briefings.toml")
+    assert _problems(tmp_path / "b", 'desk = "dask"\n' + JOB) == [
+        '1: desk is not a table; write [desk] with executor = "dask" and scheduler = "tcp://10.0.0.5:8786"'
+    ]
+    assert _problems(tmp_path / "c", '[dsk]\nexecutor = "dask"\n' + JOB) == [
+        "1: unknown key 'dsk'; did you mean 'desk'? the run's settings are a [desk] table"
+    ]

@@ -188,14 +188,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--executor",
         choices=("local", "dask"),
-        default="local",
-        help="local processes (default), or a dask.distributed cluster (see docs/desk.md)",
+        help="local processes (the default), or a dask.distributed cluster; overrides "
+        "executor in the jobs file's [desk] table (see docs/desk.md)",
     )
     run.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="with --executor dask: the scheduler, e.g. tcp://10.0.0.5:8786 "
-        "(default: a LocalCluster of --workers processes)",
+        help="with --executor dask: the scheduler, e.g. tcp://10.0.0.5:8786 (implies "
+        "--executor dask; default: [desk] scheduler, else a LocalCluster of --workers processes)",
     )
     run.add_argument("--at", metavar="TIME", help="run as if it were TIME (default: now)")
     run.add_argument(
@@ -459,6 +459,7 @@ def _run(args: argparse.Namespace) -> int:
     from .desk.run import run_desk, summary
 
     signal.signal(signal.SIGTERM, _stop)
+    executor, scheduler = _executor(args)
     now = parse_time(args.at) if args.at else dt.datetime.now().astimezone()
     with _progress() as (on_plan, report):
         outcomes = run_desk(
@@ -474,12 +475,25 @@ def _run(args: argparse.Namespace) -> int:
             report=report,
             on_plan=on_plan,
             smtp=smtp_settings(os.environ),
-            executor="dask" if args.scheduler else args.executor,
-            scheduler=args.scheduler,
+            executor=executor,
+            scheduler=scheduler,
         )
     print()
     print(summary(outcomes))
     return 1 if any(o.result == "failed" for o in outcomes) else 0
+
+
+def _executor(args: argparse.Namespace) -> tuple[str, str | None]:
+    """Where the run builds: the flags, else the jobs file's ``[desk]`` table, else local
+    processes. A scheduler address, from either, means Dask unless ``local`` is said."""
+    from .desk.jobs import load_desk
+
+    if args.executor == "local" and args.scheduler:
+        raise BriefingError("--scheduler needs --executor dask (or no --executor)")
+    desk = load_desk(Path(args.jobs))
+    executor = args.executor or ("dask" if args.scheduler else desk.executor)
+    executor = executor or ("dask" if desk.scheduler else "local")
+    return executor, (args.scheduler or desk.scheduler) if executor == "dask" else None
 
 
 @contextlib.contextmanager
@@ -580,7 +594,23 @@ def _analyze(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.dataset, follow_links=args.follow_links)
     result = analyze(dataset, as_of=args.as_of, topic=args.topic)
     if args.json:
-        sys.stdout.write(to_json(result))
+        from .contract_json import write_contract
+
+        # Streamed as bytes: for a million claims the JSON is several hundred MB.
+        out = getattr(sys.stdout, "buffer", None)
+        if out is None:  # stdout replaced by a text-only stream, e.g. io.StringIO
+            sys.stdout.write(to_json(result))
+            return 0
+        try:
+            sys.stdout.flush()
+            write_contract(result, out)
+            out.flush()
+        except BrokenPipeError:
+            # The reader has gone (`| head`): end quietly, and point stdout at devnull so
+            # the flush at exit does not fail again (the recipe in the signal module's docs).
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
     else:
         print(analysis_summary(result))
     return 0

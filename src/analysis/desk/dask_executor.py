@@ -6,6 +6,12 @@ worker. So the workers need the project installed (the same version) and the
 reports folder at the same path (a shared file system: the locks are ``flock``
 locks and the history is SQLite on it). Results and errors come back to the run.
 
+Like a local worker process, a Dask worker keeps what it can reuse between
+briefings (its Chromium, its kernel zygote): :func:`build_on_worker` calls
+``prepare_worker`` in the task itself. Dask runs tasks in a worker's executor thread, not in the thread
+where a ``WorkerPlugin`` or ``client.run`` would start things, and the build
+should find its resources prepared by the thread that uses them.
+
 A worker lost mid-briefing: the scheduler gives the task to another worker, once
 (``allowed-failures`` = 1 for the cluster this run starts; set it on a scheduler
 you start yourself). The retry takes the briefing's lock and decides again, so a
@@ -19,7 +25,9 @@ import uuid
 from collections.abc import Iterator
 
 from ..errors import BriefingError
-from .run import Outcome, Task, build_one
+from ..report.export import find_chromium
+from .jobs import load_jobs
+from .run import Outcome, Task, build_one, prepare_worker
 
 ALLOWED_FAILURES = 1  # a briefing whose worker dies is tried once more, elsewhere
 CONNECT_TIMEOUT = "20s"
@@ -31,6 +39,7 @@ def run_on_dask(tasks: list[Task], scheduler: str | None, workers: int) -> Itera
     import dask
     from dask.distributed import Client, LocalCluster, as_completed
 
+    prints = _prints_pdf(tasks)
     with contextlib.ExitStack() as stack:
         stack.enter_context(
             dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES})
@@ -38,7 +47,7 @@ def run_on_dask(tasks: list[Task], scheduler: str | None, workers: int) -> Itera
         if scheduler is None:
             cluster = stack.enter_context(
                 LocalCluster(
-                    n_workers=workers,
+                    n_workers=min(workers, len(tasks)),
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
@@ -54,7 +63,11 @@ def run_on_dask(tasks: list[Task], scheduler: str | None, workers: int) -> Itera
         run = uuid.uuid4().hex[:8]
         futures = {
             client.submit(
-                build_one, task, key=f"briefing-{task.job}-{task.key}-{run}", pure=False
+                build_on_worker,
+                task,
+                prints,
+                key=f"briefing-{task.job}-{task.key}-{run}",
+                pure=False,
             ): task
             for task in tasks
         }
@@ -64,3 +77,24 @@ def run_on_dask(tasks: list[Task], scheduler: str | None, workers: int) -> Itera
                 yield future.result()
             except Exception as exc:  # the task itself was lost (its workers died), not the build
                 yield Outcome(task.job, task.key, "failed", f"{type(exc).__name__}: {exc}")
+
+
+def build_on_worker(task: Task, prints: bool) -> Outcome:
+    """One briefing, on a Dask worker: the worker's reusable resources prepared first
+    (once per worker process: its zygote, and its Chromium when the run prints PDFs),
+    then the build a local worker does. A Chromium that cannot be found is left to the
+    build, which fails the briefing with the same words as a local run."""
+    chromium = None
+    if prints:
+        with contextlib.suppress(BriefingError):
+            chromium = find_chromium(task.chromium)
+    prepare_worker(chromium)
+    return build_one(task)
+
+
+def _prints_pdf(tasks: list[Task]) -> bool:
+    """Whether any briefing of the run prints a PDF (so its worker wants a Chromium)."""
+    printing = set()
+    for jobs_file in {task.jobs_file for task in tasks}:  # one file per run
+        printing |= {job.name for job in load_jobs(jobs_file) if "pdf" in job.formats}
+    return any(task.job in printing for task in tasks)

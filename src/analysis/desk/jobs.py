@@ -42,6 +42,11 @@ TIMEOUT = 1800.0  # seconds one briefing's build may take, unless the job says o
 CELL_TIMEOUT = 600.0  # seconds one cell may run, unless the job says otherwise
 SCHEDULE_KEYS = ("cron", "timezone", "catch_up")
 NOTIFY_KEYS = ("on_success", "on_failure")
+DESK_TABLE = "desk"  # the run's own settings, beside the jobs
+DESK_KEYS = ("executor", "scheduler")
+EXECUTORS = ("local", "dask")
+# A dask.distributed scheduler's address: a protocol, a host (or [IPv6]) and a port.
+_SCHEDULER = re.compile(r"^(?:tcp|tls|ws|wss|ucx)://(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$")
 # One plain address: no display name, no list, nothing a mail header could be bent with.
 _ADDRESS = re.compile(
     r"^[^@\s<>,;:\"()\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,}$"
@@ -87,6 +92,15 @@ class Notify:
 
     on_success: tuple[str, ...] = ()
     on_failure: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Desk:
+    """The jobs file's ``[desk]`` table: where ``briefing run`` builds when its flags
+    do not say (None: not written; the flags' defaults apply)."""
+
+    executor: str | None = None
+    scheduler: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,7 +199,17 @@ def select_jobs(jobs: list[Job], names: list[str]) -> list[Job]:
 
 def load_jobs(path: str | Path = JOBS_FILE) -> list[Job]:
     """The jobs of a jobs file, checked; JobsFileError listing every problem otherwise."""
-    path = Path(path)
+    return _read_file(Path(path))[0]
+
+
+def load_desk(path: str | Path = JOBS_FILE) -> Desk:
+    """The ``[desk]`` settings of a jobs file; the whole file is checked, so a run started
+    from them refuses a file with any problem before anything runs."""
+    return _read_file(Path(path))[1]
+
+
+def _read_file(path: Path) -> tuple[list[Job], Desk]:
+    """The file read and checked: its jobs and its ``[desk]`` settings."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -200,7 +224,7 @@ def load_jobs(path: str | Path = JOBS_FILE) -> list[Job]:
     jobs = reader.read(data)
     if reader.problems:
         raise JobsFileError(path, reader.problems)
-    return jobs
+    return jobs, reader.desk
 
 
 def _syntax_problem(exc: tomllib.TOMLDecodeError, text: str) -> JobsProblem:
@@ -226,6 +250,9 @@ FIXES = {
     ("schedule", "timezone"): 'use an IANA name such as "Europe/Kyiv" or "UTC"',
     ("schedule", "catch_up"): 'write "latest" (build once for missed times) or "none"',
     ("notify",): 'write [job.notify] with on_failure = ["desk@example.org"]',
+    ("desk",): 'write [desk] with executor = "dask" and scheduler = "tcp://10.0.0.5:8786"',
+    ("desk", "executor"): 'write "local" (processes on this machine) or "dask" (a cluster)',
+    ("desk", "scheduler"): 'write a running scheduler\'s address, e.g. "tcp://10.0.0.5:8786"',
 }
 
 
@@ -236,6 +263,7 @@ class _Reader:
     positions: Positions
     root: Path
     problems: list[JobsProblem] = field(default_factory=list)
+    desk: Desk = Desk()
 
     def problem(
         self, job: int | None, path: tuple[str, ...], message: str, fix: str | None = None
@@ -245,8 +273,13 @@ class _Reader:
 
     def read(self, data: dict) -> list[Job]:
         for key in data:  # a loop over the file's top-level keys
-            if key != JOB_TABLE:
-                self.problem(None, (key,), f"unknown key {key!r}", "each job is a [[job]] table")
+            if key not in (JOB_TABLE, DESK_TABLE):
+                fix = "each job is a [[job]] table"
+                if difflib.get_close_matches(key, (DESK_TABLE,), n=1):
+                    fix = "did you mean 'desk'? the run's settings are a [desk] table"
+                self.problem(None, (key,), f"unknown key {key!r}", fix)
+        if DESK_TABLE in data:
+            self.desk = self.desk_table(data[DESK_TABLE])
         entries = data.get(JOB_TABLE, [])
         if not isinstance(entries, list):
             self.problem(None, (JOB_TABLE,), "job must be written [[job]]", "use [[job]] headers")
@@ -265,6 +298,27 @@ class _Reader:
             if job is not None:
                 jobs.append(job)
         return jobs if not self.problems else []
+
+    def desk_table(self, table: object) -> Desk:
+        """The ``[desk]`` table: which executor a run uses and the Dask scheduler."""
+        if not isinstance(table, dict):
+            self.problem(None, (DESK_TABLE,), "desk is not a table")
+            return Desk()
+        self.unknown_keys(None, (DESK_TABLE,), table, DESK_KEYS, "[desk]")
+        executor, scheduler = table.get("executor"), table.get("scheduler")
+        if executor is not None and executor not in EXECUTORS:
+            close = difflib.get_close_matches(str(executor), EXECUTORS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            fix = hint + FIXES[DESK_TABLE, "executor"]
+            self.problem(None, (DESK_TABLE, "executor"), f"executor {executor!r} is not known", fix)
+            executor = None
+        if scheduler is not None and not (
+            isinstance(scheduler, str) and _SCHEDULER.match(scheduler)
+        ):
+            message = f"scheduler {scheduler!r} is not a scheduler address"
+            self.problem(None, (DESK_TABLE, "scheduler"), message)
+            scheduler = None
+        return Desk(executor, scheduler)
 
     def job(self, index: int, entry: dict) -> Job | None:
         """One ``[[job]]`` table as a Job, or None after recording its problems."""
