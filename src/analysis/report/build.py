@@ -27,6 +27,7 @@ written in a staging folder and published whole or not at all.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import datetime as dt
 import os
@@ -198,10 +199,15 @@ class BuildTimeout(BriefingError):
 @contextlib.contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise :class:`BuildTimeout` in this thread after ``seconds``, so the build unwinds
-    (kernel and browser shut, staging removed, nothing published). A timer signal, so
-    only in the main thread; elsewhere, and with None, there is no limit."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
+    (kernel and browser shut, staging removed, nothing published). In the main thread a
+    timer signal; in another (a Dask worker builds in one) an asynchronous exception
+    set by a timer thread, delivered when the thread next runs Python code."""
+    if not seconds:
         yield
+        return
+    if threading.current_thread() is not threading.main_thread():
+        with _thread_time_limit(seconds):
+            yield
         return
 
     def expire(signum, frame):
@@ -214,6 +220,35 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _thread_time_limit(seconds: float) -> Iterator[None]:
+    message = f"the build took longer than {seconds:.0f} s and was stopped"
+
+    class Expired(BuildTimeout):
+        def __init__(self) -> None:
+            super().__init__(message)
+
+    thread = ctypes.c_ulong(threading.get_ident())
+    lock = threading.Lock()
+    ended = False
+
+    def expire() -> None:
+        with lock:
+            if not ended:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(Expired))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            ended = True
+            timer.cancel()
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)  # drop one not yet raised
 
 
 @contextlib.contextmanager
