@@ -189,22 +189,32 @@ class PdfPrinter:
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=self._chromium,
-                    args=CHROMIUM_FLAGS,
-                    timeout=LAUNCH_TIMEOUT * 1000,
-                )
+
+                def launch():
+                    return playwright.chromium.launch(
+                        executable_path=self._chromium,
+                        args=CHROMIUM_FLAGS,
+                        timeout=LAUNCH_TIMEOUT * 1000,
+                    )
+
+                browser = launch()
                 self.version = browser.version
                 page = self._blank_page(browser)  # ready before the first job arrives
                 while (job := self._jobs.get()) is not None:
                     number, *work = job
                     try:
-                        page = page or self._blank_page(browser)
+                        if page is None:
+                            try:
+                                page = self._blank_page(browser)
+                            except Exception:  # the browser died between jobs (crashed,
+                                browser = launch()  # killed): a kept printer starts another
+                                page = self._blank_page(browser)
                         self._results.put((number, self._print(page, *work)))
                     except Exception as exc:  # handed to the caller's thread
                         self._results.put((number, exc))
                     if page is not None:
-                        page.context.close()
+                        with contextlib.suppress(Exception):  # a dead browser's context
+                            page.context.close()
                     page = None
                 browser.close()
         except Exception as exc:
