@@ -59,6 +59,20 @@ def run(jobs: Path, reports: Path, *extra: str, zygote: bool = True) -> float:
     return seconds
 
 
+def write_jobs(folder: Path, briefings: int) -> Path:
+    """The benchmark's jobs file: one job, a grid of ``briefings`` seed briefings."""
+    markings = ", ".join(f'"DESK {i:02d}"' for i in range(briefings))
+    jobs = folder / "briefings.toml"
+    jobs.write_text(
+        JOB.format(
+            notebook=ROOT / "notebooks" / "briefing.ipynb",
+            dataset=ROOT / "data" / "belgorod-2025-04",
+            markings=markings,
+        )
+    )
+    return jobs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--briefings", type=int, default=20)
@@ -70,15 +84,7 @@ def main() -> None:
     plain: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        markings = ", ".join(f'"DESK {i:02d}"' for i in range(args.briefings))
-        jobs = root / "briefings.toml"
-        jobs.write_text(
-            JOB.format(
-                notebook=ROOT / "notebooks" / "briefing.ipynb",
-                dataset=ROOT / "data" / "belgorod-2025-04",
-                markings=markings,
-            )
-        )
+        jobs = write_jobs(root, args.briefings)
         if args.plain_kernels:
             plain[1] = run(jobs, root / "plain-one", "--workers", "1", zygote=False)
         one = run(jobs, root / "one", "--workers", "1")

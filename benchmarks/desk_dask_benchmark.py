@@ -25,7 +25,7 @@ from pathlib import Path
 from analysis.desk.history import History
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from desk_benchmark import JOB, ROOT, run  # noqa: E402
+from desk_benchmark import run, write_jobs  # noqa: E402
 
 LOCAL, CLUSTER = "local", "cluster"
 
@@ -45,15 +45,7 @@ def main() -> None:
     print(f"{args.briefings} briefings, {args.workers} workers (HTML and PDF, seed dataset)")
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        markings = ", ".join(f'"DESK {i:02d}"' for i in range(args.briefings))
-        jobs = root / "briefings.toml"
-        jobs.write_text(
-            JOB.format(
-                notebook=ROOT / "notebooks" / "briefing.ipynb",
-                dataset=ROOT / "data" / "belgorod-2025-04",
-                markings=markings,
-            )
-        )
+        jobs = write_jobs(root, args.briefings)
         for index in range(args.repeat):  # a loop over pairs of runs
             for path in (LOCAL, CLUSTER) if index % 2 == 0 else (CLUSTER, LOCAL):
                 reports = root / f"{path}-{index}"
