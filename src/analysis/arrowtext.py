@@ -19,6 +19,17 @@ def arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
     return pa.array(values.astype("str"), from_pandas=True)
 
 
+def trimmed(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Text with surrounding whitespace removed and cells left empty made missing: how
+    every table reads its cells. The blank check comes first so that the common case
+    (no blank cell) makes no second copy of a column of long texts."""
+    trimmed = pc.utf8_trim_whitespace(values)
+    blank = pc.equal(pc.binary_length(trimmed), 0)
+    if pc.any(blank).as_py():
+        trimmed = pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed)
+    return trimmed
+
+
 def fullmatch(values: pd.Series, pattern: str) -> np.ndarray:
     """Per cell, whether the whole text matches ``pattern`` (RE2 syntax); missing: True."""
     if len(values) == 0:

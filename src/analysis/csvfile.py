@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from .arrowtext import trimmed
 from .errors import Problem
 
 BOM = b"\xef\xbb\xbf"
@@ -153,6 +154,19 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     return frame, problems
 
 
+def frame_from_arrow(table: pa.Table) -> pd.DataFrame:
+    """The frame :func:`read_table` gives for ``table`` once written with pyarrow's CSV
+    writer: every column as text (numbers formatted as the writer formats them), trimmed,
+    empty cells missing, the index the CSV row number. Lets a program that has just
+    written a table validate it without parsing the file again."""
+    columns = [  # a loop over the table's columns
+        trimmed(pc.cast(column, pa.large_string())) for column in table.columns
+    ]
+    frame = pa.table(columns, names=table.column_names).to_pandas()
+    frame.index = pd.Index(np.arange(2, len(frame) + 2, dtype=np.int64), name="row")
+    return frame
+
+
 def _unclosed_quote_line(data: bytes) -> int | None:
     """The line where a quoted cell opens and the file ends inside it, else None.
 
@@ -173,11 +187,6 @@ def _unclosed_quote_line(data: bytes) -> int | None:
 def _stripped(table: pa.Table) -> pa.Table:
     """Every cell trimmed of surrounding spaces, cells left empty made missing (in Arrow:
     faster than pandas' string methods on millions of cells)."""
-    columns = []
-    for column in table.columns:  # a loop over the table's columns
-        trimmed = pc.utf8_trim_whitespace(column)
-        blank = pc.equal(pc.binary_length(trimmed), 0)
-        if pc.any(blank).as_py():  # rare: cells of spaces only; else no second copy
-            trimmed = pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed)
-        columns.append(trimmed)
+    columns = [trimmed(column) for column in table.columns]  # per column
     return pa.table(columns, names=table.column_names)
+

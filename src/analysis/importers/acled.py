@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from .. import arrowtext
 from ..errors import BriefingError
 from .request import ImportRequest
 from .tables import ContractTables, content_hash, slug
@@ -335,9 +336,7 @@ def _text(frame: pd.DataFrame, column: str, rows: np.ndarray | None = None) -> p
     if column not in frame.columns:
         return _strings(pa.nulls(len(index), pa.large_string()), index)
     values = frame[column] if rows is None else frame[column][rows]
-    trimmed = pc.utf8_trim_whitespace(pa.array(values))
-    blank = pc.equal(pc.utf8_length(trimmed), 0)
-    return _strings(pc.if_else(blank, pa.scalar(None, pa.large_string()), trimmed), index)
+    return _strings(arrowtext.trimmed(pa.array(values)), index)
 
 
 def _numbers(text: pd.Series) -> pd.Series:

@@ -15,13 +15,15 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .. import schema
-from ..dataset import Dataset, load_dataset
+from ..arrowtext import trimmed
+from ..dataset import Dataset, validate_written
 from ..errors import DatasetError
 from .tables import TABLE_COLUMNS, ContractTables
 
@@ -57,13 +59,13 @@ def table_in_order(name: str, frame: pd.DataFrame) -> pa.Table:
             columns[column] = pa.array(values, from_pandas=True)
         else:
             text = pa.array(values.astype("str"), type=pa.large_string(), from_pandas=True)
-            trimmed = pc.utf8_trim_whitespace(text)
-            columns[column] = pc.if_else(
-                pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed
-            )
+            columns[column] = trimmed(text)
     table = pa.table(columns)
     id_column = schema.TABLE_BY_NAME[name].id_column
-    return table.take(pc.sort_indices(table, sort_keys=[(id_column, "ascending")]))
+    order = pc.sort_indices(table, sort_keys=[(id_column, "ascending")])
+    if pc.all(pc.equal(order, pa.array(np.arange(len(order))))).as_py() in (True, None):
+        return table  # already in order: no copy of every column
+    return table.take(order)
 
 
 def write_csv(table: pa.Table, path: Path) -> None:
@@ -95,28 +97,28 @@ def write_dataset(
 ) -> tuple[Dataset, dict[str, int]]:
     """Stage, validate and move the dataset to ``out``; the loaded dataset and rows per table.
 
-    The frames of ``tables`` are released once written (set to None), so that
-    validation, which loads the dataset again, has their memory.
+    The frames of ``tables`` are released once converted to the Arrow tables that are
+    written (set to None); validation reads those Arrow tables, as the files would read.
     """
     staging = out.parent / f".importing-{out.name}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        written = {}
+        arrow_tables = {}
         for name in list(tables.frames()):  # a handful of tables
-            ordered = table_in_order(name, getattr(tables, name))
+            arrow_tables[name] = table_in_order(name, getattr(tables, name))
             setattr(tables, name, None)
-            write_csv(ordered, staging / schema.TABLE_BY_NAME[name].file)
-            written[name] = len(ordered)
-            del ordered
+            write_csv(arrow_tables[name], staging / schema.TABLE_BY_NAME[name].file)
+        written = {name: len(table) for name, table in arrow_tables.items()}
         (staging / schema.MANIFEST).write_text(manifest_text(tables.manifest), encoding="utf-8")
         (staging / IMPORT_REPORT_FILE).write_text(report_markdown(written), encoding="utf-8")
         if aliases_file is not None:
             shutil.copyfile(aliases_file, staging / "aliases.csv")
         try:
-            # not kept in the dataset cache: hashing a fresh import's files twice costs
-            # seconds per million rows, and its first briefing fills the cache anyway
-            dataset = load_dataset(staging, use_cache=False)
+            # from the tables in memory: the same frames as reading the files (tested),
+            # without parsing them again; not kept in the dataset cache (its first
+            # briefing fills it)
+            dataset = validate_written(staging, arrow_tables)
         except DatasetError as exc:
             raise ImportInvalid(str(out), exc.problems) from None
         _move_into_place(staging, out, replace=replace)
