@@ -15,9 +15,11 @@ pytestmark = pytest.mark.skipif(
     reason="the kernel does not report THP_enabled in /proc/PID/status",
 )
 
-# the child reports its own setting and that of a process it starts (inherited)
+# the child imports the package, then reports its own setting and that of a process it
+# starts (inherited)
 PROBE = """
 import subprocess, sys
+import analysis
 from analysis.hugepages import disable_huge_pages
 print(disable_huge_pages())
 status = lambda text: [l.split()[1] for l in text.splitlines() if l.startswith("THP_enabled")][0]
@@ -34,7 +36,7 @@ def probe(**env: str) -> list[str]:
     return done.stdout.split()
 
 
-def test_huge_pages_are_off_for_the_process_and_its_children():
+def test_importing_the_package_turns_huge_pages_off_for_it_and_its_children():
     assert probe() == ["True", "0", "0"]
 
 

@@ -1,10 +1,14 @@
 """Claim briefings: who claimed what, when, about which event.
 
 The public names load on first use, so the ``briefing`` command can start a
-kernel or print help without first importing pandas.
+kernel or print help without first importing pandas. Importing the package turns
+transparent huge pages off for the process (:mod:`analysis.hugepages`, which says
+why and how to keep them).
 """
 
 from importlib import import_module
+
+from .hugepages import disable_huge_pages
 
 __version__ = "0.1.0"
 
@@ -23,6 +27,8 @@ _PUBLIC = {
 }
 
 __all__ = sorted(_PUBLIC)
+
+disable_huge_pages()
 
 
 def __getattr__(name: str):

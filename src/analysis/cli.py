@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import BriefingError, DatasetError
-from .hugepages import disable_huge_pages
 
 DESCRIPTION = """\
 Turn a dataset of claims (who claimed what, when, about which event) into
@@ -655,9 +654,7 @@ def run() -> None:
     At exit Python collects the whole heap (pandas, matplotlib, nbconvert...)
     although the process is about to end; freezing it first skips that work,
     about 0.25 s per build. Files and child processes are closed by then.
-    Huge pages go off first (:mod:`analysis.hugepages`).
     """
-    disable_huge_pages()
     code = main()
     gc.freeze()
     sys.exit(code)

@@ -1,4 +1,5 @@
-"""Transparent huge pages off for the ``briefing`` process and the processes it starts.
+"""Transparent huge pages off for a process that imports :mod:`analysis` (the ``briefing``
+command, a notebook's kernel) and the processes it starts.
 
 Arrow's allocator asks Linux for huge pages over its arenas, then hands memory
 back in small pieces. Where the kernel compacts memory on demand for such
