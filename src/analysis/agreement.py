@@ -2,8 +2,9 @@
 
 Everything works on the integer codes of the categorical ``source_id`` and
 ``assertion_id`` columns that :func:`analysis.chronology.known_claims` gives
-(sorted, so code order is text order). Pairwise counts come from products of
-sparse sources x assertions matrices, never from a loop over pairs of sources.
+(sorted, so code order is text order). Pairwise counts come from the pairs of
+holders of each assertion, counted by one bincount, never from a loop over pairs of
+sources.
 """
 
 from __future__ import annotations
@@ -38,21 +39,22 @@ def positions(known: pd.DataFrame) -> pd.DataFrame:
     per (source, assertion), ordered by source then assertion.
     """
     taking = np.flatnonzero((known["stance"] != "neutral").to_numpy())
-    source = _codes(known["source_id"])[taking]
-    assertion = _codes(known["assertion_id"])[taking]
+    width = len(known["assertion_id"].cat.categories)
+    # (source, assertion) as one key, and (non-hedged, claim_id) as one: four sort passes
+    pair = _codes(known["source_id"])[taking] * width + _codes(known["assertion_id"])[taking]
+    rank = known["claim_rank"].to_numpy()[taking].astype(np.int64)
+    plain = ~known["hedged"].to_numpy()[taking]
     order = np.lexsort(
         (
-            known["claim_rank"].to_numpy()[taking],
-            ~known["hedged"].to_numpy()[taking],
+            plain * (int(rank.max(initial=0)) + 1) + rank,
             known["stated_start"].to_numpy()[taking],
             known["stated_end"].to_numpy()[taking],
-            assertion,
-            source,
+            pair,
         )
     )
-    source, assertion = source[order], assertion[order]
+    pair = pair[order]
     last = np.ones(len(order), dtype=bool)
-    last[:-1] = (source[1:] != source[:-1]) | (assertion[1:] != assertion[:-1])
+    last[:-1] = pair[1:] != pair[:-1]
     chosen = taking[order[last]]
     columns = ["source_id", "assertion_id", "claim_id", "stance", "hedged"]
     return known[columns].iloc[chosen].reset_index(drop=True)
@@ -102,19 +104,25 @@ def evidence_lines(known: pd.DataFrame, dataset: Dataset, held: pd.DataFrame) ->
 
 
 def _line_of(held: pd.DataFrame, lines: pd.DataFrame) -> np.ndarray:
-    """The evidence line of each position (lines are ordered by their pair key)."""
-    return lines["line"].to_numpy()[np.searchsorted(_pair_keys(lines), _pair_keys(held))]
+    """The evidence line of each position (lines are ordered by their pair key). The
+    positions' keys are looked up in sorted order: a search that walks forward through
+    memory, three times faster on a million than searching them in source order."""
+    keys = _pair_keys(held)
+    order = np.argsort(keys)
+    found = np.empty(len(keys), dtype=np.int64)
+    found[order] = lines["line"].to_numpy()[np.searchsorted(_pair_keys(lines), keys[order])]
+    return found
 
 
 def _source_lists(
     assertion: np.ndarray, source: np.ndarray, names: pd.Index, wanted: np.ndarray
 ) -> list[list[str]]:
     """Sorted source names per wanted assertion code, by slicing one sorted array."""
-    order = np.lexsort((source, assertion))
+    order = np.argsort(assertion * len(names) + source)  # (assertion, source) as one key
     values = names.to_numpy(dtype=object)[source[order]].tolist()
     assertion = assertion[order]
-    starts = np.searchsorted(assertion, wanted, side="left")
-    ends = np.searchsorted(assertion, wanted, side="right")
+    starts = np.searchsorted(assertion, wanted, side="left").tolist()  # Python ints: a
+    ends = np.searchsorted(assertion, wanted, side="right").tolist()  # faster slice
     return [values[a:b] for a, b in zip(starts, ends, strict=True)]  # one list per assertion
 
 
@@ -189,47 +197,42 @@ def assertion_status(
     )
 
 
-def _position_matrices(held: pd.DataFrame) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-    rows, columns = _codes(held["source_id"]), _codes(held["assertion_id"])
-    shape = (len(held["source_id"].cat.categories), len(held["assertion_id"].cat.categories))
-    stance = held["stance"].to_numpy()
-
-    def matrix(mask: np.ndarray) -> sparse.csr_matrix:
-        return sparse.csr_matrix(
-            (np.ones(int(mask.sum())), (rows[mask], columns[mask])), shape=shape
-        )
-
-    return matrix(stance == "supports"), matrix(stance == "refutes")
-
-
-def _upper_values(product: sparse.spmatrix) -> sparse.coo_matrix:
-    upper = sparse.triu(product, k=1, format="csr")
-    upper.sort_indices()
-    return upper.tocoo()
+def _pairs_within_groups(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j), i < j, of positions in the same run of equal values of ``group``
+    (sorted): each element is paired with the later ones of its run, without a loop."""
+    ends = np.searchsorted(group, group, side="right")
+    counts = ends - np.arange(len(group)) - 1
+    first = np.repeat(np.arange(len(group)), counts)
+    offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return first, first + 1 + offset
 
 
 def pairwise_agreement(held: pd.DataFrame) -> pd.DataFrame:
     """Agreement of every pair of sources over the assertions where both hold a position.
 
     Columns: source_a < source_b, shared, agree, disagree, agreement, kappa (Cohen's,
-    null where chance agreement is 1). Pairs sharing no assertion are left out.
+    null where chance agreement is 1). Pairs sharing no assertion are left out; rows in
+    (source_a, source_b) order.
+
+    Work follows the (assertion, pair of holders) triples: the positions of each
+    assertion are paired with one another, each triple is counted under its pair and
+    its two stances (one bincount), never a loop over sources or pairs.
     """
-    s, r = _position_matrices(held)
-    both = s + r
-    shared = _upper_values(both @ both.T)
-    i, j, n = shared.row, shared.col, shared.data
-
-    def at_pairs(product: sparse.csr_matrix, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-        """The product's values at the shared pairs (a vectorized lookup, by binary search
-        within each row once the row's columns are sorted)."""
-        product.sort_indices()
-        return np.asarray(product[rows, columns]).ravel() if len(rows) else np.zeros(0)
-
-    signed = s - r  # (signed @ signed.T) counts agreements minus disagreements
-    agree = (n + at_pairs((signed @ signed.T).tocsr(), i, j)) / 2
-    supports_shared = (s @ both.T).tocsr()  # (a, b): assertions both hold where a supports
-    a_supports = at_pairs(supports_shared, i, j) / n
-    b_supports = at_pairs(supports_shared, j, i) / n
+    source, assertion = _codes(held["source_id"]), _codes(held["assertion_id"])
+    width = len(held["source_id"].cat.categories)
+    supports = (held["stance"] == "supports").to_numpy()
+    order = np.lexsort((source, assertion))  # a source holds one position per assertion,
+    first, second = _pairs_within_groups(assertion[order])  # so first's source < second's
+    first, second = order[first], order[second]
+    pairs, pair = np.unique(source[first] * width + source[second], return_inverse=True)
+    # per pair, triples by (first supports, second supports): 0 = both refute ... 3 = both
+    kinds = np.bincount(
+        pair.reshape(-1) * 4 + supports[first] * 2 + supports[second], minlength=len(pairs) * 4
+    ).reshape(-1, 4)
+    n = kinds.sum(axis=1)
+    agree = kinds[:, 0] + kinds[:, 3]
+    a_supports = (kinds[:, 2] + kinds[:, 3]) / n
+    b_supports = (kinds[:, 1] + kinds[:, 3]) / n
     chance = a_supports * b_supports + (1 - a_supports) * (1 - b_supports)
     observed = agree / n
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -237,8 +240,8 @@ def pairwise_agreement(held: pd.DataFrame) -> pd.DataFrame:
     names = held["source_id"].cat.categories
     return pd.DataFrame(
         {
-            "source_a": pd.Categorical.from_codes(i, categories=names),
-            "source_b": pd.Categorical.from_codes(j, categories=names),
+            "source_a": pd.Categorical.from_codes(pairs // width, categories=names),
+            "source_b": pd.Categorical.from_codes(pairs % width, categories=names),
             "shared": n.astype(int),
             "agree": agree.astype(int),
             "disagree": (n - agree).astype(int),

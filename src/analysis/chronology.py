@@ -57,7 +57,10 @@ def known_claims(
         on_topic = dataset.assertions.loc[dataset.assertions["topic"] == topic, "assertion_id"]
         keep &= claims["assertion_id"].isin(on_topic).to_numpy()
     rows = np.flatnonzero(keep)
-    known = claims.iloc[rows][WORKING_COLUMNS].assign(
+    known = claims[WORKING_COLUMNS]
+    if len(rows) < len(claims):  # else no copy of every text column
+        known = known.iloc[rows]
+    known = known.assign(
         published_day=published_day[rows],
         claim_row=rows,
         claim_rank=claim_ranks(claims["claim_id"])[rows],
@@ -114,13 +117,15 @@ def shifts(ordered: pd.DataFrame) -> pd.DataFrame:
 
     ``ordered`` is a timeline. Only certainly ordered pairs count (the first's stated
     interval ends before the second's starts); ``at`` is the second's stated start
-    and ``from_at`` the first's.
+    and ``from_at`` the first's. The timeline's order (stated start, stated end,
+    claim_id) is kept within each (source, assertion) by one stable sort.
     """
-    source = ordered["source_id"].cat.codes.to_numpy()
-    assertion = ordered["assertion_id"].cat.codes.to_numpy()
+    source = ordered["source_id"].cat.codes.to_numpy().astype(np.int64)
+    assertion = ordered["assertion_id"].cat.codes.to_numpy().astype(np.int64)
     start = ordered["stated_start"].to_numpy()
     end = ordered["stated_end"].to_numpy()
-    order = np.lexsort((ordered["claim_rank"].to_numpy(), end, start, assertion, source))
+    width = len(ordered["assertion_id"].cat.categories) + 1
+    order = np.argsort(source * width + assertion, kind="stable")
     before, after = order[:-1], order[1:]
     stance = ordered["stance"].cat.codes.to_numpy()
     hedged = ordered["hedged"].to_numpy()
