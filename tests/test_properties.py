@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from analysis import chronology
+from analysis import agreement, chronology
 from analysis.dataset import load_dataset
 from analysis.errors import BriefingError
 from analysis.results import analyze
@@ -511,6 +511,10 @@ def check_every_step(dataset, as_of: str | None, topic: str | None) -> plain.Pla
     assert sorted(rows(result.pairwise, plain.PAIRWISE_COLUMNS)) == rows(
         expected.pairwise, plain.PAIRWISE_COLUMNS
     ), "pairwise_agreement"
+    by_triples = agreement._pair_counts_by_triples(result.positions)
+    by_products = agreement._pair_counts_by_products(result.positions)
+    for counted, multiplied in zip(by_triples, by_products, strict=True):
+        assert counted.tolist() == multiplied.tolist(), "pairwise: triples against products"
 
     by_krippendorff = reliability_alpha(expected.positions)
     assert (by_krippendorff is None) == (expected.alpha is None), "plain alpha defined"

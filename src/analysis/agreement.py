@@ -3,8 +3,8 @@
 Everything works on the integer codes of the categorical ``source_id`` and
 ``assertion_id`` columns that :func:`analysis.chronology.known_claims` gives
 (sorted, so code order is text order). Pairwise counts come from the pairs of
-holders of each assertion, counted by one bincount, never from a loop over pairs of
-sources.
+holders of each assertion (one bincount) or, when sources meet on many assertions,
+from products of sparse sources x assertions matrices; never from a loop over pairs.
 """
 
 from __future__ import annotations
@@ -197,14 +197,7 @@ def assertion_status(
     )
 
 
-def _pairs_within_groups(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every (i, j), i < j, of positions in the same run of equal values of ``group``
-    (sorted): each element is paired with the later ones of its run, without a loop."""
-    ends = np.searchsorted(group, group, side="right")
-    counts = ends - np.arange(len(group)) - 1
-    first = np.repeat(np.arange(len(group)), counts)
-    offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    return first, first + 1 + offset
+TRIPLES_LIMIT = 20_000_000  # (assertion, pair of holders) triples counted one by one
 
 
 def pairwise_agreement(held: pd.DataFrame) -> pd.DataFrame:
@@ -214,10 +207,44 @@ def pairwise_agreement(held: pd.DataFrame) -> pd.DataFrame:
     null where chance agreement is 1). Pairs sharing no assertion are left out; rows in
     (source_a, source_b) order.
 
-    Work follows the (assertion, pair of holders) triples: the positions of each
-    assertion are paired with one another, each triple is counted under its pair and
-    its two stances (one bincount), never a loop over sources or pairs.
+    Two ways to the same counts, chosen by the number of (assertion, pair of holders)
+    triples: up to TRIPLES_LIMIT they are counted directly (fast when sources rarely
+    meet); beyond, by products of sparse sources x assertions matrices, whose memory
+    follows the pairs rather than the triples (when many sources hold the same
+    assertions, as 10 million claims on 100,000 assertions do).
     """
+    holders = np.bincount(_codes(held["assertion_id"]))
+    triples = int((holders * (holders - 1) // 2).sum())
+    counts = _pair_counts_by_triples if triples <= TRIPLES_LIMIT else _pair_counts_by_products
+    first, second, shared, agree, first_supports, second_supports = counts(held)
+    a_supports = first_supports / shared
+    b_supports = second_supports / shared
+    chance = a_supports * b_supports + (1 - a_supports) * (1 - b_supports)
+    observed = agree / shared
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = np.where(np.isclose(chance, 1.0), np.nan, (observed - chance) / (1 - chance))
+    names = held["source_id"].cat.categories
+    return pd.DataFrame(
+        {
+            "source_a": pd.Categorical.from_codes(first, categories=names),
+            "source_b": pd.Categorical.from_codes(second, categories=names),
+            "shared": shared.astype(int),
+            "agree": agree.astype(int),
+            "disagree": (shared - agree).astype(int),
+            "agreement": observed,
+            "kappa": kappa,
+        }
+    )
+
+
+PairCounts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _pair_counts_by_triples(held: pd.DataFrame) -> PairCounts:
+    """Per pair of sources a < b sharing an assertion, in (a, b) order: a, b, the
+    assertions both hold, those where they agree, where a supports, where b supports.
+    Each assertion's holders are paired with one another, and every triple is counted
+    under its pair and its two stances by one bincount."""
     source, assertion = _codes(held["source_id"]), _codes(held["assertion_id"])
     width = len(held["source_id"].cat.categories)
     supports = (held["stance"] == "supports").to_numpy()
@@ -229,25 +256,59 @@ def pairwise_agreement(held: pd.DataFrame) -> pd.DataFrame:
     kinds = np.bincount(
         pair.reshape(-1) * 4 + supports[first] * 2 + supports[second], minlength=len(pairs) * 4
     ).reshape(-1, 4)
-    n = kinds.sum(axis=1)
-    agree = kinds[:, 0] + kinds[:, 3]
-    a_supports = (kinds[:, 2] + kinds[:, 3]) / n
-    b_supports = (kinds[:, 1] + kinds[:, 3]) / n
-    chance = a_supports * b_supports + (1 - a_supports) * (1 - b_supports)
-    observed = agree / n
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kappa = np.where(np.isclose(chance, 1.0), np.nan, (observed - chance) / (1 - chance))
-    names = held["source_id"].cat.categories
-    return pd.DataFrame(
-        {
-            "source_a": pd.Categorical.from_codes(pairs // width, categories=names),
-            "source_b": pd.Categorical.from_codes(pairs % width, categories=names),
-            "shared": n.astype(int),
-            "agree": agree.astype(int),
-            "disagree": (n - agree).astype(int),
-            "agreement": observed,
-            "kappa": kappa,
-        }
+    return (
+        pairs // width,
+        pairs % width,
+        kinds.sum(axis=1),
+        kinds[:, 0] + kinds[:, 3],
+        kinds[:, 2] + kinds[:, 3],
+        kinds[:, 1] + kinds[:, 3],
+    )
+
+
+def _pairs_within_groups(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j), i < j, of positions in the same run of equal values of ``group``
+    (sorted): each element is paired with the later ones of its run, without a loop."""
+    ends = np.searchsorted(group, group, side="right")
+    counts = ends - np.arange(len(group)) - 1
+    first = np.repeat(np.arange(len(group)), counts)
+    offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return first, first + 1 + offset
+
+
+def _pair_counts_by_products(held: pd.DataFrame) -> PairCounts:
+    """The counts of :func:`_pair_counts_by_triples`, from products of sparse sources x
+    assertions matrices (supports, refutes) looked up at the pairs that share one."""
+    rows, columns = _codes(held["source_id"]), _codes(held["assertion_id"])
+    shape = (len(held["source_id"].cat.categories), len(held["assertion_id"].cat.categories))
+    stance = held["stance"].to_numpy()
+
+    def matrix(mask: np.ndarray) -> sparse.csr_matrix:
+        return sparse.csr_matrix(
+            (np.ones(int(mask.sum()), dtype=np.int64), (rows[mask], columns[mask])), shape=shape
+        )
+
+    def at_pairs(product: sparse.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """The product's values at the pairs (binary search within each sorted row)."""
+        product.sort_indices()
+        return np.asarray(product[first, second]).ravel() if len(first) else np.zeros(0, int)
+
+    s, r = matrix(stance == "supports"), matrix(stance == "refutes")
+    both = s + r
+    upper = sparse.triu(both @ both.T, k=1, format="csr")
+    upper.sort_indices()
+    shared = upper.tocoo()
+    first, second, n = shared.row, shared.col, shared.data
+    signed = s - r  # (signed @ signed.T) counts agreements minus disagreements
+    agree = (n + at_pairs((signed @ signed.T).tocsr(), first, second)) // 2
+    supports_shared = (s @ both.T).tocsr()  # (a, b): assertions both hold where a supports
+    return (
+        first,
+        second,
+        n,
+        agree,
+        at_pairs(supports_shared, first, second),
+        at_pairs(supports_shared, second, first),
     )
 
 
