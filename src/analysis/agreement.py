@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from . import sorting
 from .dataset import Dataset
 
 STATUSES = ("contested", "corroborated", "single-source", "denied", "unaddressed")
@@ -40,15 +41,15 @@ def positions(known: pd.DataFrame) -> pd.DataFrame:
     """
     taking = np.flatnonzero((known["stance"] != "neutral").to_numpy())
     width = len(known["assertion_id"].cat.categories)
-    # (source, assertion) as one key, and (non-hedged, claim_id) as one: four sort passes
+    # (source, assertion) as one key, and (non-hedged, claim_id) as one
     pair = _codes(known["source_id"])[taking] * width + _codes(known["assertion_id"])[taking]
     rank = known["claim_rank"].to_numpy()[taking].astype(np.int64)
     plain = ~known["hedged"].to_numpy()[taking]
-    order = np.lexsort(
+    order = sorting.lexsort(
         (
             plain * (int(rank.max(initial=0)) + 1) + rank,
-            known["stated_start"].to_numpy()[taking],
-            known["stated_end"].to_numpy()[taking],
+            sorting.day_numbers(known["stated_start"].to_numpy()[taking]),
+            sorting.day_numbers(known["stated_end"].to_numpy()[taking]),
             pair,
         )
     )

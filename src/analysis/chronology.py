@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import ArrayLike
 
+from . import sorting
 from .dataset import Dataset
 from .timeexpr import PRECISIONS
 
@@ -75,11 +76,11 @@ def timeline(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
     ``event_time``, else its assertion's; ``lag_days`` runs from the event
     interval's end to the stated interval's start, never below 0.
     """
-    order = np.lexsort(
+    order = sorting.lexsort(
         (
             claims["claim_rank"].to_numpy(),
-            claims["stated_end"].to_numpy(),
-            claims["stated_start"].to_numpy(),
+            sorting.day_numbers(claims["stated_end"].to_numpy()),
+            sorting.day_numbers(claims["stated_start"].to_numpy()),
         )
     )
     out = claims.iloc[order].reset_index(drop=True)
