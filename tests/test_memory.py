@@ -28,7 +28,9 @@ def test_the_estimate_follows_the_claims(tmp_path):
 def test_a_dataset_beyond_the_limit_is_refused_before_reading(monkeypatch, tmp_path):
     monkeypatch.setenv("BRIEFING_CACHE", "off")
     monkeypatch.setenv(memory.LIMIT_VARIABLE, "1M")
-    with pytest.raises(BriefingError, match=r"needs about \d+ MB of memory .* and 1 MB is available"):
+    with pytest.raises(
+        BriefingError, match=r"needs about \d+ MB of memory .* and 1 MB is available"
+    ):
         load_dataset(SEED)
     monkeypatch.setenv(memory.LIMIT_VARIABLE, "4G")
     assert len(load_dataset(SEED).claims) > 0

@@ -1,13 +1,16 @@
-"""The packed sort gives exactly np.lexsort's order, whatever the keys' ranges."""
+"""The packed sort gives exactly np.lexsort's order, whatever the keys' ranges; the sorted
+uniqueness check agrees with a set."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from analysis import sorting
+from analysis.arrowtext import all_unique
 
 RANGES = st.sampled_from([1, 2, 3, 100, 2**20, 2**33, 2**40, 2**62])
 
@@ -19,9 +22,7 @@ def key_sets(draw):
     for _ in range(draw(st.integers(1, 5))):
         span = draw(RANGES)
         low = draw(st.integers(-(2**40), 2**40)) if span < 2**62 else 0
-        keys.append(
-            draw(hnp.arrays(np.int64, rows, elements=st.integers(low, low + span - 1)))
-        )
+        keys.append(draw(hnp.arrays(np.int64, rows, elements=st.integers(low, low + span - 1))))
     return keys
 
 
@@ -32,6 +33,13 @@ def test_packed_sort_is_lexsort(keys):
 
 def test_days_sort_as_numpy_sorts_datetimes_missing_last():
     values = np.array(["2025-03-18", "NaT", "1753-01-01", "2025-03-17", "NaT"], "datetime64[ns]")
-    assert np.argsort(sorting.day_numbers(values), kind="stable").tolist() == np.argsort(
-        values, kind="stable"
-    ).tolist()
+    assert (
+        np.argsort(sorting.day_numbers(values), kind="stable").tolist()
+        == np.argsort(values, kind="stable").tolist()
+    )
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=3)), max_size=40))
+def test_all_unique_says_whether_a_present_value_repeats(cells):
+    present = [c for c in cells if c is not None]
+    assert all_unique(pd.Series(cells, dtype="str")) == (len(set(present)) == len(present))

@@ -180,11 +180,13 @@ def conflicts(ordered: pd.DataFrame) -> pd.DataFrame:
         _integer_codes(ordered["source_id"]),
         _integer_codes(ordered["assertion_id"]),
     )
-    group = pd.factorize(source * (assertion.max(initial=0) + 2) + assertion + 1)[0]
+    group = source * (assertion.max(initial=0) + 2) + assertion + 1
     start = ordered["stated_start"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     end = ordered["stated_end"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     first = start.min()
     span = int(max(end.max(), start.max()) - first) + 1
+    if group.min() < 0 or int(group.max()) * span >= 2**62:  # else the key fits as it is
+        group = pd.factorize(group)[0]
     key_start = group.astype(np.int64) * span + (start - first)
     key_end = group.astype(np.int64) * span + (end - first)
     order = np.argsort(key_start, kind="stable")

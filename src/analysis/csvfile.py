@@ -189,4 +189,3 @@ def _stripped(table: pa.Table) -> pa.Table:
     faster than pandas' string methods on millions of cells)."""
     columns = [trimmed(column) for column in table.columns]  # per column
     return pa.table(columns, names=table.column_names)
-
