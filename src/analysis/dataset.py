@@ -588,8 +588,9 @@ class _Loader:
                 if codes is None:
                     codes = arrowtext.positions(claims[f.name], categories.to_series())
                 claims[f.name] = pd.Categorical.from_codes(codes, categories=categories)
-            elif f.kind == "enum":
-                claims[f.name] = pd.Categorical(claims[f.name], categories=f.values)
+            elif f.kind == "enum":  # codes by an Arrow lookup in the few allowed values
+                codes = arrowtext.positions(claims[f.name], pd.Series(f.values, dtype="str"))
+                claims[f.name] = pd.Categorical.from_codes(codes, categories=list(f.values))
         frames = {name: frame.reset_index(drop=True) for name, frame in frames.items()}
         frames["citations"] = self.citations
         return frames
