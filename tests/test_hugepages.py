@@ -15,10 +15,12 @@ pytestmark = pytest.mark.skipif(
     reason="the kernel does not report THP_enabled in /proc/PID/status",
 )
 
-# the child imports the package, then reports its own setting and that of a process it
-# starts (inherited)
+# the child starts from the system's setting (this test process, having imported the
+# package, passes its own on), imports the package, then reports its own setting and
+# that of a process it starts (inherited)
 PROBE = """
-import subprocess, sys
+import ctypes, subprocess, sys
+ctypes.CDLL(None).prctl(41, 0, 0, 0, 0)
 import analysis
 from analysis.hugepages import disable_huge_pages
 print(disable_huge_pages())
