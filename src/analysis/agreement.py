@@ -249,8 +249,10 @@ def _pair_counts_by_triples(held: pd.DataFrame) -> PairCounts:
     source, assertion = _codes(held["source_id"]), _codes(held["assertion_id"])
     width = len(held["source_id"].cat.categories)
     supports = (held["stance"] == "supports").to_numpy()
-    order = np.lexsort((source, assertion))  # a source holds one position per assertion,
-    first, second = _pairs_within_groups(assertion[order])  # so first's source < second's
+    order = np.argsort(_pair_keys(held))  # by assertion, then source (one position per
+    group = assertion[order]  # source and assertion, so within a run first's source < second's)
+    later = np.searchsorted(group, group, side="right") - np.arange(len(group)) - 1
+    first, second = sorting.pairs_after(later)  # each position with the later holders
     first, second = order[first], order[second]
     pairs, pair = np.unique(source[first] * width + source[second], return_inverse=True)
     # per pair, triples by (first supports, second supports): 0 = both refute ... 3 = both
@@ -265,16 +267,6 @@ def _pair_counts_by_triples(held: pd.DataFrame) -> PairCounts:
         kinds[:, 2] + kinds[:, 3],
         kinds[:, 1] + kinds[:, 3],
     )
-
-
-def _pairs_within_groups(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every (i, j), i < j, of positions in the same run of equal values of ``group``
-    (sorted): each element is paired with the later ones of its run, without a loop."""
-    ends = np.searchsorted(group, group, side="right")
-    counts = ends - np.arange(len(group)) - 1
-    first = np.repeat(np.arange(len(group)), counts)
-    offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    return first, first + 1 + offset
 
 
 def _pair_counts_by_products(held: pd.DataFrame) -> PairCounts:

@@ -193,9 +193,7 @@ def conflicts(ordered: pd.DataFrame) -> pd.DataFrame:
     sorted_start, sorted_end = key_start[order], key_end[order]
     # later claims of the group starting no later than this one ends: it overlaps them all
     reach = np.searchsorted(sorted_start, sorted_end, side="right")
-    counts = np.maximum(reach - np.arange(len(order)) - 1, 0)
-    a = np.repeat(np.arange(len(order)), counts)
-    b = a + 1 + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+    a, b = sorting.pairs_after(np.maximum(reach - np.arange(len(order)) - 1, 0))
     a, b = order[a], order[b]
     overlap = ~certainly_before(end[a], start[b]) & ~certainly_before(end[b], start[a])
     a, b = a[overlap], b[overlap]  # the search found exactly these; the rule stays in one place

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .arrowtext import trimmed
@@ -159,10 +158,8 @@ def frame_from_arrow(table: pa.Table) -> pd.DataFrame:
     writer: every column as text (numbers formatted as the writer formats them), trimmed,
     empty cells missing, the index the CSV row number. Lets a program that has just
     written a table validate it without parsing the file again."""
-    columns = [  # a loop over the table's columns
-        trimmed(pc.cast(column, pa.large_string())) for column in table.columns
-    ]
-    frame = pa.table(columns, names=table.column_names).to_pandas()
+    text = table.cast(pa.schema([(name, pa.large_string()) for name in table.column_names]))
+    frame = _stripped(text).to_pandas()
     frame.index = pd.Index(np.arange(2, len(frame) + 2, dtype=np.int64), name="row")
     return frame
 

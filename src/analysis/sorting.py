@@ -1,5 +1,6 @@
-"""One sort over several integer keys, packed into as few int64 keys as they fit.
+"""Sorting and pairing on sorted integer arrays, without Python loops.
 
+One sort over several integer keys, packed into as few int64 keys as they fit:
 ``np.lexsort`` makes one stable pass per key; the analysis sorts millions of rows
 by four or five keys (source, assertion, stated days, claim rank) whose ranges
 are small. Packing neighbouring keys into one 64-bit integer (each shifted by its
@@ -48,3 +49,12 @@ def lexsort(keys: Sequence[np.ndarray]) -> np.ndarray:
     if len(packed) == 1:
         return np.argsort(packed[0], kind="stable")
     return np.lexsort(packed[::-1])
+
+
+def pairs_after(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j) with i < j <= i + counts[i]: each position paired with the ``counts``
+    positions that follow it in a sorted array (the later members of its group, or the
+    later claims it overlaps), all at once."""
+    first = np.repeat(np.arange(len(counts)), counts)
+    offset = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return first, first + 1 + offset
