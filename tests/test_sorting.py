@@ -31,6 +31,23 @@ def test_packed_sort_is_lexsort(keys):
     assert sorting.lexsort(keys).tolist() == np.lexsort(keys).tolist()
 
 
+@given(key_sets())
+def test_value_sort_is_stable_argsort_and_unique(keys):
+    key = keys[0]
+    order, ordered = sorting.sorted_order(key)
+    assert order.tolist() == np.argsort(key, kind="stable").tolist()
+    assert ordered.tolist() == np.sort(key).tolist()
+    uniques, inverse = sorting.unique_inverse(key)
+    expected = np.unique(key, return_inverse=True)
+    assert uniques.tolist() == expected[0].tolist()
+    assert inverse.tolist() == expected[1].reshape(-1).tolist()
+
+
+def test_value_sort_falls_back_when_keys_and_positions_do_not_fit():
+    key = np.array([2**62, -(2**62), 0, 2**62, -(2**62)], dtype=np.int64)
+    assert sorting.argsort(key).tolist() == [1, 4, 2, 0, 3]
+
+
 def test_days_sort_as_numpy_sorts_datetimes_missing_last():
     values = np.array(["2025-03-18", "NaT", "1753-01-01", "2025-03-17", "NaT"], "datetime64[ns]")
     assert (

@@ -3,7 +3,7 @@
 Everything works on the integer codes of the categorical ``source_id`` and
 ``assertion_id`` columns that :func:`analysis.chronology.known_claims` gives
 (sorted, so code order is text order). Pairwise counts come from the pairs of
-holders of each assertion (one bincount) or, when sources meet on many assertions,
+holders of each assertion (one sort) or, when sources meet on many assertions,
 from products of sparse sources x assertions matrices; never from a loop over pairs.
 """
 
@@ -16,6 +16,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from . import sorting
+from .pyobjects import gc_paused
 from .dataset import Dataset
 
 STATUSES = ("contested", "corroborated", "single-source", "denied", "unaddressed")
@@ -39,7 +40,7 @@ def positions(known: pd.DataFrame) -> pd.DataFrame:
     claim_id. Columns: source_id, assertion_id, claim_id, stance, hedged; one row
     per (source, assertion), ordered by source then assertion.
     """
-    taking = np.flatnonzero((known["stance"] != "neutral").to_numpy())
+    taking = np.flatnonzero(~_is(known["stance"], "neutral"))
     width = len(known["assertion_id"].cat.categories)
     # (source, assertion) as one key, and (non-hedged, claim_id) as one
     pair = _codes(known["source_id"])[taking] * width + _codes(known["assertion_id"])[taking]
@@ -85,9 +86,7 @@ def evidence_lines(known: pd.DataFrame, dataset: Dataset, held: pd.DataFrame) ->
     assertion = _codes(known["assertion_id"])[citing]
     key_a = assertion * width + _codes(known["source_id"])[citing]
     key_b = assertion * width + cited_source
-    nodes, inverse = np.unique(
-        np.concatenate([_pair_keys(held), key_a, key_b]), return_inverse=True
-    )
+    nodes, inverse = sorting.unique_inverse(np.concatenate([_pair_keys(held), key_a, key_b]))
     held_count = len(held)
     a = inverse[held_count : held_count + len(key_a)]
     b = inverse[held_count + len(key_a) :]
@@ -108,23 +107,50 @@ def _line_of(held: pd.DataFrame, lines: pd.DataFrame) -> np.ndarray:
     """The evidence line of each position (lines are ordered by their pair key). The
     positions' keys are looked up in sorted order: a search that walks forward through
     memory, three times faster on a million than searching them in source order."""
-    keys = _pair_keys(held)
-    order = np.argsort(keys)
+    order, keys = sorting.sorted_order(_pair_keys(held))
     found = np.empty(len(keys), dtype=np.int64)
-    found[order] = lines["line"].to_numpy()[np.searchsorted(_pair_keys(lines), keys[order])]
+    found[order] = lines["line"].to_numpy()[np.searchsorted(_pair_keys(lines), keys)]
     return found
+
+
+def _is(column: pd.Series, value: str) -> np.ndarray:
+    """Where a categorical column holds ``value``, on its codes (no strings per row)."""
+    categories = column.cat.categories
+    if value not in categories:
+        return np.zeros(len(column), dtype=bool)
+    return column.cat.codes.to_numpy() == categories.get_loc(value)
 
 
 def _source_lists(
     assertion: np.ndarray, source: np.ndarray, names: pd.Index, wanted: np.ndarray
 ) -> list[list[str]]:
-    """Sorted source names per wanted assertion code, by slicing one sorted array."""
-    order = np.argsort(assertion * len(names) + source)  # (assertion, source) as one key
-    values = names.to_numpy(dtype=object)[source[order]].tolist()
-    assertion = assertion[order]
-    starts = np.searchsorted(assertion, wanted, side="left").tolist()  # Python ints: a
-    ends = np.searchsorted(assertion, wanted, side="right").tolist()  # faster slice
-    return [values[a:b] for a, b in zip(starts, ends, strict=True)]  # one list per assertion
+    """Sorted source names per wanted assertion code (-1: none), by slicing one sorted
+    list at offsets counted per assertion."""
+    width = max(len(names), 1)
+    _, key = sorting.sorted_order(assertion * width + source)  # (assertion, source) as one
+    values = names.to_numpy(dtype=object)[key % width].tolist()
+    counts = np.bincount(assertion, minlength=int(wanted.max(initial=-1)) + 1)
+    ends = np.cumsum(counts)
+    starts = np.append(ends - counts, 0)[wanted].tolist()  # Python ints slice faster
+    ends = np.append(ends, 0)[wanted].tolist()
+    with gc_paused():  # one list per assertion, none of them in a cycle
+        return [values[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
+_NAT = np.iinfo(np.int64).min  # NaT's integer, in every datetime64 unit
+
+
+def _extreme_days(
+    extreme: np.ufunc, assertion: np.ndarray, times: np.ndarray, size: int
+) -> np.ndarray:
+    """The least (``np.minimum``) or greatest (``np.maximum``) of datetime64 ``times`` per
+    assertion code 0..size-1, missing ones ignored; NaT where an assertion has none."""
+    present = ~np.isnat(times)
+    empty = np.iinfo(np.int64).max if extreme is np.minimum else _NAT
+    out = np.full(size, empty, dtype=np.int64)
+    extreme.at(out, assertion[present], times.view(np.int64)[present])
+    out[out == empty] = _NAT
+    return out.view(times.dtype)
 
 
 def assertion_status(
@@ -144,8 +170,7 @@ def assertion_status(
     size = len(all_codes)
 
     assertion, source = _codes(held["assertion_id"]), _codes(held["source_id"])
-    stance = held["stance"].to_numpy()
-    supports, refutes = stance == "supports", stance == "refutes"
+    supports, refutes = _is(held["stance"], "supports"), _is(held["stance"], "refutes")
     line = _line_of(held, lines)
     line_assertion = np.zeros(len(lines), dtype=np.int64)  # labels run 0..n-1 at most
     line_assertion[lines["line"].to_numpy()] = _codes(lines["assertion_id"])
@@ -158,7 +183,7 @@ def assertion_status(
         wanted
     ]
 
-    neutral_rows = (known["stance"] == "neutral").to_numpy()
+    neutral_rows = _is(known["stance"], "neutral")
     neutral_keys = pd.unique(_pair_keys(known)[neutral_rows])
     held_keys = np.sort(_pair_keys(held))
     at = np.minimum(np.searchsorted(held_keys, neutral_keys), max(len(held_keys) - 1, 0))
@@ -166,8 +191,8 @@ def assertion_status(
         neutral_keys = neutral_keys[held_keys[at] != neutral_keys]
 
     known_assertion = _codes(known["assertion_id"])
-    first = pd.Series(known["stated_start"].to_numpy()).groupby(known_assertion).min()
-    last = pd.Series(known["stated_end"].to_numpy()).groupby(known_assertion).max()
+    first = _extreme_days(np.minimum, known_assertion, known["stated_start"].to_numpy(), size)
+    last = _extreme_days(np.maximum, known_assertion, known["stated_end"].to_numpy(), size)
 
     return pd.DataFrame(
         {
@@ -192,8 +217,8 @@ def assertion_status(
             "neutral_sources": _source_lists(
                 neutral_keys // width, neutral_keys % width, names, wanted
             ),
-            "first_stated": first.reindex(wanted).to_numpy(),
-            "last_stated": last.reindex(wanted).to_numpy(),
+            "first_stated": np.append(first, first.dtype.type("NaT"))[wanted],
+            "last_stated": np.append(last, last.dtype.type("NaT"))[wanted],
         }
     )
 
@@ -218,12 +243,17 @@ def pairwise_agreement(held: pd.DataFrame) -> pd.DataFrame:
     triples = int((holders * (holders - 1) // 2).sum())
     counts = _pair_counts_by_triples if triples <= TRIPLES_LIMIT else _pair_counts_by_products
     first, second, shared, agree, first_supports, second_supports = counts(held)
-    a_supports = first_supports / shared
-    b_supports = second_supports / shared
-    chance = a_supports * b_supports + (1 - a_supports) * (1 - b_supports)
-    observed = agree / shared
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kappa = np.where(np.isclose(chance, 1.0), np.nan, (observed - chance) / (1 - chance))
+    with np.errstate(divide="ignore", invalid="ignore"):  # in place: millions of pairs
+        a_supports = first_supports / shared
+        b_supports = second_supports / shared
+        chance = a_supports * b_supports
+        a_supports -= 1
+        b_supports -= 1
+        chance += a_supports * b_supports  # (1 - a) * (1 - b)
+        observed = agree / shared
+        kappa = observed - chance
+        kappa /= 1 - chance
+    kappa[np.abs(chance - 1.0) <= 1e-8 + 1e-5] = np.nan  # np.isclose(chance, 1.0)
     names = held["source_id"].cat.categories
     return pd.DataFrame(
         {
@@ -234,7 +264,8 @@ def pairwise_agreement(held: pd.DataFrame) -> pd.DataFrame:
             "disagree": (shared - agree).astype(int),
             "agreement": observed,
             "kappa": kappa,
-        }
+        },
+        copy=False,  # the arrays are new: no copy into one block per dtype
     )
 
 
@@ -244,28 +275,50 @@ PairCounts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, n
 def _pair_counts_by_triples(held: pd.DataFrame) -> PairCounts:
     """Per pair of sources a < b sharing an assertion, in (a, b) order: a, b, the
     assertions both hold, those where they agree, where a supports, where b supports.
-    Each assertion's holders are paired with one another, and every triple is counted
-    under its pair and its two stances by one bincount."""
+    Each assertion's holders are paired with one another, and the triples are counted
+    under their pair and their two stances by one sort of values."""
     source, assertion = _codes(held["source_id"]), _codes(held["assertion_id"])
     width = len(held["source_id"].cat.categories)
-    supports = (held["stance"] == "supports").to_numpy()
-    order = np.argsort(_pair_keys(held))  # by assertion, then source (one position per
+    supports = _is(held["stance"], "supports")
+    order = sorting.argsort(_pair_keys(held))  # by assertion, then source (one position per
     group = assertion[order]  # source and assertion, so within a run first's source < second's)
     later = np.searchsorted(group, group, side="right") - np.arange(len(group)) - 1
     first, second = sorting.pairs_after(later)  # each position with the later holders
-    first, second = order[first], order[second]
-    pairs, pair = np.unique(source[first] * width + source[second], return_inverse=True)
-    # per pair, triples by (first supports, second supports): 0 = both refute ... 3 = both
-    kinds = np.bincount(
-        pair.reshape(-1) * 4 + supports[first] * 2 + supports[second], minlength=len(pairs) * 4
-    ).reshape(-1, 4)
+    # each triple as one integer: its pair of sources, then whether the first supports,
+    # then whether the second does (built in place: millions of triples)
+    held_source, held_supports = source[order], supports[order].astype(np.int64)
+    triple = held_source[first]
+    triple *= width
+    triple += held_source[second]
+    triple <<= 2
+    triple += held_supports[first] << 1
+    triple += held_supports[second]
+    del first, second
+    if len(triple) == 0:
+        return tuple(np.zeros(0, dtype=np.int64) for _ in range(6))  # type: ignore[return-value]
+    triple.sort()  # by value: runs of equal triples, grouped by pair
+    starts = np.flatnonzero(np.diff(triple, prepend=-1))
+    runs, run_count = triple[starts], np.diff(starts, append=len(triple))
+    del triple, starts
+    pair_of_run, kind = runs >> 2, runs & 3  # kind: 0 = both refute ... 3 = both support
+    pair_start = np.flatnonzero(np.diff(pair_of_run, prepend=-1))
+    pairs = pair_of_run[pair_start]
+
+    pair_end = np.append(pair_start[1:], len(runs))
+
+    def count(where: np.ndarray | None = None) -> np.ndarray:
+        """Per pair, the triples of its runs (those ``where`` says): a difference of
+        running totals (``np.add.reduceat`` steps through millions of tiny segments)."""
+        total = np.concatenate([[0], np.cumsum(run_count if where is None else run_count * where)])
+        return total[pair_end] - total[pair_start]
+
     return (
         pairs // width,
         pairs % width,
-        kinds.sum(axis=1),
-        kinds[:, 0] + kinds[:, 3],
-        kinds[:, 2] + kinds[:, 3],
-        kinds[:, 1] + kinds[:, 3],
+        count(),
+        count((kind == 0) | (kind == 3)),
+        count(kind >= 2),
+        count((kind & 1) == 1),
     )
 
 
@@ -277,7 +330,6 @@ def _pair_counts_by_products(held: pd.DataFrame) -> PairCounts:
     about a third of the work of multiplying the all-positions matrix three times."""
     rows, columns = _codes(held["source_id"]), _codes(held["assertion_id"])
     shape = (len(held["source_id"].cat.categories), len(held["assertion_id"].cat.categories))
-    stance = held["stance"].to_numpy()
 
     def matrix(mask: np.ndarray) -> sparse.csr_matrix:
         return sparse.csr_matrix(
@@ -290,7 +342,7 @@ def _pair_counts_by_products(held: pd.DataFrame) -> PairCounts:
         product.sort_indices()
         return np.asarray(product[first, second]).ravel() if len(first) else np.zeros(0, int)
 
-    s, r = matrix(stance == "supports"), matrix(stance == "refutes")
+    s, r = matrix(_is(held["stance"], "supports")), matrix(_is(held["stance"], "refutes"))
     both_support, support_refute, both_refute = s @ s.T, s @ r.T, r @ r.T
     shared = sparse.triu(both_support + support_refute + support_refute.T + both_refute, k=1)
     shared = shared.tocsr()
@@ -312,9 +364,11 @@ def overall_alpha(held: pd.DataFrame) -> float | None:
     """Krippendorff's alpha (nominal) over sources x assertions; None where undefined."""
     assertion = _codes(held["assertion_id"])
     size = len(held["assertion_id"].cat.categories)
-    stance = held["stance"].to_numpy()
     counts = np.column_stack(
-        [np.bincount(assertion[stance == s], minlength=size) for s in ("supports", "refutes")]
+        [
+            np.bincount(assertion[_is(held["stance"], s)], minlength=size)
+            for s in ("supports", "refutes")
+        ]
     )
     pairable = counts[counts.sum(axis=1) >= 2]
     if len(pairable) == 0 or (pairable.sum(axis=0) == 0).any():

@@ -19,6 +19,19 @@ def arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
     return pa.array(values.astype("str"), from_pandas=True)
 
 
+def taken(values: pd.Series, rows: np.ndarray) -> pd.Series:
+    """``values.take(rows)`` as a text Series (index 0..n-1) by Arrow's take; a categorical
+    column through its few categories, so no Python string is made per row (pandas
+    makes one per row when a categorical becomes text)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()[rows]
+        categories = arrow_text(values.cat.categories.to_series())
+        array = categories.take(pa.array(codes, mask=codes < 0))
+    else:
+        array = arrow_text(values).take(pa.array(np.asarray(rows, dtype=np.int64)))
+    return pd.Series(array.to_pandas(), dtype="str").reset_index(drop=True)
+
+
 def trimmed(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Text with surrounding whitespace removed and cells left empty made missing: how
     every table reads its cells. The blank check comes first so that the common case

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import ArrayLike
 
-from . import sorting
+from . import arrowtext, sorting
 from .dataset import Dataset
 from .timeexpr import PRECISIONS
 
@@ -37,6 +37,12 @@ def claim_ranks(claim_ids: pd.Series) -> np.ndarray:
     return pc.rank(pa.array(claim_ids.array), sort_keys="ascending", tiebreaker="first").to_numpy()
 
 
+def table_rows(ids: pd.Series) -> np.ndarray:
+    """Per code of the claims' categorical over a table's ids (sorted ids: code order is
+    text order), the row of that id in the table."""
+    return ids.array.argsort()
+
+
 def known_claims(
     dataset: Dataset, as_of: pd.Timestamp | None = None, topic: str | None = None
 ) -> pd.DataFrame:
@@ -48,8 +54,9 @@ def known_claims(
     that topic.
     """
     claims = dataset.claims
-    published = dataset.documents.set_index("document_id")["published_day"]
-    published_day = published.reindex(claims["document_id"]).to_numpy()
+    published_day = dataset.documents["published_day"].to_numpy()[
+        table_rows(dataset.documents["document_id"])[claims["document_id"].cat.codes.to_numpy()]
+    ]
     keep = np.ones(len(claims), dtype=bool)
     if as_of is not None:
         as_of = pd.Timestamp(as_of)
@@ -84,13 +91,19 @@ def timeline(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
         )
     )
     out = claims.iloc[order].reset_index(drop=True)
-    assertion_rows = dataset.assertions["assertion_id"].array.argsort()  # sorted id -> row
-    rows = assertion_rows[out["assertion_id"].cat.codes.to_numpy()]
+    rows = table_rows(dataset.assertions["assertion_id"])[out["assertion_id"].cat.codes.to_numpy()]
     own = out["event_start"].notna().to_numpy()
-    for column in ("event_start", "event_end", "event_precision"):
+    for column in ("event_start", "event_end"):
         fallback = dataset.assertions[column].to_numpy()[rows]
         out[column] = np.where(own, out[column].to_numpy(), fallback)
-    out["event_precision"] = pd.Categorical(out["event_precision"], categories=PRECISIONS)
+    out["event_precision"] = pd.Categorical.from_codes(
+        np.where(
+            own,
+            _precision_codes(out["event_precision"]),
+            _precision_codes(dataset.assertions["event_precision"])[rows],
+        ),
+        categories=PRECISIONS,
+    )
     # in whole days: a difference of centuries (1700 against 2025) overflows nanoseconds
     stated = out["stated_start"].to_numpy(dtype="datetime64[D]")
     ended = out["event_end"].to_numpy(dtype="datetime64[D]")
@@ -100,6 +113,14 @@ def timeline(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
     out["lag_days"] = pd.array(np.maximum(days, 0), dtype="Int64")
     out.loc[~known, "lag_days"] = pd.NA
     return out
+
+
+def _precision_codes(column: pd.Series) -> np.ndarray:
+    """A precision column as codes of PRECISIONS (-1: missing), through its categories."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        column = column.astype(pd.CategoricalDtype(PRECISIONS))
+    to_precisions = np.append(pd.Index(PRECISIONS).get_indexer(column.cat.categories), -1)
+    return to_precisions[column.cat.codes.to_numpy()]
 
 
 def certainly_before(first_end: ArrayLike, second_start: ArrayLike) -> np.ndarray:
@@ -126,7 +147,7 @@ def shifts(ordered: pd.DataFrame) -> pd.DataFrame:
     start = ordered["stated_start"].to_numpy()
     end = ordered["stated_end"].to_numpy()
     width = len(ordered["assertion_id"].cat.categories) + 1
-    order = np.argsort(source * width + assertion, kind="stable")
+    order = sorting.argsort(source * width + assertion)
     before, after = order[:-1], order[1:]
     stance = ordered["stance"].cat.codes.to_numpy()
     hedged = ordered["hedged"].to_numpy()
@@ -136,23 +157,33 @@ def shifts(ordered: pd.DataFrame) -> pd.DataFrame:
         & ((stance[before] != stance[after]) | (hedged[before] != hedged[after]))
         & certainly_before(end[before], start[after])
     )
-    first = ordered.iloc[before[keep]].reset_index(drop=True)
-    second = ordered.iloc[after[keep]].reset_index(drop=True)
-    out = pd.DataFrame(
+    before, after = before[keep], after[keep]
+    # output order (at, source_id, assertion_id, to_claim) on integers: categories are
+    # sorted, so code order is text order, and claim_rank is claim_id's order
+    by = sorting.lexsort(
+        (
+            ordered["claim_rank"].to_numpy()[after],
+            assertion[after],
+            source[after],
+            sorting.day_numbers(start[after]),
+        )
+    )
+    before, after = before[by], after[by]
+
+    return pd.DataFrame(
         {
-            "source_id": second["source_id"].astype(object),
-            "assertion_id": second["assertion_id"].astype(object),
-            "from_claim": first["claim_id"],
-            "to_claim": second["claim_id"],
-            "from_stance": first["stance"].astype(object),
-            "from_hedged": first["hedged"],
-            "to_stance": second["stance"].astype(object),
-            "to_hedged": second["hedged"],
-            "at": second["stated_start"],
-            "from_at": first["stated_start"],
+            "source_id": arrowtext.taken(ordered["source_id"], after),
+            "assertion_id": arrowtext.taken(ordered["assertion_id"], after),
+            "from_claim": arrowtext.taken(ordered["claim_id"], before),
+            "to_claim": arrowtext.taken(ordered["claim_id"], after),
+            "from_stance": arrowtext.taken(ordered["stance"], before),
+            "from_hedged": ordered["hedged"].to_numpy()[before],
+            "to_stance": arrowtext.taken(ordered["stance"], after),
+            "to_hedged": ordered["hedged"].to_numpy()[after],
+            "at": ordered["stated_start"].to_numpy()[after],
+            "from_at": ordered["stated_start"].to_numpy()[before],
         }
     )
-    return out.sort_values(["at", "source_id", "assertion_id", "to_claim"]).reset_index(drop=True)
 
 
 def _integer_codes(column: pd.Series) -> np.ndarray:
@@ -189,8 +220,8 @@ def conflicts(ordered: pd.DataFrame) -> pd.DataFrame:
         group = pd.factorize(group)[0]
     key_start = group.astype(np.int64) * span + (start - first)
     key_end = group.astype(np.int64) * span + (end - first)
-    order = np.argsort(key_start, kind="stable")
-    sorted_start, sorted_end = key_start[order], key_end[order]
+    order, sorted_start = sorting.sorted_order(key_start)
+    sorted_end = key_end[order]
     # later claims of the group starting no later than this one ends: it overlaps them all
     reach = np.searchsorted(sorted_start, sorted_end, side="right")
     a, b = sorting.pairs_after(np.maximum(reach - np.arange(len(order)) - 1, 0))

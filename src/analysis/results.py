@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -104,22 +105,31 @@ def analyze(
     assertions = dataset.assertions
     if topic is not None:
         assertions = assertions[assertions["topic"] == topic]
-    held = agreement.positions(known)
-    lines = agreement.evidence_lines(known, dataset, held)
-    ordered = chronology.timeline(dataset, known)
-    return Analysis(
-        dataset=dataset,
-        as_of=as_of,
-        topic=topic,
-        assertions=agreement.assertion_status(assertions, known, held, lines),
-        positions=held,
-        lines=lines,
-        pairwise=agreement.pairwise_agreement(held),
-        alpha=agreement.overall_alpha(held),
-        timeline=ordered,
-        shifts=chronology.shifts(ordered),
-        conflicts=chronology.conflicts(ordered),
-    )
+    # Three independent branches over read-only tables; NumPy and Arrow release the GIL
+    # in their sorts, takes and arithmetic, so on two cores the analysis takes about
+    # the time of its longest branch (docs/scale.md).
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="analyze") as pool:
+        ordered = pool.submit(chronology.timeline, dataset, known)
+        held = agreement.positions(known)
+        pairwise = pool.submit(agreement.pairwise_agreement, held)
+        alpha = pool.submit(agreement.overall_alpha, held)
+        shifts = pool.submit(lambda: chronology.shifts(ordered.result()))
+        conflicts = pool.submit(lambda: chronology.conflicts(ordered.result()))
+        lines = agreement.evidence_lines(known, dataset, held)
+        status = agreement.assertion_status(assertions, known, held, lines)
+        return Analysis(
+            dataset=dataset,
+            as_of=as_of,
+            topic=topic,
+            assertions=status,
+            positions=held,
+            lines=lines,
+            pairwise=pairwise.result(),
+            alpha=alpha.result(),
+            timeline=ordered.result(),
+            shifts=shifts.result(),
+            conflicts=conflicts.result(),
+        )
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
