@@ -2,13 +2,13 @@
 
 The public names load on first use, so the ``briefing`` command can start a
 kernel or print help without first importing pandas. Importing the package turns
-transparent huge pages off for the process (:mod:`analysis.hugepages`, which says
-why and how to keep them).
+transparent huge pages off for the process and has glibc keep freed memory for
+reuse (:mod:`analysis.allocation`, which says why and how to keep the defaults).
 """
 
 from importlib import import_module
 
-from .hugepages import disable_huge_pages
+from .allocation import disable_huge_pages, keep_freed_memory
 
 __version__ = "0.1.0"
 
@@ -29,6 +29,7 @@ _PUBLIC = {
 __all__ = sorted(_PUBLIC)
 
 disable_huge_pages()
+keep_freed_memory()
 
 
 def __getattr__(name: str):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,7 +27,7 @@ from .csvfile import BOM, frame_from_arrow, read_table
 from .errors import DatasetError, Problem
 from .memory import check_fits
 from .schema import MANIFEST, Field, Table
-from .timeexpr import resolve_expressions
+from .timeexpr import parse_phrases, resolve_expressions
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,56 @@ def citation_edges(claims: pd.DataFrame) -> pd.DataFrame:
         },
         index=claims.index[rows],
     )
+
+
+@dataclass(frozen=True)
+class CitationLookup:
+    """The claims' citations looked up: what :meth:`_Loader._check_citations` reports."""
+
+    edges: pd.DataFrame  # one row per citation kept (not from a crowded claim)
+    ids: pd.Series  # the claim ids cited claims are looked up in
+    rows: pd.Index  # the CSV row of each of ``ids``
+    src: np.ndarray  # per edge, the citing claim's position in ``ids``
+    dangling: np.ndarray  # per edge, whether the cited id is unknown
+    crowded: pd.Series  # CSV row -> number of citations, where above MAX_CITES
+    citations: pd.DataFrame  # the Dataset's citations table
+    cycles: list[np.ndarray]  # positions in ``ids`` of the claims of each cycle
+
+    @classmethod
+    def find(cls, claim_ids: pd.Series, cites: pd.Series, repeated: bool) -> CitationLookup:
+        """``repeated``: some claim id is given twice (reported already); a citation then
+        names the first claim with that id."""
+        edges = citation_edges(pd.DataFrame({"claim_id": claim_ids, "cites": cites}))
+        per_claim = edges.index.value_counts()
+        crowded = per_claim[per_claim > MAX_CITES].sort_index()
+        edges = edges[~edges.index.isin(crowded.index)]
+        if repeated:
+            first = ~claim_ids.duplicated()
+            ids, rows = claim_ids[first], claim_ids.index[first.to_numpy()]
+            src = arrowtext.positions(edges["claim_id"], ids)
+        else:  # the usual case: every id once, so a citing claim's row is its position
+            ids, rows = claim_ids, claim_ids.index
+            src = claim_ids.index.get_indexer(edges.index)
+        dst = arrowtext.positions(edges["cited_claim_id"], ids)
+        dangling = dst < 0
+        kept_src, kept_dst = src[~dangling], dst[~dangling]
+        citations = (
+            edges[~dangling].assign(claim_row=kept_src, cited_row=kept_dst).reset_index(drop=True)
+        )
+        return cls(
+            edges, ids, rows, src, dangling, crowded, citations, _cycles(kept_src, kept_dst, len(ids))
+        )
+
+
+def _cycles(src: np.ndarray, dst: np.ndarray, claims: int) -> list[np.ndarray]:
+    """The claims of each citation cycle (``src`` cites ``dst``, positions of claims)."""
+    if len(src) == 0 or (dst < src).all():
+        return []  # every claim cites claims listed before it: no cycle is possible
+    graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(claims, claims))
+    _, labels = connected_components(graph, directed=True, connection="strong")
+    in_cycle = np.bincount(labels)[labels] > 1
+    in_cycle[src[src == dst]] = True
+    return [np.flatnonzero(labels == group) for group in np.unique(labels[in_cycle])]
 
 
 def load_dataset(
@@ -141,6 +192,9 @@ class _Loader:
         self.citations = pd.DataFrame(
             {"claim_id": [], "cited_claim_id": [], "claim_row": [], "cited_row": []}
         ).astype({"claim_row": np.int64, "cited_row": np.int64})
+        # relative date phrases parsed ahead, one table after another (_parse_phrases)
+        self.parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phrases")
+        self.parsing: list[Future] = []
 
     def fail(self, file: str, row, column: str | None, message: str, *, code: str) -> None:
         self.problems.append(
@@ -182,9 +236,10 @@ class _Loader:
         check_fits(self.folder)
         for table in schema.TABLES:
             self.tables[table.name] = self._read(table)
+        citations = self._citation_lookup()
         self._check_references()
         self._resolve_dates(meta.get("timezone", schema.DEFAULT_TIMEZONE))
-        self._check_citations()
+        self._check_citations(citations)
         if self.problems:
             raise DatasetError(str(self.folder), self.problems)
         tables = self._build()
@@ -296,6 +351,7 @@ class _Loader:
         self.problems.extend(problems)
         if frame is None:
             return None
+        self._parse_phrases(table, frame)
         for f in table.fields:
             if f.kind == "bool" and f.name in frame:
                 frame[f.name] = frame[f.name].str.lower()
@@ -318,6 +374,18 @@ class _Loader:
             if f.name not in frame:
                 frame[f.name] = pd.Series(pd.NA, index=frame.index, dtype="str")
         return frame
+
+    def _parse_phrases(self, table: Table, frame: pd.DataFrame) -> None:
+        """Start parsing the table's relative date phrases (dateparser, pure Python) while
+        its columns are checked (Arrow, off the interpreter lock); dates wait for it."""
+        columns = [
+            frame[f.name]
+            for f in table.fields
+            if f.dates is not None and f.dates.anchor is not None and f.name in frame
+        ]
+        if not columns:
+            return
+        self.parsing.append(self.parser.submit(lambda: [parse_phrases(c) for c in columns]))
 
     def _schema_problems(self, table: Table, cases: pd.DataFrame) -> None:
         for case in cases.itertuples(index=False):  # one row per problem found, not per claim
@@ -379,6 +447,8 @@ class _Loader:
     def _resolve_dates(self, timezone: str) -> None:
         """Resolve every declared ``date`` column; tables come in dependency order, so an
         anchor's day is known before the columns anchored on it."""
+        for parsing in self.parsing:  # dateparser shares its state: one parser at a time
+            parsing.result()
         for table in schema.TABLES:
             frame = self.tables.get(table.name)
             if frame is None:
@@ -492,20 +562,30 @@ class _Loader:
                 code="future-date",
             )
 
-    def _check_citations(self) -> None:
-        """The claims table's ``refs`` column names claims (schema), and never in a cycle."""
-        table = schema.TABLE_BY_NAME["claims"]
-        claims = self.tables.get(table.name)
+    def _citation_lookup(self) -> Future[CitationLookup] | None:
+        """Start finding the cited claims (Arrow's lookups, off the interpreter lock) while
+        the dates resolve (Python); the claims' columns are handed over first, since
+        resolving dates adds columns to the frame."""
+        claims = self.tables.get("claims")
         if claims is None:
+            return None
+        repeated = any(p.code == "duplicate-id" and p.file == "claims.csv" for p in self.problems)
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citations")
+        lookup = pool.submit(CitationLookup.find, claims["claim_id"], claims["cites"], repeated)
+        pool.shutdown(wait=False)  # the lookup runs on; its thread ends with it
+        return lookup
+
+    def _check_citations(self, lookup: Future[CitationLookup] | None) -> None:
+        """The claims table's ``refs`` column names claims (schema), and never in a cycle."""
+        if lookup is None:
             return
+        found = lookup.result()
+        if found.edges.empty and found.crowded.empty:
+            return
+        table = schema.TABLE_BY_NAME["claims"]
         cites = next(f for f in table.fields if f.kind == "refs")
         target = schema.TABLE_BY_NAME[cites.references]  # the claims table itself
-        edges = citation_edges(claims)
-        if edges.empty:
-            return
-        per_claim = edges.index.value_counts()
-        crowded = per_claim[per_claim > MAX_CITES]
-        for row, count in crowded.sort_index().items():  # a handful of rows at most
+        for row, count in found.crowded.items():  # a handful of rows at most
             self.fail(
                 table.file,
                 row,
@@ -514,46 +594,26 @@ class _Loader:
                 "relies on directly",
                 code="too-many-cites",
             )
-        edges = edges[~edges.index.isin(crowded.index)]
-        repeated = any(p.code == "duplicate-id" and p.file == table.file for p in self.problems)
-        if repeated:  # reported already; cite the first claim of each id
-            first = ~claims[target.id_column].duplicated()
-            ids = claims.loc[first, target.id_column]
-            rows = claims.index[first.to_numpy()]
-            src = arrowtext.positions(edges["claim_id"], ids)
-        else:  # the usual case: every id once, so a citing claim's row is its position
-            ids = claims[target.id_column]
-            rows = claims.index
-            src = claims.index.get_indexer(edges.index)
-        dst = arrowtext.positions(edges["cited_claim_id"], ids)
-        dangling = dst < 0
-        for at, cited in zip(src[dangling], edges.loc[dangling, "cited_claim_id"], strict=True):
+        dangling = found.dangling
+        for at, cited in zip(
+            found.src[dangling], found.edges.loc[dangling, "cited_claim_id"], strict=True
+        ):
             self.fail(
                 table.file,
-                rows[at],
+                found.rows[at],
                 cites.name,
                 f"{cited!r} is not a {target.id_column} in {target.file}; "
                 "fix the identifier or remove it",
                 code="dangling-citation",
             )
-        src, dst = src[~dangling], dst[~dangling]
-        self.citations = (
-            edges[~dangling].assign(claim_row=src, cited_row=dst).reset_index(drop=True)
-        )
-        if len(src) == 0 or (dst < src).all():
-            return  # every claim cites claims listed before it: no cycle is possible
-        graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(len(ids), len(ids)))
-        _, labels = connected_components(graph, directed=True, connection="strong")
-        in_cycle = np.bincount(labels)[labels] > 1
-        in_cycle[src[src == dst]] = True
-        for group in np.unique(labels[in_cycle]):  # one loop turn per cycle found
-            members = np.flatnonzero(labels == group)
-            names = ", ".join(ids.iloc[members[:CYCLE_MEMBERS_SHOWN]])
+        self.citations = found.citations
+        for members in found.cycles:  # once per cycle, at its first claim: a 10,000-claim
+            names = ", ".join(found.ids.iloc[members[:CYCLE_MEMBERS_SHOWN]])  # cycle is one line
             if len(members) > CYCLE_MEMBERS_SHOWN:
                 names += f" and {len(members) - CYCLE_MEMBERS_SHOWN:,} more"
-            self.fail(  # once per cycle, at its first claim: a 10,000-claim cycle is one line
+            self.fail(
                 table.file,
-                rows[members[0]],
+                found.rows[members[0]],
                 cites.name,
                 f"citation cycle of {len(members):,} claim(s): {names}; evidence cannot rely "
                 "on itself: remove one of the citations",

@@ -124,6 +124,15 @@ def parse_rule(phrase: str) -> Rule | None:
     return None
 
 
+def parse_phrases(text: pd.Series) -> None:
+    """Parse every distinct relative phrase of ``text`` now (:func:`parse_rule` keeps the
+    rules), so that :func:`resolve_expressions` finds them parsed: a loader can run this
+    pure-Python parsing while Arrow checks its tables."""
+    norm = normalize(pd.Series(pd.unique(text.dropna()), dtype="string"))
+    for phrase in norm[~norm.str.match(_ISO).astype(bool) & (norm != "")]:
+        parse_rule(phrase)
+
+
 def _days(values: np.ndarray) -> np.ndarray:
     return values.astype("datetime64[D]").astype(np.int64)
 

@@ -1,0 +1,87 @@
+"""Importing the package turns huge pages off for the process and what it starts, and has
+glibc keep freed memory for reuse, unless asked not to."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+reports_thp = pytest.mark.skipif(
+    not Path("/proc/self/status").is_file()
+    or "THP_enabled" not in Path("/proc/self/status").read_text(),
+    reason="the kernel does not report THP_enabled in /proc/PID/status",
+)
+
+# the child starts from the system's setting (this test process, having imported the
+# package, passes its own on), imports the package, then reports its own setting and
+# that of a process it starts (inherited)
+PROBE = """
+import ctypes, subprocess, sys
+ctypes.CDLL(None).prctl(41, 0, 0, 0, 0)
+import analysis
+from analysis.allocation import disable_huge_pages
+print(disable_huge_pages())
+status = lambda text: [l.split()[1] for l in text.splitlines() if l.startswith("THP_enabled")][0]
+print(status(open("/proc/self/status").read()))
+print(status(subprocess.run(["cat", "/proc/self/status"], capture_output=True, text=True).stdout))
+"""
+
+
+def probe(**env: str) -> list[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "BRIEFING_HUGE_PAGES"} | env
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, env=environment, check=True
+    )
+    return done.stdout.split()
+
+
+@reports_thp
+def test_importing_the_package_turns_huge_pages_off_for_it_and_its_children():
+    assert probe() == ["True", "0", "0"]
+
+
+@reports_thp
+def test_the_variable_keeps_the_system_setting():
+    assert probe(BRIEFING_HUGE_PAGES="on") == ["False", "1", "1"]
+
+
+# a 256 MiB block written, freed, taken again and written again: the page faults of the
+# second writing (none when the freed pages were kept, one per 4 KiB page when the block
+# went back to Linux and came again; huge pages off in every case, so pages are 4 KiB)
+REUSE = """
+import ctypes, resource, sys
+ctypes.CDLL(None).prctl(41, 1, 0, 0, 0)
+import numpy as np
+if sys.argv[1] == "import":
+    import analysis
+size = 256 << 20
+block = np.ones(size, dtype=np.uint8)
+del block
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+block = np.ones(size, dtype=np.uint8)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+def faults_on_reuse(how: str, **env: str) -> int:
+    environment = {k: v for k, v in os.environ.items() if k != "BRIEFING_KEEP_FREED_MEMORY"}
+    done = subprocess.run(
+        [sys.executable, "-c", REUSE, how],
+        capture_output=True,
+        text=True,
+        env=environment | env,
+        check=True,
+    )
+    return int(done.stdout)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_freed_memory_is_kept_for_the_next_array():
+    pages = (256 << 20) // 4096
+    assert faults_on_reuse("plain") > pages // 2  # glibc's default: unmapped and faulted again
+    assert faults_on_reuse("import") < pages // 20
+    assert faults_on_reuse("import", BRIEFING_KEEP_FREED_MEMORY="off") > pages // 2
