@@ -184,7 +184,8 @@ def assertion_status(
     ]
 
     neutral_rows = _is(known["stance"], "neutral")
-    neutral_keys = pd.unique(_pair_keys(known)[neutral_rows])
+    # sorted, so the search below walks forward (unsorted: 3 s of cache misses at 10M)
+    neutral_keys = np.unique(_pair_keys(known)[neutral_rows])
     held_keys = np.sort(_pair_keys(held))
     at = np.minimum(np.searchsorted(held_keys, neutral_keys), max(len(held_keys) - 1, 0))
     if len(held_keys):
