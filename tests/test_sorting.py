@@ -37,6 +37,7 @@ def test_value_sort_is_stable_argsort_and_unique(keys):
     order, ordered = sorting.sorted_order(key)
     assert order.tolist() == np.argsort(key, kind="stable").tolist()
     assert ordered.tolist() == np.sort(key).tolist()
+    assert sorting.unique(key).tolist() == np.unique(key).tolist()
     uniques, inverse = sorting.unique_inverse(key)
     expected = np.unique(key, return_inverse=True)
     assert uniques.tolist() == expected[0].tolist()

@@ -23,14 +23,17 @@ STATUSES = ("contested", "corroborated", "single-source", "denied", "unaddressed
 STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
 
 
-def _codes(column: pd.Series) -> np.ndarray:
-    return column.cat.codes.to_numpy().astype(np.int64)
+def _codes(column: pd.Series, rows: np.ndarray | None = None) -> np.ndarray:
+    """A categorical's codes as int64, of the ``rows`` (a mask or positions) if given:
+    picked in their own narrow type before widening."""
+    codes = column.cat.codes.to_numpy()
+    return (codes if rows is None else codes[rows]).astype(np.int64)
 
 
-def _pair_keys(frame: pd.DataFrame) -> np.ndarray:
+def _pair_keys(frame: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
     """One integer per (assertion, source), ordered by assertion then source."""
     width = len(frame["source_id"].cat.categories)
-    return _codes(frame["assertion_id"]) * width + _codes(frame["source_id"])
+    return _codes(frame["assertion_id"], rows) * width + _codes(frame["source_id"], rows)
 
 
 def positions(known: pd.DataFrame) -> pd.DataFrame:
@@ -43,7 +46,7 @@ def positions(known: pd.DataFrame) -> pd.DataFrame:
     taking = np.flatnonzero(~_is(known["stance"], "neutral"))
     width = len(known["assertion_id"].cat.categories)
     # (source, assertion) as one key, and (non-hedged, claim_id) as one
-    pair = _codes(known["source_id"])[taking] * width + _codes(known["assertion_id"])[taking]
+    pair = _codes(known["source_id"], taking) * width + _codes(known["assertion_id"], taking)
     rank = known["claim_rank"].to_numpy()[taking].astype(np.int64)
     plain = ~known["hedged"].to_numpy()[taking]
     order = sorting.lexsort(
@@ -185,7 +188,7 @@ def assertion_status(
 
     neutral_rows = _is(known["stance"], "neutral")
     # sorted, so the search below walks forward (unsorted: 3 s of cache misses at 10M)
-    neutral_keys = np.unique(_pair_keys(known)[neutral_rows])
+    neutral_keys = sorting.unique(_pair_keys(known, neutral_rows))
     held_keys = np.sort(_pair_keys(held))
     at = np.minimum(np.searchsorted(held_keys, neutral_keys), max(len(held_keys) - 1, 0))
     if len(held_keys):

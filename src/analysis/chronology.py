@@ -90,20 +90,22 @@ def timeline(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
             sorting.day_numbers(claims["stated_start"].to_numpy()),
         )
     )
-    out = claims.iloc[order].reset_index(drop=True)
+    events = ["event_start", "event_end", "event_precision"]
+    out = claims.drop(columns=events).iloc[order].reset_index(drop=True)  # events: below
     rows = table_rows(dataset.assertions["assertion_id"])[out["assertion_id"].cat.codes.to_numpy()]
-    own = out["event_start"].notna().to_numpy()
+    own = claims["event_start"].notna().to_numpy()[order]
     for column in ("event_start", "event_end"):
         fallback = dataset.assertions[column].to_numpy()[rows]
-        out[column] = np.where(own, out[column].to_numpy(), fallback)
+        out[column] = np.where(own, claims[column].to_numpy()[order], fallback)
     out["event_precision"] = pd.Categorical.from_codes(
         np.where(
             own,
-            _precision_codes(out["event_precision"]),
+            _precision_codes(claims["event_precision"])[order],
             _precision_codes(dataset.assertions["event_precision"])[rows],
         ),
         categories=PRECISIONS,
     )
+    out = out[list(claims.columns)]  # the claims' column order
     # in whole days: a difference of centuries (1700 against 2025) overflows nanoseconds
     stated = out["stated_start"].to_numpy(dtype="datetime64[D]")
     ended = out["event_end"].to_numpy(dtype="datetime64[D]")

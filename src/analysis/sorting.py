@@ -57,6 +57,16 @@ def argsort(key: np.ndarray) -> np.ndarray:
     return sorted_order(key)[0]
 
 
+def unique(key: np.ndarray) -> np.ndarray:
+    """``np.unique(key)`` for integer keys by one sort of values: NumPy 2.4's own finds
+    the distinct values by hashing first, 50x slower on 1.5 million mostly distinct keys
+    (1.3 s against 0.03 s)."""
+    ordered = np.sort(np.asarray(key, dtype=np.int64))
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return ordered[first]
+
+
 def unique_inverse(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(key, return_inverse=True)`` for integer keys, by :func:`sorted_order`."""
     order, ordered = sorted_order(key)
