@@ -212,6 +212,12 @@ class _Loader:
         )
 
     def load(self, *, use_cache: bool = True) -> Dataset:
+        try:
+            return self._load(use_cache)
+        finally:  # no idle thread left behind (a kernel may be forked from this process)
+            self.parser.shutdown(wait=True, cancel_futures=True)
+
+    def _load(self, use_cache: bool) -> Dataset:
         if not self.folder.is_dir():
             what = "does not exist" if not self.folder.exists() else "is not a folder"
             message = f"{what}; give the path of a dataset folder"
