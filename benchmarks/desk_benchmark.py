@@ -11,7 +11,10 @@ launched the plain way, no zygote), interleaved, to show what the zygote saves.
 Prints the load average before and after: the machine may be shared.
 
     python benchmarks/desk_benchmark.py [--briefings N] [--workers W] [--chain-runs K]
-                                        [--plain-kernels]
+                                        [--repeat P] [--plain-kernels]
+
+--repeat P times P pairs of runs (1 worker, then W), alternating, and reports medians
+and the speed-up of each pair: the machine's speed drifts by a third within minutes.
 """
 
 from __future__ import annotations
@@ -78,6 +81,9 @@ def main() -> None:
     parser.add_argument("--briefings", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--chain-runs", type=int, default=3)
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="pairs of runs (1 worker, then W), alternating"
+    )
     parser.add_argument("--plain-kernels", action="store_true", help="also time without zygote")
     args = parser.parse_args()
     load_before = os.getloadavg()
@@ -87,13 +93,17 @@ def main() -> None:
         jobs = write_jobs(root, args.briefings)
         if args.plain_kernels:
             plain[1] = run(jobs, root / "plain-one", "--workers", "1", zygote=False)
-        one = run(jobs, root / "one", "--workers", "1")
+        ones, manys = [], []
+        for turn in range(args.repeat):  # alternating, so the machine's drift hits both
+            ones.append(run(jobs, root / f"one-{turn}", "--workers", "1"))
+            manys.append(run(jobs, root / f"many-{turn}", "--workers", str(args.workers)))
         if args.plain_kernels:
             plain[args.workers] = run(
                 jobs, root / "plain-many", "--workers", str(args.workers), zygote=False
             )
-        many = run(jobs, root / "many", "--workers", str(args.workers))
-        skipped = min(run(jobs, root / "many") for _ in range(3))
+        one, many = statistics.median(ones), statistics.median(manys)
+        many_folder = root / f"many-{args.repeat - 1}"
+        skipped = min(run(jobs, many_folder) for _ in range(3))
         notebook = ROOT / "notebooks" / "briefing.ipynb"
         chain = [
             timed(chain_offline(notebook, root / f"chain-{i}"), root)
@@ -108,6 +118,14 @@ def main() -> None:
         f"{n} briefings, --workers {args.workers}: {many:.1f} s ({many / n:.2f} s per briefing), "
         f"speed-up {one / many:.2f}x"
     )
+    if args.repeat > 1:
+        ratios = [a / b for a, b in zip(ones, manys, strict=True)]
+        pairs = ", ".join(f"{a:.1f}/{b:.1f}" for a, b in zip(ones, manys, strict=True))
+        print(
+            f"medians of {args.repeat} alternating pairs (1 worker/{args.workers}: {pairs}); "
+            f"speed-up per pair {', '.join(f'{r:.2f}x' for r in ratios)}, "
+            f"median {statistics.median(ratios):.2f}x"
+        )
     print(f"all skipped rerun: {skipped:.2f} s (best of 3)")
     print(
         f"plain chain, no DNS wait: median {best_chain:.2f} s per briefing "
