@@ -572,12 +572,15 @@ class _Loader:
         """Start finding the cited claims (Arrow's lookups, off the interpreter lock) while
         the dates resolve (Python); the claims' columns are handed over first, since
         resolving dates adds columns to the frame."""
-        claims = self.tables.get("claims")
+        table = schema.TABLE_BY_NAME["claims"]
+        claims = self.tables.get(table.name)
         if claims is None:
             return None
-        repeated = any(p.code == "duplicate-id" and p.file == "claims.csv" for p in self.problems)
+        cites = next(f for f in table.fields if f.kind == "refs")
+        ids = claims[schema.TABLE_BY_NAME[cites.references].id_column]
+        repeated = any(p.code == "duplicate-id" and p.file == table.file for p in self.problems)
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citations")
-        lookup = pool.submit(CitationLookup.find, claims["claim_id"], claims["cites"], repeated)
+        lookup = pool.submit(CitationLookup.find, ids, claims[cites.name], repeated)
         pool.shutdown(wait=False)  # the lookup runs on; its thread ends with it
         return lookup
 
