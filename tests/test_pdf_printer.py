@@ -20,6 +20,13 @@ def chromium_processes() -> list[psutil.Process]:
     return found
 
 
+def is_renderer(process: psutil.Process) -> bool:
+    try:
+        return "--type=renderer" in process.cmdline()
+    except psutil.Error:  # ended meanwhile
+        return False
+
+
 @pytest.mark.slow  # Chromium
 def test_a_kept_printer_restarts_a_browser_that_died(tmp_path):
     page = tmp_path / "page.html"
@@ -37,3 +44,23 @@ def test_a_kept_printer_restarts_a_browser_that_died(tmp_path):
         printer.close()
     assert "First" in PdfReader(first).pages[0].extract_text()
     assert "After the crash" in PdfReader(second).pages[0].extract_text()
+
+
+@pytest.mark.slow  # Chromium
+def test_a_kept_printer_survives_its_renderer_crashing(tmp_path):
+    """The browser stays connected while the page's renderer is gone: the next print
+    must not fail on the dead page."""
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><h1>First</h1></body></html>")
+    with PdfPrinter(find_chromium(), keep_open=True) as printer:
+        printer.print(page, tmp_path / "first.pdf", "TEST")
+        renderers = [process for process in chromium_processes() if is_renderer(process)]
+        assert renderers
+        for process in renderers:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.kill()
+        psutil.wait_procs(renderers, timeout=10)
+        page.write_text("<html><body><h1>Second</h1><p>After the renderer died.</p></body></html>")
+        second = printer.print(page, tmp_path / "second.pdf", "TEST")
+        printer.close()
+    assert "After the renderer died" in PdfReader(second).pages[0].extract_text()

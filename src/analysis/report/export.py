@@ -175,7 +175,9 @@ class PdfPrinter:
     One page prints every job, each loaded afresh from its file: a new context per
     job started a renderer process each time, 1.5-1.6 CPU-s and 0.8 s per print of
     the seed briefing against 0.4-0.5 CPU-s and 0.3 s reused (the PDFs render
-    identically). The page is offline and refuses web requests.
+    identically). The page is offline and refuses web requests. A print that fails
+    is tried once more on a fresh page, in a fresh browser when the old one cannot
+    open one: a kept browser or its renderer may have died since the last job.
     """
 
     def __init__(self, chromium: str, keep_open: bool = False):
@@ -205,33 +207,45 @@ class PdfPrinter:
                 browser = launch()
                 self.version = browser.version
                 page = self._blank_page(browser)  # ready before the first job arrives
+
+                def fresh_page():
+                    """A new page; on a new browser when the old one cannot give one
+                    (crashed, killed: ``is_connected`` may not know yet)."""
+                    nonlocal browser
+                    try:
+                        return self._blank_page(browser)
+                    except Exception:
+                        with contextlib.suppress(Exception):
+                            browser.close()
+                        browser = launch()
+                        return self._blank_page(browser)
+
                 while (job := self._jobs.get()) is not None:
                     number, *work = job
                     try:
-                        if page is None:  # the last job failed: a fresh page (and a
-                            if not browser.is_connected():  # fresh browser if it died)
-                                browser = launch()
-                            page = self._blank_page(browser)
                         try:
+                            page = page or fresh_page()
                             result = self._print(page, *work)
-                        except Exception:
-                            if browser.is_connected():
-                                raise  # the job failed, not the browser: no second try
-                            # the browser died since the last job (crashed, killed): a
-                            # kept printer starts another and prints the job on it
-                            browser = launch()
-                            page = self._blank_page(browser)
+                        except Exception:  # the page, renderer or browser died since the
+                            self._discard(page)  # last job: once more on a fresh one
+                            page = None
+                            page = fresh_page()
                             result = self._print(page, *work)
                         self._results.put((number, result))
                     except Exception as exc:  # handed to the caller's thread
                         self._results.put((number, exc))
-                        if page is not None:
-                            with contextlib.suppress(Exception):  # a dead browser's
-                                page.context.close()
+                        self._discard(page)
                         page = None
-                browser.close()
+                with contextlib.suppress(Exception):  # already dead: nothing to close
+                    browser.close()
         except Exception as exc:
             self._drain_with(exc)
+
+    @staticmethod
+    def _discard(page) -> None:
+        if page is not None:
+            with contextlib.suppress(Exception):  # a dead browser's
+                page.context.close()
 
     def _drain_with(self, exc: Exception) -> None:
         """Chromium failed to start: answer every job with that failure until closed."""
@@ -242,8 +256,13 @@ class PdfPrinter:
     def _blank_page(browser):
         """A page in its own offline context that refuses every web request."""
         context = browser.new_context(offline=True)
-        context.route("http*://**/*", lambda route: route.abort())
-        return context.new_page()
+        try:
+            context.route("http*://**/*", lambda route: route.abort())
+            return context.new_page()
+        except Exception:
+            with contextlib.suppress(Exception):
+                context.close()
+            raise
 
     @staticmethod
     def _print(page, html_file: Path, pdf_file: Path, marking: str) -> Path:
