@@ -787,3 +787,27 @@ def test_a_hostile_manifest_is_a_problem_not_a_crash(dataset_copy, manifest, mes
         load_dataset(path)
     assert [p.code for p in caught.value.problems] in (["bad-manifest"], ["unknown-timezone"])
     assert message in caught.value.render() and len(caught.value.render()) < 1_000
+
+
+def test_a_load_that_breaks_leaves_no_thread_behind(monkeypatch):
+    """The cited claims are looked up on a thread while dates resolve; an unexpected
+    failure meanwhile must not leave that thread running (a kernel may fork next)."""
+    import threading
+    import time
+
+    from analysis import dataset as loading
+
+    found = loading.CitationLookup.find
+
+    def slow_find(*args):
+        time.sleep(0.5)
+        return found(*args)
+
+    def broken(*args):
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(loading.CitationLookup, "find", staticmethod(slow_find))
+    monkeypatch.setattr(loading._Loader, "_resolve_dates", broken)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        load_dataset(SEED, use_cache=False)
+    assert not [t for t in threading.enumerate() if t.name.startswith(("citations", "phrases"))]

@@ -31,6 +31,17 @@ def test_packed_sort_is_lexsort(keys):
     assert sorting.lexsort(keys).tolist() == np.lexsort(keys).tolist()
 
 
+@given(
+    hnp.arrays(np.int64, st.integers(1, 40), elements=st.integers(-(2**63), 2**63 - 1)),
+    hnp.arrays(np.int64, 40, elements=st.integers(0, 3)),
+)
+def test_packed_sort_with_a_key_spanning_all_of_int64(wide, small):
+    small = small[: len(wide)]
+    wide[0], wide[-1] = -(2**63), 2**63 - 1  # a range of 2**64 - 1 cannot be shifted
+    for keys in ([wide, small], [small, wide], [wide]):
+        assert sorting.lexsort(keys).tolist() == np.lexsort(keys).tolist()
+
+
 @given(key_sets())
 def test_value_sort_is_stable_argsort_and_unique(keys):
     key = keys[0]

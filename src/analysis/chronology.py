@@ -208,7 +208,7 @@ def conflicts(ordered: pd.DataFrame) -> pd.DataFrame:
     """
     out = ["source_id", "assertion_id", "claim_a", "claim_b"]
     if ordered.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in out})
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in out})  # as when found
     source, assertion = (
         _integer_codes(ordered["source_id"]),
         _integer_codes(ordered["assertion_id"]),

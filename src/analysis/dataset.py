@@ -195,6 +195,8 @@ class _Loader:
         # relative date phrases parsed ahead, one table after another (_parse_phrases)
         self.parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phrases")
         self.parsing: list[Future] = []
+        # cited claims looked up while the dates resolve (_citation_lookup)
+        self.lookups = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citations")
 
     def fail(self, file: str, row, column: str | None, message: str, *, code: str) -> None:
         self.problems.append(
@@ -214,8 +216,9 @@ class _Loader:
     def load(self, *, use_cache: bool = True) -> Dataset:
         try:
             return self._load(use_cache)
-        finally:  # no idle thread left behind (a kernel may be forked from this process)
-            self.parser.shutdown(wait=True, cancel_futures=True)
+        finally:  # no thread left behind, idle or busy (a kernel may be forked from this
+            self.parser.shutdown(wait=True, cancel_futures=True)  # process), even when
+            self.lookups.shutdown(wait=True, cancel_futures=True)  # the load failed
 
     def _load(self, use_cache: bool) -> Dataset:
         if not self.folder.is_dir():
@@ -579,10 +582,7 @@ class _Loader:
         cites = next(f for f in table.fields if f.kind == "refs")
         ids = claims[schema.TABLE_BY_NAME[cites.references].id_column]
         repeated = any(p.code == "duplicate-id" and p.file == table.file for p in self.problems)
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citations")
-        lookup = pool.submit(CitationLookup.find, ids, claims[cites.name], repeated)
-        pool.shutdown(wait=False)  # the lookup runs on; its thread ends with it
-        return lookup
+        return self.lookups.submit(CitationLookup.find, ids, claims[cites.name], repeated)
 
     def _check_citations(self, lookup: Future[CitationLookup] | None) -> None:
         """The claims table's ``refs`` column names claims (schema), and never in a cycle."""

@@ -9,18 +9,30 @@ cycles, so collection can wait until they are built.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+_lock = threading.Lock()
+_pauses = 0  # blocks inside gc_paused, in any thread
+_was_enabled = False  # the collector's state before the first of them
 
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause the cyclic collector for the block (reference counting still frees);
-    restore it as it was, even when the block raises."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    restore it as it was when the last paused block ends, even when blocks raise or
+    overlap in several threads (the collector is one per process)."""
+    global _pauses, _was_enabled
+    with _lock:
+        if _pauses == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _lock:
+            _pauses -= 1
+            if _pauses == 0 and _was_enabled:
+                gc.enable()

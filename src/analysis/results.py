@@ -105,9 +105,10 @@ def analyze(
     assertions = dataset.assertions
     if topic is not None:
         assertions = assertions[assertions["topic"] == topic]
-    # Three independent branches over read-only tables; NumPy and Arrow release the GIL
-    # in their sorts, takes and arithmetic, so on two cores the analysis takes about
-    # the time of its longest branch (docs/scale.md).
+    # Independent branches over read-only tables: the caller works out positions, lines
+    # and status while two pool threads take the chronology and the pairwise figures.
+    # NumPy and Arrow release the GIL in their sorts, takes and arithmetic, so on two
+    # cores the analysis takes about the time of its longest branch (docs/scale.md).
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="analyze") as pool:
         ordered = pool.submit(chronology.timeline, dataset, known)
         held = agreement.positions(known)

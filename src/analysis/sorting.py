@@ -80,7 +80,8 @@ def unique_inverse(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def lexsort(keys: Sequence[np.ndarray]) -> np.ndarray:
     """``np.lexsort(keys)`` (the last key sorts first) for integer keys: neighbouring keys
     packed into one int64 while their ranges and the row positions fit in 63 bits, each
-    packed key sorted by value (:func:`argsort`), least significant first."""
+    packed key sorted by value (:func:`argsort`), least significant first. A key whose
+    range does not fit in 63 bits (it would wrap round when shifted) is left to NumPy."""
     if len(keys) == 0 or len(keys[0]) == 0:
         return np.lexsort(keys) if len(keys) else np.zeros(0, dtype=np.int64)
     budget = max(BITS - (len(keys[0]) - 1).bit_length(), 1)
@@ -90,6 +91,8 @@ def lexsort(keys: Sequence[np.ndarray]) -> np.ndarray:
         key = np.asarray(key, dtype=np.int64)
         low = int(key.min())
         width = max(int(key.max()) - low, 0).bit_length()
+        if width > BITS:
+            return np.lexsort(keys)
         if current is not None and used + width <= budget:
             current = (current << width) | (key - low)
             used += width
