@@ -51,26 +51,36 @@ def test_the_variable_keeps_the_system_setting():
 
 # a 256 MiB block written, freed, taken again and written again: the page faults of the
 # second writing (none when the freed pages were kept, one per 4 KiB page when the block
-# went back to Linux and came again; huge pages off in every case, so pages are 4 KiB)
+# went back to Linux and came again; huge pages off in every case, so pages are 4 KiB),
+# in the main thread or in another (which glibc would serve from an arena of its own)
 REUSE = """
-import ctypes, resource, sys
+import ctypes, resource, sys, threading
 ctypes.CDLL(None).prctl(41, 1, 0, 0, 0)
 import numpy as np
 if sys.argv[1] == "import":
     import analysis
 size = 256 << 20
-block = np.ones(size, dtype=np.uint8)
-del block
-before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-block = np.ones(size, dtype=np.uint8)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+faults = []
+def reuse():
+    block = np.ones(size, dtype=np.uint8)
+    del block
+    before = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
+    block = np.ones(size, dtype=np.uint8)
+    faults.append(resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - before)
+if sys.argv[2] == "thread":
+    worker = threading.Thread(target=reuse)
+    worker.start()
+    worker.join()
+else:
+    reuse()
+print(faults[0])
 """
 
 
-def faults_on_reuse(how: str, **env: str) -> int:
+def faults_on_reuse(how: str, where: str = "main", **env: str) -> int:
     environment = {k: v for k, v in os.environ.items() if k != "BRIEFING_KEEP_FREED_MEMORY"}
     done = subprocess.run(
-        [sys.executable, "-c", REUSE, how],
+        [sys.executable, "-c", REUSE, how, where],
         capture_output=True,
         text=True,
         env=environment | env,
@@ -85,3 +95,10 @@ def test_freed_memory_is_kept_for_the_next_array():
     assert faults_on_reuse("plain") > pages // 2  # glibc's default: unmapped and faulted again
     assert faults_on_reuse("import") < pages // 20
     assert faults_on_reuse("import", BRIEFING_KEEP_FREED_MEMORY="off") > pages // 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_freed_memory_is_kept_in_worker_threads_too():
+    pages = (256 << 20) // 4096
+    assert faults_on_reuse("plain", "thread") > pages // 2
+    assert faults_on_reuse("import", "thread") < pages // 20

@@ -16,7 +16,9 @@ of the many temporary arrays of a 10,000,000-claim analysis (80 MB apiece) is
 faulted in again page by page: half of that analysis' system time. Taking every
 block from the heap and trimming it only past 2 GiB of free memory lets the next
 array reuse the pages of the last one (10M claims: a fifth faster, about 15% more
-peak memory). A process keeps its peak memory until it ends; fine for a command or
+peak memory). Both settings govern glibc's main arena only; threads (the analysis
+runs branches on two, the loader looks up citations on one) would each get an arena
+of their own that still maps and unmaps, so every thread is kept on the main one. A process keeps its peak memory until it ends; fine for a command or
 a briefing's kernel, noticeable in a long notebook session after a huge dataset.
 """
 
@@ -27,7 +29,7 @@ import os
 import sys
 
 PR_SET_THP_DISABLE = 41  # linux/prctl.h; inherited by children, kept across exec
-M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4  # malloc.h
+M_TRIM_THRESHOLD, M_MMAP_MAX, M_ARENA_MAX = -1, -4, -8  # malloc.h
 TRIM_THRESHOLD = (1 << 31) - 1  # mallopt takes an int: the largest, 2 GiB
 HUGE_PAGES = "BRIEFING_HUGE_PAGES"
 KEEP_FREED = "BRIEFING_KEEP_FREED_MEMORY"
@@ -59,8 +61,13 @@ def keep_freed_memory() -> bool:
     if libc is None or os.environ.get(KEEP_FREED, "").lower() == "off":
         return False
     try:
-        return bool(
-            libc.mallopt(M_MMAP_MAX, 0) == 1 and libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1
+        return all(
+            libc.mallopt(option, value) == 1
+            for option, value in (
+                (M_ARENA_MAX, 1),
+                (M_MMAP_MAX, 0),
+                (M_TRIM_THRESHOLD, TRIM_THRESHOLD),
+            )
         )
     except AttributeError:  # no mallopt (musl): keep the allocator's behaviour
         return False
