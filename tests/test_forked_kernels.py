@@ -44,6 +44,7 @@ print(json.dumps({
     "module_leaked": module_leaked,
     "forked": "analysis.report.zygote" in parent,
     "pid": os.getpid(),
+    "parent_pid": os.getppid(),
     "random": float(np.random.random()),
     "cwd": os.getcwd(),
     "path0": sys.path[0],
@@ -181,6 +182,41 @@ def test_another_environment_means_a_plain_launch(in_worker, monkeypatch):
     assert worker.forked == 0
 
 
+def test_workers_share_a_zygote_and_take_their_kernels_with_them(tmp_path):
+    """Two workers joined to one zygote: a worker that leaves takes its own kernels,
+    not the other's; the owner that leaves takes the zygote and every kernel."""
+    python = kernel_command()[0]
+    owner = zygote.Zygote(python, shared=True)
+    workers = [zygote.Zygote.join(owner.address, python) for _ in range(2)]
+    kernels = [
+        worker.fork_kernel(
+            [python, "-m", "ipykernel_launcher", "-f", str(tmp_path / f"kernel-{n}.json")],
+            dict(os.environ),
+            str(tmp_path),
+            None,
+            None,
+        )
+        for n, worker in enumerate(workers)
+    ]
+    try:
+        assert [k.poll() for k in kernels] == [None, None]
+        workers[0].close()
+        kernels[0].wait(timeout=10)
+        time.sleep(0.5)
+        assert kernels[1].poll() is None
+        owner.close()
+        kernels[1].wait(timeout=10)
+        assert owner.process.poll() is not None
+        assert not Path(owner.address).parent.exists()  # its socket's folder is removed
+        late = zygote.Zygote.join(owner.address, python)
+        assert late.dead and "cannot be reached" in late.dead
+    finally:
+        for kernel in kernels:
+            if kernel.poll() is None:
+                kernel.kill()
+        owner.close()
+
+
 JOBS = """\
 [[job]]
 name = "probe"
@@ -232,6 +268,7 @@ def test_a_desk_run_forks_its_kernels_and_leaves_no_zygote(tmp_path):
     built = list((tmp_path / "reports" / "probe").glob("*/latest"))
     facts = [probed(folder)[0] for folder in built]
     assert len(facts) == 3 and all(f["forked"] and f["marker"] == mark for f in facts)
+    assert len({f["parent_pid"] for f in facts}) == 1  # one zygote shared by both workers
     assert all((folder / "probe.pdf").is_file() for folder in built)
     assert processes_marked(mark) == []
 
@@ -249,7 +286,7 @@ def test_a_killed_run_leaves_no_zygote_nor_kernel(tmp_path):
     )
     try:
         deadline = time.monotonic() + 240
-        while sum(BOOT in cmdline(p) for p in processes_marked(mark)) < 4:  # 2 zygotes, 2 kernels
+        while sum(BOOT in cmdline(p) for p in processes_marked(mark)) < 3:  # a zygote, 2 kernels
             assert time.monotonic() < deadline, "no forked kernels came up"
             time.sleep(0.5)
     finally:

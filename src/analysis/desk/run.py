@@ -158,19 +158,25 @@ def run_desk(
 def _run_tasks(tasks: list[Task], workers: int, chromium: str | None):
     """Outcomes as briefings finish: in this process for one worker, else in a pool of
     fresh processes (spawned: a kernel per build, no forked threads). Each process
-    keeps one Chromium for all the briefings it prints and one zygote that forks each
-    briefing's kernel with its imports done. A worker that dies is that
-    briefing's failure; an interrupted run cancels the briefings not yet started."""
+    keeps one Chromium for all the briefings it prints; one zygote, started here
+    before the workers, forks every briefing's kernel with its imports done. A worker
+    that dies is that briefing's failure; an interrupted run cancels the briefings
+    not yet started."""
     if workers <= 1 or len(tasks) <= 1:
         with _kept_printer(chromium) as printer, _kept_zygote(len(tasks) > 1):
             for task in tasks:
                 yield build_one(task, printer)
         return
+    with _shared_zygote() as address:
+        yield from _run_in_pool(tasks, min(workers, len(tasks)), chromium, address)
+
+
+def _run_in_pool(tasks: list[Task], workers: int, chromium: str | None, zygote_address):
     pool = ProcessPoolExecutor(
-        min(workers, len(tasks)),
+        workers,
         mp_context=get_context("spawn"),
         initializer=_start_pool_worker,
-        initargs=(chromium, os.getpid()),
+        initargs=(chromium, os.getpid(), zygote_address),
     )
     try:
         futures = {pool.submit(build_one, task): task for task in tasks}
@@ -211,6 +217,20 @@ def _kept_zygote(wanted: bool) -> Iterator[None]:
         zygote.stop()
 
 
+@contextlib.contextmanager
+def _shared_zygote() -> Iterator[str | None]:
+    """A zygote the pool's workers join (its address), stopped after them; None when
+    kernels are launched the plain way."""
+    if not _zygote_wanted():
+        yield None
+        return
+    shared = zygote.Zygote(kernel_command()[0], shared=True)
+    try:
+        yield shared.address
+    finally:
+        shared.close()
+
+
 def _zygote_wanted() -> bool:
     return os.environ.get(ZYGOTE_VARIABLE, "").lower() not in ("0", "no", "off", "false")
 
@@ -219,24 +239,28 @@ def _zygote_wanted() -> bool:
 _worker_printer: PdfPrinter | None = None
 
 
-def prepare_worker(chromium: str | None) -> None:
+def prepare_worker(chromium: str | None, zygote_address: str | None = None) -> None:
     """Start what this worker process reuses for every briefing it builds: its Chromium
-    and its zygote (kernels forked with their imports done, see report/zygote.py).
-    Idempotent; call it in the thread that will build (Playwright objects stay in theirs).
-    Both are closed when the process exits; the zygote also ends if the process is killed."""
+    and its zygote (kernels forked with their imports done, see report/zygote.py), or
+    the run's shared zygote at ``zygote_address``. Idempotent; call it in the thread
+    that will build (Playwright objects stay in theirs). Both are let go when the
+    process exits; the zygote also kills this worker's kernels if the process is killed."""
     global _worker_printer
     if chromium is not None and _worker_printer is None:
         _worker_printer = PdfPrinter(chromium, keep_open=True)
         Finalize(None, _worker_printer.close, exitpriority=10)
     if not zygote.started() and _zygote_wanted():
-        zygote.start(kernel_command()[0])
+        if zygote_address:
+            zygote.join(zygote_address, kernel_command()[0])
+        else:
+            zygote.start(kernel_command()[0])
         Finalize(None, zygote.stop, exitpriority=10)
 
 
-def _start_pool_worker(chromium: str | None, run: int) -> None:
+def _start_pool_worker(chromium: str | None, run: int, zygote_address: str | None) -> None:
     """A pool worker: its resources, and an exit when the run that started it is killed
     (a pool's idle workers would wait for it for ever, their zygote and Chromium too)."""
-    prepare_worker(chromium)
+    prepare_worker(chromium, zygote_address)
     threading.Thread(target=_exit_without, args=(run,), name="run-watch", daemon=True).start()
 
 

@@ -1,4 +1,4 @@
-"""A fork server for notebook kernels (a "zygote"), one per desk worker.
+"""A fork server for notebook kernels (a "zygote"), one per desk run.
 
 A kernel's start is mostly imports: ipykernel, pandas, pyarrow, matplotlib and
 this library cost about 3 s of CPU, paid again by every briefing. The zygote is
@@ -26,9 +26,13 @@ Native threads are there after the imports (OpenBLAS workers, jemalloc's
 background thread in Arrow); both libraries register ``pthread_atfork``
 handlers, and OpenBLAS stops its workers before each fork.
 
-The zygote dies with its worker: it reads requests from a socket only the worker
-holds, and when that closes (the worker exited or was killed) it kills the
-kernels it forked and exits. A kernel's parent is its zygote (ipykernel's parent
+The process that starts the zygote owns it: the zygote reads requests from a
+socket only its owner holds, and when that closes (the owner exited or was
+killed) it kills the kernels it forked and exits. A run with several worker
+processes starts one zygote and shares it (its imports cost 2.5 CPU-s, one per
+worker at the start of a run, when every core is busy): each worker connects to
+the zygote's socket, in a folder only this user can enter, and when a worker's
+connection closes the kernels forked for it are killed. A kernel's parent is its zygote (ipykernel's parent
 poller ends the kernel if the zygote disappears). The worker watches each
 forked kernel through a pidfd, so death is seen at once and a signal never
 reaches a recycled pid.
@@ -44,10 +48,13 @@ import importlib.util
 import json
 import os
 import select
+import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -109,37 +116,65 @@ class ZygoteUnavailable(Exception):
 
 
 class Zygote:
-    """The worker's handle on its fork server: start, fork a kernel, stop.
+    """A handle on a fork server: start one (``Zygote(python)``), or join the one a
+    run shares (``Zygote.join(address)``); fork kernels; close.
 
     Thread-safe: a briefing's kernel may be starting while the last one shuts
     down in the background.
     """
 
-    def __init__(self, python: str, env: Mapping[str, str] | None = None):
+    def __init__(self, python: str, env: Mapping[str, str] | None = None, *, shared=False):
+        """Start a zygote for ``python`` under ``env``; ``shared``: other processes of
+        this user may join it at ``address``."""
         self.python = python
-        self.env = _comparable(env if env is not None else os.environ)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        listener, self.address, self._folder = None, None, None
+        passed = [theirs.fileno()]
+        if shared:
+            self._folder = tempfile.mkdtemp(prefix="briefing-zygote-")  # mode 0700
+            self.address = os.path.join(self._folder, "socket")
+            listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            listener.bind(self.address)
+            listener.listen(16)
+            passed.append(listener.fileno())
         try:
             self.process = subprocess.Popen(
-                [python, "-c", BOOT, str(theirs.fileno())],
-                pass_fds=(theirs.fileno(),),
-                env=dict(self.env),
+                [python, "-c", BOOT, *map(str, passed)],
+                pass_fds=passed,
+                env=_comparable(env if env is not None else os.environ),
                 cwd="/",  # no matplotlibrc or module of any project folder picked up
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,  # the terminal's Ctrl-C goes to the run, not here
             )
         finally:
             theirs.close()
-        self._socket = ours
+            if listener is not None:
+                listener.close()
+        self._setup(ours)
+
+    @classmethod
+    def join(cls, address: str, python: str) -> Zygote:
+        """A handle on the shared zygote at ``address`` (dead, so never used, if it
+        cannot be reached: kernels are then launched the plain way)."""
+        handle = cls.__new__(cls)
+        handle.python, handle.address, handle._folder, handle.process = python, address, None, None
+        channel = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        handle._setup(channel)
+        try:
+            channel.connect(address)
+        except OSError as exc:
+            handle.dead = f"the shared zygote cannot be reached ({exc})"
+            channel.close()
+        return handle
+
+    def _setup(self, channel: socket.socket) -> None:
+        self._socket = channel
         self._lock = threading.Lock()
         self._ready = False
+        self.env: dict[str, str] | None = None  # the zygote's, once it is ready
         self.dead: str | None = None  # why it no longer forks
         self.forked = 0
         self.refused: str | None = None  # why the last kernel was launched the plain way
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
 
     def fork_kernel(
         self, cmd: list[str], env: Mapping[str, str], cwd: str, stdout: Any, stderr: Any
@@ -147,11 +182,12 @@ class Zygote:
         """A kernel forked to run ``cmd`` (the kernelspec's), or ZygoteUnavailable."""
         if cmd[:3] != [self.python, "-m", "ipykernel_launcher"]:
             raise ZygoteUnavailable("not this interpreter's ipykernel_launcher")
+        self._wait_ready()
         if _comparable(env) != self.env:
             raise ZygoteUnavailable("the environment differs from the zygote's")
         fds = [_descriptor(stdout, 1), _descriptor(stderr, 2)]
         request = {"op": "fork", "argv": cmd[3:], "cwd": cwd, "env": dict(env)}
-        reply, received = self._ask(request, fds, READY_TIMEOUT if not self._ready else None)
+        reply, received = self._ask(request, fds)
         if "refused" in reply:
             raise ZygoteUnavailable(reply["refused"])
         self.forked += 1
@@ -165,20 +201,31 @@ class Zygote:
             return None
         return reply.get("status")
 
-    def _ask(self, request: dict, fds: list[int], wait_ready: float | None = None):
-        with self._lock:
-            if self.dead:
-                raise ZygoteUnavailable(self.dead)
-            try:
-                if not self._ready:
-                    self._receive(wait_ready or READY_TIMEOUT)  # the zygote's imports
-                    self._ready = True
-                socket.send_fds(self._socket, [json.dumps(request).encode()], fds)
-                return self._receive(REPLY_TIMEOUT)
-            except (OSError, ValueError, ZygoteUnavailable) as exc:
-                self.dead = f"the zygote stopped answering ({exc or type(exc).__name__})"
-                self._socket.close()
-                raise ZygoteUnavailable(self.dead) from None
+    def _wait_ready(self) -> None:
+        """Wait for the zygote's imports (its first message says which environment it
+        imported under)."""
+        with self._lock, self._answering():
+            if not self._ready:
+                reply, _ = self._receive(READY_TIMEOUT)
+                self.env, self._ready = reply["env"], True
+
+    def _ask(self, request: dict, fds: list[int]):
+        self._wait_ready()
+        with self._lock, self._answering():
+            socket.send_fds(self._socket, [json.dumps(request).encode()], fds)
+            return self._receive(REPLY_TIMEOUT)
+
+    @contextlib.contextmanager
+    def _answering(self):
+        """Under the lock: a zygote that fails to answer is dead from then on."""
+        if self.dead:
+            raise ZygoteUnavailable(self.dead)
+        try:
+            yield
+        except (OSError, ValueError, KeyError, ZygoteUnavailable) as exc:
+            self.dead = f"the zygote stopped answering ({exc or type(exc).__name__})"
+            self._socket.close()
+            raise ZygoteUnavailable(self.dead) from None
 
     def _receive(self, timeout: float) -> tuple[dict, list[int]]:
         self._socket.settimeout(timeout)
@@ -188,10 +235,15 @@ class Zygote:
         return json.loads(message), fds
 
     def close(self, timeout: float = STOP_TIMEOUT) -> None:
-        """Stop the zygote (it kills what it forked that still runs) and wait for it."""
+        """Let go of the zygote: it kills the kernels it forked for this handle that
+        still run; the owner's handle also stops it and waits for it to exit."""
         with self._lock:
             self.dead = self.dead or "closed"
             self._socket.close()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+        if self.process is None:
+            return
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -293,6 +345,15 @@ def start(python: str, env: Mapping[str, str] | None = None) -> Zygote:
         return _zygote
 
 
+def join(address: str, python: str) -> Zygote:
+    """Fork this process's kernels from the shared zygote at ``address`` (a desk run's)."""
+    global _zygote
+    with _starting:
+        if _zygote is None:
+            _zygote = Zygote.join(address, python)
+        return _zygote
+
+
 def started() -> bool:
     """Whether this process has started a zygote (still forking or not)."""
     return _zygote is not None
@@ -305,7 +366,8 @@ def current() -> Zygote | None:
 
 
 def stop() -> None:
-    """Stop this process's zygote, if any (its kernels that still run are killed)."""
+    """Stop this process's zygote, or leave the shared one, if any (the kernels forked
+    for this process that still run are killed)."""
     global _zygote
     with _starting:
         zygote, _zygote = _zygote, None
@@ -336,9 +398,11 @@ def _readable(fd: int, timeout: float | None) -> bool:
 
 
 def serve() -> None:
-    """The zygote's main: import, then fork kernels on request until the worker goes.
+    """The zygote's main: import, then fork kernels on request until the owner goes.
     Returns only in a forked child, which then runs as the kernel."""
-    channel = socket.socket(fileno=int(sys.argv[1]))
+    owner = socket.socket(fileno=int(sys.argv[1]))
+    listener = socket.socket(fileno=int(sys.argv[2])) if len(sys.argv) > 2 else None
+    imported_under = _comparable(os.environ)  # before the settings below
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # What IPKernelApp sets before any import of matplotlib, as a plain kernel has it.
     if not os.environ.get("MPLBACKEND"):
@@ -355,39 +419,73 @@ def serve() -> None:
     gc.collect()
     gc.freeze()  # the imports' objects: never scanned, so their pages stay shared
     top_level = {name.partition(".")[0] for name in sys.modules}
-    socket.send_fds(channel, [json.dumps({"ready": len(sys.modules)}).encode()], [])
-    request = _serve(channel, top_level)
-    _become_kernel(channel, request)
+    ready = json.dumps({"ready": len(sys.modules), "env": imported_under}).encode()
+    socket.send_fds(owner, [ready], [])
+    request, sockets = _Server(owner, listener, ready, top_level).serve()
+    _become_kernel(sockets, request)
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()
 
 
-def _serve(channel: socket.socket, top_level: set[str]) -> dict:
-    children: set[int] = set()
-    exited: dict[int, int] = {}
-    while True:
-        readable = _readable(channel.fileno(), 1.0)
-        _reap(children, exited)
-        if not readable:
-            continue
+class _Server:
+    """The zygote's loop: requests from its owner and from the workers that joined it;
+    each forked kernel belongs to the connection that asked for it."""
+
+    def __init__(self, owner, listener, ready: bytes, top_level: set[str]):
+        self.owner, self.listener, self.ready, self.top_level = owner, listener, ready, top_level
+        self.channels = {owner.fileno(): owner}
+        self.children: dict[int, int] = {}  # kernel pid -> the connection it was forked for
+        self.exited: dict[int, int] = {}
+
+    def serve(self) -> tuple[dict, list[socket.socket]]:
+        """Returns in a forked child only: its request, and the sockets it must close."""
+        while True:
+            waiting = [*self.channels, *([self.listener.fileno()] if self.listener else [])]
+            readable = select.select(waiting, [], [], 1.0)[0]
+            _reap(self.children, self.exited)
+            for fd in readable:
+                if self.listener is not None and fd == self.listener.fileno():
+                    self._accept()
+                    continue
+                forked = self._answer(self.channels[fd])
+                if forked is not None:
+                    return forked, [*self.channels.values(), *filter(None, [self.listener])]
+
+    def _accept(self) -> None:
+        channel, _ = self.listener.accept()
+        credentials = channel.getsockopt(
+            socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")
+        )
+        _, uid, _ = struct.unpack("3i", credentials)
+        if uid != os.getuid():  # the folder's mode already keeps others out
+            channel.close()
+            return
+        self.channels[channel.fileno()] = channel
+        socket.send_fds(channel, [self.ready], [])
+
+    def _answer(self, channel: socket.socket) -> dict | None:
+        """One request of ``channel``; the request itself in a forked child."""
         try:
             message, fds, _, _ = socket.recv_fds(channel, MESSAGE_SIZE, 4)
         except OSError:
             message, fds = b"", []
-        if not message:  # the worker is gone: so are its kernels
-            _end(children)
+        if not message:  # the owner is gone: so are all kernels; a worker: its own
+            if channel is self.owner:
+                _end(self.children)
+            self._drop(channel)
+            return None
         request = json.loads(message)
         if request["op"] == "status":
-            _reap(children, exited)
-            reply = {"status": exited.pop(request["pid"], None)}
+            _reap(self.children, self.exited)
+            reply = {"status": self.exited.pop(request["pid"], None)}
             socket.send_fds(channel, [json.dumps(reply).encode()], [])
-            continue
-        refused = _refusal(request, top_level)
+            return None
+        refused = _refusal(request, self.top_level)
         if refused:
             _close(fds)
             socket.send_fds(channel, [json.dumps({"refused": refused}).encode()], [])
-            continue
+            return None
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
@@ -395,10 +493,21 @@ def _serve(channel: socket.socket, top_level: set[str]) -> dict:
             request["fds"] = fds
             return request
         _close(fds)
-        children.add(pid)
+        self.children[pid] = channel.fileno()
         pidfd = os.pidfd_open(pid)
         socket.send_fds(channel, [json.dumps({"pid": pid}).encode()], [pidfd])
         os.close(pidfd)
+        return None
+
+    def _drop(self, channel: socket.socket) -> None:
+        """A worker left: the kernels forked for it are killed."""
+        fd = channel.fileno()
+        theirs = {pid: owner for pid, owner in self.children.items() if owner == fd}
+        _kill(theirs)
+        for pid in theirs:
+            self.children.pop(pid, None)
+        del self.channels[fd]
+        channel.close()
 
 
 class _KernelShell:
@@ -426,10 +535,11 @@ def _refusal(request: dict, top_level: set[str]) -> str | None:
     return None
 
 
-def _become_kernel(channel: socket.socket, request: dict) -> None:
+def _become_kernel(sockets: list[socket.socket], request: dict) -> None:
     """In the forked child: the process a plain launch of the kernelspec would start."""
     os.setsid()  # its own process group, as jupyter_client launches kernels
-    channel.close()
+    for channel in sockets:
+        channel.close()
     signal.signal(signal.SIGINT, signal.default_int_handler)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
@@ -452,23 +562,27 @@ def _become_kernel(channel: socket.socket, request: dict) -> None:
     sys.argv = [launcher.origin if launcher else "ipykernel_launcher", *request["argv"], handle]
 
 
-def _reap(children: set[int], exited: dict[int, int]) -> None:
+def _reap(children: dict[int, int], exited: dict[int, int]) -> None:
     for pid in list(children):
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
-            children.discard(pid)
+            children.pop(pid)
             exited[pid] = os.waitstatus_to_exitcode(status)
     while len(exited) > 1000:  # statuses nobody asked for
         exited.pop(next(iter(exited)))
 
 
-def _end(children: set[int]) -> None:
+def _kill(children) -> None:
     for pid in children:
         with contextlib.suppress(OSError):
             os.killpg(pid, signal.SIGKILL)
     for pid in children:
         with contextlib.suppress(OSError):
             os.waitpid(pid, 0)
+
+
+def _end(children) -> None:
+    _kill(children)
     os._exit(0)
 
 
