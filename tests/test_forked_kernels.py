@@ -123,7 +123,9 @@ def test_a_forked_kernel_briefs_as_a_plain_one(tmp_path):
     assert outputs(forked, "briefing") == outputs(plain, "briefing")
     (facts, kinds), (plain_facts, plain_kinds) = forked_probe, plain_probe
     assert facts["forked"] and not plain_facts["forked"]
-    different = {"forked", "pid", "random"}
+    assert plain_facts["parent_pid"] == os.getpid()  # a plain kernel is our child,
+    assert facts["parent_pid"] != os.getpid()  # a forked one the zygote's
+    different = {"forked", "pid", "parent_pid", "random"}
     assert {k: v for k, v in facts.items() if k not in different} == {
         k: v for k, v in plain_facts.items() if k not in different
     }
