@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -219,6 +222,88 @@ def test_workers_share_a_zygote_and_take_their_kernels_with_them(tmp_path):
         owner.close()
 
 
+def kernel_of(worker, folder: Path, name: str):
+    python = worker.python
+    cmd = [python, "-m", "ipykernel_launcher", "-f", str(folder / f"{name}.json")]
+    return worker.fork_kernel(cmd, dict(os.environ), str(folder), None, None)
+
+
+def gone_mid_request(address: str, tmp_path: Path, how: str) -> None:
+    """A worker killed at the worst moment, played by a raw connection: before the
+    zygote lets it in, after asking for a fork or a status, or talking nonsense."""
+    channel = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    channel.connect(address)
+    if how != "before it is let in":
+        socket.recv_fds(channel, 1 << 20, 4)  # the zygote's ready message
+        fork = {"op": "fork", "argv": ["-f", str(tmp_path / "lost.json")], "cwd": str(tmp_path)}
+        request, fds = {
+            "asked for a fork": (json.dumps({**fork, "env": dict(os.environ)}), [1, 2]),
+            "asked for a status": (json.dumps({"op": "status", "pid": 1}), []),
+            "sent nonsense": ("{not json", [1]),
+            "asked for a fork without its streams": (json.dumps(fork), []),
+        }[how]
+        socket.send_fds(channel, [request.encode()], fds)
+    channel.close()
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "before it is let in",
+        "asked for a fork",
+        "asked for a status",
+        "sent nonsense",
+        "asked for a fork without its streams",
+    ],
+)
+def test_a_worker_lost_mid_request_leaves_the_others_kernels_running(tmp_path, how):
+    python = kernel_command()[0]
+    owner = zygote.Zygote(python, shared=True)
+    good = zygote.Zygote.join(owner.address, python)
+    kernel = kernel_of(good, tmp_path, "good")
+    try:
+        gone_mid_request(owner.address, tmp_path, how)
+        time.sleep(3)  # a kernel whose parent died would notice within a second
+        assert owner.process.poll() is None
+        assert kernel.poll() is None
+        later = kernel_of(good, tmp_path, "later")  # still forked, not launched plainly
+        assert later.poll() is None and good.forked == 2
+        later.kill()
+    finally:
+        if kernel.poll() is None:
+            kernel.kill()
+        good.close()
+        owner.close()
+
+
+def test_a_shared_zygote_under_a_long_temporary_folder(tmp_path, monkeypatch):
+    """A socket's path has at most 108 bytes: a long TMPDIR sends it to /tmp."""
+    deep = tmp_path / ("d" * 90)
+    deep.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    python = kernel_command()[0]
+    owner = zygote.Zygote(python, shared=True)
+    try:
+        assert owner.address.startswith("/tmp/briefing-zygote-")
+        worker = zygote.Zygote.join(owner.address, python)
+        kernel = kernel_of(worker, tmp_path, "k")
+        assert kernel.poll() is None
+        worker.close()
+        kernel.wait(timeout=10)
+    finally:
+        owner.close()
+    assert not Path(owner.address).parent.exists()
+
+
+def test_a_zygote_that_cannot_start_leaves_nothing_behind(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(OSError):
+        zygote.Zygote(str(tmp_path / "no-python"), shared=True)
+    assert list(tmp_path.iterdir()) == []
+    assert zygote.start(str(tmp_path / "no-python")) is None  # kernels launched plainly
+    assert not zygote.started()
+
+
 JOBS = """\
 [[job]]
 name = "probe"
@@ -232,6 +317,14 @@ marking = ["A", "B", "C"]
 cron = "0 6 * * *"
 timezone = "UTC"
 """
+
+
+@pytest.fixture
+def temporary():
+    """A run's own TMPDIR, short: Chromium's sockets need room in a path too."""
+    folder = Path(tempfile.mkdtemp(prefix="desk-", dir="/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def processes_marked(mark: str) -> list[int]:
@@ -254,14 +347,14 @@ def cmdline(pid: int) -> str:
         return ""
 
 
-def test_a_desk_run_forks_its_kernels_and_leaves_no_zygote(tmp_path):
+def test_a_desk_run_forks_its_kernels_and_leaves_no_zygote(tmp_path, temporary):
     probe_notebook(tmp_path / "nb")
     (tmp_path / "briefings.toml").write_text(JOBS)
     mark = uuid.uuid4().hex
     run = subprocess.run(
         [BRIEFING, "run", "--jobs", "briefings.toml"] + ["--out", "reports", "--workers", "2"],
         cwd=tmp_path,
-        env={**os.environ, "PROBE_MARK": mark},
+        env={**os.environ, "PROBE_MARK": mark, "TMPDIR": str(temporary)},
         capture_output=True,
         text=True,
         timeout=600,
@@ -273,16 +366,17 @@ def test_a_desk_run_forks_its_kernels_and_leaves_no_zygote(tmp_path):
     assert len({f["parent_pid"] for f in facts}) == 1  # one zygote shared by both workers
     assert all((folder / "probe.pdf").is_file() for folder in built)
     assert processes_marked(mark) == []
+    assert list(temporary.glob("briefing-zygote-*")) == []  # its socket's folder
 
 
-def test_a_killed_run_leaves_no_zygote_nor_kernel(tmp_path):
+def test_a_killed_run_leaves_no_zygote_nor_kernel(tmp_path, temporary):
     probe_notebook(tmp_path / "nb", ["import time\ntime.sleep(300)"])
     (tmp_path / "briefings.toml").write_text(JOBS.replace('["html", "pdf"]', '["html"]'))
     mark = uuid.uuid4().hex
     run = subprocess.Popen(
         [BRIEFING, "run", "--jobs", "briefings.toml"] + ["--out", "reports", "--workers", "2"],
         cwd=tmp_path,
-        env={**os.environ, "PROBE_MARK": mark},
+        env={**os.environ, "PROBE_MARK": mark, "TMPDIR": str(temporary)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -301,3 +395,4 @@ def test_a_killed_run_leaves_no_zygote_nor_kernel(tmp_path):
     for pid in left:  # do not leave them to the next test
         os.kill(pid, signal.SIGKILL)
     assert left == [], [cmdline(p) for p in left]
+    assert list(temporary.glob("briefing-zygote-*")) == []  # removed by the zygote itself

@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import subprocess
 import threading
 import time
 import uuid
@@ -224,11 +225,15 @@ def _shared_zygote() -> Iterator[str | None]:
     if not _zygote_wanted():
         yield None
         return
-    shared = zygote.Zygote(kernel_command()[0], shared=True)
     try:
-        yield shared.address
+        shared = zygote.Zygote(kernel_command()[0], shared=True)
+    except (OSError, subprocess.SubprocessError):
+        shared = None  # kernels are then launched the plain way
+    try:
+        yield shared and shared.address
     finally:
-        shared.close()
+        if shared is not None:
+            shared.close()
 
 
 def _zygote_wanted() -> bool:

@@ -130,14 +130,14 @@ class Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         listener, self.address, self._folder = None, None, None
         passed = [theirs.fileno()]
-        if shared:
-            self._folder = tempfile.mkdtemp(prefix="briefing-zygote-")  # mode 0700
-            self.address = os.path.join(self._folder, "socket")
-            listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-            listener.bind(self.address)
-            listener.listen(16)
-            passed.append(listener.fileno())
         try:
+            if shared:
+                self._folder = _socket_folder()
+                self.address = os.path.join(self._folder, "socket")
+                listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+                listener.bind(self.address)
+                listener.listen(socket.SOMAXCONN)  # every worker of a large pool at once
+                passed.append(listener.fileno())
             self.process = subprocess.Popen(
                 [python, "-c", BOOT, *map(str, passed)],
                 pass_fds=passed,
@@ -146,6 +146,11 @@ class Zygote:
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,  # the terminal's Ctrl-C goes to the run, not here
             )
+        except BaseException:
+            ours.close()
+            if self._folder is not None:
+                shutil.rmtree(self._folder, ignore_errors=True)
+            raise
         finally:
             theirs.close()
             if listener is not None:
@@ -229,7 +234,10 @@ class Zygote:
 
     def _receive(self, timeout: float) -> tuple[dict, list[int]]:
         self._socket.settimeout(timeout)
-        message, fds, _, _ = socket.recv_fds(self._socket, MESSAGE_SIZE, 4)
+        # Close-on-exec: a kernel's pidfd must not reach what this process launches.
+        message, fds, _, _ = socket.recv_fds(
+            self._socket, MESSAGE_SIZE, 4, socket.MSG_CMSG_CLOEXEC
+        )
         if not message:
             raise ZygoteUnavailable("the zygote exited")
         return json.loads(message), fds
@@ -249,6 +257,17 @@ class Zygote:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def _socket_folder() -> str:
+    """A folder only this user can open (mode 0700) for the shared zygote's socket;
+    under /tmp when the temporary folder's path leaves no room for a socket's
+    (108 bytes at most)."""
+    folder = tempfile.mkdtemp(prefix="briefing-zygote-")
+    if len(os.fsencode(folder)) + len("/socket") < 108:
+        return folder
+    os.rmdir(folder)
+    return tempfile.mkdtemp(prefix="briefing-zygote-", dir="/tmp")
 
 
 class ForkedKernel:
@@ -336,12 +355,14 @@ _zygote: Zygote | None = None
 _starting = threading.Lock()
 
 
-def start(python: str, env: Mapping[str, str] | None = None) -> Zygote:
-    """This process's zygote, started on the first call (later calls return it)."""
+def start(python: str, env: Mapping[str, str] | None = None) -> Zygote | None:
+    """This process's zygote, started on the first call (later calls return it); None
+    if it cannot start, and kernels are launched the plain way."""
     global _zygote
     with _starting:
         if _zygote is None:
-            _zygote = Zygote(python, env)
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
+                _zygote = Zygote(python, env)
         return _zygote
 
 
@@ -448,35 +469,52 @@ class _Server:
                 if self.listener is not None and fd == self.listener.fileno():
                     self._accept()
                     continue
-                forked = self._answer(self.channels[fd])
+                channel = self.channels[fd]
+                try:
+                    forked = self._answer(channel)
+                except (OSError, ValueError, KeyError, TypeError):
+                    # Gone before its answer (killed mid-request), or not one of ours:
+                    # it leaves, and the other workers' kernels run on.
+                    self._leave(channel)
+                    continue
                 if forked is not None:
                     return forked, [*self.channels.values(), *filter(None, [self.listener])]
 
     def _accept(self) -> None:
-        channel, _ = self.listener.accept()
-        credentials = channel.getsockopt(
-            socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")
-        )
-        _, uid, _ = struct.unpack("3i", credentials)
-        if uid != os.getuid():  # the folder's mode already keeps others out
+        try:
+            channel, _ = self.listener.accept()
+        except OSError:  # it gave up before we got to it
+            return
+        try:
+            credentials = channel.getsockopt(
+                socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")
+            )
+            _, uid, _ = struct.unpack("3i", credentials)
+            if uid != os.getuid():  # the folder's mode already keeps others out
+                raise PermissionError(uid)
+            socket.send_fds(channel, [self.ready], [])
+        except OSError:  # another user, or a worker that died before it was let in
             channel.close()
             return
         self.channels[channel.fileno()] = channel
-        socket.send_fds(channel, [self.ready], [])
 
     def _answer(self, channel: socket.socket) -> dict | None:
         """One request of ``channel``; the request itself in a forked child."""
-        try:
-            message, fds, _, _ = socket.recv_fds(channel, MESSAGE_SIZE, 4)
-        except OSError:
-            message, fds = b"", []
-        if not message:  # the owner is gone: so are all kernels; a worker: its own
-            if channel is self.owner:
-                _end(self.children)
-            self._drop(channel)
+        message, fds, _, _ = socket.recv_fds(channel, MESSAGE_SIZE, 4)
+        if not message:
+            self._leave(channel)
             return None
-        request = json.loads(message)
-        if request["op"] == "status":
+        try:
+            request = json.loads(message)
+            op = request["op"]
+            if op == "fork" and (len(fds) != 2 or not {"argv", "cwd", "env"} <= set(request)):
+                raise ValueError("a fork needs argv, cwd, env, stdout and stderr")
+            if op not in ("fork", "status"):
+                raise ValueError(f"unknown request {op!r}")
+        except (ValueError, KeyError, TypeError):
+            _close(fds)
+            raise
+        if op == "status":
             _reap(self.children, self.exited)
             reply = {"status": self.exited.pop(request["pid"], None)}
             socket.send_fds(channel, [json.dumps(reply).encode()], [])
@@ -495,9 +533,22 @@ class _Server:
         _close(fds)
         self.children[pid] = channel.fileno()
         pidfd = os.pidfd_open(pid)
-        socket.send_fds(channel, [json.dumps({"pid": pid}).encode()], [pidfd])
-        os.close(pidfd)
+        try:
+            socket.send_fds(channel, [json.dumps({"pid": pid}).encode()], [pidfd])
+        finally:
+            os.close(pidfd)
         return None
+
+    def _leave(self, channel: socket.socket) -> None:
+        """The owner is gone: so are all kernels and the zygote; a worker: its own."""
+        if channel is self.owner:
+            if self.listener is not None:  # a killed run cannot remove its folder itself
+                address = self.listener.getsockname()
+                with contextlib.suppress(OSError):
+                    os.unlink(address)
+                    os.rmdir(os.path.dirname(address))
+            _end(self.children)
+        self._drop(channel)
 
     def _drop(self, channel: socket.socket) -> None:
         """A worker left: the kernels forked for it are killed."""
@@ -575,7 +626,9 @@ def _reap(children: dict[int, int], exited: dict[int, int]) -> None:
 def _kill(children) -> None:
     for pid in children:
         with contextlib.suppress(OSError):
-            os.killpg(pid, signal.SIGKILL)
+            os.killpg(pid, signal.SIGKILL)  # the kernel and whatever it started
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)  # one just forked has no group of its own yet
     for pid in children:
         with contextlib.suppress(OSError):
             os.waitpid(pid, 0)
