@@ -318,7 +318,7 @@ timezone = "UTC"
 
 @pytest.fixture
 def temporary():
-    """A run's own TMPDIR, short: Chromium's sockets need room in a path too."""
+    """A run's own TMPDIR, where its zygote's socket folder must not stay behind."""
     folder = Path(tempfile.mkdtemp(prefix="desk-", dir="/tmp"))
     yield folder
     shutil.rmtree(folder, ignore_errors=True)

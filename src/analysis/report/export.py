@@ -37,6 +37,7 @@ DROPPED_TAGS = {"parameters", "injected-parameters", "analyst-only"}
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 PRINT_TIMEOUT = 120.0  # seconds for Chromium to start (if still starting) and print one page
 LAUNCH_TIMEOUT = 30.0  # seconds for Chromium to start; a hung browser fails within this
+CHROMIUM_TEMPORARY_ROOM = 60  # bytes of TMPDIR under which Chromium's socket path fits
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -46,6 +47,15 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def _chromium_environment() -> dict[str, str] | None:
+    """Chromium's environment: ours, except a temporary folder too deep for the socket
+    it makes there (``org.chromium.Chromium.XXXXXX/SingletonSocket``, 108 bytes at
+    most in all; it aborts otherwise), which becomes /tmp. None: ours as it is."""
+    if len(os.fsencode(tempfile.gettempdir())) <= CHROMIUM_TEMPORARY_ROOM:
+        return None
+    return {**os.environ, "TMPDIR": "/tmp"}
 
 
 def _reader_cells(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
@@ -202,6 +212,7 @@ class PdfPrinter:
                         executable_path=self._chromium,
                         args=CHROMIUM_FLAGS,
                         timeout=LAUNCH_TIMEOUT * 1000,
+                        env=_chromium_environment(),
                     )
 
                 browser = launch()
