@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import tempfile
 
 import psutil
 import pytest
@@ -65,17 +64,3 @@ def test_a_kept_printer_survives_its_renderer_crashing(tmp_path):
         second = printer.print(page, tmp_path / "second.pdf", "TEST")
         printer.close()
     assert "After the renderer died" in PdfReader(second).pages[0].extract_text()
-
-
-@pytest.mark.slow  # Chromium
-def test_a_printer_under_a_deep_temporary_folder(tmp_path, monkeypatch):
-    """Chromium aborts when its socket's path, below TMPDIR, is over 108 bytes."""
-    deep = tmp_path / ("t" * 80)
-    deep.mkdir()
-    monkeypatch.setenv("TMPDIR", str(deep))
-    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
-    page = tmp_path / "page.html"
-    page.write_text("<html><body><h1>Deep</h1></body></html>")
-    with PdfPrinter(find_chromium()) as printer:
-        printed = printer.print(page, tmp_path / "deep.pdf", "TEST")
-    assert "Deep" in PdfReader(printed).pages[0].extract_text()

@@ -12,7 +12,11 @@ from analysis.pyobjects import gc_paused
 
 def test_collector_stays_paused_until_the_last_overlapping_block_ends():
     assert gc.isenabled()
-    first_inside, second_inside, first_done = threading.Event(), threading.Event(), threading.Event()
+    first_inside, second_inside, first_done = (
+        threading.Event(),
+        threading.Event(),
+        threading.Event(),
+    )
     seen = {}
 
     def first():

@@ -6,6 +6,7 @@ import html
 import json
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -268,6 +269,17 @@ def test_a_build_that_fails_while_printing_publishes_nothing(tmp_path):
         build_briefing("briefing", reports=reports, chromium=str(fake))
     assert not (reports / "briefing").exists()
     assert not list(reports.glob(".building-*"))
+
+
+def test_a_build_under_a_deep_temporary_folder(tmp_path, monkeypatch):
+    """Unix sockets (the kernel's, Chromium's) have at most 107 bytes of path: under a
+    TMPDIR too deep for them they go to /tmp, and the briefing builds."""
+    deep = tmp_path / ("t" * 90)
+    deep.mkdir()
+    monkeypatch.setenv("TMPDIR", str(deep))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    built = build_briefing("briefing", reports=tmp_path / "reports")
+    assert "Key judgments" in PdfReader(built.folder / "briefing.pdf").pages[0].extract_text()
 
 
 def test_a_killed_build_leaves_no_briefing_and_is_cleaned_up_next_time(tmp_path):

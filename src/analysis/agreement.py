@@ -16,8 +16,8 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from . import sorting
-from .pyobjects import gc_paused
 from .dataset import Dataset
+from .pyobjects import gc_paused
 
 STATUSES = ("contested", "corroborated", "single-source", "denied", "unaddressed")
 STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}

@@ -118,7 +118,14 @@ class CitationLookup:
             edges[~dangling].assign(claim_row=kept_src, cited_row=kept_dst).reset_index(drop=True)
         )
         return cls(
-            edges, ids, rows, src, dangling, crowded, citations, _cycles(kept_src, kept_dst, len(ids))
+            edges,
+            ids,
+            rows,
+            src,
+            dangling,
+            crowded,
+            citations,
+            _cycles(kept_src, kept_dst, len(ids)),
         )
 
 

@@ -19,7 +19,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING
 from ..errors import BriefingError
 from . import zygote
 from .parameters import code_cells
+from .sockets import socket_parent
 
 if TYPE_CHECKING:
     import nbformat
@@ -289,9 +289,10 @@ def _unique_ipc_prefix() -> str:
 
     TCP ports are picked by binding port 0 and letting go, so builds starting at
     once can race for the same port; socket files named per kernel cannot. The
-    path stays short: a socket's path is limited to about 100 bytes.
+    name stays short, and under /tmp when TMPDIR is too deep for it.
     """
-    return os.path.join(tempfile.gettempdir(), f"briefing-{uuid.uuid4().hex[:16]}")
+    name = f"briefing-{uuid.uuid4().hex[:16]}"
+    return os.path.join(socket_parent(len(f"/{name}-65535")), name)
 
 
 def _expression_result(answer: dict) -> dict:

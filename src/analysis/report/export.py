@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import BriefingError
 from .masthead import Masthead, drop_title_block
+from .sockets import socket_parent
 
 if TYPE_CHECKING:
     import nbformat
@@ -37,7 +38,6 @@ DROPPED_TAGS = {"parameters", "injected-parameters", "analyst-only"}
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 PRINT_TIMEOUT = 120.0  # seconds for Chromium to start (if still starting) and print one page
 LAUNCH_TIMEOUT = 30.0  # seconds for Chromium to start; a hung browser fails within this
-CHROMIUM_TEMPORARY_ROOM = 60  # bytes of TMPDIR under which Chromium's socket path fits
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -50,12 +50,12 @@ CHROMIUM_FLAGS = [
 
 
 def _chromium_environment() -> dict[str, str] | None:
-    """Chromium's environment: ours, except a temporary folder too deep for the socket
-    it makes there (``org.chromium.Chromium.XXXXXX/SingletonSocket``, 108 bytes at
-    most in all; it aborts otherwise), which becomes /tmp. None: ours as it is."""
-    if len(os.fsencode(tempfile.gettempdir())) <= CHROMIUM_TEMPORARY_ROOM:
+    """Chromium's environment: ours, but with /tmp as its temporary folder when ours
+    is too deep for the socket it makes there (it aborts otherwise). None: ours."""
+    parent = socket_parent(len("/org.chromium.Chromium.XXXXXX/SingletonSocket"))
+    if parent == tempfile.gettempdir():
         return None
-    return {**os.environ, "TMPDIR": "/tmp"}
+    return {**os.environ, "TMPDIR": parent}
 
 
 def _reader_cells(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:

@@ -61,6 +61,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .sockets import socket_parent
+
 # Imported before the first fork: what every kernel of a briefing imports (ipykernel
 # and what its start imports), and the library a briefing uses, with the modules its
 # dataset load and cells import later. A name missing here is only imported later.
@@ -235,9 +237,7 @@ class Zygote:
     def _receive(self, timeout: float) -> tuple[dict, list[int]]:
         self._socket.settimeout(timeout)
         # Close-on-exec: a kernel's pidfd must not reach what this process launches.
-        message, fds, _, _ = socket.recv_fds(
-            self._socket, MESSAGE_SIZE, 4, socket.MSG_CMSG_CLOEXEC
-        )
+        message, fds, _, _ = socket.recv_fds(self._socket, MESSAGE_SIZE, 4, socket.MSG_CMSG_CLOEXEC)
         if not message:
             raise ZygoteUnavailable("the zygote exited")
         return json.loads(message), fds
@@ -260,14 +260,9 @@ class Zygote:
 
 
 def _socket_folder() -> str:
-    """A folder only this user can open (mode 0700) for the shared zygote's socket;
-    under /tmp when the temporary folder's path leaves no room for a socket's
-    (108 bytes at most)."""
-    folder = tempfile.mkdtemp(prefix="briefing-zygote-")
-    if len(os.fsencode(folder)) + len("/socket") < 108:
-        return folder
-    os.rmdir(folder)
-    return tempfile.mkdtemp(prefix="briefing-zygote-", dir="/tmp")
+    """A folder only this user can open (mode 0700) for the shared zygote's socket."""
+    room = len("/briefing-zygote-12345678/socket")
+    return tempfile.mkdtemp(prefix="briefing-zygote-", dir=socket_parent(room))
 
 
 class ForkedKernel:
