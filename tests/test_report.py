@@ -282,6 +282,16 @@ def test_a_build_under_a_deep_temporary_folder(tmp_path, monkeypatch):
     assert "Key judgments" in PdfReader(built.folder / "briefing.pdf").pages[0].extract_text()
 
 
+def test_a_kernel_that_cannot_start_is_one_line_and_publishes_nothing(tmp_path, monkeypatch):
+    from analysis.report import execute
+
+    too_long = str(tmp_path / ("s" * 120) / "kernel")  # no socket can be made there
+    monkeypatch.setattr(execute, "_unique_ipc_prefix", lambda: too_long)
+    with pytest.raises(BriefingError, match="the notebook kernel could not start: ZMQError"):
+        build_briefing("briefing", reports=tmp_path / "reports", formats=("html",))
+    assert not (tmp_path / "reports" / "briefing").exists()
+
+
 def test_a_killed_build_leaves_no_briefing_and_is_cleaned_up_next_time(tmp_path):
     import signal
     import subprocess

@@ -213,9 +213,16 @@ class WarmKernel:
             env[DATASET_VARIABLE] = str(dataset)
         if output is not None:
             env[OUTPUT_VARIABLE] = str(output)
-        self.manager.start_kernel(cwd=str(notebook.parent), env=env)
-        self._client = self.manager.blocking_client()  # the warm-up's own, let go before the run
-        self._client.start_channels()
+        try:
+            self.manager.start_kernel(cwd=str(notebook.parent), env=env)
+            self._client = self.manager.blocking_client()  # the warm-up's own, let go later
+            self._client.start_channels()
+        except Exception as exc:  # no kernel, or one we cannot talk to (sockets, ports)
+            if self.manager.has_kernel:
+                self.manager.shutdown_kernel(now=True)
+            raise BriefingError(
+                f"the notebook kernel could not start: {type(exc).__name__}: {exc}"
+            ) from exc
         # "from a import b" may name a function, not a module: import what exists, quietly.
         warm_up = "\n".join(
             f"try:\n    import {name}\nexcept ImportError:\n    pass"
