@@ -297,7 +297,9 @@ def test_a_zygote_that_cannot_start_leaves_nothing_behind(tmp_path, monkeypatch)
     with pytest.raises(OSError):
         zygote.Zygote(str(tmp_path / "no-python"), shared=True)
     assert list(tmp_path.iterdir()) == []
-    assert zygote.start(str(tmp_path / "no-python")) is None  # kernels launched plainly
+    assert zygote.start_shared(str(tmp_path / "no-python")) is None  # kernels launched plainly
+    assert list(tmp_path.iterdir()) == []
+    assert zygote.start(str(tmp_path / "no-python")) is None
     assert not zygote.started()
 
 

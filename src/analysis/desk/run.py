@@ -22,7 +22,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import subprocess
 import threading
 import time
 import uuid
@@ -225,10 +224,7 @@ def _shared_zygote() -> Iterator[str | None]:
     if not _zygote_wanted():
         yield None
         return
-    try:
-        shared = zygote.Zygote(kernel_command()[0], shared=True)
-    except (OSError, subprocess.SubprocessError):
-        shared = None  # kernels are then launched the plain way
+    shared = zygote.start_shared(kernel_command()[0])
     try:
         yield shared and shared.address
     finally:

@@ -107,6 +107,7 @@ READY_TIMEOUT = 120.0  # seconds for the zygote's imports (a plain kernel pays t
 REPLY_TIMEOUT = 30.0  # seconds for a fork or status answer
 STOP_TIMEOUT = 10.0  # seconds for the zygote to exit once its socket is closed
 MESSAGE_SIZE = 1 << 20
+SOCKET_NAME = "socket"  # in a shared zygote's private folder
 BOOT = "import sys; del sys.path[0]; from analysis.report.zygote import serve; serve()"
 
 
@@ -135,7 +136,7 @@ class Zygote:
         try:
             if shared:
                 self._folder = _socket_folder()
-                self.address = os.path.join(self._folder, "socket")
+                self.address = os.path.join(self._folder, SOCKET_NAME)
                 listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
                 listener.bind(self.address)
                 listener.listen(socket.SOMAXCONN)  # every worker of a large pool at once
@@ -261,7 +262,7 @@ class Zygote:
 
 def _socket_folder() -> str:
     """A folder only this user can open (mode 0700) for the shared zygote's socket."""
-    room = len("/briefing-zygote-12345678/socket")
+    room = len(f"/briefing-zygote-12345678/{SOCKET_NAME}")
     return tempfile.mkdtemp(prefix="briefing-zygote-", dir=socket_parent(room))
 
 
@@ -356,9 +357,21 @@ def start(python: str, env: Mapping[str, str] | None = None) -> Zygote | None:
     global _zygote
     with _starting:
         if _zygote is None:
-            with contextlib.suppress(OSError, subprocess.SubprocessError):
-                _zygote = Zygote(python, env)
+            _zygote = _started(lambda: Zygote(python, env))
         return _zygote
+
+
+def start_shared(python: str) -> Zygote | None:
+    """A zygote the other processes of this user may join at its ``address`` (a desk
+    run's, for its workers); None if it cannot start."""
+    return _started(lambda: Zygote(python, shared=True))
+
+
+def _started(start) -> Zygote | None:
+    try:
+        return start()
+    except (OSError, subprocess.SubprocessError):  # kernels are launched the plain way
+        return None
 
 
 def join(address: str, python: str) -> Zygote:
