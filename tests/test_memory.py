@@ -25,6 +25,17 @@ def test_the_estimate_follows_the_claims(tmp_path):
     assert abs(memory.estimated_peak(folder) - expected) < memory.PER_CLAIM * 2_000
 
 
+def test_an_empty_claims_file_is_the_loaders_error_not_the_estimates(tmp_path):
+    import shutil
+
+    folder = tmp_path / "ds"
+    shutil.copytree(SEED, folder)
+    (folder / "claims.csv").write_bytes(b"")
+    assert memory.estimated_claims(folder / "claims.csv") == 0
+    with pytest.raises(BriefingError, match="claims.csv"):
+        load_dataset(folder)
+
+
 def test_a_dataset_beyond_the_limit_is_refused_before_reading(monkeypatch, tmp_path):
     monkeypatch.setenv("BRIEFING_CACHE", "off")
     monkeypatch.setenv(memory.LIMIT_VARIABLE, "1M")

@@ -28,6 +28,8 @@ def estimated_claims(claims: Path) -> int:
     size = claims.stat().st_size
     with claims.open("rb") as handle:
         head = handle.read(SAMPLE)
+    if not head:  # an empty file: no rows (what it lacks is the loader's to say)
+        return 0
     lines = max(head.count(b"\n"), 1)
     return int(size / (len(head) / lines))
 
