@@ -171,3 +171,17 @@ def test_an_invalid_dataset_is_never_kept(cache_dir, dataset_copy):
         with pytest.raises(DatasetError):
             load_dataset(path)
     assert not cache_dir.exists() or entries(cache_dir) == []
+
+
+def test_pruning_never_touches_what_is_not_an_entry(cache_dir, monkeypatch):
+    """$BRIEFING_CACHE may name a folder with other things in it (a home folder, by
+    mistake): pruning removes old entries only, never the user's folders."""
+    monkeypatch.setattr(cache, "KEPT_ENTRIES", 1)  # all but the newest folder would go
+    cache_dir.mkdir()
+    theirs = [cache_dir / "photos", cache_dir / ("a" * 64), cache_dir / "notes"]
+    for folder in theirs:
+        folder.mkdir()
+        (folder / "keep.txt").write_text("mine")
+    load_dataset(SEED, use_cache=True)
+    assert all((folder / "keep.txt").read_text() == "mine" for folder in theirs)
+    assert len([p for p in entries(cache_dir) if p not in theirs]) == 1  # the entry just written

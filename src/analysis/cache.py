@@ -157,10 +157,23 @@ def write_entry(key: str, tables: dict[str, pd.DataFrame], latest_day: dt.date |
 
 
 def _prune(root: Path) -> None:
-    """Remove the least recently written entries beyond ``KEPT_ENTRIES``."""
+    """Remove the least recently written entries beyond ``KEPT_ENTRIES``. Only folders
+    that are entries (a key's name, an ``entry.json``) count: ``$BRIEFING_CACHE`` may
+    name a folder that holds other things, and those are never touched."""
     entries = sorted(
-        (p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        (p for p in root.iterdir() if _is_entry(p)),
         key=lambda p: p.stat().st_mtime,
     )
     for old in entries[:-KEPT_ENTRIES]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _is_entry(folder: Path) -> bool:
+    name = folder.name
+    return (
+        len(name) == 64
+        and all(c in "0123456789abcdef" for c in name)
+        and not folder.is_symlink()
+        and folder.is_dir()
+        and (folder / ENTRY).is_file()
+    )
