@@ -59,12 +59,18 @@ def test_publish_copies_the_site_with_latest_as_real_folders_and_no_internals(tm
     site = tmp_path / "www" / "site"
     done = publish_site(reports, str(site))
     assert (done.briefings, done.files) == (6, 2 + 6 * 2 + 3 * 2)
-    assert sorted(p.name for p in site.iterdir()) == ["index.html", "index.json", "morning"]
+    assert sorted(p.name for p in site.iterdir()) == [
+        ".claim-briefings-site",  # the mark that lets the next publish replace it
+        "index.html",
+        "index.json",
+        "morning",
+    ]
     latest = site / "morning" / "north" / "latest"
     assert latest.is_dir() and not latest.is_symlink()
     original = site / "morning" / "north" / "2026-11-02" / "briefing.html"
     assert (latest / "briefing.html").read_text() == original.read_text()
-    assert not list(site.rglob(".*")) and not list(site.rglob("_*"))
+    assert list(site.rglob(".*")) == [site / ".claim-briefings-site"]
+    assert not list(site.rglob("_*"))
     assert json.loads((site / "index.json").read_text()) == json.loads(
         (reports / "index.json").read_text()
     )
@@ -125,20 +131,26 @@ def test_remote_commands_copy_to_a_fresh_folder_then_switch_a_link(tmp_path):
 
 
 def test_the_remote_switch_flips_the_link_keeps_the_previous_copy_and_drops_older(tmp_path):
-    """The script ssh runs, run here by sh: each publish points ``site`` at its copy."""
-    for stamp in ("one", "two", "three"):
+    """The script ssh runs, run here by sh: each publish points ``site`` at its copy;
+    only copies publish made (its stamp) are ever removed, never a user's ``.site-*``."""
+    (tmp_path / ".site-backup").mkdir()
+    (tmp_path / ".site-backup" / "keep.txt").write_text("mine")
+    one, two, three = ("a0b1c2d3e4f" + digit for digit in "123")
+    for stamp in (one, two, three):
         (tmp_path / f".site-{stamp}").mkdir()
         (tmp_path / f".site-{stamp}" / "index.html").write_text(stamp)
         _, (_, _, script) = remote_commands(tmp_path, f"host:{tmp_path}/site", "scp", stamp)
         subprocess.run(["sh", "-c", script], check=True)
         assert (tmp_path / "site" / "index.html").read_text() == stamp
-    assert os.readlink(tmp_path / "site") == ".site-three"
+    assert os.readlink(tmp_path / "site") == f".site-{three}"
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".site-a0b1c2d3e4f2",
+        ".site-a0b1c2d3e4f3",
+        ".site-backup",
         ".site-current",
-        ".site-three",
-        ".site-two",
         "site",
     ]
+    assert (tmp_path / ".site-backup" / "keep.txt").read_text() == "mine"
     (tmp_path / "www").mkdir()
     _, (_, _, script) = remote_commands(tmp_path, f"host:{tmp_path}/www", "scp", "x")
     refused = subprocess.run(["sh", "-c", script], capture_output=True, text=True)

@@ -30,7 +30,6 @@ import contextlib
 import ctypes
 import dataclasses
 import datetime as dt
-import os
 import signal
 import threading
 import time
@@ -47,6 +46,8 @@ from .masthead import CHANGES_MIMETYPE, Masthead, displayed, masthead_of
 from .outputs import (
     FAILED,
     RUN_NAME_PARAMETER,
+    check_replaceable_run,
+    check_reports_folder,
     git_commit,
     publish,
     staged_run,
@@ -54,6 +55,7 @@ from .outputs import (
     write_index,
     write_manifest,
 )
+from .ownership import folder_name
 from .parameters import (
     PREVIOUS,
     ParameterError,
@@ -97,8 +99,15 @@ class BuildPlan:
     def run_folder(self) -> Path:
         if self.destination is not None:
             return self.destination
-        run_name = self.parameters.get(RUN_NAME_PARAMETER) or self.started.strftime("%Y-%m-%d")
-        return self.reports / self.notebook.stem / str(run_name)
+        return self.reports / self.notebook.stem / run_name(self.parameters, self.started)
+
+
+def run_name(parameters: dict, started: dt.datetime) -> str:
+    """The run folder's name: the ``as_of`` parameter's value, else the day of the run.
+    Refused unless it is one safe folder name (a plain-text ``as_of`` of ``../..`` would
+    otherwise put the run, and the swap that publishes it, outside the reports folder)."""
+    value = parameters.get(RUN_NAME_PARAMETER) or started.strftime("%Y-%m-%d")
+    return folder_name(value, f"parameter {RUN_NAME_PARAMETER!r}")
 
 
 @dataclass(frozen=True)
@@ -176,6 +185,7 @@ def _build(
         destination=destination.resolve() if destination else None,
         cell_timeout=cell_timeout,
     )
+    check_replaceable_run(plan.run_folder)
     # The kernel boots, imports and loads the dataset on one core while this
     # process imports papermill, starts Chromium and compiles the template.
     with (
@@ -275,7 +285,9 @@ def plan_build(
     given_names = {name for name, _ in given}
     dataset = _dataset_path(path, parameters, given_names)
     _previous_path(path, parameters, given_names)
-    _check_reports_folder(reports.resolve())
+    check_reports_folder(reports.resolve())
+    folder_name(path.stem, "the notebook's name")
+    run_name(parameters, started)
     return BuildPlan(
         notebook=path,
         parameters=parameters,
@@ -312,19 +324,6 @@ def _dataset_path(notebook: Path, parameters: dict, given_names: set[str]) -> Pa
         )
     parameters[name] = str(path)
     return path
-
-
-def _check_reports_folder(reports: Path) -> None:
-    """Refuse an output folder that cannot hold briefings before any work is done."""
-    if reports.exists():
-        if not reports.is_dir():
-            raise BriefingError(f"--out {reports}: exists and is not a folder; give a folder")
-        if not os.access(reports, os.W_OK | os.X_OK):
-            raise BriefingError(f"--out {reports}: this user may not write in it")
-        return
-    parent = next(p for p in reports.parents if p.exists())
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise BriefingError(f"--out {reports}: cannot be created in {parent}")
 
 
 def _previous_path(notebook: Path, parameters: dict, given_names: set[str]) -> None:
@@ -369,6 +368,7 @@ def execute_and_publish(plan: BuildPlan, dataset, kernel, printer, exporter, sta
     manifest = build_manifest(plan, dataset, masthead, printer, files)
     manifest["changes"] = displayed(nb, CHANGES_MIMETYPE)
     write_manifest(staging, manifest)
+    check_replaceable_run(plan.run_folder)  # again: the build took a while
     folder = publish(staging, plan.run_folder)
     return Briefing(folder, [folder / f.name for f in files], manifest)
 

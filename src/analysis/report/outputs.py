@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..errors import BriefingError
 from .export import TEMPLATES
 
 FAILED = "_failed"
@@ -33,6 +34,49 @@ TOOLS = (
     "playwright",
     "claim-briefings",
 )
+
+
+def check_reports_folder(reports: Path) -> None:
+    """Refuse an output folder that cannot hold briefings, or whose ``index.html`` this
+    tool did not write (it writes ``index.json`` beside it), before any work is done."""
+    if reports.exists():
+        if not reports.is_dir():
+            raise BriefingError(f"--out {reports}: exists and is not a folder; give a folder")
+        if not os.access(reports, os.W_OK | os.X_OK):
+            raise BriefingError(f"--out {reports}: this user may not write in it")
+        _check_index_is_ours(reports)
+        return
+    parent = next(p for p in reports.parents if p.exists())
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise BriefingError(f"--out {reports}: cannot be created in {parent}")
+
+
+def _check_index_is_ours(reports: Path) -> None:
+    page, listing = reports / "index.html", reports / "index.json"
+    if (page.exists() or page.is_symlink()) and not (
+        listing.is_file() and not listing.is_symlink() and not page.is_symlink()
+    ):
+        raise BriefingError(
+            f"--out {reports}: holds an index.html this tool did not write (no index.json "
+            "beside it), which every build would overwrite; give another folder with --out"
+        )
+
+
+def check_replaceable_run(folder: Path) -> None:
+    """A run folder is replaced only when it is a briefing this tool published (it has a
+    ``manifest.json``) or an empty folder; anything else at that path is refused."""
+    if not (folder.exists() or folder.is_symlink()):
+        return
+    if folder.is_symlink() or not folder.is_dir():
+        what = "a link" if folder.is_symlink() else "a file"
+    elif (folder / "manifest.json").is_file() or next(folder.iterdir(), None) is None:
+        return
+    else:
+        what = "a folder this tool did not build (no manifest.json)"
+    raise BriefingError(
+        f"{folder} is {what}; a build would replace it. Move it away, or give another "
+        "as_of or --out"
+    )
 
 
 def staging_folder(reports: Path) -> Path:
@@ -204,6 +248,7 @@ def write_index(reports: Path) -> Path:
     for entry in groups.values():  # a loop over the few groups of a reports folder
         entry["runs"].sort(key=lambda run: run["started"], reverse=True)
     ordered = sorted(groups.values(), key=lambda g: g["runs"][0]["started"], reverse=True)
+    _check_index_is_ours(reports)
     replace_file(reports / "index.json", json.dumps({"groups": ordered}, indent=1) + "\n")
     return replace_file(reports / "index.html", _render_index(ordered))
 

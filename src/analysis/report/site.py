@@ -17,6 +17,7 @@ with one rename over ssh.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -29,11 +30,15 @@ from pathlib import Path
 
 from ..errors import BriefingError
 from .outputs import publish
+from .ownership import is_empty_folder, made_by_us, mark
 
 SITE_FILES = ("index.html", "index.json")
+SITE = "site"  # the kind of mark a published site carries (see report/ownership.py)
 LATEST = "latest"
 COPY_ATTEMPTS = 5  # a briefing folder swapped by a build while it is copied is copied again
 TOOLS = ("rsync", "scp")
+STAMP_LENGTH = 12  # hex digits naming each remote copy (see _stamp)
+STAMP_GLOB = "[0-9a-f]" * STAMP_LENGTH  # only copies made by publish are ever removed
 _REMOTE = re.compile(r"^(?P<host>[^/:\s]+):(?P<path>.*)$")
 
 
@@ -66,11 +71,15 @@ def publish_site(reports: Path, destination: str, *, via: str | None = None) -> 
             for command in remote_commands(site, destination, via or _default_tool(), _stamp()):
                 _run(command)
         return Published(destination, briefings, files)
-    target = Path(destination).resolve()
+    given = Path(destination).absolute()
+    if given.is_symlink():
+        raise BriefingError(
+            f"{given} is a link; give the folder itself (a site is replaced, never a link)"
+        )
+    target = given.resolve()
     if target == reports or reports in target.parents or target in reports.parents:
         raise BriefingError(f"publish to a folder outside {reports}, not {target}")
-    if target.exists() and not target.is_dir():
-        raise BriefingError(f"{target} is a file; give a folder to publish the site into")
+    check_replaceable_site(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.parent / f".{target.name}.staging-{os.getpid()}-{_stamp()}"
     try:
@@ -79,6 +88,36 @@ def publish_site(reports: Path, destination: str, *, via: str | None = None) -> 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Published(str(target), briefings, files)
+
+
+def check_replaceable_site(target: Path) -> None:
+    """A local destination is replaced whole, so it must be new, empty or a site that
+    ``briefing publish`` made (its mark, or a site from before marks: ``index.html``
+    and ``index.json`` listing groups); anything else is refused, never emptied."""
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise BriefingError(f"{target} is a file; give a folder to publish the site into")
+    if is_empty_folder(target) or made_by_us(target, SITE) or _unmarked_site(target):
+        return
+    raise BriefingError(
+        f"{target} was not made by briefing publish and is not empty; publishing replaces "
+        "the whole folder, so give a new or empty folder (or move this one away)"
+    )
+
+
+def _unmarked_site(folder: Path) -> bool:
+    """A site published before sites were marked: our two index files and nothing loose."""
+
+    try:
+        listing = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    return (
+        isinstance(listing, dict)
+        and isinstance(listing.get("groups"), list)
+        and (folder / "index.html").is_file()
+    )
 
 
 def stage_site(reports: Path, site: Path) -> tuple[int, int]:
@@ -103,6 +142,7 @@ def stage_site(reports: Path, site: Path) -> tuple[int, int]:
         if target.is_dir():
             shutil.copytree(target, copy, copy_function=_link_or_copy)
     files = sum(len(names) for _, _, names in os.walk(site))
+    mark(site, SITE)  # not counted: it is not part of what readers see
     return briefings, files
 
 
@@ -182,7 +222,7 @@ def remote_commands(site: Path, destination: str, via: str, stamp: str) -> list[
         f" && ln -sfn {q(fresh)} {q(following)}"
         f" && mv -T {q(following)} {q(name)}"
         f" && ln -sfn {q(fresh)} {q(current)}"
-        f" && for old in .{q(name)}-*; do"
+        f" && for old in .{q(name)}-{STAMP_GLOB}; do"
         f' case "$old" in {q(fresh)}|"$previous"|{q(current)}) ;;'
         f' *) rm -rf -- "$old" ;; esac; done'
     )
@@ -204,4 +244,4 @@ def _run(command: list[str]) -> None:
 
 
 def _stamp() -> str:
-    return uuid.uuid4().hex[:12]
+    return uuid.uuid4().hex[:STAMP_LENGTH]
