@@ -171,3 +171,49 @@ def test_publish_fills_a_new_or_empty_folder_and_replaces_its_own_site(built_sit
         (target / "stray.txt").write_text("left by a web server")  # the site is ours: replaced
         assert main(["publish", str(target), "--out", str(built_site)]) == 0
         assert not (target / "stray.txt").exists()
+
+
+# --- briefing import --out DIR --replace --------------------------------------------
+
+ACLED = str(Path(__file__).parent / "data" / "importers" / "acled" / "ukraine-march-2024.csv")
+
+
+def test_import_replace_refuses_a_folder_it_did_not_make(tmp_path, capsys, monkeypatch):
+    """Following the import's own hint ("add --replace") with ``--out data`` deleted
+    every dataset; a hand-written dataset is not an import either."""
+    data = tmp_path / "data"
+    shutil.copytree(SEED, data / SEED.name)
+    precious(data)
+    before = snapshot(data)
+    monkeypatch.chdir(tmp_path)
+    for out in ("data", f"data/{SEED.name}", "data/notes", ".", "data/.."):
+        code, err = run_cli(capsys, "import", "acled", ACLED, "--out", out, "--replace")
+        assert code == 2, out
+        assert "was not made by briefing import" in err, err
+        assert len(err.strip().splitlines()) == 1
+    assert snapshot(data) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]  # no staging left
+
+
+def test_import_fills_a_new_or_empty_folder_and_replaces_its_own_import(tmp_path, capsys):
+    out = tmp_path / "acled"
+    out.mkdir()  # empty: no --replace needed
+    assert main(["import", "acled", ACLED, "--out", str(out)]) == 0
+    code, err = run_cli(capsys, "import", "acled", ACLED, "--out", str(out))
+    assert code == 2 and "add --replace" in err
+    assert main(["import", "acled", ACLED, "--out", str(out), "--replace"]) == 0
+    (out / "my-notes.txt").write_text("added by hand")  # still marked: ours to replace
+    assert main(["import", "acled", ACLED, "--out", str(out), "--replace"]) == 0
+    assert not (out / "my-notes.txt").exists()
+
+
+def test_an_import_from_before_marks_is_replaced_and_a_link_is_not(tmp_path, capsys):
+    out = tmp_path / "acled"
+    assert main(["import", "acled", ACLED, "--out", str(out)]) == 0
+    next(out.glob(".claim-briefings-*")).unlink()  # as an older version left it
+    assert main(["import", "acled", ACLED, "--out", str(out), "--replace"]) == 0
+    os.symlink(out, tmp_path / "link")
+    code, err = run_cli(
+        capsys, "import", "acled", ACLED, "--out", str(tmp_path / "link"), "--replace"
+    )
+    assert code == 2 and "is a link" in err

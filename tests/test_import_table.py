@@ -644,7 +644,7 @@ def test_dataset_section_sets_licence_and_attribution(tmp_path):
 def test_reimport_is_byte_identical(tmp_path, worked):
     run(tmp_path, name="log")  # same folder name, so dataset.toml's name is the same too
     files = sorted(p.name for p in worked[0].iterdir())
-    assert files == sorted(["IMPORT.md", "dataset.toml", *TABLES])
+    assert files == sorted([".claim-briefings-dataset", "IMPORT.md", "dataset.toml", *TABLES])
     for name in files:
         assert (tmp_path / "log" / name).read_bytes() == (worked[0] / name).read_bytes(), name
 

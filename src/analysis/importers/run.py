@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shlex
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from .aliases import apply_aliases, read_aliases
 from .progress import import_progress
 from .report import ImportReport, InputFile
 from .request import ImportRequest, RowFilter
-from .writer import write_dataset
+from .writer import check_out_folder, write_dataset
 
 
 def import_dataset(
@@ -36,6 +37,7 @@ def import_dataset(
     inputs, and ImportInvalid when the converted data breaks a contract rule.
     """
     module = importer(format_name)
+    out = Path(os.path.abspath(out))  # `--out .` or `a/..` names the folder itself
     _check_request(inputs, out, since, until, aliases, replace)
     filters = [RowFilter.parse(text) for text in where]
     user_aliases = read_aliases(aliases) if aliases else None
@@ -84,10 +86,7 @@ def _check_request(inputs, out, since, until, aliases, replace) -> None:
             raise BriefingError(f"{path}: no such file")
     if since and until and since > until:
         raise BriefingError(f"--since {since} is after --until {until}")
-    if out.exists() and not replace:
-        raise BriefingError(f"{out} already exists; add --replace to overwrite it with this import")
-    if out.exists() and not out.is_dir():
-        raise BriefingError(f"{out} is a file, not a dataset folder")
+    check_out_folder(out, replace=replace)
 
 
 def _read_summary(report: ImportReport) -> str:

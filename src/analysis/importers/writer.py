@@ -12,6 +12,7 @@ import dataclasses
 import os
 import shutil
 import tomllib
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,10 +25,13 @@ import pyarrow.csv as pacsv
 from .. import schema
 from ..arrowtext import trimmed
 from ..dataset import Dataset, validate_written
-from ..errors import DatasetError
+from ..errors import BriefingError, DatasetError
+from ..report.ownership import is_empty_folder, made_by_us, mark
 from .tables import TABLE_COLUMNS, ContractTables
 
 IMPORT_REPORT_FILE = "IMPORT.md"
+ALIASES_FILE = "aliases.csv"
+DATASET = "dataset"  # the kind of mark an imported dataset carries (see report/ownership.py)
 CSV_OPTIONS = pacsv.WriteOptions(quoting_style="needed")  # strings quoted, numbers bare
 
 
@@ -100,10 +104,10 @@ def write_dataset(
     The frames of ``tables`` are released once converted to the Arrow tables that are
     written (set to None); validation reads those Arrow tables, as the files would read.
     """
-    staging = out.parent / f".importing-{out.name}-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = out.parent / f".importing-{out.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     staging.mkdir(parents=True)
     try:
+        mark(staging, DATASET)
         arrow_tables = {}
         for name in list(tables.frames()):  # a handful of tables
             arrow_tables[name] = table_in_order(name, getattr(tables, name))
@@ -113,7 +117,7 @@ def write_dataset(
         (staging / schema.MANIFEST).write_text(manifest_text(tables.manifest), encoding="utf-8")
         (staging / IMPORT_REPORT_FILE).write_text(report_markdown(written), encoding="utf-8")
         if aliases_file is not None:
-            shutil.copyfile(aliases_file, staging / "aliases.csv")
+            shutil.copyfile(aliases_file, staging / ALIASES_FILE)
         try:
             # from the tables in memory: the same frames as reading the files (tested),
             # without parsing them again; not kept in the dataset cache (its first
@@ -128,14 +132,46 @@ def write_dataset(
     return dataclasses.replace(dataset, path=out), written
 
 
+def check_out_folder(out: Path, *, replace: bool) -> None:
+    """Refuse an ``--out`` the import may not fill: a file or link, a folder holding
+    anything but an earlier import (even with ``--replace``), or an earlier import
+    without ``--replace``. New and empty folders are always fine."""
+    if out.is_symlink():
+        raise BriefingError(f"{out} is a link; give the dataset folder itself with --out")
+    if not out.exists() or is_empty_folder(out):
+        return
+    if not out.is_dir():
+        raise BriefingError(f"{out} is a file, not a dataset folder; choose another --out")
+    if not is_earlier_import(out):
+        raise BriefingError(
+            f"{out} was not made by briefing import, so it is never replaced; "
+            "choose a new folder with --out (or move this one away)"
+        )
+    if not replace:
+        raise BriefingError(f"{out} already exists; add --replace to overwrite it with this import")
+
+
+def is_earlier_import(folder: Path) -> bool:
+    """Made by ``briefing import``: its mark, or (an import from before marks) an
+    ``IMPORT.md`` beside nothing but the files an import writes."""
+    if made_by_us(folder, DATASET):
+        return True
+    written = {*schema.DATASET_FILES, IMPORT_REPORT_FILE, ALIASES_FILE}
+    try:
+        names = {entry.name for entry in os.scandir(folder)}
+    except OSError:
+        return False
+    return IMPORT_REPORT_FILE in names and names <= written
+
+
 def _move_into_place(staging: Path, out: Path, *, replace: bool) -> None:
-    """Rename the staged folder to ``out``; an earlier import there is swapped out first."""
+    """Rename the staged folder to ``out``; an earlier import there is swapped out first.
+    ``out`` is checked again: another process may have put something there meanwhile."""
+    check_out_folder(out, replace=replace)
     if not out.exists():
         staging.rename(out)
         return
-    if not replace:  # checked before the import too; this is the race with another import
-        raise FileExistsError(17, "already exists; add --replace to overwrite it", str(out))
-    retired = out.parent / f".replaced-{out.name}-{os.getpid()}"
+    retired = out.parent / f".replaced-{out.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     out.rename(retired)
     staging.rename(out)
     shutil.rmtree(retired, ignore_errors=True)
