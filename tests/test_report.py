@@ -322,9 +322,10 @@ def test_a_killed_build_leaves_no_briefing_and_is_cleaned_up_next_time(tmp_path)
     assert not (reports / "briefing").exists()
     assert not list(reports.glob(".building-*"))  # unwound on SIGTERM
 
-    (reports / ".building-999999999-deadbeef").mkdir(parents=True)  # left by a SIGKILLed build
+    (reports / ".building-999999999-0123456789ab").mkdir(parents=True)  # a SIGKILLed build's
+    (reports / ".building-999999999-notes").mkdir()  # not a name builds give: kept
     build_briefing("briefing", formats=("html",), reports=reports)
-    assert not list(reports.glob(".building-*"))
+    assert list(reports.glob(".building-*")) == [reports / ".building-999999999-notes"]
 
 
 def test_a_very_long_url_wraps_instead_of_widening_the_page(tmp_path):

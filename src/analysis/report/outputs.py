@@ -13,6 +13,7 @@ import errno
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from pathlib import Path
 from ..errors import BriefingError
 from .export import TEMPLATES
 
+_STAGING_NAME = re.compile(r"\.building-(?P<pid>[0-9]{1,10})-[0-9a-f]{12}")
 FAILED = "_failed"
 RUN_NAME_PARAMETER = "as_of"  # a run folder is named for this parameter's value, else the day
 TOOLS = (
@@ -86,8 +88,8 @@ def staging_folder(reports: Path) -> Path:
     """
     reports.mkdir(parents=True, exist_ok=True)
     for stale in reports.glob(".building-*"):
-        pid = stale.name.split("-")[1]
-        if pid.isdigit() and not _alive(int(pid)):
+        found = _STAGING_NAME.fullmatch(stale.name)  # only names this function gives
+        if found and not stale.is_symlink() and not _alive(int(found["pid"])):
             shutil.rmtree(stale, ignore_errors=True)
     folder = reports / f".building-{os.getpid()}-{uuid.uuid4().hex[:12]}"
     folder.mkdir()
