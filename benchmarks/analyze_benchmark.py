@@ -47,6 +47,9 @@ def best_of(repeat: int, func) -> float:
 
 
 def main() -> None:
+    from analysis.runtime import tune_process
+
+    tune_process()  # as the briefing command does
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)

@@ -57,6 +57,9 @@ def child(shape: str, n: int) -> None:
 
 
 def main() -> None:
+    from analysis.runtime import tune_process
+
+    tune_process()  # as the briefing command does
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)

@@ -157,6 +157,7 @@ def generate(
 
 
 PHASES = """
+from analysis.runtime import tune_process; tune_process()  # as the briefing command does
 import json, sys, time
 from pathlib import Path
 from analysis.importers import acled
@@ -175,7 +176,10 @@ for name, frame in tables.frames().items():
 marks.append((time.perf_counter(), time.process_time()))
 print(json.dumps([[b[0] - a[0], b[1] - a[1]] for a, b in zip(marks, marks[1:])]))
 """
-LOAD = "import sys; from analysis.dataset import load_dataset; load_dataset(sys.argv[1])"
+LOAD = (
+    "import sys; from analysis.runtime import tune_process; tune_process(); "
+    "from analysis.dataset import load_dataset; load_dataset(sys.argv[1])"
+)
 
 
 def timed(command: list[str]) -> dict:

@@ -23,6 +23,7 @@ from synthetic import SHAPES  # noqa: E402
 
 MEASURE = """
 import json, resource, sys, time
+from analysis.runtime import tune_process; tune_process()  # as the briefing command does
 from analysis import load_dataset, analyze
 t0 = time.perf_counter()
 data = load_dataset(sys.argv[1])

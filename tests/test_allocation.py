@@ -1,5 +1,5 @@
-"""Importing the package turns huge pages off for the process and what it starts, and has
-glibc keep freed memory for reuse, unless asked not to."""
+"""``tune_process`` turns huge pages off for the process and what it starts, and has glibc
+keep freed memory for reuse, unless asked not to; importing the package changes nothing."""
 
 from __future__ import annotations
 
@@ -16,16 +16,17 @@ reports_thp = pytest.mark.skipif(
     reason="the kernel does not report THP_enabled in /proc/PID/status",
 )
 
-# the child starts from the system's setting (this test process, having imported the
-# package, passes its own on), imports the package, then reports its own setting and
-# that of a process it starts (inherited)
+# the child starts from the system's setting (this test process may pass its own on),
+# imports the package and reports its setting, then tunes itself (``tune``) and reports
+# its own setting and that of a process it starts (inherited)
 PROBE = """
 import ctypes, subprocess, sys
 ctypes.CDLL(None).prctl(41, 0, 0, 0, 0)
-import analysis
-from analysis.allocation import disable_huge_pages
-print(disable_huge_pages())
+import analysis, analysis.results, analysis.dataset
 status = lambda text: [l.split()[1] for l in text.splitlines() if l.startswith("THP_enabled")][0]
+print(status(open("/proc/self/status").read()))
+from analysis.runtime import tune_process
+print(tune_process()["huge_pages_off"])
 print(status(open("/proc/self/status").read()))
 print(status(subprocess.run(["cat", "/proc/self/status"], capture_output=True, text=True).stdout))
 """
@@ -40,13 +41,13 @@ def probe(**env: str) -> list[str]:
 
 
 @reports_thp
-def test_importing_the_package_turns_huge_pages_off_for_it_and_its_children():
-    assert probe() == ["True", "0", "0"]
+def test_importing_leaves_huge_pages_tuning_turns_them_off_for_it_and_its_children():
+    assert probe() == ["1", "True", "0", "0"]
 
 
 @reports_thp
 def test_the_variable_keeps_the_system_setting():
-    assert probe(BRIEFING_HUGE_PAGES="on") == ["False", "1", "1"]
+    assert probe(BRIEFING_HUGE_PAGES="on") == ["1", "False", "1", "1"]
 
 
 # a 256 MiB block written, freed, taken again and written again: the page faults of the
@@ -57,8 +58,10 @@ REUSE = """
 import ctypes, resource, sys, threading
 ctypes.CDLL(None).prctl(41, 1, 0, 0, 0)
 import numpy as np
-if sys.argv[1] == "import":
-    import analysis
+import analysis, analysis.results, analysis.dataset
+if sys.argv[1] == "tune":
+    from analysis.runtime import tune_process
+    tune_process()
 size = 256 << 20
 faults = []
 def reuse():
@@ -92,13 +95,13 @@ def faults_on_reuse(how: str, where: str = "main", **env: str) -> int:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
 def test_freed_memory_is_kept_for_the_next_array():
     pages = (256 << 20) // 4096
-    assert faults_on_reuse("plain") > pages // 2  # glibc's default: unmapped and faulted again
-    assert faults_on_reuse("import") < pages // 20
-    assert faults_on_reuse("import", BRIEFING_KEEP_FREED_MEMORY="off") > pages // 2
+    assert faults_on_reuse("plain") > pages // 2  # imported only: glibc's default, unmapped
+    assert faults_on_reuse("tune") < pages // 20
+    assert faults_on_reuse("tune", BRIEFING_KEEP_FREED_MEMORY="off") > pages // 2
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
 def test_freed_memory_is_kept_in_worker_threads_too():
     pages = (256 << 20) // 4096
     assert faults_on_reuse("plain", "thread") > pages // 2
-    assert faults_on_reuse("import", "thread") < pages // 20
+    assert faults_on_reuse("tune", "thread") < pages // 20

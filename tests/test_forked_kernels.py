@@ -57,6 +57,7 @@ print(json.dumps({
     "max_columns": pd.get_option("display.max_columns"),
     "width": pd.get_option("display.width"),
     "stdout": type(sys.stdout).__name__,
+    "huge_pages": [l.split()[1] for l in open("/proc/self/status") if l.startswith("THP_enabled")],
 }))
 plt.plot([1, 2, 3])  # shown at the end of the cell by the inline backend, uncalled
 """
@@ -134,6 +135,8 @@ def test_a_forked_kernel_briefs_as_a_plain_one(tmp_path):
     }
     assert facts["cwd"] == str(tmp_path / "nb") and facts["output_variable"]
     assert facts["max_columns"] == 20  # pandas imported as in a kernel, not a terminal
+    # tuned at the warm-up (plain) or by the zygote (forked); this process is not tuned
+    assert plain_facts["huge_pages"] in (["0"], [])
     assert kinds == plain_kinds and "image/png" in kinds  # the inline backend hooked in
 
 

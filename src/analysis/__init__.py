@@ -1,14 +1,12 @@
 """Claim briefings: who claimed what, when, about which event.
 
 The public names load on first use, so the ``briefing`` command can start a
-kernel or print help without first importing pandas. Importing the package turns
-transparent huge pages off for the process and has glibc keep freed memory for
-reuse (:mod:`analysis.allocation`, which says why and how to keep the defaults).
+kernel or print help without first importing pandas. Importing the package changes
+nothing in the process: memory settings are applied by entry points
+(:func:`analysis.runtime.tune_process`).
 """
 
 from importlib import import_module
-
-from .allocation import disable_huge_pages, keep_freed_memory
 
 __version__ = "0.1.0"
 
@@ -27,9 +25,6 @@ _PUBLIC = {
 }
 
 __all__ = sorted(_PUBLIC)
-
-disable_huge_pages()
-keep_freed_memory()
 
 
 def __getattr__(name: str):

@@ -649,12 +649,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The ``briefing`` console script: ``main``, then a quick exit.
+    """The ``briefing`` console script: the process tuned (analysis.runtime), ``main``,
+    then a quick exit.
 
     At exit Python collects the whole heap (pandas, matplotlib, nbconvert...)
     although the process is about to end; freezing it first skips that work,
     about 0.25 s per build. Files and child processes are closed by then.
     """
+    from .runtime import tune_process
+
+    tune_process()
     code = main()
     gc.freeze()
     sys.exit(code)

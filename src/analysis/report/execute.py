@@ -40,6 +40,9 @@ KERNEL_NAME = "claim-briefings"
 DATASET_VARIABLE = "CLAIM_BRIEFINGS_PRELOAD"
 OUTPUT_VARIABLE = "CLAIM_BRIEFINGS_OUTPUT"  # the run's staging folder (see snapshot.py)
 PRELOAD_EXPRESSION = "__import__('analysis.report.warmup').report.warmup.preload_dataset()"
+# A build's kernel is a process the command starts: its memory settings are applied
+# first thing in its warm-up (analysis.runtime); an analyst's own kernels are left alone.
+TUNE_STATEMENT = "__import__('analysis.runtime').runtime.tune_process()"
 KERNEL_DISPLAY_NAME = "Claim briefings (project venv)"
 
 
@@ -225,11 +228,14 @@ class WarmKernel:
             ) from exc
         # "from a import b" may name a function, not a module: import what exists, quietly.
         warm_up = "\n".join(
-            f"try:\n    import {name}\nexcept ImportError:\n    pass"
-            for name in notebook_imports(notebook)
+            [TUNE_STATEMENT]
+            + [
+                f"try:\n    import {name}\nexcept ImportError:\n    pass"
+                for name in notebook_imports(notebook)
+            ]
         )
         self._warm_up = self._client.execute(
-            warm_up or "pass",
+            warm_up,
             silent=True,
             store_history=False,
             user_expressions={"dataset": PRELOAD_EXPRESSION} if dataset is not None else {},

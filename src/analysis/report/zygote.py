@@ -433,6 +433,9 @@ def serve() -> None:
     listener = socket.socket(fileno=int(sys.argv[2])) if len(sys.argv) > 2 else None
     imported_under = _comparable(os.environ)  # before the settings below
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from ..runtime import tune_process
+
+    tune_process()  # before the imports: the kernels forked from here inherit it
     # What IPKernelApp sets before any import of matplotlib, as a plain kernel has it.
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"

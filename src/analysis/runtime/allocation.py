@@ -1,5 +1,6 @@
-"""How a process that imports :mod:`analysis` (the ``briefing`` command, a notebook's
-kernel) gets memory from Linux: two settings, each with a variable to keep the system's.
+"""How a process tuned by an entry point (the ``briefing`` command, a briefing's kernel,
+see :func:`analysis.runtime.tune_process`) gets memory from Linux: two settings, each
+with a variable to keep the system's.
 
 **Huge pages off** (``BRIEFING_HUGE_PAGES=on`` keeps them). Arrow's allocator asks
 Linux for huge pages over its arenas, then hands memory back in small pieces. Where
@@ -18,8 +19,9 @@ block from the heap and trimming it only past 2 GiB of free memory lets the next
 array reuse the pages of the last one (10M claims: a fifth faster, about 15% more
 peak memory). Both settings govern glibc's main arena only; threads (the analysis
 runs branches on two, the loader looks up citations on one) would each get an arena
-of their own that still maps and unmaps, so every thread is kept on the main one. A process keeps its peak memory until it ends; fine for a command or
-a briefing's kernel, noticeable in a long notebook session after a huge dataset.
+of their own that still maps and unmaps, so every thread is kept on the main one. A process keeps its peak memory until it
+ends: fine for a command or a briefing's kernel, which is why a notebook session
+that merely imports the package is left alone.
 """
 
 from __future__ import annotations

@@ -1,0 +1,17 @@
+"""Process-level settings, applied by entry points only, never on import.
+
+The ``briefing`` command, the zygote that forks briefing kernels, a build's kernel
+(at its warm-up) and the benchmarks call :func:`tune_process`; an analyst who
+imports :mod:`analysis` in a notebook or a service that unpickles a task keeps the
+system's memory behaviour.
+"""
+
+from __future__ import annotations
+
+from .allocation import disable_huge_pages, keep_freed_memory
+
+
+def tune_process() -> dict[str, bool]:
+    """Huge pages off and freed memory kept for this process (see :mod:`.allocation`);
+    which of the two took effect."""
+    return {"huge_pages_off": disable_huge_pages(), "freed_memory_kept": keep_freed_memory()}
