@@ -398,3 +398,14 @@ def test_a_killed_run_leaves_no_zygote_nor_kernel(tmp_path, temporary):
         os.kill(pid, signal.SIGKILL)
     assert left == [], [cmdline(p) for p in left]
     assert list(temporary.glob("briefing-zygote-*")) == []  # removed by the zygote itself
+
+
+def test_kernels_print_no_debugger_warning(tmp_path, capfd, in_worker):
+    """debugpy warned about frozen modules on stderr, four lines per kernel, plain or
+    forked, into every `briefing run`'s output."""
+    notebook = probe_notebook(tmp_path / "nb")
+    build(notebook, tmp_path / "plain")
+    in_worker()
+    build(notebook, tmp_path / "forked")
+    assert zygote.current().forked == 1
+    assert "Debugger warning" not in capfd.readouterr().err

@@ -27,6 +27,7 @@ from queue import Empty
 from typing import TYPE_CHECKING
 
 from ..errors import BriefingError
+from ..runtime import KERNEL_ENVIRONMENT
 from . import zygote
 from .parameters import code_cells
 from .sockets import socket_parent
@@ -212,6 +213,7 @@ class WarmKernel:
         self.manager.client_factory = ready_client_class()
         zygote.fork_with(self.manager)  # in a desk worker: forked, its imports already done
         env = {k: v for k, v in os.environ.items() if k not in (DATASET_VARIABLE, OUTPUT_VARIABLE)}
+        env |= KERNEL_ENVIRONMENT
         if dataset is not None:
             env[DATASET_VARIABLE] = str(dataset)
         if output is not None:

@@ -61,6 +61,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..runtime import KERNEL_ENVIRONMENT
 from .sockets import socket_parent
 
 # Imported before the first fork: what every kernel of a briefing imports (ipykernel
@@ -405,7 +406,8 @@ def stop() -> None:
 
 
 def _comparable(env: Mapping[str, str]) -> dict[str, str]:
-    return {k: v for k, v in env.items() if k not in PER_KERNEL}
+    """``env`` without what differs per kernel and what every kernel gets anyway."""
+    return {k: v for k, v in env.items() if k not in PER_KERNEL and k not in KERNEL_ENVIRONMENT}
 
 
 def _descriptor(stream: Any, default: int) -> int:
@@ -436,6 +438,7 @@ def serve() -> None:
     from ..runtime import tune_process
 
     tune_process()  # before the imports: the kernels forked from here inherit it
+    os.environ.update(KERNEL_ENVIRONMENT)  # as every kernel the command starts has it
     # What IPKernelApp sets before any import of matplotlib, as a plain kernel has it.
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"

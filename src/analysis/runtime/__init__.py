@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from .allocation import disable_huge_pages, keep_freed_memory
 
+# Set for every kernel the command starts, plain or forked. debugpy (imported by
+# ipykernel) warns on stderr, four lines per kernel, that frozen modules may hide
+# breakpoints; nobody debugs a briefing's kernel, so its file check is turned off.
+KERNEL_ENVIRONMENT = {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
 
 def tune_process() -> dict[str, bool]:
     """Huge pages off and freed memory kept for this process (see :mod:`.allocation`);
