@@ -19,10 +19,16 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -c "from analysis.report.execute import ensure_kernel; ensure_kernel()"
 	touch $(STAMP)
 
+# Debian's chromium, installed with apt when missing; skipped when BRIEFING_CHROMIUM
+# names another, and only a note without root (PDFs then need BRIEFING_CHROMIUM).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || test -x $(CHROMIUM) || \
-	  { echo "Installing Debian's chromium (needed for PDF briefings)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -n "$(BRIEFING_CHROMIUM)" || command -v chromium >/dev/null 2>&1 || test -x $(CHROMIUM) || \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "No chromium and not root: PDFs need one; set BRIEFING_CHROMIUM=/path/to/chrome"; \
+	  else \
+	    echo "Installing Debian's chromium (needed for PDF briefings)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  fi
 
 briefing: setup
 	$(BIN)/briefing build briefing --to html,pdf
