@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each test starts Python processes
+
 reports_thp = pytest.mark.skipif(
     not Path("/proc/self/status").is_file()
     or "THP_enabled" not in Path("/proc/self/status").read_text(),

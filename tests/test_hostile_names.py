@@ -31,7 +31,7 @@ from analysis.report.site import check_replaceable_site, publish_site
 from .test_data_loss import snapshot
 from .test_publish import make_site
 
-EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "60"))
 SETTINGS = settings(
     max_examples=EXAMPLES,
     derandomize=True,

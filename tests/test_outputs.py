@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from analysis.report.outputs import publish, staging_folder, write_index
 
 
@@ -59,6 +61,7 @@ def _publish_many(reports: str, times: int, worker: int) -> None:
         publish(staging, Path(reports) / "briefing" / "2025-04-08")
 
 
+@pytest.mark.slow  # eight Python processes
 def test_eight_processes_publishing_one_run_leave_one_whole_briefing(tmp_path):
     """The race of two desks building the same run: no error, no torn or missing folder."""
     import multiprocessing
