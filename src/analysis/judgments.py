@@ -74,7 +74,8 @@ def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
 
     ``limit`` keeps the first ``limit`` judgments and words only those, so a
     briefing on a large dataset does not write sentences nobody reads.
-    Columns: assertion_id, status, judgment.
+    Columns: assertion_id, status, judgment, claims (the ids of the claims it rests
+    on: the current positions, or the two claims of a shift; for its endnotes).
     """
     names = result.dataset.sources.set_index("source_id")["name"]
     rows = []
@@ -101,7 +102,7 @@ def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
         if item.neutral_sources:
             neutral = named_few(sorted(names.reindex(item.neutral_sources).tolist()))
             parts.append(f"{neutral} addressed it without taking a side.")
-        rows.append((item.assertion_id, item.status, " ".join(parts)))
+        rows.append((item.assertion_id, item.status, " ".join(parts), held["claim_id"].tolist()))
     statements = result.dataset.assertions.set_index("assertion_id")["statement"]
     shifts = result.shifts if limit is None else result.shifts.head(max(limit - len(rows), 0))
     for shift in shifts.itertuples(index=False):
@@ -111,5 +112,5 @@ def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
             f"{names[shift.source_id]} moved from {before} to {after} "
             f"on: {statements[shift.assertion_id]}."
         )
-        rows.append((shift.assertion_id, "shift", sentence))
-    return pd.DataFrame(rows, columns=["assertion_id", "status", "judgment"])
+        rows.append((shift.assertion_id, "shift", sentence, [shift.from_claim, shift.to_claim]))
+    return pd.DataFrame(rows, columns=["assertion_id", "status", "judgment", "claims"])

@@ -38,6 +38,7 @@ from ..wording import (
     showing_note,
     sources_by_activity,
 )
+from .endnotes import Endnotes
 from .masthead import CHANGES_MIMETYPE
 from .snapshot import load_snapshot, output_folder, save_snapshot
 from .warmup import load_for_briefing
@@ -119,8 +120,17 @@ def _cut(frame: pd.DataFrame, limit: int | None, noun: str, order: str) -> tuple
     return frame.head(limit), _note(limit, len(frame), noun, order)
 
 
-def _table(frame: pd.DataFrame, css_class: str) -> HTML:
-    markup = frame.to_html(index=False, escape=True, na_rep="", classes=css_class, border=0)
+def _table(frame: pd.DataFrame, css_class: str, markup_columns: tuple[str, ...] = ()) -> HTML:
+    """``frame`` as an HTML table, its text escaped; ``markup_columns`` hold finished
+    markup (note links) and are passed through as they are."""
+    if not markup_columns:
+        markup = frame.to_html(index=False, escape=True, na_rep="", classes=css_class, border=0)
+        return HTML(LONG_WORD.sub(_breakable, markup))
+    escaped = frame.copy()
+    for column in escaped.columns:  # a loop over a table's few columns
+        if column not in markup_columns:
+            escaped[column] = escaped[column].map(_e)  # the shown rows only: a few dozen
+    markup = escaped.to_html(index=False, escape=False, na_rep="", classes=css_class, border=0)
     return HTML(LONG_WORD.sub(_breakable, markup))
 
 
@@ -155,17 +165,22 @@ def scope(result: Analysis) -> HTML:
     )
 
 
-def judgments(result: Analysis, limit: int | None = None) -> HTML:
-    """The key judgments as a numbered list, most contested first."""
-    sentences = key_judgments(result, limit)["judgment"].tolist()
-    if not sentences:
+def judgments(result: Analysis, limit: int | None = None, notes: Endnotes | None = None) -> HTML:
+    """The key judgments as a numbered list, most contested first; with ``notes``, each
+    ends with links to the notes of the documents it rests on."""
+    table = key_judgments(result, limit)
+    if table.empty:
         return HTML('<p class="empty">No source had taken a position by this date.</p>')
-    items = "".join(f"<li>{_e(s)}</li>" for s in sentences)
+    items = "".join(
+        f"<li>{_e(sentence)}{notes.links(claims) if notes else ''}</li>"
+        for sentence, claims in zip(table["judgment"], table["claims"], strict=True)
+    )
     return HTML(f'<ol class="judgments">{items}</ol>')
 
 
-def status_table(result: Analysis, limit: int | None = 40) -> HTML:
-    """Assertions with status, lines of evidence and who supports or refutes them, most telling first."""
+def status_table(result: Analysis, limit: int | None = 40, notes: Endnotes | None = None) -> HTML:
+    """Assertions with status, lines of evidence and who supports or refutes them, most
+    telling first; with ``notes``, a column of links to the documents of the positions."""
     names = _names(result.dataset)
 
     def named(ids: list[str]) -> str:  # a few named, the rest counted: a row stays a row
@@ -184,7 +199,12 @@ def status_table(result: Analysis, limit: int | None = 40) -> HTML:
             "Hedged only": table["hedged_only"].map({True: "yes", False: ""}),
         }
     )
-    return HTML(_table(shown, "status").markup + note)
+    if notes is None:
+        return HTML(_table(shown, "status").markup + note)
+    held = result.positions.groupby(result.positions["assertion_id"].astype(str))["claim_id"]
+    claims = held.agg(list).reindex(table["assertion_id"].astype(str))
+    shown["Notes"] = [notes.links(ids if isinstance(ids, list) else []) for ids in claims]
+    return HTML(_table(shown, "status", markup_columns=("Notes",)).markup + note)
 
 
 def contested(
@@ -192,6 +212,7 @@ def contested(
     limit: int | None = 8,
     max_claims: int | None = 40,
     rows: int | None = None,
+    notes: Endnotes | None = None,
 ) -> HTML:
     """For each contested assertion (most lines of support first): who says what, when, in
     their words, claims in timeline order. At most ``limit`` assertions and ``max_claims``
@@ -223,6 +244,7 @@ def contested(
             "Current position": np.where(current, "yes", ""),
         }
     )
+    claim_ids = claims["claim_id"].astype(str).to_numpy()
     by_assertion = shown.groupby(claims["assertion_id"].astype(str).to_numpy(), sort=False)
     parts, left = [], rows
     for row in table.itertuples(index=False):  # the few contested assertions shown
@@ -230,7 +252,12 @@ def contested(
             break
         cap = per_assertion if left is None else min(per_assertion or left, left)
         on_it, cut_note = _current_first(by_assertion.get_group(row.assertion_id), cap)
-        parts.append(f"<h3>{_e(row.statement)}</h3>" + _table(on_it, "claims").markup + cut_note)
+        columns: tuple[str, ...] = ()
+        if notes is not None:
+            on_it = on_it.assign(Note=[notes.links([claim_ids[i]]) for i in on_it.index])
+            columns = ("Note",)
+        table_markup = _table(on_it, "claims", markup_columns=columns).markup
+        parts.append(f"<h3>{_e(row.statement)}</h3>" + table_markup + cut_note)
         left = None if left is None else left - len(on_it)
     note = (
         _note(len(parts), total, "contested assertions", "most lines of support first")
@@ -249,6 +276,11 @@ def _current_first(claims: pd.DataFrame, limit: int | None) -> tuple[pd.DataFram
     kept = np.sort(np.argsort(~current, kind="stable")[:limit])
     note = _note(limit, len(claims), "claims", "current positions kept first")
     return claims.iloc[kept], note
+
+
+def endnotes(notes: Endnotes) -> HTML:
+    """The notes section: every document cited above, numbered in reading order."""
+    return HTML(notes.section())
 
 
 def figure(fig: Figure, alt: str) -> SVG:
