@@ -18,6 +18,7 @@ from analysis.replay import replay
 from analysis.report import views
 from analysis.results import analyze
 
+from .accessibility import axe_violations
 from .builders import write_dataset
 from .conftest import REALDATA, ROOT, needs_realdata
 
@@ -238,6 +239,7 @@ def test_a_briefing_on_the_ucdp_import_has_no_thin_or_trailing_page(tmp_path):
     pdf = built.folder / "briefing.pdf"
     assert thin_pages(pdf) == []
     assert len(PdfReader(pdf).pages) <= 26  # 19 before the notes (41 documents, 5 pages)
+    assert axe_violations(built.folder / "briefing.html") == []
     assert "Attribution" in PdfReader(pdf).pages[-1].extract_text()  # ends on provenance
 
 

@@ -20,6 +20,7 @@ from analysis.report import CellError, ParameterError, build_briefing
 from analysis.report.export import CHROMIUM_FLAGS, find_chromium
 from analysis.results import analyze
 
+from .accessibility import axe_violations
 from .conftest import CONTRACT_EXAMPLE, DATA, REALDATA, SEED, needs_realdata
 
 pytestmark = pytest.mark.slow  # real kernels and Chromium
@@ -65,7 +66,7 @@ def test_seed_briefing_html_has_judgments_tables_and_inline_images(seed_briefing
     assert "Status of assertions" in page and ">corroborated<" in page
     assert page.count('<div class="tex2jax_ignore">') >= 8  # no MathJax on "$5 million"
     assert page.count('class="jp-RenderedSVG jp-OutputArea-output chart" role="img"') >= 3
-    assert 'aria-label="Claims over time, one lane per source"' in page
+    assert 'aria-label="Timeline of 27 claims by 6 sources, one lane each' in page
     assert "<?xml" not in page and "<!DOCTYPE svg" not in page  # inline SVG, no prolog
     assert not REMOTE_ASSET.search(page)
     assert "views.judgments" not in page  # no code
@@ -79,6 +80,37 @@ def test_seed_briefing_opens_offline_without_errors(seed_briefing):
     failed, errors, dialogs, figures = open_offline(seed_briefing.folder / "briefing.html")
     assert failed == [] and errors == [] and dialogs == []
     assert len(figures) >= 3 and all(width > 300 for width in figures)
+
+
+def test_seed_briefing_meets_wcag_21_aa_in_chromium(seed_briefing):
+    assert axe_violations(seed_briefing.folder / "briefing.html") == []
+
+
+def test_seed_briefing_figures_say_what_they_show(seed_briefing):
+    page = (seed_briefing.folder / "briefing.html").read_text()
+    svgs = re.findall(r"<svg\b[^>]*>", page)
+    labels = [re.search(r'aria-label="([^"]*)"', tag) for tag in svgs]
+    assert len(svgs) >= 4 and all(labels) and all('role="img"' in tag for tag in svgs)
+    said = " ".join(html.unescape(label.group(1)) for label in labels)
+    assert "15 assertions: 3 contested, 2 corroborated, 10 single-source" in said
+    assert "Timeline of 27 claims by 6 sources" in said
+    assert page.count("<title>") >= len(svgs)  # and a <title> each, read aloud
+
+
+def test_seed_briefing_pdf_is_tagged_with_an_outline(seed_briefing):
+    reader = PdfReader(seed_briefing.folder / "briefing.pdf")
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+
+    def titles(outline) -> list[str]:
+        found = []
+        for item in outline:
+            found += titles(item) if isinstance(item, list) else [item.title]
+        return found
+
+    outline = titles(reader.outline)
+    for heading in ("Key judgments", "Status of assertions", "Notes", "Method and provenance"):
+        assert heading in outline
 
 
 def test_seed_briefing_pdf_has_title_marking_and_first_judgment(seed_briefing):

@@ -348,35 +348,45 @@ NICE_KM = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000)
 
 
 @_house_style
-def place_map(result, labels: int = 10) -> Figure | None:
-    """The places with coordinates, coloured by the status of their assertions (the most
-    pressing one when a place has several), the most reported ones named; a scale and
-    north. None when no place has coordinates. No tiles: nothing is fetched at build time."""
+def mapped_places(result) -> pd.DataFrame:
+    """Places with coordinates that assertions name: place_id, name, lat, lon, status (the
+    most pressing of their assertions'), claims (in the briefing's timeline)."""
     data = result.dataset
     places = data.places.dropna(subset=["lat", "lon"]) if len(data.places) else data.places
     if places.empty or "place_id" not in data.assertions:
-        return None
+        return pd.DataFrame(columns=["place_id", "name", "lat", "lon", "status", "claims"])
     status = result.assertions[["assertion_id", "status"]].merge(
         data.assertions[["assertion_id", "place_id"]], on="assertion_id"
     )
     status["rank"] = status["status"].map({s: i for i, s in enumerate(STATUS_PRIORITY)})
     by_place = status.sort_values("rank").drop_duplicates("place_id").set_index("place_id")
     claims = result.timeline.merge(data.assertions[["assertion_id", "place_id"]], on="assertion_id")
-    counts = claims.groupby("place_id").size()
+    counts = claims.groupby("place_id", observed=True).size()
     places = places[places["place_id"].isin(by_place.index)]
+    return places.assign(
+        lat=places["lat"].astype(float),
+        lon=places["lon"].astype(float),
+        status=places["place_id"].map(by_place["status"]).astype(str).to_numpy(),
+        claims=places["place_id"].map(counts).fillna(0).astype(int).to_numpy(),
+    )[["place_id", "name", "lat", "lon", "status", "claims"]]
+
+
+def place_map(result, labels: int = 10) -> Figure | None:
+    """The places with coordinates, coloured by the status of their assertions (the most
+    pressing one when a place has several), the most reported ones named; a scale and
+    north. None when no place has coordinates. No tiles: nothing is fetched at build time."""
+    places = mapped_places(result)
     if places.empty:
         return None
-    lat, lon = places["lat"].astype(float), places["lon"].astype(float)
+    lat, lon = places["lat"], places["lon"]
     mid = float(lat.mean())
     tall = float(lat.max() - lat.min()) / max(
         float(lon.max() - lon.min()) * np.cos(np.radians(mid)), 1e-6
     )
     fig, ax = _figure(7, float(np.clip(5.4 * tall + 1.0, 3.5, 4.6)))  # as tall as the area
-    colors = places["place_id"].map(by_place["status"]).map(STATUS_COLORS)
+    colors = places["status"].map(STATUS_COLORS)
     ax.scatter(lon, lat, c=colors.to_list(), s=28, edgecolor="black", linewidth=0.4, zorder=3)
-    named = places.assign(claims=places["place_id"].map(counts).fillna(0)).nlargest(
-        labels, "claims"
-    )
+    named = places.nlargest(labels, "claims")
     for row in named.itertuples(index=False):  # at most ``labels`` names
         ax.annotate(_short(str(row.name), 24), (float(row.lon), float(row.lat)), xytext=(4, 3),
                     textcoords="offset points", fontsize=7)  # fmt: skip
@@ -388,7 +398,7 @@ def place_map(result, labels: int = 10) -> Figure | None:
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
     ax.set_title(f"Places by the status of their assertions ({len(places)} places)")
-    shown = [s for s in STATUS_COLORS if s in set(by_place.loc[places["place_id"], "status"])]
+    shown = [s for s in STATUS_COLORS if s in set(places["status"])]
     handles = [Patch(facecolor=STATUS_COLORS[s], edgecolor="black", label=s) for s in shown]
     ax.legend(handles=handles, loc="best", fontsize=7, framealpha=0.9)
     return fig

@@ -286,6 +286,8 @@ class PdfPrinter:
             header_template=_page_band(marking, with_numbers=False),
             footer_template=_page_band(marking, with_numbers=True),
             margin={"top": "20mm", "bottom": "20mm", "left": "16mm", "right": "16mm"},
+            tagged=True,  # a tagged PDF: headings, tables and figures for screen readers
+            outline=True,  # bookmarks from the headings
         )
         return pdf_file
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .. import plots
 from ..changes import Changes, changes_facts, compare, snapshot_tables
 from ..dataset import Dataset
 from ..fingerprint import dataset_hash
@@ -38,6 +39,7 @@ from ..wording import (
     showing_note,
     sources_by_activity,
 )
+from . import alt_text
 from .endnotes import Endnotes
 from .masthead import CHANGES_MIMETYPE
 from .snapshot import load_snapshot, output_folder, save_snapshot
@@ -295,7 +297,17 @@ def figure(fig: Figure, alt: str) -> SVG:
         # dpi only sets the resolution of layers drawn as images (many marks)
         fig.savefig(buffer, format="svg", dpi=200, metadata={"Date": None})
     markup = buffer.getvalue()
-    return SVG(markup[markup.index("<svg") :], alt)  # no XML prolog inside an HTML page
+    markup = markup[markup.index("<svg") :]  # no XML prolog inside an HTML page
+    return SVG(labelled_svg(markup, alt), alt)
+
+
+def labelled_svg(markup: str, alt: str) -> str:
+    """The figure as an image with a name for screen readers: ``role="img"``, an
+    ``aria-label`` and a ``<title>`` (read aloud, and shown on hover), all escaped."""
+    label = html.escape(alt, quote=True)
+    opening = markup.index(">", markup.index("<svg")) + 1
+    head = markup[:opening].replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    return f"{head}<title>{label}</title>{markup[opening:]}"
 
 
 def shifts_table(result: Analysis, limit: int | None = 40) -> HTML:
@@ -433,7 +445,6 @@ def status_over_time(result: Analysis, max_assertions: int = 24) -> HTML:
     """The status-over-time figure, what it leaves out, and a table of the same history in
     words (full statements, exact days); a sentence when everything was reported on one day.
     One piece, so the replay behind both runs once."""
-    from .. import plots
     from ..replay import replay
 
     replayed = replay(result, max_assertions)
@@ -444,9 +455,9 @@ def status_over_time(result: Analysis, max_assertions: int = 24) -> HTML:
         )
     svg = figure(
         plots.status_over_time_figure(result, max_assertions, replayed),
-        "Status of each assertion as the reporting stood each day",
+        alt_text.status_over_time(replayed.history),
     )
-    chart = f'<div class="chart" role="img" aria-label="{_e(svg.alt)}">{svg.markup}</div>'
+    chart = f'<div class="chart">{svg.markup}</div>'
     statements = result.dataset.assertions.set_index("assertion_id")["statement"]
     history = replayed.history[replayed.history["status"] != "unaddressed"]
     worded = (
@@ -494,31 +505,25 @@ def _replay_note(replayed) -> str:
 
 def place_map(result: Analysis) -> SVG | HTML:
     """The map of places, or a sentence when no place has coordinates."""
-    from .. import plots
-
     fig = plots.place_map(result)
     if fig is None:
         return HTML('<p class="empty">No place in this dataset has coordinates to map.</p>')
-    return figure(fig, "Map of the places, coloured by the status of their assertions")
+    return figure(fig, alt_text.place_map(plots.mapped_places(result)))
 
 
 def lag_figure(result: Analysis) -> SVG | HTML:
     """The reporting-lag chart, or a sentence when no claim has an event time to measure from."""
-    from .. import plots
-
     if result.timeline["lag_days"].notna().sum() == 0:
         return HTML(
             '<p class="empty">No claim gives the time of its event, so there is no lag to '
             "measure.</p>"
         )
-    return figure(plots.lag_chart(result), "Days from event to report, per source")
+    return figure(plots.lag_chart(result), alt_text.lag_chart(result))
 
 
 def agreement_figure(result: Analysis) -> SVG | HTML:
     """The agreement heatmap when at least two pairs of sources share assertions; with fewer
     it would be an empty grid, so a sentence says so."""
-    from .. import plots
-
     pairs = len(result.pairwise)
     if pairs < 2:
         shared = "no pair of sources" if pairs == 0 else "only one pair of sources"
@@ -526,9 +531,20 @@ def agreement_figure(result: Analysis) -> SVG | HTML:
             f'<p class="empty">A heatmap would show little: {shared} took positions on '
             "the same assertions.</p>"
         )
+    return figure(plots.agreement_heatmap(result), alt_text.agreement_heatmap(result))
+
+
+def assertion_board(result: Analysis, max_assertions: int = 24) -> SVG:
+    """Lines of evidence per assertion, supporting right and refuting left, by status."""
     return figure(
-        plots.agreement_heatmap(result), "Share of shared assertions on which each pair agrees"
+        plots.assertion_board(result, max_assertions),
+        alt_text.assertion_board(result, max_assertions),
     )
+
+
+def timeline(result: Analysis, max_sources: int = 20) -> SVG:
+    """Claims over time, one lane per source."""
+    return figure(plots.timeline_figure(result, max_sources), alt_text.timeline(result))
 
 
 def conflicts_table(result: Analysis, limit: int | None = 40) -> HTML:
