@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -37,6 +38,7 @@ from analysis.desk.history import History
 from analysis.desk.jobs import load_jobs
 from analysis.desk.jobs_text import MAX_SHOWN
 from analysis.desk.plan import plan_briefings
+from analysis.desk.schedule import Schedule
 from analysis.errors import BriefingError
 
 from .conftest import ROOT
@@ -84,7 +86,7 @@ CRONS = [
 SCALARS = [
     0, -1, 1, 2**63 - 1, -(2**63), math.nan, math.inf, -math.inf, 1e308, 0.5, True, False,
     dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.datetime(2025, 4, 8, 6, 0), dt.time(6, 0),
-    "html", "pdf", "UTC", "Europe/Kyiv", "../etc", "none", "latest", "x" * 5000, "",
+    "html", "pdf", "UTC", "Europe/Kyiv", "Europe", "America/", "posixrules", "../etc", "none", "latest", "x" * 5000, "",
     "desk@example.org\nBcc: all@example.org", "desk@example.org", "tcp://10.0.0.5:8786\n",
 ]  # fmt: skip
 ZONES = [
@@ -279,3 +281,382 @@ def test_hostile_jobs_files_plan_or_are_refused_briefly(tmp_path_factory, data, 
     assert time.monotonic() - started < SECONDS
     assert files_under(root) == made  # a plan changes nothing, not even in its own folder
     assert files_under(ROOT / "reports") | {str(p) for p in ROOT.iterdir()} == outside
+
+
+# Targeted tests, one family at a time. Each names what the code before them did.
+
+JOB = """\
+[[job]]
+name = "morning"
+notebook = "brief"
+
+[job.parameters]
+marking = "INTERNAL"
+
+[job.schedule]
+cron = "0 6 * * *"
+timezone = "Europe/Kyiv"
+"""
+KYIV = ZoneInfo("Europe/Kyiv")
+
+
+def text_as_of(root: Path) -> Path:
+    """The desk's notebook with ``as_of`` taken as plain text, not as a date."""
+    notebook = root / "notebooks" / "brief.ipynb"
+    content = json.loads(notebook.read_text())
+    cell = content["cells"][0]
+    source = "".join(cell["source"]).replace("Optional[date]", "Optional[str]")
+    cell["source"] = source
+    notebook.write_text(json.dumps(content))
+    return notebook
+
+
+def refused(tmp_path: Path, text: str | bytes, *, as_of_text: bool = False) -> list[str]:
+    """The problems of a refused jobs file, each as ``LINE: message; fix``."""
+    jobs_file = write_desk(tmp_path)
+    if as_of_text:
+        text_as_of(tmp_path)
+    if isinstance(text, str):
+        text = text.encode()
+    jobs_file.write_bytes(text)
+    with pytest.raises(BriefingError) as caught:
+        load_jobs(jobs_file)
+    assert_refused_briefly(caught.value)
+    lines = str(caught.value).splitlines()
+    return [line.removeprefix(f"{jobs_file}:") for line in lines[1:]] or lines
+
+
+def with_parameter(line: str) -> str:
+    return JOB.replace('marking = "INTERNAL"', line)
+
+
+def with_grid(lines: str) -> str:
+    return JOB.replace("[job.schedule]", f"[job.grid]\n{lines}\n\n[job.schedule]")
+
+
+# 1. Names that become paths (before: all loaded, and a run wrote outside reports/)
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    ["../../../somewhere", "a/b", "latest", "_index", ".hidden", "x" * 256, "{scheduled_date}/.."],
+)
+def test_an_as_of_that_is_not_one_folder_name_is_refused_on_its_line(tmp_path, as_of):
+    (problem,) = refused(tmp_path, with_parameter(f"as_of = {json.dumps(as_of)}"), as_of_text=True)
+    assert problem.startswith("6: as_of ")
+    assert "cannot name a folder" in problem
+    assert problem.endswith("; write a date such as 2025-04-08, or {scheduled_date}")
+
+
+def test_an_as_of_that_is_a_date_or_the_placeholder_names_its_folder(tmp_path):
+    for number, as_of in enumerate(['"2025-04-08"', "2025-04-08", '"{scheduled_date}"', '""']):
+        jobs_file = write_desk(tmp_path / str(number), with_parameter(f"as_of = {as_of}"))
+        text_as_of(tmp_path / str(number))  # text, so only the value keeps it safe
+        assert len(load_jobs(jobs_file)) == 1
+
+
+def test_an_as_of_in_the_grid_is_checked_value_by_value(tmp_path):
+    text = (
+        JOB.replace('marking = "INTERNAL"\n', "") + '[job.grid]\nas_of = ["2025-04-08", "../up"]\n'
+    )
+    (problem,) = refused(tmp_path, text, as_of_text=True)
+    assert problem.startswith("11: as_of '../up' cannot name a folder: it holds a path separator")
+
+
+def test_the_notebooks_own_default_as_of_is_checked_when_the_job_leaves_it(tmp_path):
+    jobs_file = write_desk(tmp_path)
+    notebook = text_as_of(tmp_path)
+    notebook.write_text(notebook.read_text().replace("as_of = None", 'as_of = \\"../shared\\"'))
+    with pytest.raises(BriefingError, match="the notebook's default as_of '../shared' cannot"):
+        load_jobs(jobs_file)
+
+
+@pytest.mark.parametrize(
+    ("topics", "reason"),
+    [
+        ('["latest", "b"]', "the name is reserved"),
+        ('["_drafts", "b"]', "starts with '.' or '_'"),
+        (json.dumps(["a" * 300, "b"]), "longer than 255 bytes"),
+        (json.dumps(["a" * 251, "b"]), "make a key of 251 bytes; at most 250"),  # + ".lock"
+    ],
+)
+def test_a_grid_key_that_is_not_one_folder_name_is_refused(tmp_path, topics, reason):
+    (problem,) = refused(tmp_path, with_grid(f"topic = {topics}"))
+    assert problem.startswith("9: topic = ")
+    assert reason in problem
+
+
+def test_a_key_too_long_only_in_combination_is_refused(tmp_path):
+    grid = f'topic = ["{"t" * 200}", "b"]\ndataset = ["{"d" * 50}", "e"]'
+    (problem,) = refused(tmp_path, with_grid(grid))
+    assert problem.startswith("8: topic = 'ttt")  # the grid's header: two names make the key
+    assert "make a key of 251 bytes; at most 250; use shorter grid values" in problem
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ('"latest"', "cannot name a folder: the name is reserved"),
+        ('"morning\\n"', "is not a name"),  # the old pattern's $ matched before the newline
+        (json.dumps("m" * 300), "cannot name a folder: it is longer than 255 bytes"),
+        ('"../up"', "is not a name"),
+    ],
+)
+def test_a_job_name_must_be_one_folder_name(tmp_path, name, reason):
+    (problem,) = refused(tmp_path, JOB.replace('"morning"', name))
+    assert problem.startswith("2: job name ")
+    assert reason in problem
+
+
+def test_a_trailing_newline_does_not_slip_into_an_address_or_a_scheduler(tmp_path):
+    notify = '[job.notify]\non_failure = ["desk@example.org\\nBcc: all@example.org"]\n'
+    (problem,) = refused(tmp_path / "a", JOB + notify)
+    assert "is not an email address" in problem
+    (problem,) = refused(
+        tmp_path / "b", JOB + '[job.notify]\non_failure = ["desk@example.org\\n"]\n'
+    )
+    assert "is not an email address" in problem
+    (problem,) = refused(tmp_path / "c", '[desk]\nscheduler = "tcp://10.0.0.5:8786\\n"\n' + JOB)
+    assert "is not a scheduler address" in problem
+
+
+# 2. Hostile files (before: UnicodeDecodeError, RecursionError, ValueError, AttributeError,
+#    IsADirectoryError tracebacks; minutes and gigabytes for long keys and large grids)
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (
+            codecs.BOM_UTF16_LE + JOB.encode("utf-16-le"),
+            "briefings.toml is UTF-16 text; save it as UTF-8",
+        ),
+        (
+            codecs.BOM_UTF16_BE + JOB.encode("utf-16-be"),
+            "briefings.toml is UTF-16 text; save it as UTF-8",
+        ),
+        (
+            codecs.BOM_UTF32_LE + JOB.encode("utf-32-le"),
+            "briefings.toml is UTF-32 text; save it as UTF-8",
+        ),
+        (JOB.encode("utf-16-le"), ":1: holds NUL bytes, so it is UTF-16 without a BOM"),
+        (JOB.replace("INTERNAL", "INTERNE é").encode("latin-1"), ":6: is not UTF-8 (byte 0xe9"),
+        (bytes(range(128, 256)), ":1: is not UTF-8 (byte 0x80"),
+        (JOB.encode() + b"x = 1\0\n", ":11: holds NUL bytes"),
+    ],
+)
+def test_a_file_that_is_not_utf8_text_is_refused_in_one_line(tmp_path, data, said):
+    (line,) = refused(tmp_path, data)
+    assert said in line
+    assert line.startswith("jobs file ")
+
+
+def test_a_utf8_byte_order_mark_is_read_past(tmp_path):
+    jobs_file = write_desk(tmp_path)
+    jobs_file.write_bytes(codecs.BOM_UTF8 + JOB.encode())
+    assert [job.name for job in load_jobs(jobs_file)] == ["morning"]
+
+
+def test_a_huge_file_is_refused_before_it_is_read_whole(tmp_path):
+    (line,) = refused(tmp_path, JOB + "#" * (2 << 20))
+    assert "is over 1024 KiB" in line
+
+
+def test_a_folder_named_as_the_jobs_file_is_refused(tmp_path):
+    with pytest.raises(BriefingError, match="is not a file; name a .toml file"):
+        load_jobs(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("x = " + "[" * 5000 + "]" * 5000, "1: arrays or tables nested too deeply to read"),
+        (".".join(["a"] * 20_000) + " = 1", "1: a dotted key or table header of more than 32"),
+        ("[" + ".".join(["job"] * 20_000) + "]", "1: a dotted key or table header of more than 32"),
+        ("n = " + "9" * 5000, "1: not valid TOML: 'Exceeds the limit (4300 digits)"),
+        ("job = [1, 2]", "1: job must be written [[job]]"),
+        ('job = ["morning"]', "1: job must be written [[job]]"),
+    ],
+)
+def test_toml_that_tomllib_or_the_reader_meets_badly_is_refused_quickly(tmp_path, text, said):
+    started = time.monotonic()
+    (problem,) = refused(tmp_path, text)
+    assert problem.startswith(said)
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("nan", "nan"), ("inf", "inf"), ("-inf", "-inf"), ("1e300", "1e+300"), ("604801", "604801"),
+     ("1" + "0" * 30, "1" + "0" * 30), ("0", "0"), ("true", "True")],
+)  # fmt: skip
+def test_a_time_limit_must_be_finite_and_at_most_a_week(tmp_path, value, shown):
+    text = JOB.replace('notebook = "brief"\n', f'notebook = "brief"\ntimeout = {value}\n')
+    (problem,) = refused(tmp_path, text)
+    assert problem == (
+        f"4: timeout {shown} is not a number of seconds above 0 and at most 604,800 (a week); "
+        "write a number of seconds above 0, e.g. timeout = 900"
+    )
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_a_non_finite_value_is_refused_since_it_never_equals_itself(tmp_path, value):
+    (problem,) = refused(tmp_path, with_grid(f'topic = ["a", {value}]'))
+    assert problem.startswith(f"9: parameter 'topic': {value} is not a number a briefing can use")
+
+
+def test_a_nul_in_a_value_is_refused(tmp_path):
+    (problem,) = refused(tmp_path, with_parameter('dataset = "data/one\\u0000x"'))
+    assert problem.startswith("6: parameter 'dataset': 'data/one\\x00x' holds a NUL character")
+
+
+def test_a_notebook_name_too_long_for_the_file_system_is_a_problem_of_its_line(tmp_path):
+    (problem,) = refused(tmp_path, JOB.replace('"brief"', json.dumps("n" * 3000)))
+    assert problem.startswith("3: notebook 'nnn")
+    assert "File name too long" in problem
+
+
+@pytest.mark.parametrize("zone", ["Europe", "x" * 5000, "../../etc/passwd"])
+def test_a_time_zone_that_is_a_folder_or_too_long_is_unknown(tmp_path, zone):
+    text = JOB.replace('"Europe/Kyiv"', json.dumps(zone))
+    (problem,) = refused(tmp_path, text)
+    assert problem.startswith("10: unknown time zone ")
+
+
+def test_a_grid_too_large_is_refused_by_its_count_without_expanding_it(tmp_path):
+    grid = (
+        f"topic = {json.dumps([f't{i}' for i in range(100)])}\n"
+        f"dataset = {json.dumps([f'd{i}' for i in range(100)])}\n"
+        f"max_rows = {list(range(1, 101))}"
+    )
+    started = time.monotonic()
+    (problem,) = refused(tmp_path, with_grid(grid))
+    assert time.monotonic() - started < 2
+    assert problem == (
+        "8: the grid makes 1,000,000 briefings (100 x 100 x 100); a job may make at most 10,000; "
+        "list fewer values, or split the job"
+    )
+
+
+def test_the_whole_file_may_make_at_most_ten_thousand_briefings(tmp_path):
+    job = with_grid(f"topic = {json.dumps([f't{i}' for i in range(6000)])}")
+    second = job.replace('"morning"', '"evening"')
+    problems = refused(tmp_path, job + "\n" + second)
+    assert problems == [
+        "15: the jobs up to this one make 12,000 briefings; a jobs file may make at most "
+        "10,000; split the jobs over several files"
+    ]
+
+
+def test_a_grid_whose_count_has_more_digits_than_python_prints_is_still_refused(tmp_path):
+    names = "\n".join(f'p{i} = ["a", "b"]' for i in range(20_000))  # 2^20000 briefings
+    problems = refused(tmp_path, with_grid(names))
+    assert any("the grid makes about 10^6020 briefings (2 x 2 x" in p for p in problems)
+
+
+def test_thousands_of_problems_are_counted_past_the_first_thirty(tmp_path):
+    text = "[[job]]\n" * 5000
+    jobs_file = write_desk(tmp_path)
+    jobs_file.write_text(text)
+    with pytest.raises(BriefingError) as caught:
+        load_jobs(jobs_file)
+    lines = str(caught.value).splitlines()
+    assert lines[0].endswith("15000 problem(s) found, nothing was run")  # name, notebook, schedule
+    assert lines[-1] == "... and 14970 more problem(s)"
+    assert len(lines) == 32
+
+
+def test_a_megabyte_key_makes_a_short_message_quickly(tmp_path):
+    started = time.monotonic()
+    (problem,) = refused(
+        tmp_path, JOB.replace("[job.schedule]", "x" * 900_000 + " = 1\n[job.schedule]")
+    )
+    assert time.monotonic() - started < 2
+    assert problem.startswith("8: unknown parameter 'xxxxx") and len(problem) < 400
+
+
+@pytest.mark.parametrize(
+    ("cron", "said"),
+    [
+        ("R 6 * * *", "has a random (R) or hashed (H) field, which would move at every run"),
+        ("0 r(0-5) * * *", "has a random (R) or hashed (H) field"),
+        ("H/15 * * * *", "has a random (R) or hashed (H) field"),
+        ("０ 6 * * *", "is not a cron expression (ASCII, at most 200)"),
+        ("0 6 * * *" + " " * 300, "is not a cron expression (ASCII, at most 200)"),
+        ("0 0 31 4,6,9,11 *", "never happens"),
+    ],
+)
+def test_a_cron_must_give_the_same_times_at_every_run_and_happen(tmp_path, cron, said):
+    (problem,) = refused(tmp_path, JOB.replace('"0 6 * * *"', json.dumps(cron)))
+    assert problem.startswith("9: cron ")
+    assert said in problem
+
+
+# 3. Schedules at the edges (before: OverflowError and ValueError tracebacks)
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        dt.datetime(1, 1, 1, tzinfo=dt.UTC),
+        dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=5))),
+        dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.UTC),
+        dt.datetime.max.replace(tzinfo=dt.UTC),
+        dt.datetime.max.replace(tzinfo=dt.timezone(-dt.timedelta(hours=23))),
+    ],
+)
+def test_a_time_with_no_scheduled_time_around_it_is_one_line(now):
+
+    schedule = Schedule("0 6 * * *", "Pacific/Kiritimati")
+    for ask in (schedule.latest, schedule.next, lambda t: schedule.due(t, None)):
+        try:
+            answer = ask(now)
+        except BriefingError as error:
+            assert "within the years 1 to 9999" in str(error)
+            assert "\n" not in str(error)
+        else:
+            assert answer is not None
+
+
+def test_times_before_the_epoch_and_near_year_one_have_sane_answers():
+
+    daily = Schedule("0 6 * * *", "UTC")
+    assert daily.latest(dt.datetime(1969, 7, 20, 20, 17, tzinfo=dt.UTC)) == dt.datetime(
+        1969, 7, 20, 6, tzinfo=dt.UTC
+    )
+    assert daily.next(dt.datetime(1, 1, 1, tzinfo=dt.UTC)) == dt.datetime(1, 1, 1, 6, tzinfo=dt.UTC)
+    assert daily.show(dt.datetime(1, 1, 1, 6, tzinfo=dt.UTC)) == "0001-01-01 06:00"
+
+
+def test_a_plan_at_the_end_of_time_is_refused_in_one_line(tmp_path):
+    jobs = load_jobs(write_desk(tmp_path, JOB))
+    history = History(tmp_path / "reports", read_only=True)
+    with pytest.raises(BriefingError, match="has no time at or before 9999-12-31T23:59"):
+        plan_briefings(
+            jobs, dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.UTC), history, due=True,
+            fingerprinter=fingerprinter(tmp_path),
+        )  # fmt: skip
+    (decision,) = plan_briefings(
+        jobs,
+        dt.datetime(9999, 12, 30, tzinfo=dt.UTC),
+        history,
+        fingerprinter=fingerprinter(tmp_path),
+    )
+    assert decision.scheduled == dt.datetime(9999, 12, 29, 6, tzinfo=KYIV)
+
+
+# 4. Reading the dataset for the fingerprint (before: OSError traceback)
+
+
+def test_a_dataset_path_too_long_to_look_at_is_one_line(tmp_path):
+    jobs = load_jobs(write_desk(tmp_path, with_parameter(f"dataset = {json.dumps('d' * 5000)}")))
+    history = History(tmp_path / "reports", read_only=True)
+    with pytest.raises(
+        BriefingError, match="dataset folder '.*' cannot be read: File name too long"
+    ):
+        plan_briefings(
+            jobs,
+            dt.datetime(2026, 11, 28, tzinfo=KYIV),
+            history,
+            fingerprinter=fingerprinter(tmp_path),
+        )

@@ -545,7 +545,7 @@ class _Reader:
             values = dict(zip(grid, combo, strict=True))
             key = briefing_key(values)
             if problem := _key_problem(key, values):
-                self.problem(index, where, problem)
+                self.problem(index, where, *problem)
                 return
             if key in seen:
                 message = f"{_shown(seen[key])} and {_shown(values)} both make the key {shown(key)}"

@@ -73,8 +73,8 @@ def time_zone(name: str) -> ZoneInfo:
     """The IANA zone ``name``; ValueError (with the reason) when there is no such zone."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {name!r}") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
+        raise ValueError(f"unknown time zone {_cut(name)}") from None
 
 
 @dataclass(frozen=True)
