@@ -408,6 +408,12 @@ def test_a_job_name_must_be_one_folder_name(tmp_path, name, reason):
     assert reason in problem
 
 
+def test_two_job_names_differing_only_in_case_are_one_folder_and_refused(tmp_path):
+    second = JOB.replace('"morning"', '"Morning"')
+    (problem,) = refused(tmp_path, JOB + "\n" + second)
+    assert problem == "13: job name 'Morning' is already used on line 2; give each job its own name"
+
+
 def test_a_trailing_newline_does_not_slip_into_an_address_or_a_scheduler(tmp_path):
     notify = '[job.notify]\non_failure = ["desk@example.org\\nBcc: all@example.org"]\n'
     (problem,) = refused(tmp_path / "a", JOB + notify)

@@ -21,6 +21,7 @@ from ..report.build import FORMATS, find_notebook
 from ..report.outputs import RUN_NAME_PARAMETER
 from ..report.ownership import NAME_MAX, folder_name
 from ..report.parameters import (
+    Parameter,
     check_parameters,
     dataset_parameter,
     effective_parameters,
@@ -228,6 +229,13 @@ class _Reader:
     root: Path
     problems: list[JobsProblem] = field(default_factory=list)
     desk: Desk = Desk()
+    # Each notebook's declared parameters, read once for the whole file, not once per job.
+    declared: dict[Path, list[Parameter]] = field(default_factory=dict)
+
+    def parameters_of(self, notebook: Path) -> list[Parameter]:
+        if notebook not in self.declared:
+            self.declared[notebook] = notebook_parameters(notebook)
+        return self.declared[notebook]
 
     def problem(
         self, job: int | None, path: tuple[str, ...], message: str, fix: str | None = None
@@ -253,12 +261,13 @@ class _Reader:
         briefings = 0
         for index, entry in enumerate(entries):  # a loop over the jobs
             name = entry.get("name")
-            if isinstance(name, str) and name in first_of:
-                first = self.positions.line(first_of[name], "name")
+            # casefolded: on macOS and Windows "Morning" and "morning" are one folder
+            if isinstance(name, str) and name.casefold() in first_of:
+                first = self.positions.line(first_of[name.casefold()], "name")
                 message = f"job name {shown(name)} is already used on line {first}"
                 self.problem(index, ("name",), message, "give each job its own name")
             elif isinstance(name, str):
-                first_of[name] = index
+                first_of[name.casefold()] = index
             job = self.job(index, entry)
             if job is None:
                 continue
@@ -365,7 +374,7 @@ class _Reader:
                     break
             else:
                 found = find_notebook(notebook)
-            notebook_parameters(found)  # a notebook we cannot read is this job's problem
+            self.parameters_of(found)  # a notebook we cannot read is this job's problem
         except BriefingError as exc:
             self.problem(index, ("notebook",), str(exc))
             return None
@@ -479,7 +488,7 @@ class _Reader:
         """Each value against the notebook's parameters cell, one problem per name (with
         its line); ``{scheduled_date}`` stands in as a sample date. The notebook is read
         once per name, not once per value: a grid may list thousands."""
-        declared = [p.name for p in notebook_parameters(notebook)]  # read: see notebook()
+        declared = [p.name for p in self.parameters_of(notebook)]
         named = [(("parameters", n), n, [v]) for n, v in parameters.items()]
         named += [(("grid", n), n, list(values)) for n, values in grid.items()]
         for path, name, values in named:  # a loop over a job's few names
@@ -496,7 +505,7 @@ class _Reader:
             if problem is not None:
                 self.problem(index, path, *problem)
         if RUN_NAME_PARAMETER not in parameters and RUN_NAME_PARAMETER not in grid:
-            default = {p.name: p.default for p in notebook_parameters(notebook)}
+            default = {p.name: p.default for p in self.parameters_of(notebook)}
             problem = self.run_name_problem(notebook, None, [default.get(RUN_NAME_PARAMETER)])
             if problem is not None:
                 self.problem(index, ("parameters",), *problem)
