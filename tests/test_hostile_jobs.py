@@ -38,7 +38,7 @@ from analysis.desk.history import History
 from analysis.desk.jobs import load_jobs
 from analysis.desk.jobs_text import MAX_SHOWN
 from analysis.desk.plan import plan_briefings
-from analysis.desk.schedule import Schedule
+from analysis.desk.schedule import Schedule, cron_problem
 from analysis.errors import BriefingError
 
 from .conftest import ROOT
@@ -666,3 +666,37 @@ def test_a_dataset_path_too_long_to_look_at_is_one_line(tmp_path):
             history,
             fingerprinter=fingerprinter(tmp_path),
         )
+
+
+CRON_ATOMS = [
+    "*", "?", "0", "1", "7", "15", "23", "29", "30", "31", "59", "60", "-1", "L", "W", "15W",
+    "LW", "5L", "5#5", "1#1", "0#6", "*/0", "*/7", "1-5", "5-1", "0-59/61", "mon", "SUN-SAT",
+    "jan", "feb", "dec-jan", "R", "H", "r(1-5)", "H(0-29)/5", "1,2,3", "", ",", "/", "**", "%",
+]  # fmt: skip
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True)
+@given(
+    fields=st.lists(st.sampled_from(CRON_ATOMS), min_size=5, max_size=5),
+    now=plan_time,
+    zone=st.sampled_from(["UTC", "Europe/Kyiv", "Pacific/Kiritimati", "America/St_Johns"]),
+)
+def test_any_cron_is_refused_or_answers_in_bounded_time(fields, now, zone):
+
+    cron = " ".join(fields)
+    started = time.monotonic()
+    problem = cron_problem(cron)
+    if problem is None:
+        schedule = Schedule(cron, zone)
+        for ask in (schedule.latest, schedule.next):
+            try:
+                moment = ask(now)
+            except BriefingError as error:
+                assert "within the years 1 to 9999" in str(error)
+            else:
+                assert moment.utcoffset() is not None
+                after = moment.astimezone(dt.UTC) > now.astimezone(dt.UTC)
+                assert after == (ask == schedule.next)
+    else:
+        assert len(problem) < 400
+    assert time.monotonic() - started < 5

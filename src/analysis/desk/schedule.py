@@ -102,13 +102,16 @@ class Schedule:
 
     def latest(self, now: dt.datetime) -> dt.datetime:
         """The latest scheduled time at or before ``now``, in the job's zone."""
-        # croniter's previous time is strictly before its start: start at the next
-        # whole minute (counted in UTC, so a clock change does not move it).
+        # croniter's previous time is strictly before its start: start a minute later
+        # and step back past any time after ``now``. (Not from a whole minute: an old
+        # zone's local mean time is off UTC by seconds, Kyiv's by 2:02:04 before 1924.)
         _aware(now)
         try:
-            start = _utc(now).replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
-            times = croniter(self.cron, start.astimezone(self.zone))
-            return self._first_occurrence(lambda: times.get_prev(dt.datetime))
+            times = croniter(self.cron, (_utc(now) + dt.timedelta(minutes=1)).astimezone(self.zone))
+            moment = self._first_occurrence(lambda: times.get_prev(dt.datetime))
+            while _utc(moment) > _utc(now):  # at most twice: times are whole minutes of local time
+                moment = self._first_occurrence(lambda: times.get_prev(dt.datetime))
+            return moment
         except _CRONITER_ERRORS:
             raise self._no_time("at or before", now) from None
 
