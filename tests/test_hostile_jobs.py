@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from analysis.desk.history import History
-from analysis.desk.jobs import load_jobs
+from analysis.desk.jobs import load_jobs, select_jobs
 from analysis.desk.jobs_text import MAX_SHOWN
 from analysis.desk.plan import plan_briefings
 from analysis.desk.schedule import Schedule, cron_problem
@@ -412,6 +412,20 @@ def test_two_job_names_differing_only_in_case_are_one_folder_and_refused(tmp_pat
     second = JOB.replace('"morning"', '"Morning"')
     (problem,) = refused(tmp_path, JOB + "\n" + second)
     assert problem == "13: job name 'Morning' is already used on line 2; give each job its own name"
+
+
+def test_an_unknown_job_asked_for_among_thousands_is_one_short_line(tmp_path):
+    text = "".join(JOB.replace('"morning"', f'"job{i:04}"') for i in range(2000))
+    jobs = load_jobs(write_desk(tmp_path, text))
+    with pytest.raises(BriefingError) as caught:
+        select_jobs(jobs, ["x" * 10_000])
+    assert str(caught.value).startswith("no job 'xxxxx")
+    assert str(caught.value).endswith(
+        "; jobs: job0000, job0001, "
+        + "".join(f"job{i:04}, " for i in range(2, 20))
+        + "... (2000 in all)"
+    )
+    assert len(str(caught.value)) < 400
 
 
 def test_a_trailing_newline_does_not_slip_into_an_address_or_a_scheduler(tmp_path):

@@ -177,9 +177,15 @@ def select_jobs(jobs: list[Job], names: list[str]) -> list[Job]:
     known = {job.name for job in jobs}
     unknown = [n for n in names if n not in known]
     if unknown:
-        available = ", ".join(sorted(known)) or "none"
-        raise BriefingError(f"no job {', '.join(map(repr, unknown))}; jobs: {available}")
-    return [job for job in jobs if not names or job.name in names]
+        raise BriefingError(f"no job {_listed(unknown, shown)}; jobs: {_listed(sorted(known))}")
+    wanted = set(names)
+    return [job for job in jobs if not names or job.name in wanted]
+
+
+def _listed(items: list[str], show=str, most: int = 20) -> str:
+    """A list for one line: its first ``most`` items, then how many in all."""
+    text = ", ".join(map(show, items[:most])) or "none"
+    return text + (f", ... ({len(items)} in all)" if len(items) > most else "")
 
 
 def load_jobs(path: str | Path = JOBS_FILE) -> list[Job]:
