@@ -415,7 +415,7 @@ def test_two_job_names_differing_only_in_case_are_one_folder_and_refused(tmp_pat
 
 
 def test_an_unknown_job_asked_for_among_thousands_is_one_short_line(tmp_path):
-    text = "".join(JOB.replace('"morning"', f'"job{i:04}"') for i in range(2000))
+    text = "".join(JOB.replace('"morning"', f'"job{i:04}"') for i in range(300))
     jobs = load_jobs(write_desk(tmp_path, text))
     with pytest.raises(BriefingError) as caught:
         select_jobs(jobs, ["x" * 10_000])
@@ -426,6 +426,22 @@ def test_an_unknown_job_asked_for_among_thousands_is_one_short_line(tmp_path):
         + "... (2000 in all)"
     )
     assert len(str(caught.value)) < 400
+
+
+def test_thousands_of_as_of_values_safe_only_once_typed_are_checked_quickly(tmp_path):
+    jobs_file = write_desk(tmp_path)
+    notebook = tmp_path / "notebooks" / "brief.ipynb"
+    notebook.write_text(notebook.read_text().replace("Optional[date]", "Optional[float]"))
+    jobs_file.write_text(JOB + f"[job.grid]\nas_of = {json.dumps(['.5'] * 50_000)}\n")
+    started = time.monotonic()
+    with pytest.raises(BriefingError, match="the grid makes 50,000 briefings"):
+        load_jobs(jobs_file)  # ".5" cannot name a folder, but the float 0.5 can
+    assert time.monotonic() - started < 3
+
+
+def test_a_scheduler_port_must_be_a_port(tmp_path):
+    (problem,) = refused(tmp_path, '[desk]\nscheduler = "tcp://10.0.0.5:99999"\n' + JOB)
+    assert problem.startswith("2: scheduler 'tcp://10.0.0.5:99999' is not a scheduler address")
 
 
 def test_a_trailing_newline_does_not_slip_into_an_address_or_a_scheduler(tmp_path):

@@ -67,6 +67,8 @@ _NOT_IN_KEY = re.compile(r"[^a-z0-9_.-]+")
 _SAMPLE_DATE = "2000-01-01"  # stands for {scheduled_date} when values are checked at load
 # A key names reports/<job>/<key>/ and the run's lock file reports/.desk/locks/<job>/<key>.lock
 KEY_MAX = NAME_MAX - len(".lock")
+# Parameter types whose values are digits, a sign, "nan", "True" or a date: one folder name.
+_TYPED_FOLDERS = ("int", "count", "float", "bool", "date")
 
 Scalar = str | int | float | bool | dt.date
 
@@ -302,7 +304,9 @@ class _Reader:
             self.problem(None, (DESK_TABLE, "executor"), message, fix)
             executor = None
         if scheduler is not None and not (
-            isinstance(scheduler, str) and _SCHEDULER.fullmatch(scheduler)
+            isinstance(scheduler, str)
+            and _SCHEDULER.fullmatch(scheduler)
+            and int(scheduler.rpartition(":")[2]) <= 65535
         ):
             message = f"scheduler {shown(scheduler)} is not a scheduler address"
             self.problem(None, (DESK_TABLE, "scheduler"), message)
@@ -520,12 +524,18 @@ class _Reader:
         self, notebook: Path, name: str | None, texts: list
     ) -> tuple[str, str] | None:
         """Why an ``as_of`` would not make one safe folder reports/<job>/<key>/<as_of>/,
-        or None. ``name`` None: the notebook's default, used as it is. A text safe as a
-        folder name stays safe once typed (a date, a number, true); one that is not is
-        checked as the value the notebook gets (``.5`` as a float names ``0.5``)."""
+        or None. ``name`` None: the notebook's default, used as it is.
+
+        A value typed as a number, true/false or a date always names one folder
+        (``.5`` as a float is ``0.5``); as text it names the folder as written, except
+        that an optional one may be empty (none: the folder is the scheduled date)."""
         if name not in (RUN_NAME_PARAMETER, None):
             return None
-        for text in texts:  # a loop over the as_of values: few, and each cheap unless unsafe
+        declared = {p.name: p.type_name for p in self.parameters_of(notebook)}
+        type_name = declared.get(RUN_NAME_PARAMETER, "str")
+        if name and type_name.removeprefix("Optional[").removesuffix("]") in _TYPED_FOLDERS:
+            return None
+        for text in dict.fromkeys(texts[:MAX_BRIEFINGS]):  # past it the grid is refused
             try:
                 folder_name(text, "as_of")
                 continue
