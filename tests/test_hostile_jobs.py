@@ -44,7 +44,7 @@ from analysis.errors import BriefingError
 from .conftest import ROOT
 from .test_desk_support import fingerprinter, write_desk
 
-EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "80"))
+EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "150"))  # about 8 s in all
 SECONDS = 20.0  # one example's bound: load, expand and plan (a 10,000-briefing plan is ~5 s)
 LINE_BYTES = 2048
 
