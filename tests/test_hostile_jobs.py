@@ -730,3 +730,10 @@ def test_any_cron_is_refused_or_answers_in_bounded_time(fields, now, zone):
     else:
         assert len(problem) < 400
     assert time.monotonic() - started < 5
+
+
+def test_a_grid_entry_with_an_empty_or_long_name_gets_a_fix_that_can_be_written(tmp_path):
+    (problem,) = refused(tmp_path / "a", with_grid('"" = "drones"'))
+    assert problem == '9: grid \'\' is not a list of values; write topic = ["a", "b"]'
+    (problem,) = refused(tmp_path / "b", with_grid("topic = 3"))
+    assert problem == '9: grid \'topic\' is not a list of values; write topic = ["a", "b"]'

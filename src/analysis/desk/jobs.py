@@ -473,10 +473,9 @@ class _Reader:
         checked = {}
         for name, values in grid.items():  # a loop over a grid's few names
             if not isinstance(values, list) or not values:
-                message, fix = (
-                    f"grid {shown(name)} is not a list of values",
-                    f'write {shown(name)[1:-1]} = ["a", "b"]',
-                )
+                bare = name if re.fullmatch(r"[A-Za-z0-9_-]{1,40}", name) else "topic"
+                message = f"grid {shown(name)} is not a list of values"
+                fix = f'write {bare} = ["a", "b"]'
                 self.problem(index, ("grid", name), message, fix)
             elif name in parameters:
                 message = f"{shown(name)} is both a parameter and a grid name"
