@@ -351,7 +351,7 @@ def test_a_time_limit_that_is_not_seconds_names_its_line(tmp_path):
     text = JOB.replace('notebook = "brief"\n', 'notebook = "brief"\ntimeout = "soon"\n')
     (problem,) = _problems(tmp_path, text)
     assert problem == (
-        "4: timeout 'soon' is not a number of seconds above 0; "
+        "4: timeout 'soon' is not a number of seconds above 0 and at most 604,800 (a week); "
         "write a number of seconds above 0, e.g. timeout = 900"
     )
 

@@ -22,11 +22,13 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
+from ..errors import BriefingError
 from ..fingerprint import DATASET_FILE_SUFFIXES, dataset_hash
 from ..report.build import PROJECT_ROOT
 from ..report.export import TEMPLATES
 from ..report.parameters import notebook_cells
 from .jobs import JobBriefing
+from .jobs_text import shown
 
 LOCK_FILE = PROJECT_ROOT / "requirements.lock"
 TEMPLATE_FOLDER = TEMPLATES / "briefing"
@@ -135,10 +137,17 @@ class Fingerprinter:
         )
 
     def _dataset(self, folder: Path) -> tuple[dict[str, str], str | None]:
-        if not folder.is_dir():
-            return {}, None
-        files = self._cached("dataset", folder, dataset_file_hashes)
-        return files, self._cached("dataset_hash", folder, dataset_hash)
+        """The dataset's file hashes and its whole hash; none for a folder that is not
+        there. Only read: a jobs file may name any folder, even one we may not list."""
+        try:
+            if not folder.is_dir():
+                return {}, None
+            files = self._cached("dataset", folder, dataset_file_hashes)
+            return files, self._cached("dataset_hash", folder, dataset_hash)
+        except OSError as exc:  # no permission, a name too long, a loop of links
+            raise BriefingError(
+                f"dataset folder {shown(str(folder))} cannot be read: {exc.strerror or exc}"
+            ) from None
 
     def _cached(self, kind: str, path: Path, compute):
         if (kind, path) not in self._hashes:

@@ -11,18 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import itertools
+import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BriefingError
 from ..report.build import FORMATS, find_notebook
+from ..report.outputs import RUN_NAME_PARAMETER
+from ..report.ownership import NAME_MAX, folder_name
 from ..report.parameters import (
+    Parameter,
     check_parameters,
     dataset_parameter,
     effective_parameters,
+    notebook_parameters,
 )
+from .grid import MAX_BRIEFINGS, count_shown, grid_size
+from .jobs_text import JobsFileError, JobsProblem, read_toml, shown
 from .positions import JOB_TABLE, Positions, scan
 from .schedule import CATCH_UP, Schedule, cron_problem, time_zone
 
@@ -40,50 +46,31 @@ JOB_KEYS = (
 )
 TIMEOUT = 1800.0  # seconds one briefing's build may take, unless the job says otherwise
 CELL_TIMEOUT = 600.0  # seconds one cell may run, unless the job says otherwise
+MAX_SECONDS = 7 * 86400.0  # a week: longer is a typo, and inf or 1e300 break the clocks
 SCHEDULE_KEYS = ("cron", "timezone", "catch_up")
 NOTIFY_KEYS = ("on_success", "on_failure")
 DESK_TABLE = "desk"  # the run's own settings, beside the jobs
 DESK_KEYS = ("executor", "scheduler")
 EXECUTORS = ("local", "dask")
 # A dask.distributed scheduler's address: a protocol, a host (or [IPv6]) and a port.
-_SCHEDULER = re.compile(r"^(?:tcp|tls|ws|wss|ucx)://(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$")
+# (All matched whole with fullmatch: ``$`` would let a trailing newline through.)
+_SCHEDULER = re.compile(r"(?:tcp|tls|ws|wss|ucx)://(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}")
 # One plain address: no display name, no list, nothing a mail header could be bent with.
 _ADDRESS = re.compile(
-    r"^[^@\s<>,;:\"()\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,}$"
+    r"[^@\s<>,;:\"()\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,}"
 )
 PLACEHOLDER = "{scheduled_date}"
 DEFAULT_KEY = "default"  # the key of the one briefing of a job without a grid
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _BRACED = re.compile(r"\{[A-Za-z_]\w*\}")
 _NOT_IN_KEY = re.compile(r"[^a-z0-9_.-]+")
 _SAMPLE_DATE = "2000-01-01"  # stands for {scheduled_date} when values are checked at load
+# A key names reports/<job>/<key>/ and the run's lock file reports/.desk/locks/<job>/<key>.lock
+KEY_MAX = NAME_MAX - len(".lock")
+# Parameter types whose values are digits, a sign, "nan", "True" or a date: one folder name.
+_TYPED_FOLDERS = ("int", "count", "float", "bool", "date")
 
 Scalar = str | int | float | bool | dt.date
-
-
-@dataclass(frozen=True, order=True)
-class JobsProblem:
-    """One thing wrong in a jobs file: its line, what is wrong, and how to fix it."""
-
-    line: int
-    message: str
-    fix: str = ""
-
-    def render(self, file: str) -> str:
-        return f"{file}:{self.line}: {self.message}" + (f"; {self.fix}" if self.fix else "")
-
-
-class JobsFileError(BriefingError):
-    """A jobs file refused whole, with every problem found; nothing runs."""
-
-    def __init__(self, path: Path, problems: list[JobsProblem]):
-        self.path = path
-        self.problems = sorted(set(problems))
-        super().__init__(self.render())
-
-    def render(self) -> str:
-        lines = [f"{self.path}: {len(self.problems)} problem(s) found, nothing was run"]
-        return "\n".join(lines + [p.render(str(self.path)) for p in self.problems])
 
 
 @dataclass(frozen=True)
@@ -192,9 +179,15 @@ def select_jobs(jobs: list[Job], names: list[str]) -> list[Job]:
     known = {job.name for job in jobs}
     unknown = [n for n in names if n not in known]
     if unknown:
-        available = ", ".join(sorted(known)) or "none"
-        raise BriefingError(f"no job {', '.join(map(repr, unknown))}; jobs: {available}")
-    return [job for job in jobs if not names or job.name in names]
+        raise BriefingError(f"no job {_listed(unknown, shown)}; jobs: {_listed(sorted(known))}")
+    wanted = set(names)
+    return [job for job in jobs if not names or job.name in wanted]
+
+
+def _listed(items: list[str], show=str, most: int = 20) -> str:
+    """A list for one line: its first ``most`` items, then how many in all."""
+    text = ", ".join(map(show, items[:most])) or "none"
+    return text + (f", ... ({len(items)} in all)" if len(items) > most else "")
 
 
 def load_jobs(path: str | Path = JOBS_FILE) -> list[Job]:
@@ -210,32 +203,12 @@ def load_desk(path: str | Path = JOBS_FILE) -> Desk:
 
 def _read_file(path: Path) -> tuple[list[Job], Desk]:
     """The file read and checked: its jobs and its ``[desk]`` settings."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BriefingError(
-            f"no jobs file {path}; write one (see docs/desk.md) or name it with --jobs FILE"
-        ) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise JobsFileError(path, [_syntax_problem(exc, text)]) from None
+    text, data = read_toml(path)
     reader = _Reader(scan(text), path.resolve().parent)
     jobs = reader.read(data)
     if reader.problems:
         raise JobsFileError(path, reader.problems)
     return jobs, reader.desk
-
-
-def _syntax_problem(exc: tomllib.TOMLDecodeError, text: str) -> JobsProblem:
-    """tomllib's message, its ``(at line L, column C)`` turned into our ``file:LINE:``."""
-    message = str(exc)
-    found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
-    if found:
-        line, message = int(found[1]), f"{message[: found.start()]} (column {found[2]})"
-    else:  # "(at end of document)"
-        line, message = max(1, len(text.splitlines())), re.sub(r"\s*\(at .*\)$", "", message)
-    return JobsProblem(line, f"not valid TOML: {message}", "see docs/desk.md for the format")
 
 
 # How to fix a problem with each key, unless the problem says otherwise.
@@ -264,6 +237,13 @@ class _Reader:
     root: Path
     problems: list[JobsProblem] = field(default_factory=list)
     desk: Desk = Desk()
+    # Each notebook's declared parameters, read once for the whole file, not once per job.
+    declared: dict[Path, list[Parameter]] = field(default_factory=dict)
+
+    def parameters_of(self, notebook: Path) -> list[Parameter]:
+        if notebook not in self.declared:
+            self.declared[notebook] = notebook_parameters(notebook)
+        return self.declared[notebook]
 
     def problem(
         self, job: int | None, path: tuple[str, ...], message: str, fix: str | None = None
@@ -275,28 +255,38 @@ class _Reader:
         for key in data:  # a loop over the file's top-level keys
             if key not in (JOB_TABLE, DESK_TABLE):
                 fix = "each job is a [[job]] table"
-                if difflib.get_close_matches(key, (DESK_TABLE,), n=1):
+                if difflib.get_close_matches(key[:100], (DESK_TABLE,), n=1):
                     fix = "did you mean 'desk'? the run's settings are a [desk] table"
-                self.problem(None, (key,), f"unknown key {key!r}", fix)
+                self.problem(None, (key,), f"unknown key {shown(key)}", fix)
         if DESK_TABLE in data:
             self.desk = self.desk_table(data[DESK_TABLE])
         entries = data.get(JOB_TABLE, [])
-        if not isinstance(entries, list):
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
             self.problem(None, (JOB_TABLE,), "job must be written [[job]]", "use [[job]] headers")
             return []
         jobs: list[Job] = []
         first_of: dict[str, int] = {}
+        briefings = 0
         for index, entry in enumerate(entries):  # a loop over the jobs
             name = entry.get("name")
-            if isinstance(name, str) and name in first_of:
-                first = self.positions.line(first_of[name], "name")
-                message = f"job name {name!r} is already used on line {first}"
+            # casefolded: on macOS and Windows "Morning" and "morning" are one folder
+            if isinstance(name, str) and name.casefold() in first_of:
+                first = self.positions.line(first_of[name.casefold()], "name")
+                message = f"job name {shown(name)} is already used on line {first}"
                 self.problem(index, ("name",), message, "give each job its own name")
             elif isinstance(name, str):
-                first_of[name] = index
+                first_of[name.casefold()] = index
             job = self.job(index, entry)
-            if job is not None:
-                jobs.append(job)
+            if job is None:
+                continue
+            jobs.append(job)
+            briefings += grid_size(job.grid)
+            if briefings > MAX_BRIEFINGS >= briefings - grid_size(job.grid):
+                message = (
+                    f"the jobs up to this one make {count_shown(briefings)} briefings; "
+                    f"a jobs file may make at most {MAX_BRIEFINGS:,}"
+                )
+                self.problem(index, (), message, "split the jobs over several files")
         return jobs if not self.problems else []
 
     def desk_table(self, table: object) -> Desk:
@@ -307,15 +297,18 @@ class _Reader:
         self.unknown_keys(None, (DESK_TABLE,), table, DESK_KEYS, "[desk]")
         executor, scheduler = table.get("executor"), table.get("scheduler")
         if executor is not None and executor not in EXECUTORS:
-            close = difflib.get_close_matches(str(executor), EXECUTORS, n=1)
+            close = difflib.get_close_matches(str(executor)[:100], EXECUTORS, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             fix = hint + FIXES[DESK_TABLE, "executor"]
-            self.problem(None, (DESK_TABLE, "executor"), f"executor {executor!r} is not known", fix)
+            message = f"executor {shown(executor)} is not known"
+            self.problem(None, (DESK_TABLE, "executor"), message, fix)
             executor = None
         if scheduler is not None and not (
-            isinstance(scheduler, str) and _SCHEDULER.match(scheduler)
+            isinstance(scheduler, str)
+            and _SCHEDULER.fullmatch(scheduler)
+            and int(scheduler.rpartition(":")[2]) <= 65535
         ):
-            message = f"scheduler {scheduler!r} is not a scheduler address"
+            message = f"scheduler {shown(scheduler)} is not a scheduler address"
             self.problem(None, (DESK_TABLE, "scheduler"), message)
             scheduler = None
         return Desk(executor, scheduler)
@@ -332,9 +325,11 @@ class _Reader:
         schedule = self.schedule(index, entry.get("schedule"))
         notify = self.notify(index, entry.get("notify", {}))
         parameters = self.table(index, "parameters", entry.get("parameters", {}))
+        values_before = len(self.problems)
         grid = self.grid(index, self.table(index, "grid", entry.get("grid", {})), parameters)
         if notebook is not None:
             self.check_values(index, notebook, parameters, grid)
+        if len(self.problems) == values_before:  # keys of values refused would say nothing
             self.check_keys(index, grid)
         if len(self.problems) > before:
             return None
@@ -356,46 +351,65 @@ class _Reader:
     def unknown_keys(self, index, path, table: dict, allowed: tuple, what: str) -> None:
         for key in table:  # a loop over a table's few keys
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
+                close = difflib.get_close_matches(key[:100], allowed, n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
                 fix = f"{hint}{what} takes {', '.join(allowed)}"
-                self.problem(index, (*path, key), f"unknown key {key!r} in {what}", fix)
+                self.problem(index, (*path, key), f"unknown key {shown(key)} in {what}", fix)
 
     def name(self, index: int, name: object) -> str:
+        """The job's name: it names the folder reports/<name>/, so one safe folder name."""
         if name is None:
             self.problem(index, (), "job has no name", 'add name = "morning" under [[job]]')
-        elif not isinstance(name, str) or not _NAME.match(name):
-            self.problem(index, ("name",), f"job name {name!r} is not a name")
+        elif not isinstance(name, str) or not _NAME.fullmatch(name):
+            self.problem(index, ("name",), f"job name {shown(name)} is not a name")
         else:
-            return name
+            try:
+                return folder_name(name, "job name")
+            except BriefingError as exc:
+                self.problem(index, ("name",), str(exc), "choose another name")
         return ""
 
     def notebook(self, index: int, notebook: object) -> Path | None:
         if notebook is None:
             self.problem(index, (), "job has no notebook", 'add notebook = "briefing"')
             return None
-        if not isinstance(notebook, str):
-            self.problem(index, ("notebook",), f"notebook {notebook!r} is not a name or a path")
+        if not isinstance(notebook, str) or "\0" in notebook or len(notebook) > 4096:
+            message = f"notebook {shown(notebook)} is not a name or a path"
+            self.problem(index, ("notebook",), message)
             return None
-        for candidate in (self.root / notebook, self.root / "notebooks" / f"{notebook}.ipynb"):
-            if candidate.is_file() and candidate.suffix == ".ipynb":
-                return candidate.resolve()
         try:
-            return find_notebook(notebook)
+            for candidate in (self.root / notebook, self.root / "notebooks" / f"{notebook}.ipynb"):
+                if candidate.is_file() and candidate.suffix == ".ipynb":
+                    found = candidate.resolve()
+                    break
+            else:
+                found = find_notebook(notebook)
+            self.parameters_of(found)  # a notebook we cannot read is this job's problem
         except BriefingError as exc:
             self.problem(index, ("notebook",), str(exc))
             return None
+        except OSError as exc:  # a name too long for the file system, a loop of links
+            message = f"notebook {shown(notebook)} cannot be read: {exc.strerror or exc}"
+            self.problem(index, ("notebook",), message)
+            return None
+        return found
 
     def formats(self, index: int, formats: object) -> tuple[str, ...]:
         if not isinstance(formats, list) or not formats or any(f not in FORMATS for f in formats):
-            message = f"formats {formats!r} are not a list of {' and '.join(FORMATS)}"
+            message = f"formats {shown(formats)} are not a list of {' and '.join(FORMATS)}"
             self.problem(index, ("formats",), message)
             return FORMATS
         return tuple(dict.fromkeys(formats))
 
     def seconds(self, index: int, key: str, value: object) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            self.problem(index, (key,), f"{key} {value!r} is not a number of seconds above 0")
+        """A time limit: a finite number of seconds above 0 and at most MAX_SECONDS."""
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not 0 < value <= MAX_SECONDS  # False for nan
+        ):
+            message = f"{key} {shown(value)} is not a number of seconds above 0 and at most "
+            self.problem(index, (key,), message + f"{MAX_SECONDS:,.0f} (a week)")
             return TIMEOUT
         return float(value)
 
@@ -422,8 +436,9 @@ class _Reader:
                 time_zone(zone)
             except ValueError as exc:
                 self.problem(index, where, str(exc))
-        if catch_up not in CATCH_UP:
-            self.problem(index, ("schedule", "catch_up"), f"catch_up {catch_up!r} is not known")
+        if not isinstance(catch_up, str) or catch_up not in CATCH_UP:
+            message = f"catch_up {shown(catch_up)} is not known"
+            self.problem(index, ("schedule", "catch_up"), message)
         return None if len(self.problems) > before else Schedule(cron, zone, catch_up)
 
     def notify(self, index: int, table: object) -> Notify:
@@ -435,12 +450,12 @@ class _Reader:
         for key in NOTIFY_KEYS:  # two lists
             addresses = table.get(key, [])
             if not isinstance(addresses, list) or not all(isinstance(a, str) for a in addresses):
-                message = f"notify.{key} {addresses!r} is not a list of addresses"
+                message = f"notify.{key} {shown(addresses)} is not a list of addresses"
                 self.problem(index, ("notify", key), message, f'write {key} = ["desk@example.org"]')
                 continue
-            wrong = [a for a in addresses if not _ADDRESS.match(a)]
+            wrong = [a for a in addresses if not _ADDRESS.fullmatch(a)]
             if wrong:
-                message = f"notify.{key}: {wrong[0]!r} is not an email address"
+                message = f"notify.{key}: {shown(wrong[0])} is not an email address"
                 self.problem(index, ("notify", key), message, 'write it as "name@example.org"')
                 continue
             lists[key] = tuple(dict.fromkeys(addresses))
@@ -453,57 +468,99 @@ class _Reader:
         return {}
 
     def grid(self, index: int, grid: dict, parameters: dict) -> dict[str, tuple]:
+        """The grid's lists, refused whole when their product passes MAX_BRIEFINGS: counted,
+        never expanded, so a hostile grid costs nothing."""
         checked = {}
         for name, values in grid.items():  # a loop over a grid's few names
             if not isinstance(values, list) or not values:
-                message, fix = (
-                    f"grid {name!r} is not a list of values",
-                    f'write {name} = ["a", "b"]',
-                )
+                bare = name if re.fullmatch(r"[A-Za-z0-9_-]{1,40}", name) else "topic"
+                message = f"grid {shown(name)} is not a list of values"
+                fix = f'write {bare} = ["a", "b"]'
                 self.problem(index, ("grid", name), message, fix)
             elif name in parameters:
-                message = f"{name!r} is both a parameter and a grid name"
+                message = f"{shown(name)} is both a parameter and a grid name"
                 self.problem(index, ("grid", name), message, "keep it in one of them")
             else:
                 checked[name] = tuple(values)
+        size = grid_size(checked)
+        if size > MAX_BRIEFINGS:
+            message = (
+                f"the grid makes {count_shown(size)} briefings "
+                f"({' x '.join(str(len(v)) for v in list(checked.values())[:8])}"
+                f"{' x ...' if len(checked) > 8 else ''}); a job may make at most "
+                f"{MAX_BRIEFINGS:,}"
+            )
+            self.problem(index, ("grid",), message, "list fewer values, or split the job")
         return checked
 
     def check_values(self, index: int, notebook: Path, parameters: dict, grid: dict) -> None:
-        """Each value against the notebook's parameters cell, one by one so each problem
-        has its line; ``{scheduled_date}`` stands in as a sample date."""
-        pairs = [(("parameters", n), n, v) for n, v in parameters.items()]
-        pairs += [(("grid", n), n, v) for n, values in grid.items() for v in values]
-        for path, name, value in pairs:  # a loop over a job's few values
-            if not (isinstance(value, str | int | float) or type(value) is dt.date):
-                self.problem(
-                    index,
-                    path,
-                    f"parameter {name!r}: {value!r} is not a single value",
-                    "use a string, a number, true/false or a date",
-                )
+        """Each value against the notebook's parameters cell, one problem per name (with
+        its line); ``{scheduled_date}`` stands in as a sample date. The notebook is read
+        once per name, not once per value: a grid may list thousands."""
+        declared = [p.name for p in self.parameters_of(notebook)]
+        named = [(("parameters", n), n, [v]) for n, v in parameters.items()]
+        named += [(("grid", n), n, list(values)) for n, values in grid.items()]
+        for path, name, values in named:  # a loop over a job's few names
+            problem = _value_problem(name, values, declared, notebook.stem)
+            if problem is None:
+                texts = [as_text(v).replace(PLACEHOLDER, _SAMPLE_DATE) for v in values]
+                try:
+                    check_parameters(notebook, [(name, text) for text in texts])
+                except BriefingError as exc:
+                    reasons = getattr(exc, "problems", None) or [str(exc)]
+                    problem = (reasons[0], f"see: briefing notebooks ({notebook.stem})")
+                else:
+                    problem = self.run_name_problem(notebook, name, texts)
+            if problem is not None:
+                self.problem(index, path, *problem)
+        if RUN_NAME_PARAMETER not in parameters and RUN_NAME_PARAMETER not in grid:
+            default = {p.name: p.default for p in self.parameters_of(notebook)}
+            problem = self.run_name_problem(notebook, None, [default.get(RUN_NAME_PARAMETER)])
+            if problem is not None:
+                self.problem(index, ("parameters",), *problem)
+
+    def run_name_problem(
+        self, notebook: Path, name: str | None, texts: list
+    ) -> tuple[str, str] | None:
+        """Why an ``as_of`` would not make one safe folder reports/<job>/<key>/<as_of>/,
+        or None. ``name`` None: the notebook's default, used as it is.
+
+        A value typed as a number, true/false or a date always names one folder
+        (``.5`` as a float is ``0.5``); as text it names the folder as written, except
+        that an optional one may be empty (none: the folder is the scheduled date)."""
+        if name not in (RUN_NAME_PARAMETER, None):
+            return None
+        declared = {p.name: p.type_name for p in self.parameters_of(notebook)}
+        type_name = declared.get(RUN_NAME_PARAMETER, "str")
+        if name and type_name.removeprefix("Optional[").removesuffix("]") in _TYPED_FOLDERS:
+            return None
+        for text in dict.fromkeys(texts[:MAX_BRIEFINGS]):  # past it the grid is refused
+            try:
+                folder_name(text, "as_of")
                 continue
-            text = as_text(value)
-            braced = [b for b in _BRACED.findall(text) if b != PLACEHOLDER]
-            if braced:
-                self.problem(
-                    index,
-                    path,
-                    f"parameter {name!r}: unknown placeholder {braced[0]}",
-                    f"the only placeholder is {PLACEHOLDER}",
-                )
+            except BriefingError:
+                pass
+            value = check_parameters(notebook, [(name, text)])[name] if name else text
+            if not value:  # None or empty: the run folder is the scheduled date
                 continue
             try:
-                check_parameters(notebook, [(name, text.replace(PLACEHOLDER, _SAMPLE_DATE))])
+                folder_name(value, "as_of")
             except BriefingError as exc:
-                reasons = getattr(exc, "problems", None) or [str(exc)]
-                self.problem(index, path, reasons[0], f"see: briefing notebooks ({notebook.stem})")
+                where = "the notebook's default as_of" if name is None else "as_of"
+                fix = "write a date such as 2025-04-08, or {scheduled_date}"
+                return f"{where}: {exc}".replace("as_of: as_of", "as_of"), fix
+        return None
 
     def check_keys(self, index: int, grid: dict) -> None:
-        """Every briefing of the grid has a key of its own, with no empty part."""
+        """Every briefing of the grid has a key of its own, one safe folder name (it names
+        reports/<job>/<key>/ and a lock file), with no empty part. The grid is at most
+        MAX_BRIEFINGS here, so the product is walked once."""
+        if grid_size(grid) > MAX_BRIEFINGS:
+            return
         for name, values in grid.items():  # a loop over a grid's few names
             empty = [v for v in values if not _slug(as_text(v))]
             if empty:
-                message = f"grid value {empty[0]!r} has no letter or digit for the key"
+                message = f"grid value {shown(empty[0])} has no letter or digit for the key"
                 self.problem(index, ("grid", name), message, "use values with letters or digits")
                 return
         seen: dict[str, dict] = {}
@@ -511,12 +568,53 @@ class _Reader:
         for combo in itertools.product(*grid.values()):  # a loop over the grid's briefings
             values = dict(zip(grid, combo, strict=True))
             key = briefing_key(values)
+            if problem := _key_problem(key, values):
+                self.problem(index, where, *problem)
+                return
             if key in seen:
-                message = f"{_shown(seen[key])} and {_shown(values)} both make the key {key!r}"
+                message = f"{_shown(seen[key])} and {_shown(values)} both make the key {shown(key)}"
                 self.problem(index, where, message, "make the values differ in letters or digits")
                 return
             seen[key] = values
 
 
+def _value_problem(
+    name: str, values: list, declared: list[str], notebook: str
+) -> tuple[str, str] | None:
+    """What makes ``values`` of parameter ``name`` unusable before the notebook is asked:
+    an unknown name, a value that is not one scalar, NaN or infinity (never equal to
+    itself, so a briefing would never be skipped), a NUL, a misspelt placeholder."""
+    if name not in declared:
+        known = ", ".join(declared) or "none"
+        message = f"unknown parameter {shown(name)} (this notebook takes: {known})"
+        return message, f"see: briefing notebooks ({notebook})"
+    for value in values:  # a loop over one name's values
+        if not (isinstance(value, str | int | float) or type(value) is dt.date):
+            message = f"parameter {name!r}: {shown(value)} is not a single value"
+            return message, "use a string, a number, true/false or a date"
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"parameter {name!r}: {value!r} is not a number a briefing can use", ""
+        text = as_text(value)
+        if "\0" in text:
+            return f"parameter {name!r}: {shown(value)} holds a NUL character", ""
+        braced = [b for b in _BRACED.findall(text) if b != PLACEHOLDER]
+        if braced:
+            message = f"parameter {name!r}: unknown placeholder {shown(braced[0])[1:-1]}"
+            return message, f"the only placeholder is {PLACEHOLDER}"
+    return None
+
+
+def _key_problem(key: str, values: dict[str, Scalar]) -> tuple[str, str] | None:
+    """Why ``key`` cannot name a briefing's folder and lock file, or None."""
+    try:
+        folder_name(key, "the key")
+    except BriefingError as exc:
+        return f"{_shown(values)}: {exc}", "change the grid values"
+    if len(key.encode()) > KEY_MAX:
+        message = f"{_shown(values)} make a key of {len(key.encode())} bytes; at most {KEY_MAX}"
+        return message, "use shorter grid values"
+    return None
+
+
 def _shown(values: dict[str, Scalar]) -> str:
-    return ", ".join(f"{name} = {value!r}" for name, value in values.items())
+    return ", ".join(f"{shown(name)[1:-1]} = {shown(value)}" for name, value in values.items())

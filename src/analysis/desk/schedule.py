@@ -8,44 +8,73 @@ runs at the first instant after it, and a wall-clock time the autumn change
 repeats is scheduled once, at its first occurrence.
 
 Nothing here reads a clock: every function takes ``now``, so tests use fixed
-times and never sleep.
+times and never sleep. Any aware time is taken, from year 1 to 9999: a time
+with no scheduled time before or after it within those years (croniter's
+OverflowError, ValueError or CroniterBadDateError) is a ScheduleError, one line.
+
+A schedule gives the same times at every run: croniter's random ``R`` fields
+(drawn again each time the file is read) and hashed ``H`` fields (which need an
+id the jobs file has no place for) are refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import CroniterError, croniter
+
+from ..errors import BriefingError
 
 CATCH_UP = ("latest", "none")
 # With catch_up = "none", a scheduled time still counts as "now" for this long: a desk
 # started by cron every 15 minutes, or a slow machine, still builds its 06:00 briefing.
 GRACE = dt.timedelta(hours=1)
 _PROBE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # any start, to see whether a cron ever fires
+MAX_CRON = 200  # characters; "0,5,10,...,55 * * * *" is 30
+# croniter's random (R) and hashed (H) fields, as its own pattern reads them (any case).
+_RANDOM_FIELD = re.compile(r"[hr](?:\(\d+-\d+\))?(?:/\d+)?", re.IGNORECASE)
+# Everything croniter raises for an expression or a time out of its range.
+_CRONITER_ERRORS = (CroniterError, ValueError, OverflowError, KeyError, IndexError, TypeError)
+
+
+class ScheduleError(BriefingError):
+    """A time the schedule has no answer for, such as the next time after 9999-12-31."""
 
 
 def cron_problem(expression: str) -> str | None:
     """Why ``expression`` is not a usable five-field cron expression, or None if it is."""
+    if len(expression) > MAX_CRON or not expression.isascii():
+        return f"cron {_cut(expression)} is not a cron expression (ASCII, at most {MAX_CRON})"
     fields = expression.split()
     if len(fields) != 5:
         return f"cron {expression!r} has {len(fields)} field(s), not 5"
-    if not croniter.is_valid(expression):
-        return f"cron {expression!r} is not a valid cron expression"
+    if any(_RANDOM_FIELD.fullmatch(f) for f in fields):
+        return (
+            f"cron {expression!r} has a random (R) or hashed (H) field, which would move "
+            "at every run; write the minute and hour yourself, e.g. 17 6 for 06:17"
+        )
     try:
+        if not croniter.is_valid(expression):
+            return f"cron {expression!r} is not a valid cron expression"
         croniter(expression, _PROBE).get_next(dt.datetime)
-    except CroniterError:
+    except _CRONITER_ERRORS:
         return f"cron {expression!r} never happens"
     return None
+
+
+def _cut(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
 def time_zone(name: str) -> ZoneInfo:
     """The IANA zone ``name``; ValueError (with the reason) when there is no such zone."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {name!r}") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
+        raise ValueError(f"unknown time zone {_cut(name)}") from None
 
 
 @dataclass(frozen=True)
@@ -73,16 +102,34 @@ class Schedule:
 
     def latest(self, now: dt.datetime) -> dt.datetime:
         """The latest scheduled time at or before ``now``, in the job's zone."""
-        # croniter's previous time is strictly before its start: start at the next
-        # whole minute (counted in UTC, so a clock change does not move it).
-        start = _utc(now).replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
-        times = croniter(self.cron, start.astimezone(self.zone))
-        return self._first_occurrence(lambda: times.get_prev(dt.datetime))
+        # croniter's previous time is strictly before its start: start a minute later
+        # and step back past any time after ``now``. (Not from a whole minute: an old
+        # zone's local mean time is off UTC by seconds, Kyiv's by 2:02:04 before 1924.)
+        _aware(now)
+        try:
+            times = croniter(self.cron, (_utc(now) + dt.timedelta(minutes=1)).astimezone(self.zone))
+            moment = self._first_occurrence(lambda: times.get_prev(dt.datetime))
+            while _utc(moment) > _utc(now):  # at most twice: times are whole minutes of local time
+                moment = self._first_occurrence(lambda: times.get_prev(dt.datetime))
+            return moment
+        except _CRONITER_ERRORS:
+            raise self._no_time("at or before", now) from None
 
     def next(self, now: dt.datetime) -> dt.datetime:
         """The first scheduled time strictly after ``now``, in the job's zone."""
-        times = croniter(self.cron, _utc(now).astimezone(self.zone))
-        return self._first_occurrence(lambda: times.get_next(dt.datetime))
+        _aware(now)
+        try:
+            times = croniter(self.cron, _utc(now).astimezone(self.zone))
+            return self._first_occurrence(lambda: times.get_next(dt.datetime))
+        except _CRONITER_ERRORS:
+            raise self._no_time("after", now) from None
+
+    def _no_time(self, relation: str, now: dt.datetime) -> ScheduleError:
+        return ScheduleError(
+            f'cron "{self.cron}" ({self.timezone}) has no time {relation} '
+            f"{now.isoformat(timespec='minutes')} within the years 1 to 9999; "
+            "plan for a time between those years"
+        )
 
     def due(self, now: dt.datetime, last: dt.datetime | None) -> Due:
         """What is due at ``now`` when the latest scheduled time already run is ``last``.
@@ -102,7 +149,8 @@ class Schedule:
 
     def show(self, moment: dt.datetime) -> str:
         """``moment`` as the desk prints it: ``2026-11-27 06:00`` in the job's zone."""
-        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+        local = moment.astimezone(self.zone)  # not strftime: its %Y gives "1" for year 1
+        return f"{local.date().isoformat()} {local:%H:%M}"
 
     def scheduled_date(self, moment: dt.datetime) -> str:
         """``YYYY-MM-DD`` of ``moment`` in the job's zone: what ``{scheduled_date}`` becomes."""
@@ -121,6 +169,10 @@ class Schedule:
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
-    if moment.tzinfo is None:
+    return _aware(moment).astimezone(dt.UTC)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("the desk needs time-zone-aware times")  # a bug, not a user's mistake
-    return moment.astimezone(dt.UTC)
+    return moment
