@@ -58,9 +58,10 @@ def test_publish_copies_the_site_with_latest_as_real_folders_and_no_internals(tm
     with_internals(reports)
     site = tmp_path / "www" / "site"
     done = publish_site(reports, str(site))
-    assert (done.briefings, done.files) == (6, 2 + 6 * 2 + 3 * 2)
+    assert (done.briefings, done.files) == (6, 2 + 2 + 6 * 2 + 3 * 2)  # index, json, two feeds
     assert sorted(p.name for p in site.iterdir()) == [
         ".claim-briefings-site",  # the mark that lets the next publish replace it
+        "feed.atom",
         "index.html",
         "index.json",
         "morning",
@@ -103,7 +104,7 @@ def test_publish_refuses_what_it_cannot_do_in_one_line(tmp_path, capsys):
     ]
     assert main(["publish", str(tmp_path / "site"), "--out", str(reports)]) == 0
     assert capsys.readouterr().out == (
-        f"published 3 briefing(s), 14 file(s) to {tmp_path / 'site'}\n"
+        f"published 3 briefing(s), 16 file(s) to {tmp_path / 'site'}\n"
     )
 
 
@@ -198,7 +199,7 @@ def test_a_browser_reading_the_site_never_sees_a_mix_while_it_is_published(tmp_p
                 )
                 links = page.eval_on_selector_all("tbody a", "e => e.map(a => a.href)")
                 newest = page.eval_on_selector_all(
-                    "h2 a, tbody tr:first-child a", "e => e.map(a => a.href)"
+                    "h2 a[href$='/'], tbody tr:first-child a", "e => e.map(a => a.href)"
                 )
                 index_generations = {int(t.rsplit(" ", 1)[1]) for t in titles}
                 if len(index_generations) != 1 or len(links) != len(titles):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import datetime as dt
 import errno
 import functools
 import json
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from ..errors import BriefingError
 from .export import TEMPLATES
+from .feeds import FEED_FILE, write_feeds
 
 _STAGING_NAME = re.compile(r"\.building-(?P<pid>[0-9]{1,10})-[0-9a-f]{12}")
 FAILED = "_failed"
@@ -252,6 +254,7 @@ def write_index(reports: Path) -> Path:
     ordered = sorted(groups.values(), key=lambda g: g["runs"][0]["started"], reverse=True)
     _check_index_is_ours(reports)
     replace_file(reports / "index.json", json.dumps({"groups": ordered}, indent=1) + "\n")
+    write_feeds(reports, ordered, replace_file)
     return replace_file(reports / "index.html", _render_index(ordered))
 
 
@@ -291,9 +294,11 @@ def _group(reports: Path, group: str) -> dict:
         except (OSError, ValueError):
             failed = {"error": "the last run failed"}
     latest = (folder / "latest").is_symlink()
+    job = group.split("/")[0]
     return {
         "group": group,
         "latest": f"{group}/latest" if latest else None,
+        "feed": f"{job}/{FEED_FILE}",
         "failed": failed,
         "runs": [],
     }
@@ -308,8 +313,23 @@ def _indexed_run(reports: Path, folder: Path, manifest: dict) -> dict:
         "dataset": str((manifest.get("dataset") or {}).get("name") or ""),
         "started": str(manifest.get("started", "")),
         "built": str(manifest.get("started", ""))[:19].replace("T", " "),
+        "age": _age(manifest.get("started")),
         "files": [str(name) for name in manifest.get("files", [])],
     }
+
+
+def _age(started) -> str:
+    """How old a run was when the index was written: "3 h", "2 days"."""
+    try:
+        moment = dt.datetime.fromisoformat(str(started))
+    except ValueError:
+        return ""
+    seconds = (dt.datetime.now(dt.UTC) - moment.astimezone(dt.UTC)).total_seconds()
+    if seconds < 3600:
+        return f"{max(int(seconds // 60), 0)} min"
+    if seconds < 2 * 86400:
+        return f"{int(seconds // 3600)} h"
+    return f"{int(seconds // 86400)} days"
 
 
 def _render_index(groups: list[dict]) -> str:
@@ -318,7 +338,9 @@ def _render_index(groups: list[dict]) -> str:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES / "site"), autoescape=True
     )
-    return environment.get_template("index.html.j2").render(groups=groups) + "\n"
+    written = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
+    page = environment.get_template("index.html.j2").render(groups=groups, written=written)
+    return page + "\n"
 
 
 def replace_file(path: Path, text: str) -> Path:

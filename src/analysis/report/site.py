@@ -32,7 +32,7 @@ from ..errors import BriefingError
 from .outputs import publish
 from .ownership import is_empty_folder, made_by_us, mark
 
-SITE_FILES = ("index.html", "index.json")
+SITE_FILES = ("index.html", "index.json", "feed.atom")
 SITE = "site"  # the kind of mark a published site carries (see report/ownership.py)
 LATEST = "latest"
 COPY_ATTEMPTS = 5  # a briefing folder swapped by a build while it is copied is copied again
