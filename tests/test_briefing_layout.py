@@ -136,9 +136,9 @@ def test_the_status_over_time_table_gives_the_same_history_in_words(wiki):
 
 def test_the_map_has_a_point_per_place_with_coordinates_and_is_as_tall_as_the_area(wiki):
     fig = plots.place_map(wiki)
-    (points,) = [c for c in fig.axes[0].collections if c.__class__.__name__ == "PathCollection"]
+    layers = [c for c in fig.axes[0].collections if c.__class__.__name__ == "PathCollection"]
     places = wiki.dataset.places.dropna(subset=["lat", "lon"])
-    assert len(points.get_offsets()) == len(places) == 107
+    assert sum(len(layer.get_offsets()) for layer in layers) == len(places) == 107
     width, height = fig.get_size_inches()
     assert width == 7 and 3.5 <= height <= 5.8
 

@@ -164,9 +164,9 @@ def test_status_over_time_has_a_band_per_shown_assertion_coloured_by_status(wiki
 def test_the_map_has_a_point_per_place_with_coordinates_and_a_scale(wiki_result):
     fig = plots.place_map(wiki_result)
     ax = fig.axes[0]
-    (points,) = [c for c in ax.collections if c.__class__.__name__ == "PathCollection"]
+    layers = [c for c in ax.collections if c.__class__.__name__ == "PathCollection"]
     places = wiki_result.dataset.places.dropna(subset=["lat", "lon"])
-    assert len(points.get_offsets()) == len(places) == 107
+    assert sum(len(layer.get_offsets()) for layer in layers) == len(places) == 107
     assert any(t.get_text().endswith(" km") for t in ax.texts)
 
 

@@ -92,10 +92,10 @@ def test_provenance_names_the_dataset_folder_never_its_absolute_path(dataset_cop
     markup = views.provenance(result, parameters).markup
     assert str(path.parent) not in markup
     assert (
-        "<th>Parameters</th><td>dataset = &#x27;contract-example&#x27;, "
+        '<th scope="row">Parameters</th><td>dataset = &#x27;contract-example&#x27;, '
         "as_of = &#x27;2025-05-06&#x27;, topic = None, max_rows = 40</td>"
     ) in markup
-    assert "<th>As of</th><td>2025-05-06</td>" in markup
+    assert '<th scope="row">As of</th><td>2025-05-06</td>' in markup
 
 
 def test_provenance_of_a_relative_dataset_path():

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 
 import matplotlib
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 
+from . import basemap
 from .wording import iso_day, most_of, ranked_assertions, says, shortened, sources_by_activity
 
 STANCE_STYLE = {
@@ -345,6 +349,17 @@ _short = shortened
 
 STATUS_PRIORITY = ("contested", "denied", "corroborated", "single-source", "unaddressed")
 NICE_KM = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000)
+MAX_REGION_LABELS = 25  # region names on one map, the largest regions first
+MIN_LABELLED_AREA = 0.012  # a region is named when it covers this much of the view
+# Status by shape as well as colour: a reader in greyscale or with colour blindness
+# tells them apart too.
+STATUS_MARKERS = {
+    "contested": "D",
+    "denied": "v",
+    "corroborated": "o",
+    "single-source": "s",
+    "unaddressed": ".",
+}
 
 
 @_house_style
@@ -371,10 +386,13 @@ def mapped_places(result) -> pd.DataFrame:
     )[["place_id", "name", "lat", "lon", "status", "claims"]]
 
 
-def place_map(result, labels: int = 10) -> Figure | None:
-    """The places with coordinates, coloured by the status of their assertions (the most
-    pressing one when a place has several), the most reported ones named; a scale and
-    north. None when no place has coordinates. No tiles: nothing is fetched at build time."""
+def place_map(result, labels: int = 10, mapdata: Path | None = None) -> Figure | None:
+    """The places with coordinates, coloured and shaped by the status of their assertions
+    (the most pressing one when a place has several), the most reported ones named, over
+    country borders, coasts and first-level regions with their names (``mapdata``: the
+    boundaries ``make mapdata`` installs, found by itself when not given), an inset of
+    the wider area, a scale and north. None when no place has coordinates. No tiles:
+    nothing is fetched at build time."""
     places = mapped_places(result)
     if places.empty:
         return None
@@ -384,24 +402,148 @@ def place_map(result, labels: int = 10) -> Figure | None:
         float(lon.max() - lon.min()) * np.cos(np.radians(mid)), 1e-6
     )
     fig, ax = _figure(7, float(np.clip(5.4 * tall + 1.0, 3.5, 4.6)))  # as tall as the area
-    colors = places["status"].map(STATUS_COLORS)
-    ax.scatter(lon, lat, c=colors.to_list(), s=28, edgecolor="black", linewidth=0.4, zorder=3)
-    named = places.nlargest(labels, "claims")
+    bounds = _view(lon, lat, mid)
+    folder = mapdata or basemap.mapdata_folder()
+    named = _place_labels(places, labels, bounds)
+    if folder is not None:
+        _draw_boundaries(ax, basemap.basemap(bounds, folder), bounds, named)
+    for status in STATUS_COLORS:  # a layer per status, each its colour and shape
+        here = places[places["status"] == status]
+        if len(here):
+            ax.scatter(here["lon"], here["lat"], c=STATUS_COLORS[status], s=30,
+                       marker=STATUS_MARKERS[status], edgecolor="black", linewidth=0.4,
+                       zorder=5, label=status)  # fmt: skip
+    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]  # legible over lines
     for row in named.itertuples(index=False):  # at most ``labels`` names
         ax.annotate(_short(str(row.name), 24), (float(row.lon), float(row.lat)), xytext=(4, 3),
-                    textcoords="offset points", fontsize=7)  # fmt: skip
+                    textcoords="offset points", fontsize=7, zorder=6, path_effects=halo)  # fmt: skip
     ax.set_aspect(1 / max(np.cos(np.radians(mid)), 0.1))
-    pad = max(float(lon.max() - lon.min()), float(lat.max() - lat.min()), 0.05) * 0.08
-    ax.set_xlim(float(lon.min()) - pad, float(lon.max()) + pad)
-    ax.set_ylim(float(lat.min()) - pad, float(lat.max()) + pad)
+    ax.set_xlim(bounds[0], bounds[2])
+    ax.set_ylim(bounds[1], bounds[3])
     _scale_and_north(ax, mid)
-    ax.set_xlabel("longitude")
-    ax.set_ylabel("latitude")
+    if folder is not None:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        _inset(ax, bounds, folder, _emptiest_corner(lon, lat, bounds))
+        ax.set_xlabel(basemap.CREDIT, fontsize=6, color="#555555", loc="left")
+    else:
+        ax.set_xlabel("longitude")
+        ax.set_ylabel("latitude")
     ax.set_title(f"Places by the status of their assertions ({len(places)} places)")
-    shown = [s for s in STATUS_COLORS if s in set(places["status"])]
-    handles = [Patch(facecolor=STATUS_COLORS[s], edgecolor="black", label=s) for s in shown]
-    ax.legend(handles=handles, loc="best", fontsize=7, framealpha=0.9)
+    fig.legend(loc="outside lower center", ncols=5, fontsize=7, frameon=False)
     return fig
+
+
+def _place_labels(places: pd.DataFrame, labels: int, bounds: basemap.Bounds) -> pd.DataFrame:
+    """The places to name: the most reported first, skipping one whose name would run
+    into a busier neighbour's, at most ``labels``."""
+    width, height = bounds[2] - bounds[0], bounds[3] - bounds[1]
+    kept: list[int] = []
+    spots: list[tuple[float, float]] = []
+    candidates = places.nlargest(labels * 5, "claims")
+    for index, lon, lat in zip(candidates.index, candidates["lon"], candidates["lat"], strict=True):
+        if len(kept) == labels:  # at most labels * 5 candidates
+            break
+        if not _near(spots, float(lon), float(lat), width, height):
+            kept.append(index)
+            spots.append((float(lon), float(lat)))
+    return places.loc[kept]
+
+
+def _view(lon: pd.Series, lat: pd.Series, latitude: float) -> basemap.Bounds:
+    """The map's extent: the places with a margin, widened to at least 4:3 on the ground
+    (a column of places along one meridian still shows its neighbours)."""
+    pad = max(float(lon.max() - lon.min()), float(lat.max() - lat.min()), 0.4) * 0.12
+    west, east = float(lon.min()) - pad, float(lon.max()) + pad
+    south, north = float(lat.min()) - pad, float(lat.max()) + pad
+    squeeze = max(np.cos(np.radians(latitude)), 0.1)
+    wanted = (north - south) * 4 / 3 / squeeze  # degrees of longitude for a 4:3 view
+    if east - west < wanted:
+        middle = (west + east) / 2
+        west, east = middle - wanted / 2, middle + wanted / 2
+    return west, south, east, north
+
+
+INSET_CORNERS = {"lower right": (0.74, 0.02), "lower left": (0.01, 0.02)}  # scale, north above
+INSET_SIZE = (0.25, 0.27)  # of the map's width and height
+
+
+def _emptiest_corner(lon: pd.Series, lat: pd.Series, bounds: basemap.Bounds) -> str:
+    """The corner where the inset hides the fewest places (lower right on a tie)."""
+    west, south, east, north = bounds
+    x = (lon.to_numpy() - west) / (east - west)
+    y = (lat.to_numpy() - south) / (north - south)
+    hidden = {
+        corner: int(
+            (
+                (x >= left)
+                & (x <= left + INSET_SIZE[0])
+                & (y >= bottom)
+                & (y <= bottom + INSET_SIZE[1])
+            ).sum()
+        )  # fmt: skip
+        for corner, (left, bottom) in INSET_CORNERS.items()
+    }
+    return min(hidden, key=lambda corner: hidden[corner])
+
+
+def _draw_boundaries(
+    ax: Axes, shown: basemap.Basemap, bounds: basemap.Bounds, named: pd.DataFrame
+) -> None:
+    """Regions as thin dashed outlines named in grey italics (not at the edges, nor where
+    a place's name is written), borders dark, coasts blue."""
+    ax.set_facecolor("#fbfbf8")
+    ax.add_collection(LineCollection(shown.regions, colors="#9a9a9a", linewidths=0.45,
+                                     linestyles=(0, (3, 2)), zorder=1))  # fmt: skip
+    ax.add_collection(LineCollection(shown.coasts, colors="#4a7fb0", linewidths=0.8, zorder=2))
+    ax.add_collection(LineCollection(shown.borders, colors="#333333", linewidths=1.2, zorder=2))
+    west, south, east, north = bounds
+    width, height = east - west, north - south
+    taken = [(float(x), float(y)) for x, y in zip(named["lon"], named["lat"], strict=True)]
+    written = 0
+    for name, lon, lat, area in shown.region_labels:  # largest first, a few dozen in view
+        x, y = (lon - west) / width, (lat - south) / height
+        if written == MAX_REGION_LABELS or area < width * height * MIN_LABELLED_AREA:
+            break
+        if not (0.08 < x < 0.92 and 0.05 < y < 0.95) or _near(taken, lon, lat, width, height):
+            continue
+        taken.append((lon, lat))
+        written += 1
+        ax.text(lon, lat, _short(name, 22), fontsize=6.5, color="#666666", style="italic",
+                ha="center", va="center", zorder=3, clip_on=True)  # fmt: skip
+
+
+def _near(
+    taken: list[tuple[float, float]], lon: float, lat: float, width: float, height: float
+) -> bool:
+    """Would a name at (lon, lat) run into one already written?"""
+    return any(abs(lon - x) < width * 0.14 and abs(lat - y) < height * 0.045 for x, y in taken)
+
+
+def _inset(ax: Axes, bounds: basemap.Bounds, folder: Path, corner: str) -> None:
+    """The wider area (countries at 1:50m) in a corner, the map's extent marked."""
+    west, south, east, north = bounds
+    half = max(north - south, 4.0) * 2.5  # degrees of latitude each way
+    middle = ((west + east) / 2, (south + north) / 2)
+    across = half / max(np.cos(np.radians(middle[1])), 0.1)  # as far each way on the ground
+    wide = (
+        middle[0] - across,
+        max(middle[1] - half, -85.0),
+        middle[0] + across,
+        min(middle[1] + half, 85.0),
+    )
+    inset = ax.inset_axes([*INSET_CORNERS[corner], *INSET_SIZE])
+    around = basemap.basemap(wide, folder, detail="50m")
+    inset.add_collection(LineCollection(around.borders, colors="#666666", linewidths=0.4))
+    inset.add_collection(LineCollection(around.coasts, colors="#4a7fb0", linewidths=0.4))
+    inset.add_patch(Rectangle((west, south), east - west, north - south, fill=False,
+                              edgecolor="#b2182b", linewidth=1.0))  # fmt: skip
+    inset.set_xlim(wide[0], wide[2])
+    inset.set_ylim(wide[1], wide[3])
+    inset.set_aspect(1 / max(np.cos(np.radians(middle[1])), 0.1))
+    inset.set_xticks([])
+    inset.set_yticks([])
+    inset.set_facecolor("white")
 
 
 def _scale_and_north(ax: Axes, latitude: float) -> None:

@@ -88,10 +88,19 @@ class Endnotes:
         numbers, more = self.cite(claim_ids)
         if not numbers:
             return ""
+        return f'<sup class="notes">{self._listed(numbers, more)}</sup>'
+
+    def cell(self, claim_ids) -> str:
+        """The same links for a table's column: full size, the column says what they are."""
+        numbers, more = self.cite(claim_ids)
+        return f'<span class="notes">{self._listed(numbers, more)}</span>' if numbers else ""
+
+    @staticmethod
+    def _listed(numbers: list[int], more: int) -> str:
         shown = [note_link(n) for n in numbers]
         if more > 0:
             shown.append(f"+{more:,}")
-        return f'<sup class="notes">{", ".join(shown)}</sup>'
+        return ", ".join(shown)
 
     def section(self) -> str:
         """The notes as an ordered list, one item per document in number order."""

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import plots
+from .. import basemap, plots
 from ..changes import Changes, changes_facts, compare, snapshot_tables
 from ..dataset import Dataset
 from ..fingerprint import dataset_hash
@@ -205,7 +205,7 @@ def status_table(result: Analysis, limit: int | None = 40, notes: Endnotes | Non
         return HTML(_table(shown, "status").markup + note)
     held = result.positions.groupby(result.positions["assertion_id"].astype(str))["claim_id"]
     claims = held.agg(list).reindex(table["assertion_id"].astype(str))
-    shown["Notes"] = [notes.links(ids if isinstance(ids, list) else []) for ids in claims]
+    shown["Notes"] = [notes.cell(ids if isinstance(ids, list) else []) for ids in claims]
     return HTML(_table(shown, "status", markup_columns=("Notes",)).markup + note)
 
 
@@ -256,7 +256,7 @@ def contested(
         on_it, cut_note = _current_first(by_assertion.get_group(row.assertion_id), cap)
         columns: tuple[str, ...] = ()
         if notes is not None:
-            on_it = on_it.assign(Note=[notes.links([claim_ids[i]]) for i in on_it.index])
+            on_it = on_it.assign(Note=[notes.cell([claim_ids[i]]) for i in on_it.index])
             columns = ("Note",)
         table_markup = _table(on_it, "claims", markup_columns=columns).markup
         parts.append(f"<h3>{_e(row.statement)}</h3>" + table_markup + cut_note)
@@ -395,7 +395,9 @@ def provenance(result: Analysis, parameters: dict) -> HTML:
         ("As of", "everything" if result.as_of is None else iso_day(result.as_of)),
         ("Parameters", _parameters(parameters)),
     ]
-    items = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
+    if basemap.mapdata_folder() is not None and not plots.mapped_places(result).empty:
+        rows.append(("Map boundaries", basemap.LICENCE))
+    items = "".join(f'<tr><th scope="row">{_e(k)}</th><td>{_e(v)}</td></tr>' for k, v in rows)
     method = (
         "<p>A claim counts as of a date when its stated time had ended and its document was "
         "published by then. A source's position is its latest supporting or refuting claim. "
