@@ -217,3 +217,23 @@ def test_an_import_from_before_marks_is_replaced_and_a_link_is_not(tmp_path, cap
         capsys, "import", "acled", ACLED, "--out", str(tmp_path / "link"), "--replace"
     )
     assert code == 2 and "is a link" in err
+
+
+@pytest.mark.parametrize(
+    "destination", ["-oProxyCommand=touch%pwned:site", "user@-oProxyCommand=x:site", "-e:site"]
+)
+def test_a_remote_destination_never_becomes_an_option_of_ssh_or_scp(tmp_path, destination):
+    from analysis.errors import BriefingError
+    from analysis.report.site import remote_commands
+
+    with pytest.raises(BriefingError, match="is not a host name"):
+        remote_commands(tmp_path, destination, "rsync", "0123456789ab")
+
+
+def test_a_hostile_remote_destination_is_one_line_from_the_command(
+    built_site, capsys, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    code, err = run_cli(capsys, "publish", "user@-oProxyCommand=x:site", "--out", str(built_site))
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]

@@ -40,6 +40,7 @@ TOOLS = ("rsync", "scp")
 STAMP_LENGTH = 12  # hex digits naming each remote copy (see _stamp)
 STAMP_GLOB = "[0-9a-f]" * STAMP_LENGTH  # only copies made by publish are ever removed
 _REMOTE = re.compile(r"^(?P<host>[^/:\s]+):(?P<path>.*)$")
+_HOST = re.compile(r"(?:[A-Za-z0-9._%+][A-Za-z0-9._%+-]*@)?[A-Za-z0-9_][A-Za-z0-9._-]*")
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,13 @@ def remote_commands(site: Path, destination: str, via: str, stamp: str) -> list[
     if found is None:
         raise BriefingError(f"{destination!r} is not a remote target host:path")
     host, path = found["host"], found["path"].rstrip("/")
+    if not _HOST.fullmatch(host):  # "-oProxyCommand=..." would be an option of ssh and scp
+        raise BriefingError(
+            f"{host!r} is not a host name; write host:path or user@host:path, the host in "
+            "letters, digits, '.', '-' and '_', not starting with '-'"
+        )
+    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+        raise BriefingError(f"{destination!r}: the path holds a control character")
     if not path or path in (".", "~"):
         raise BriefingError(f"{destination!r}: name the folder to publish into, e.g. host:www/site")
     parent, name = os.path.split(path)
