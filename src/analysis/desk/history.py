@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -210,6 +211,16 @@ class History:
                 f"and its folder {self.path.parent} can be read and written by the desk's user"
             )
         return f"the desk's history {self.path} is damaged ({said}); {MOVE_AWAY}"
+
+    def check_writable(self) -> None:
+        """Refuse, before a run builds anything, a history it could not record in (a
+        read-only file or folder, a lock held for longer than the timeout)."""
+        for path in (self.path, self.path.parent):
+            if path.exists() and not os.access(path, os.W_OK):
+                raise BriefingError(self._trouble(sqlite3.OperationalError(f"{path} is read-only")))
+        with self._connect() as connection:
+            connection.execute("BEGIN IMMEDIATE")  # takes the write lock, as a record would
+            connection.rollback()
 
     def record(self, run: Run) -> None:
         """Add one run's result (one transaction)."""
