@@ -140,6 +140,12 @@ class History:
                 yield connection
         except sqlite3.Error as exc:
             raise BriefingError(self._trouble(exc)) from None
+        except (
+            UnicodeDecodeError
+        ) as exc:  # damaged text: SQLite hands back bytes Python cannot read
+            raise BriefingError(
+                self._trouble(sqlite3.DatabaseError(f"text unreadable: {exc.reason}"))
+            ) from None
 
     def _usable_path(self) -> bool:
         """Whether there is a file to open (a writer creates it); refuses what is not a
