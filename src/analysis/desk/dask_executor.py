@@ -112,7 +112,7 @@ def _outcomes(client, futures: dict) -> Iterator[Outcome]:
             yield Outcome(task.job, task.key, "interrupted", "the run was stopped; due again")
 
 
-def probe_scheduler(address: str, timeout: float = PROBE_TIMEOUT) -> None:
+def probe_scheduler(address: str, timeout: float | None = None) -> None:
     """Refuse, within ``timeout`` seconds, an address where no Dask scheduler answers: a
     malformed one, a closed port, a silent peer, or one whose first words are not a
     scheduler's greeting (its handshake, sent as soon as it accepts a connection), read
@@ -127,6 +127,7 @@ def probe_scheduler(address: str, timeout: float = PROBE_TIMEOUT) -> None:
     if (found["scheme"] or "tcp") != "tcp":
         return
     host, port = found["host"].strip("[]"), int(found["port"])
+    timeout = PROBE_TIMEOUT if timeout is None else timeout
     deadline = time.monotonic() + timeout
     try:
         with socket.create_connection((host, port), timeout=timeout) as peer:
