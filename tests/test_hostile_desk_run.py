@@ -577,3 +577,31 @@ def test_a_history_outside_records_for_a_valid_run(tmp_path):
     for moment in (dt.datetime(1, 1, 2, tzinfo=dt.UTC), dt.datetime(9999, 12, 30, tzinfo=dt.UTC)):
         history.record(Run("morning", "default", moment, moment, moment, "built"))
     assert [r.scheduled.year for r in history.runs()] == [1, 9999]
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        "0000-01-01T00:00Z",
+        "0001-01-01T00:00+02:00",
+        "0001-01-01T01:00+00:00",
+        "9999-12-31T23:59+00:00",
+        "9999-12-31T23:59-14:00",
+        "2026-11-27T09:00+25:00",
+        "2026-11-27T09:00-24:00",
+        "2026-13-01T09:00Z",
+        "tomorrow",
+        "",
+        "9" * 5000,
+        "2026-11-27T09:00+02:00\x00",
+    ],
+)
+@pytest.mark.parametrize("command", ["plan", "run"])
+def test_an_at_at_the_edges_is_one_line(tmp_path, capsys, at, command):
+    jobs_file = write_desk(tmp_path)
+    reports = tmp_path / "reports"
+    code = main([command, "--jobs", str(jobs_file), "--out", str(reports), "--at", at])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and err[0].startswith("briefing: error: --at "), err
+    assert len(err[0]) < 300  # a huge value is not echoed whole
+    assert not reports.exists()  # refused before anything is made

@@ -447,6 +447,10 @@ def _at_time(text: str | None) -> dt.datetime | None:
 
     if text is None:
         return None
+    if not text.isprintable():  # Python's parser lets a trailing NUL through
+        raise BriefingError(
+            f"--at {text[:40]!r} holds a control character; write a time such as 2026-11-28T06:00+02:00"
+        )
     moment = parse_time(text[:100])  # a time is short: a huge one is refused just the same
     first, last = AT_YEARS
     try:
