@@ -566,9 +566,35 @@ def test_a_key_too_long_for_a_lock_file_name_gets_a_hashed_lock():
     assert run_module._lock_name("drones") == "drones.lock"
 
 
-def test_a_hostile_run_folder_name_fails_that_briefing_before_anything_is_written(tmp_path):
-    with pytest.raises(BriefingError, match="as_of value '../../etc' cannot name a folder"):
-        run_module.folder_name("../../etc", "as_of value")
+@pytest.mark.parametrize("as_of", ["../../etc", "/tmp", ".hidden", "latest", "a\nb", "x" * 300])
+def test_a_run_folder_name_that_is_not_one_is_refused(as_of):
+    """``as_of`` names the run's folder: whatever the jobs file lets through, a value that
+    is not one plain folder name fails the briefing before anything is written."""
+    schedule = type("Schedule", (), {"scheduled_date": lambda self, moment: "2026-11-27"})()
+    briefing = type(
+        "Briefing",
+        (),
+        {"parameters": lambda self, moment: {"as_of": as_of}, "job": type("Job", (), {})()},
+    )()
+    briefing.job.schedule = schedule
+    decision = type("Decision", (), {"scheduled": kyiv(2026, 11, 27, 6)})()
+    with pytest.raises(BriefingError, match="as_of value .* cannot name a folder"):
+        run_module._run_name(briefing, decision)
+
+
+def test_a_key_too_long_for_a_folder_fails_that_briefing_alone(tmp_path, capsys, monkeypatch):
+    long = "t" * 300  # the jobs file lets a 300-character grid value through as a key
+    jobs_file = write_desk(tmp_path, JOB_WITH_GRID + f'\n[job.grid]\ntopic = ["{long}", "ok"]\n')
+    reports = tmp_path / "reports"
+    monkeypatch.setattr(run_module, "build_briefing", stand_in_build(set()))
+    monkeypatch.setenv(run_module.ZYGOTE_VARIABLE, "off")
+    code = main(["run", "--jobs", str(jobs_file), "--out", str(reports), "--at", AT])
+    out, err = capsys.readouterr()
+    assert code == 1 and err == ""
+    assert f"failed morning/{long} in 0.0 s: key '{long[:57]}...' cannot name a folder" in out
+    assert "it is longer than 255 bytes" in out
+    assert {r.key: r.result for r in History(reports).runs()} == {"ok": "built"}
+    assert out.splitlines()[-1] == "1 failed, 1 built"
 
 
 def test_a_history_outside_records_for_a_valid_run(tmp_path):
