@@ -168,7 +168,7 @@ def send(message: EmailMessage, smtp: SmtpSettings, within: float = SEND_TIMEOUT
     smtplib's timeout bounds each read, not the conversation: the talk runs in a thread
     this one waits for until the deadline, then hangs up on (its socket shut, so the
     thread ends too)."""
-    server = smtplib.SMTP(timeout=within)
+    server = smtplib.SMTP(timeout=within + 1.0)  # the deadline below speaks first
     failures: list[BaseException] = []
 
     def talk() -> None:

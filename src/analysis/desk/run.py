@@ -257,8 +257,10 @@ def _outcome_of(future, task: Task) -> Outcome:
     run was stopped (then nothing finished and nothing is recorded)."""
     try:
         return future.result()
-    except (CancelledError, KeyboardInterrupt):
+    except CancelledError:
         return _interrupted(task, started=False)
+    except KeyboardInterrupt:  # a worker stopped before its own handler was in place
+        return _interrupted(task)
     except Exception as exc:  # the worker process itself failed
         if stopping.stopped():
             return _interrupted(task)
