@@ -348,6 +348,7 @@ DAMAGE = [
     "other runs columns",
     "newer schema",
     "empty file",
+    "desk folder link",
 ]
 
 
@@ -381,6 +382,9 @@ def damaged_history(reports: Path, rows: list[tuple], damage: str, cut: int, out
         path.unlink()
         path.mkdir()
         (path / "inside.txt").write_text("kept")
+    elif damage == "desk folder link":
+        shutil.move(path.parent, outside / ".desk")
+        path.parent.symlink_to(outside / ".desk")
     elif damage in ("link", "dangling link"):
         target = outside / "history.sqlite"
         if damage == "link":
@@ -418,15 +422,15 @@ def test_generated_histories_are_read_or_refused_in_one_line(
     outside.mkdir()
     (outside / "precious.txt").write_text("keep me")
     damaged_history(reports, rows, damage, cut, outside)
-    before_outside, before_desk = files_under(outside), files_under(reports / ".desk")
+    before_outside, before_desk = files_under(outside), files_under(reports)
 
     for command in (["plan", "--due"], ["jobs"]):
         code = main([*command, "--jobs", str(jobs_file), "--out", str(reports)])
         one_line_or_nothing(capsys, code)
     read_or_refused(History(reports, read_only=True), jobs_file)
-    assert files_under(reports / ".desk") == before_desk  # reading changed nothing
+    assert files_under(reports) == before_desk  # reading changed nothing
     if not read_or_refused(History(reports), jobs_file):  # a writer refused it: left as it was
-        assert files_under(reports / ".desk") == before_desk
+        assert files_under(reports) == before_desk
     assert files_under(outside) == before_outside  # nothing written or removed out there
 
 
@@ -443,7 +447,7 @@ def read_or_refused(history: History, jobs_file: Path) -> bool:
         decisions = plan_briefings(load_jobs(jobs_file), kyiv(2026, 11, 27, 9), history, due=True)
         assert [d.briefing.key for d in decisions] == ["default"]
     except BriefingError as error:
-        assert "\n" not in str(error) and str(history.path) in str(error)
+        assert "\n" not in str(error) and str(history.path.parent) in str(error)
         return False
     return True
 

@@ -150,6 +150,11 @@ class History:
     def _usable_path(self) -> bool:
         """Whether there is a file to open (a writer creates it); refuses what is not a
         plain file, so nothing outside the reports folder is written through a link."""
+        if self.path.parent.is_symlink():
+            raise BriefingError(
+                f"the desk's folder {self.path.parent} is a link; the desk keeps its history "
+                "and locks inside the reports folder: move the link away"
+            )
         if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
             kind = "a link" if self.path.is_symlink() else "not a file"
             raise BriefingError(f"the desk's history {self.path} is {kind}; {MOVE_AWAY}")
