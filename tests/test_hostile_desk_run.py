@@ -68,13 +68,18 @@ cron = "0 6 * * *"
 timezone = "Europe/Kyiv"
 """
 # After the topic notebook's parameters: a topic whose dataset has SLEEP-<topic> says
-# so (ASLEEP-<topic>) and sleeps, for a timeout or a signal to stop it.
+# so (ASLEEP-<topic>) and sleeps, for a timeout or a signal to stop it; one with
+# KILL-<topic> kills the process that launched its kernel (a pool worker, without the
+# zygote), as the OOM killer would.
 SLEEP_CELL = """\
-import time
+import os, signal, time
 from pathlib import Path
 if (Path(dataset) / f"SLEEP-{topic}").exists():
     (Path(dataset) / f"ASLEEP-{topic}").write_text("")
     time.sleep(60)
+if (Path(dataset) / f"KILL-{topic}").exists():
+    os.kill(os.getppid(), signal.SIGKILL)
+    time.sleep(10)
 """
 
 
@@ -287,6 +292,24 @@ def test_a_run_stopped_by_sigterm_or_sigkill_leaves_its_briefing_due(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert results(reports) == {"y": ["built"], "x": ["built"]}
     assert half_written(reports) == []  # the killed run's staging is gone too
+
+
+@pytest.mark.slow  # kernels in a pool, one of them killing its worker twice
+def test_a_worker_killed_mid_briefing_fails_that_briefing_alone(tmp_path):
+    jobs_file = sleepy_desk(tmp_path, ["x", "y", "z"])
+    (tmp_path / "data" / "one" / "KILL-x").write_text("")  # x kills its worker, every time
+    environment = {**os.environ, "BRIEFING_ZYGOTE": "off"}  # kernels: the workers' children
+    done = subprocess.run(
+        briefing_command(jobs_file, "--workers", "2"),
+        capture_output=True,
+        text=True,
+        timeout=150,
+        env=environment,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "failed east/x in 0.0 s: the worker process building it died, twice" in done.stdout
+    assert done.stdout.splitlines()[-1] in ("2 built, 1 failed", "1 failed, 2 built")
+    assert results(tmp_path / "reports") == {"y": ["built"], "z": ["built"]}
 
 
 # ---- fast: generated histories, no kernels -------------------------------------------

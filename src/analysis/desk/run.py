@@ -34,6 +34,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from multiprocessing.util import Finalize
@@ -206,8 +207,24 @@ def _run_tasks(tasks: list[Task], workers: int, chromium: str | None):
 
 
 def _run_in_pool(tasks: list[Task], workers: int, chromium: str | None, zygote_address):
-    """Outcomes as the pool's workers finish briefings; once the run is stopped, the stop
-    is passed to the workers, whose builds unwind, and the rest are cancelled."""
+    """Outcomes as the pool's workers finish briefings. A worker that dies (killed, out
+    of memory) breaks its whole pool: each briefing the pool had not finished is tried
+    again alone, in a fresh worker, so the one that kills its worker fails by itself and
+    the others are built."""
+    lost = yield from _pool_round(tasks, workers, chromium, zygote_address)
+    for task in lost:  # rare: one small pool per briefing, to find the one at fault
+        if stopping.stopped():
+            yield _interrupted(task, started=False)
+            continue
+        if (yield from _pool_round([task], 1, chromium, zygote_address)):
+            said = "the worker process building it died, twice (killed, or out of memory)"
+            yield Outcome(task.job, task.key, "failed", said)
+
+
+def _pool_round(tasks: list[Task], workers: int, chromium: str | None, zygote_address):
+    """Yield the outcomes of one pool's briefings; return the tasks a dead worker left
+    unfinished. Once the run is stopped, the stop is passed to the workers, whose builds
+    unwind, and the rest are cancelled."""
     pool = ProcessPoolExecutor(
         workers,
         mp_context=get_context("spawn"),
@@ -215,18 +232,28 @@ def _run_in_pool(tasks: list[Task], workers: int, chromium: str | None, zygote_a
         initargs=(chromium, os.getpid(), zygote_address),
     )
     futures = {pool.submit(build_one, task): task for task in tasks}
-    pending = set(futures)
+    pending, lost = set(futures), []
     try:
         while pending and not stopping.stopped():
             done, pending = wait(pending, timeout=POLL, return_when=FIRST_COMPLETED)
             for future in done:
-                yield _outcome_of(future, futures[future])
+                if _broken(future):
+                    lost.append(futures[future])
+                else:
+                    yield _outcome_of(future, futures[future])
         if pending:
             yield from _stop_pool(pool, {f: futures[f] for f in pending})
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+    return lost
+
+
+def _broken(future) -> bool:
+    """Whether the future failed because a worker of its pool died (not by a stop)."""
+    failure = None if future.cancelled() else future.exception()
+    return isinstance(failure, BrokenProcessPool) and not stopping.stopped()
 
 
 def _stop_pool(pool: ProcessPoolExecutor, pending: dict) -> Iterator[Outcome]:
