@@ -234,12 +234,12 @@ def peer_at(kind: str):
         stranger = Stranger(kind)
         yield stranger.address
         stranger.close()
-    elif kind == "http":
+    elif kind in ("http", "tls"):
         server = http.server.ThreadingHTTPServer(
             ("127.0.0.1", 0), http.server.BaseHTTPRequestHandler
         )
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        yield f"tcp://127.0.0.1:{server.server_address[1]}"
+        yield f"{'tcp' if kind == 'http' else 'tls'}://127.0.0.1:{server.server_address[1]}"
         server.shutdown()
         server.server_close()
     elif kind == "smtp":
@@ -267,6 +267,9 @@ def peer_at(kind: str):
         ("http", "nothing answered as one within 1 s"),
         ("silent", "nothing answered as one within 1 s"),
         ("closed", "Connection refused"),
+        ("tls", "cannot reach the Dask scheduler at tls://"),  # no TLS set up: Dask's TypeError
+        ("ucx://127.0.0.1:1", "cannot reach the Dask scheduler at ucx://"),  # no UCX here
+        ("inproc://x:1", "is malformed"),
         ("tcp://127.0.0.1:99999", "is malformed"),
         ("tcp://:8786", "is malformed"),
         ("http://[::1", "is malformed"),

@@ -29,6 +29,7 @@ import contextlib
 import re
 import socket
 import struct
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -44,7 +45,7 @@ CONNECT_TIMEOUT = "20s"
 PROBE_TIMEOUT = 5.0  # seconds a scheduler has to greet the probe
 GREETING_MAX = 1 << 20  # bytes: a scheduler's handshake is a few dozen
 _ADDRESS = re.compile(
-    r"^(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(?P<port>\d{1,5})$"
+    r"^(?:(?P<scheme>tcp|tls|ws|wss|ucx)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(?P<port>\d{1,5})$"
 )
 
 
@@ -75,6 +76,10 @@ def run_on_dask(tasks: list[Task], scheduler: str | None, workers: int) -> Itera
             client = stack.enter_context(Client(address, timeout=CONNECT_TIMEOUT))
         except (OSError, TimeoutError) as exc:
             raise BriefingError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        except Exception as exc:  # Dask's words for a protocol it cannot speak here (TLS, UCX)
+            raise BriefingError(
+                f"cannot reach the Dask scheduler at {address}: {type(exc).__name__}: {exc}"
+            ) from None
         run = uuid.uuid4().hex[:8]
         futures = {
             client.submit(
@@ -130,7 +135,7 @@ def probe_scheduler(address: str, timeout: float | None = None) -> None:
     timeout = PROBE_TIMEOUT if timeout is None else timeout
     deadline = time.monotonic() + timeout
     try:
-        with socket.create_connection((host, port), timeout=timeout) as peer:
+        with _connect(host, port, deadline) as peer:
             prefix = _read(peer, 8, deadline)
             (size,) = struct.unpack("<Q", prefix)
             greeting = _read(peer, size, deadline) if 16 <= size <= GREETING_MAX else b""
@@ -148,6 +153,29 @@ def probe_scheduler(address: str, timeout: float | None = None) -> None:
             f"{address} is not a Dask scheduler (it answered {prefix!r}...); check the "
             "address and port (a scheduler listens on 8786)"
         )
+
+
+def _connect(host: str, port: int, deadline: float) -> socket.socket:
+    """A connection made by ``deadline``, the name's lookup included (the system's
+    resolver has no timeout of its own: it runs in a thread this one stops waiting for)."""
+    made: list[socket.socket | OSError] = []
+
+    def connect() -> None:
+        try:
+            made.append(
+                socket.create_connection((host, port), max(deadline - time.monotonic(), 0.01))
+            )
+        except OSError as exc:
+            made.append(exc)
+
+    thread = threading.Thread(target=connect, name="scheduler-probe", daemon=True)
+    thread.start()
+    thread.join(max(deadline - time.monotonic(), 0))
+    if not made:
+        raise TimeoutError
+    if isinstance(made[0], OSError):
+        raise made[0]
+    return made[0]
 
 
 def _read(peer: socket.socket, size: int, deadline: float) -> bytes:
