@@ -658,3 +658,27 @@ def test_an_at_at_the_edges_is_one_line(tmp_path, capsys, at, command):
     assert code == 2 and len(err) == 1 and err[0].startswith("briefing: error: --at "), err
     assert len(err[0]) < 300  # a huge value is not echoed whole
     assert not reports.exists()  # refused before anything is made
+
+
+def test_an_index_in_the_way_and_a_wordless_failure_still_end_in_a_summary(
+    tmp_path, capsys, monkeypatch
+):
+    jobs_file = write_desk(tmp_path, JOB_WITH_GRID + '\n[job.grid]\ntopic = ["a", "b"]\n')
+    reports = tmp_path / "reports"
+    (reports / "index.json").mkdir(parents=True)  # a folder where the site's index goes
+    build = stand_in_build(set())
+
+    def wordless_for_a(notebook, given, *, destination, **options):
+        if destination.parent.name == "a":
+            raise BriefingError("")  # a failure with nothing to say
+        return build(notebook, given, destination=destination, **options)
+
+    monkeypatch.setattr(run_module, "build_briefing", wordless_for_a)
+    monkeypatch.setenv(run_module.ZYGOTE_VARIABLE, "off")
+    code = main(["run", "--jobs", str(jobs_file), "--out", str(reports), "--at", AT])
+    out, err = capsys.readouterr()
+    assert code == 1 and err == ""
+    assert "failed morning/a in 0.0 s: BriefingError" in out
+    assert f"the index of {reports} could not be written" in out
+    assert out.splitlines()[-1] == "1 failed, 1 built"
+    assert {r.key: r.result for r in History(reports).runs()} == {"a": "failed", "b": "built"}
