@@ -682,3 +682,13 @@ def test_an_index_in_the_way_and_a_wordless_failure_still_end_in_a_summary(
     assert f"the index of {reports} could not be written" in out
     assert out.splitlines()[-1] == "1 failed, 1 built"
     assert {r.key: r.result for r in History(reports).runs()} == {"a": "failed", "b": "built"}
+
+
+@pytest.mark.parametrize("timeout", ["inf", "1e309", "nan", "0", "-3", "1e-320x", "99999999999"])
+def test_a_timeout_at_the_edges_is_refused_by_the_parser(tmp_path, capsys, timeout):
+    jobs_file = write_desk(tmp_path)
+    with pytest.raises(SystemExit) as refused:
+        main(["run", "--jobs", str(jobs_file), "--at", AT, "--timeout", timeout])
+    err = capsys.readouterr().err
+    assert refused.value.code == 2 and "give a number of seconds above 0 and at most" in err
+    assert "Traceback" not in err and not (tmp_path / "reports").exists()

@@ -465,13 +465,18 @@ def _at_time(text: str | None) -> dt.datetime | None:
     return moment
 
 
+SECONDS_MAX = 10_000_000  # about 115 days: more is a typo (and "inf" overflows the timer)
+
+
 def _seconds(text: str) -> float:
     try:
         seconds = float(text)
     except ValueError:
         seconds = 0.0
-    if not seconds > 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0")
+    if not 0 < seconds <= SECONDS_MAX:
+        raise argparse.ArgumentTypeError(
+            f"{text[:40]!r}: give a number of seconds above 0 and at most {SECONDS_MAX}"
+        )
     return seconds
 
 
@@ -488,8 +493,8 @@ def _run(args: argparse.Namespace) -> int:
     from .desk.notify import smtp_settings
     from .desk.run import run_desk, summary
 
-    executor, scheduler = _executor(args)
     now = _at_time(args.at) or dt.datetime.now().astimezone()
+    executor, scheduler = _executor(args)
     with stopping.stop_on_signals(), _progress() as (on_plan, report):
         outcomes = run_desk(
             Path(args.jobs),
