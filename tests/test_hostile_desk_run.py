@@ -688,7 +688,19 @@ def test_an_index_in_the_way_and_a_wordless_failure_still_end_in_a_summary(
 def test_a_timeout_at_the_edges_is_refused_by_the_parser(tmp_path, capsys, timeout):
     jobs_file = write_desk(tmp_path)
     with pytest.raises(SystemExit) as refused:
-        main(["run", "--jobs", str(jobs_file), "--at", AT, "--timeout", timeout])
+        main(
+            [
+                "run",
+                "--jobs",
+                str(jobs_file),
+                "--out",
+                str(tmp_path / "reports"),
+                "--at",
+                AT,
+                "--timeout",
+                timeout,
+            ]
+        )
     err = capsys.readouterr().err
     assert refused.value.code == 2 and "give a number of seconds above 0 and at most" in err
     assert "Traceback" not in err and not (tmp_path / "reports").exists()
