@@ -165,7 +165,7 @@ class History:
         except OSError as exc:
             raise BriefingError(
                 f"cannot make the desk's folder {self.path.parent}: {exc.strerror or exc}; "
-                "make the reports folder writable for the desk's user"
+                "the reports folder (--out) must be a folder the desk's user can write in"
             ) from None
         return True
 
