@@ -35,6 +35,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from filelock import FileLock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -282,7 +283,8 @@ def test_a_run_stopped_by_sigterm_or_sigkill_leaves_its_briefing_due(tmp_path):
     killed = run_until_asleep(command, dataset / "ASLEEP-x")  # a reboot, the OOM killer
     killed.kill()
     killed.communicate(timeout=60)
-    time.sleep(2)  # the orphaned worker notices its run is gone, then exits
+    with FileLock(reports / ".desk" / "locks" / "east" / "x.lock").acquire(timeout=30):
+        pass  # the orphaned worker noticed its run was gone and exited, letting go of x
     assert results(reports) == {"y": ["built"]}  # x not failed, nor built
     assert due_keys(jobs_file) == {"x": BUILD, "y": NOT_DUE}
     assert [p for p in half_written(reports) if ".building-" not in p] == []
