@@ -706,3 +706,43 @@ def test_a_timeout_at_the_edges_is_refused_by_the_parser(tmp_path, capsys, timeo
     err = capsys.readouterr().err
     assert refused.value.code == 2 and "give a number of seconds above 0 and at most" in err
     assert "Traceback" not in err and not (tmp_path / "reports").exists()
+
+
+def test_a_skip_the_history_cannot_record_fails_that_briefing_alone(tmp_path, capsys, monkeypatch):
+    jobs_file = write_desk(tmp_path, JOB_WITH_GRID + '\n[job.grid]\ntopic = ["a", "b"]\n')
+    reports = tmp_path / "reports"
+    monkeypatch.setattr(run_module, "build_briefing", stand_in_build(set()))
+    monkeypatch.setenv(run_module.ZYGOTE_VARIABLE, "off")
+    command = ["run", "--jobs", str(jobs_file), "--out", str(reports), "--at", AT]
+    assert main(command) == 0  # both built
+    with contextlib.closing(sqlite3.connect(history_path(reports))) as connection:
+        connection.execute(
+            "CREATE TRIGGER full BEFORE INSERT ON runs WHEN NEW.key = 'a' "
+            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+        connection.commit()
+    capsys.readouterr()
+    assert main(command) == 1  # unchanged: both skipped, but a's skip cannot be recorded
+    out = capsys.readouterr().out
+    assert "the skip could not be recorded" in out and "database or disk is full" in out
+    assert out.splitlines()[-1] == "1 failed, 1 skipped"
+    assert [(r.key, r.result) for r in History(reports).runs()][2:] == [("b", "skipped")]
+
+
+def test_a_stop_interrupts_a_build_once_and_waits_for_the_bookkeeping():
+    from analysis.desk import stopping
+
+    before = signal.getsignal(signal.SIGTERM)
+    with stopping.stop_on_signals():
+        os.kill(os.getpid(), signal.SIGTERM)  # outside a build: noted, nothing raised
+        assert stopping.stopped() == signal.SIGTERM
+        with pytest.raises(KeyboardInterrupt), stopping.interruptible():
+            pytest.fail("a build must not start once the run is stopped")
+    assert signal.getsignal(signal.SIGTERM) is before
+    with stopping.stop_on_signals():
+        assert stopping.stopped() is None  # a new run starts unstopped
+        with pytest.raises(KeyboardInterrupt), stopping.interruptible():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)  # the signal interrupts this at once
+        os.kill(os.getpid(), signal.SIGTERM)  # a second signal: no second interrupt
+        assert stopping.stopped() == signal.SIGINT
