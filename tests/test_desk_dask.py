@@ -264,8 +264,8 @@ def peer_at(kind: str):
         ("garbage", "is not a Dask scheduler"),
         ("huge", "is not a Dask scheduler"),
         ("smtp", "is not a Dask scheduler (it answered b'220 "),
-        ("http", "nothing answered as one within 1 s"),
-        ("silent", "nothing answered as one within 1 s"),
+        ("http", "nothing answered as one within 0.5 s"),
+        ("silent", "nothing answered as one within 0.5 s"),
         ("closed", "Connection refused"),
         ("tls", "cannot reach the Dask scheduler at tls://"),  # no TLS set up: Dask's TypeError
         ("ucx://127.0.0.1:1", "cannot reach the Dask scheduler at ucx://"),  # no UCX here
@@ -276,7 +276,7 @@ def peer_at(kind: str):
     ],
 )
 def test_a_scheduler_that_is_not_one_is_one_line_quickly(tmp_path, capsys, monkeypatch, kind, said):
-    monkeypatch.setattr(dask_executor, "PROBE_TIMEOUT", 1.0)
+    monkeypatch.setattr(dask_executor, "PROBE_TIMEOUT", 0.5)
     jobs_file = make_desk(tmp_path, [("morning", "one")])
     with peer_at(kind) as address:
         clock = time.monotonic()

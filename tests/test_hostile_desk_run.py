@@ -201,7 +201,7 @@ def test_one_run_builds_the_good_briefing_beside_hostile_ones(tmp_path, dripping
     }
     clock = time.monotonic()
     done = subprocess.run(
-        briefing_command(jobs_file, "--timeout", "6"),  # a loaded machine's build takes 1-4 s
+        briefing_command(jobs_file, "--timeout", "6", "--workers", "2"),  # builds take 1-4 s
         capture_output=True,
         text=True,
         timeout=150,
@@ -294,6 +294,24 @@ def test_a_run_stopped_by_sigterm_or_sigkill_leaves_its_briefing_due(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert results(reports) == {"y": ["built"], "x": ["built"]}
     assert half_written(reports) == []  # the killed run's staging is gone too
+
+
+@pytest.mark.slow  # a LocalCluster, kernels on its workers
+def test_a_dask_run_stopped_by_sigterm_leaves_its_briefing_due(tmp_path):
+    jobs_file = sleepy_desk(tmp_path, ["x"])  # one briefing: a cluster of one worker
+    reports = tmp_path / "reports"
+    (tmp_path / "data" / "one" / "SLEEP-x").write_text("")
+    command = briefing_command(jobs_file, "--due", "--executor", "dask")
+    stopped = run_until_asleep(command, tmp_path / "data" / "one" / "ASLEEP-x")
+    stopped.send_signal(signal.SIGTERM)
+    out, err = stopped.communicate(timeout=60)
+    assert stopped.returncode == 128 + signal.SIGTERM, out + err
+    assert "interrupted east/x" in out and out.splitlines()[-1] == "1 interrupted"
+    with FileLock(reports / ".desk" / "locks" / "east" / "x.lock").acquire(timeout=30):
+        pass  # the cluster's worker has let go of x
+    assert results(reports) == {}
+    assert due_keys(jobs_file) == {"x": BUILD}
+    assert [p for p in half_written(reports) if ".building-" not in p] == []
 
 
 @pytest.mark.slow  # kernels in a pool, one of them killing its worker twice
