@@ -316,7 +316,7 @@ def test_a_dask_run_stopped_by_sigterm_leaves_its_briefing_due(tmp_path):
 
 @pytest.mark.slow  # kernels in a pool, one of them killing its worker twice
 def test_a_worker_killed_mid_briefing_fails_that_briefing_alone(tmp_path):
-    jobs_file = sleepy_desk(tmp_path, ["x", "y", "z"])
+    jobs_file = sleepy_desk(tmp_path, ["x", "y"])
     (tmp_path / "data" / "one" / "KILL-x").write_text("")  # x kills its worker, every time
     environment = {**os.environ, "BRIEFING_ZYGOTE": "off"}  # kernels: the workers' children
     done = subprocess.run(
@@ -328,8 +328,8 @@ def test_a_worker_killed_mid_briefing_fails_that_briefing_alone(tmp_path):
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "failed east/x in 0.0 s: the worker process building it died, twice" in done.stdout
-    assert done.stdout.splitlines()[-1] in ("2 built, 1 failed", "1 failed, 2 built")
-    assert results(tmp_path / "reports") == {"y": ["built"], "z": ["built"]}
+    assert done.stdout.splitlines()[-1] in ("1 built, 1 failed", "1 failed, 1 built")
+    assert results(tmp_path / "reports") == {"y": ["built"]}
 
 
 # ---- fast: generated histories, no kernels -------------------------------------------
