@@ -5,11 +5,15 @@ costs no briefing and publishes none twice."""
 from __future__ import annotations
 
 import contextlib
+import http.server
 import json
 import os
+import random
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -190,3 +194,101 @@ def test_a_worker_lost_mid_briefing_is_built_once_by_another(tmp_path):
         )
         assert f"briefing on {key}" in (reports / job / key / "latest" / "topic.html").read_text()
     assert not (tmp_path / "data" / "one" / "SLOW-y").exists()  # the lost worker got that far
+
+
+class Stranger:
+    """A TCP peer that is not a Dask scheduler: ``garbage`` sends random bytes, ``huge``
+    a length prefix of 2**64 - 1, ``silent`` nothing at all."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.address = f"tcp://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.closed = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                peer, _ = self.listener.accept()
+                threading.Thread(target=self._talk, args=(peer,), daemon=True).start()
+
+    def _talk(self, peer: socket.socket) -> None:
+        with peer, contextlib.suppress(OSError):
+            if self.kind == "garbage":
+                peer.sendall(random.Random(7).randbytes(4096))
+            elif self.kind == "huge":
+                peer.sendall(b"\xff" * 8)
+            self.closed.wait(30)
+
+    def close(self) -> None:
+        self.closed.set()
+        self.listener.close()
+
+
+@contextlib.contextmanager
+def peer_at(kind: str):
+    """The address of a peer of ``kind``: a stranger, an HTTP or SMTP server, a closed
+    port, or an address that is not one."""
+    if kind in ("garbage", "huge", "silent"):
+        stranger = Stranger(kind)
+        yield stranger.address
+        stranger.close()
+    elif kind in ("http", "tls"):
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), http.server.BaseHTTPRequestHandler
+        )
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        yield f"{'tcp' if kind == 'http' else 'tls'}://127.0.0.1:{server.server_address[1]}"
+        server.shutdown()
+        server.server_close()
+    elif kind == "smtp":
+        from aiosmtpd.controller import Controller
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(object(), hostname="127.0.0.1", port=port)
+        controller.start()
+        yield f"tcp://127.0.0.1:{port}"
+        controller.stop()
+    elif kind == "closed":
+        yield UNREACHABLE
+    else:
+        yield kind
+
+
+@pytest.mark.parametrize(
+    "kind, said",
+    [
+        ("garbage", "is not a Dask scheduler"),
+        ("huge", "is not a Dask scheduler"),
+        ("smtp", "is not a Dask scheduler (it answered b'220 "),
+        ("http", "nothing answered as one within 0.5 s"),
+        ("silent", "nothing answered as one within 0.5 s"),
+        ("closed", "Connection refused"),
+        ("tls", "cannot reach the Dask scheduler at tls://"),  # no TLS set up: Dask's TypeError
+        ("ucx://127.0.0.1:1", "cannot reach the Dask scheduler at ucx://"),  # no UCX here
+        ("inproc://x:1", "is malformed"),
+        ("tcp://127.0.0.1:99999", "is malformed"),
+        ("tcp://:8786", "is malformed"),
+        ("http://[::1", "is malformed"),
+    ],
+)
+def test_a_scheduler_that_is_not_one_is_one_line_quickly(tmp_path, capsys, monkeypatch, kind, said):
+    monkeypatch.setattr(dask_executor, "PROBE_TIMEOUT", 0.5)
+    jobs_file = make_desk(tmp_path, [("morning", "one")])
+    with peer_at(kind) as address:
+        clock = time.monotonic()
+        code = run(jobs_file, "reports", "--scheduler", address)
+        took = time.monotonic() - clock
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and said in err[0], err
+    assert took < 5  # the probe's second, not Dask's 20 s nor an exabyte read
+    assert not (tmp_path / "reports" / "morning").exists()
+
+
+def test_a_real_scheduler_passes_the_probe():
+    with LocalCluster(n_workers=0, dashboard_address=None) as cluster:
+        dask_executor.probe_scheduler(cluster.scheduler_address, timeout=5)
+        dask_executor.probe_scheduler(cluster.scheduler_address.removeprefix("tcp://"), timeout=5)

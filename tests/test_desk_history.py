@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from contextlib import closing
 
@@ -105,3 +106,126 @@ def test_a_history_from_a_newer_desk_is_refused(tmp_path):
         connection.execute("PRAGMA user_version = 9")
     with pytest.raises(BriefingError, match="newer version of the desk"):
         History(tmp_path, read_only=True).runs()
+
+
+def damage(path, how: str) -> None:
+    """Spoil a recorded history at ``path`` as a disk, a hand or another program would."""
+    data = path.read_bytes()
+    if how == "random bytes":
+        path.write_bytes(bytes(range(256)) * 40)
+    elif how == "truncated":
+        path.write_bytes(data[:1500])
+    elif how == "folder":
+        path.unlink()
+        path.mkdir()
+    elif how == "link":
+        path.unlink()
+        path.symlink_to(path.parent.parent.parent / "elsewhere.sqlite")  # dangling: made by no one
+    elif how == "other schema":
+        path.unlink()
+        with closing(sqlite3.connect(path)) as connection:
+            connection.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, what TEXT)")
+            connection.commit()
+    elif how == "naive time":
+        with closing(sqlite3.connect(path)) as connection:
+            connection.execute("UPDATE runs SET scheduled = '2026-11-27T06:00'")
+            connection.commit()
+
+
+DAMAGES = {
+    "random bytes": "is damaged (file is not a database)",
+    "truncated": "is damaged (database disk image is malformed)",
+    "folder": "is not a file; move it away",
+    "link": "is a link; move it away",
+    "other schema": "is not a desk history (it has a 'runs' table of other columns)",
+    "naive time": "is damaged (row 1 of runs: time '2026-11-27T06:00' has no time zone)",
+}
+
+
+@pytest.mark.parametrize("how", sorted(DAMAGES))
+def test_a_spoilt_history_is_one_line_for_run_plan_and_jobs(tmp_path, capsys, how):
+    from analysis.cli import main
+
+    from .test_desk_support import write_desk
+
+    jobs_file = write_desk(tmp_path)
+    reports = tmp_path / "reports"
+    History(reports).record(run("built", 26, key="default"))
+    path = history_path(reports)
+    damage(path, how)
+    before = sorted(p.name for p in path.parent.iterdir())
+    kept = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+    for command in (["run", "--at", "2026-11-27T09:00+02:00"], ["plan", "--due"], ["jobs"]):
+        code = main([*command, "--jobs", str(jobs_file), "--out", str(reports)])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and len(err) == 1, (command, err)
+        assert err[0].startswith(f"briefing: error: the desk's history {path} ") or err[
+            0
+        ].startswith(f"briefing: error: {path} ")
+        assert DAMAGES[how] in err[0] and "the next run starts a new history" in err[0]
+    assert sorted(p.name for p in path.parent.iterdir()) == before  # nothing moved or wiped
+    if kept is not None:
+        assert path.read_bytes() == kept
+    assert not (tmp_path / "elsewhere.sqlite").exists()  # nothing made through the link
+
+
+def test_a_history_locked_for_long_is_one_line(tmp_path, capsys, monkeypatch):
+    import subprocess
+    import sys
+
+    from analysis.cli import main
+    from analysis.desk import history as history_module
+
+    from .test_desk_support import write_desk
+
+    monkeypatch.setattr(history_module, "TIMEOUT", 0.5)
+    jobs_file = write_desk(tmp_path)
+    reports = tmp_path / "reports"
+    History(reports).record(run("built", 26, key="default"))
+    path = history_path(reports)
+    holder = subprocess.Popen(  # another process holds the whole file
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+            "c.execute('BEGIN EXCLUSIVE'); print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        for command in (["run", "--at", "2026-11-27T09:00+02:00"], ["plan"], ["jobs"]):
+            code = main([*command, "--jobs", str(jobs_file), "--out", str(reports)])
+            err = capsys.readouterr().err.strip().splitlines()
+            assert code == 2 and len(err) == 1, err
+            assert f"{path} is locked by another process" in err[0] and "over 0.5 s" in err[0]
+    finally:
+        holder.kill()
+        holder.wait()
+    assert [r.result for r in History(reports).runs()] == ["built"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files")
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_a_read_only_history_refuses_a_run_before_it_builds(tmp_path, capsys, what):
+    from analysis.cli import main
+
+    from .test_desk_support import write_desk
+
+    jobs_file = write_desk(tmp_path)
+    reports = tmp_path / "reports"
+    History(reports).record(run("built", 26, key="default"))
+    path = history_path(reports)
+    target = path if what == "file" else path.parent
+    target.chmod(0o444 if what == "file" else 0o555)
+    try:
+        code = main(["run", "--jobs", str(jobs_file), "--out", str(reports), "--force"])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and len(err) == 1 and "cannot be written" in err[0], err
+        assert (
+            main(["plan", "--jobs", str(jobs_file), "--out", str(reports)]) == 0
+        )  # reading is fine
+    finally:
+        target.chmod(0o644 if what == "file" else 0o755)

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import email
 import io
 import json
 import re
 import shutil
 import socket
+import threading
+import time
 from email import policy
 from html.parser import HTMLParser
 from pathlib import Path
@@ -343,3 +346,76 @@ def test_a_run_with_a_dead_mail_server_still_succeeds(tmp_path, monkeypatch):
     (notice,) = History(reports).notices()
     assert not notice.sent and "ConnectionRefusedError" in notice.error
     assert [r.result for r in History(reports).runs()] == ["built"]
+
+
+class HostileServer:
+    """A mail server that holds its clients: ``slow`` greets after 30 s, ``drip`` sends a
+    continuation line ("220-") a byte every 0.2 s for ever, ``silent`` never says a word."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.closed = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                peer, _ = self.listener.accept()
+                threading.Thread(target=self._hold, args=(peer,), daemon=True).start()
+
+    def _hold(self, peer: socket.socket) -> None:
+        with peer, contextlib.suppress(OSError):
+            if self.kind == "slow" and not self.closed.wait(30):
+                peer.sendall(b"220 at last\r\n")
+            if self.kind == "drip":
+                peer.sendall(b"220-")
+                while not self.closed.wait(0.2):
+                    peer.sendall(b"x")
+            self.closed.wait(60)
+
+    def close(self) -> None:
+        self.closed.set()
+        self.listener.close()
+
+
+@pytest.mark.parametrize("kind", ["slow", "drip", "silent"])
+def test_a_server_that_holds_the_mail_costs_the_run_its_budget_and_no_more(
+    tmp_path, smtp_server, kind
+):
+    inbox, environment = smtp_server
+    jobs_file = write_desk(tmp_path, notify_job('on_failure = ["ops@example.org"]\n'))
+    (job,) = load_jobs(jobs_file)
+    history = History(tmp_path / "reports")
+    server = HostileServer(kind)
+    hostile = smtp_settings(
+        {"BRIEFING_SMTP_HOST": "127.0.0.1", "BRIEFING_SMTP_PORT": str(server.port)}
+        | {"BRIEFING_SMTP_STARTTLS": "no", "BRIEFING_SMTP_BUDGET": "0.5"}
+    )
+    notify = Notifier({"morning": job}, history, hostile)
+    clock = time.monotonic()
+    try:
+        for key in ("a", "b", "c"):  # three failures of one run, mailed one after the other
+            notify("morning", key, "failed", "x")
+    finally:
+        server.close()
+    took = time.monotonic() - clock
+    assert 0.45 < took < 2  # the budget, for all three together
+    first, *rest = history.notices()
+    assert not first.sent and "did not finish within 0.5 s" in first.error
+    assert [n.sent for n in rest] == [False, False]
+    assert all("not tried: the run's mails took their 0.5 s" in n.error for n in rest)
+
+    good = smtp_settings(environment | {"BRIEFING_SMTP_STARTTLS": "no"})
+    Notifier({"morning": job}, history, good)("morning", "d", "failed", "x")  # a fresh run
+    assert history.notices()[-1].sent and len(inbox.mails) == 1
+
+
+def test_the_mail_budget_comes_from_the_environment():
+    relay = {"BRIEFING_SMTP_HOST": "relay"}
+    assert smtp_settings(relay).budget == 60.0
+    assert smtp_settings(relay | {"BRIEFING_SMTP_BUDGET": "2.5"}).budget == 2.5
+    for wrong in ("0", "-1", "soon", "nan", "1e9"):
+        with pytest.raises(BriefingError, match="BUDGET=.*give seconds above 0"):
+            smtp_settings(relay | {"BRIEFING_SMTP_BUDGET": wrong})

@@ -434,7 +434,38 @@ def _desk_files(command: argparse.ArgumentParser) -> None:
 def _plan(args: argparse.Namespace) -> int:
     from .desk.commands import plan_command
 
+    _at_time(args.at)  # checked here: the plan's clock arithmetic needs a sane time
     return plan_command(Path(args.jobs), args.job, due=args.due, at=args.at, reports=Path(args.out))
+
+
+AT_YEARS = (1970, 9000)  # --at outside these is a typo; near year 1 or 9999 the clock overflows
+
+
+def _at_time(text: str | None) -> dt.datetime | None:
+    """``--at`` as an aware time within AT_YEARS, or a one-line BriefingError."""
+    from .desk.commands import parse_time
+
+    if text is None:
+        return None
+    if not text.isprintable():  # Python's parser lets a trailing NUL through
+        raise BriefingError(
+            f"--at {text[:40]!r} holds a control character; write a time such as 2026-11-28T06:00+02:00"
+        )
+    moment = parse_time(text[:100])  # a time is short: a huge one is refused just the same
+    first, last = AT_YEARS
+    try:
+        inside = first <= moment.astimezone(dt.UTC).year < last
+    except (OverflowError, ValueError):
+        inside = False
+    if not inside:
+        raise BriefingError(
+            f"--at {text[:40]!r} is outside the years {first}-{last - 1}; "
+            "give a time such as 2026-11-28T06:00+02:00"
+        )
+    return moment
+
+
+SECONDS_MAX = 10_000_000  # about 115 days: more is a typo (and "inf" overflows the timer)
 
 
 def _seconds(text: str) -> float:
@@ -442,8 +473,10 @@ def _seconds(text: str) -> float:
         seconds = float(text)
     except ValueError:
         seconds = 0.0
-    if not seconds > 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0")
+    if not 0 < seconds <= SECONDS_MAX:
+        raise argparse.ArgumentTypeError(
+            f"{text[:40]!r}: give a number of seconds above 0 and at most {SECONDS_MAX}"
+        )
     return seconds
 
 
@@ -454,14 +487,15 @@ def _workers(text: str) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .desk.commands import parse_time
+    """The desk run; SIGTERM (systemd, ``timeout``) and Ctrl-C stop it cleanly: builds under
+    way unwind unrecorded, due again next time, and the summary says what finished."""
+    from .desk import stopping
     from .desk.notify import smtp_settings
     from .desk.run import run_desk, summary
 
-    signal.signal(signal.SIGTERM, _stop)
+    now = _at_time(args.at) or dt.datetime.now().astimezone()
     executor, scheduler = _executor(args)
-    now = parse_time(args.at) if args.at else dt.datetime.now().astimezone()
-    with _progress() as (on_plan, report):
+    with stopping.stop_on_signals(), _progress() as (on_plan, report):
         outcomes = run_desk(
             Path(args.jobs),
             args.job,
@@ -478,8 +512,12 @@ def _run(args: argparse.Namespace) -> int:
             executor=executor,
             scheduler=scheduler,
         )
+        signum = stopping.stopped()
     print()
     print(summary(outcomes))
+    if signum:
+        print(f"briefing: stopped by {signal.Signals(signum).name}", file=sys.stderr)
+        return 128 + signum
     return 1 if any(o.result == "failed" for o in outcomes) else 0
 
 
@@ -493,7 +531,12 @@ def _executor(args: argparse.Namespace) -> tuple[str, str | None]:
     desk = load_desk(Path(args.jobs))
     executor = args.executor or ("dask" if args.scheduler else desk.executor)
     executor = executor or ("dask" if desk.scheduler else "local")
-    return executor, (args.scheduler or desk.scheduler) if executor == "dask" else None
+    scheduler = (args.scheduler or desk.scheduler) if executor == "dask" else None
+    if scheduler is not None:
+        from .desk.dask_executor import probe_scheduler
+
+        probe_scheduler(scheduler)  # a peer that is not a Dask scheduler: one line, quickly
+    return executor, scheduler
 
 
 @contextlib.contextmanager

@@ -12,6 +12,11 @@ briefings (its Chromium, its kernel zygote): :func:`build_on_worker` calls
 where a ``WorkerPlugin`` or ``client.run`` would start things, and the build
 should find its resources prepared by the thread that uses them.
 
+An address given with ``--scheduler`` or in the jobs file is probed first
+(:func:`probe_scheduler`): Dask's comm takes the peer's first eight bytes as the
+length of a message to read, so an HTTP or mail server at that address would have
+it try to allocate exabytes.
+
 A worker lost mid-briefing: the scheduler gives the task to another worker, once
 (``allowed-failures`` = 1 for the cluster this run starts; set it on a scheduler
 you start yourself). The retry takes the briefing's lock and decides again, so a
@@ -21,23 +26,34 @@ briefing the lost worker had already published is not published a second time.
 from __future__ import annotations
 
 import contextlib
+import re
+import socket
+import struct
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 
 from ..errors import BriefingError
 from ..report.export import find_chromium
+from . import stopping
 from .jobs import load_jobs
-from .run import Outcome, Task, build_one, prepare_worker
+from .run import POLL, Outcome, Task, build_one, prepare_worker
 
 ALLOWED_FAILURES = 1  # a briefing whose worker dies is tried once more, elsewhere
 CONNECT_TIMEOUT = "20s"
+PROBE_TIMEOUT = 5.0  # seconds a scheduler has to greet the probe
+GREETING_MAX = 1 << 20  # bytes: a scheduler's handshake is a few dozen
+_ADDRESS = re.compile(
+    r"^(?:(?P<scheme>tcp|tls|ws|wss|ucx)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(?P<port>\d{1,5})$"
+)
 
 
 def run_on_dask(tasks: list[Task], scheduler: str | None, workers: int) -> Iterator[Outcome]:
     """Outcomes as briefings finish on the cluster at ``scheduler`` (a ``LocalCluster``
     of ``workers`` processes when None)."""
     import dask
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import Client, LocalCluster
 
     prints = _prints_pdf(tasks)
     with contextlib.ExitStack() as stack:
@@ -60,6 +76,10 @@ def run_on_dask(tasks: list[Task], scheduler: str | None, workers: int) -> Itera
             client = stack.enter_context(Client(address, timeout=CONNECT_TIMEOUT))
         except (OSError, TimeoutError) as exc:
             raise BriefingError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        except Exception as exc:  # Dask's words for a protocol it cannot speak here (TLS, UCX)
+            raise BriefingError(
+                f"cannot reach the Dask scheduler at {address}: {type(exc).__name__}: {exc}"
+            ) from None
         run = uuid.uuid4().hex[:8]
         futures = {
             client.submit(
@@ -71,12 +91,125 @@ def run_on_dask(tasks: list[Task], scheduler: str | None, workers: int) -> Itera
             ): task
             for task in tasks
         }
-        for future in as_completed(futures):
+        yield from _outcomes(client, futures)
+
+
+def _outcomes(client, futures: dict) -> Iterator[Outcome]:
+    """Outcomes as the cluster finishes briefings; once the run is stopped, the rest are
+    cancelled (interrupted, nothing recorded for them by this run)."""
+    from dask.distributed import wait
+
+    pending = set(futures)
+    while pending and not stopping.stopped():
+        with contextlib.suppress(TimeoutError):
+            wait(list(pending), timeout=POLL, return_when="FIRST_COMPLETED")
+        for future in [f for f in pending if f.done()]:
+            pending.discard(future)
             task = futures[future]
             try:
                 yield future.result()
             except Exception as exc:  # the task itself was lost (its workers died), not the build
                 yield Outcome(task.job, task.key, "failed", f"{type(exc).__name__}: {exc}")
+    if pending:
+        client.cancel(list(pending))
+        for future in pending:
+            task = futures[future]
+            yield Outcome(task.job, task.key, "interrupted", "the run was stopped; due again")
+
+
+def probe_scheduler(address: str, timeout: float | None = None) -> None:
+    """Refuse, within ``timeout`` seconds, an address where no Dask scheduler answers: a
+    malformed one, a closed port, a silent peer, or one whose first words are not a
+    scheduler's greeting (its handshake, sent as soon as it accepts a connection), read
+    here with a cap on its size. Only ``tcp://`` is probed; TLS and the others fail in
+    their own handshake."""
+    found = _ADDRESS.match(address.strip())
+    if found is None or not 0 < int(found["port"]) < 65536:
+        raise BriefingError(
+            f"the scheduler address {address[:80]!r} is malformed; write it as "
+            "tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786"
+        )
+    if (found["scheme"] or "tcp") != "tcp":
+        return
+    host, port = found["host"].strip("[]"), int(found["port"])
+    timeout = PROBE_TIMEOUT if timeout is None else timeout
+    deadline = time.monotonic() + timeout
+    try:
+        with _connect(host, port, deadline) as peer:
+            prefix = _read(peer, 8, deadline)
+            (size,) = struct.unpack("<Q", prefix)
+            greeting = _read(peer, size, deadline) if 16 <= size <= GREETING_MAX else b""
+    except TimeoutError:
+        raise BriefingError(
+            f"cannot reach the Dask scheduler at {address}: nothing answered as one within "
+            f"{timeout:g} s; check the address and port (a scheduler listens on 8786)"
+        ) from None
+    except OSError as exc:
+        raise BriefingError(
+            f"cannot reach the Dask scheduler at {address}: {exc.strerror or exc}"
+        ) from None
+    if not _is_handshake(greeting):
+        raise BriefingError(
+            f"{address} is not a Dask scheduler (it answered {prefix!r}...); check the "
+            "address and port (a scheduler listens on 8786)"
+        )
+
+
+def _connect(host: str, port: int, deadline: float) -> socket.socket:
+    """A connection made by ``deadline``, the name's lookup included (the system's
+    resolver has no timeout of its own: it runs in a thread this one stops waiting for)."""
+    made: list[socket.socket | OSError] = []
+
+    def connect() -> None:
+        try:
+            made.append(
+                socket.create_connection((host, port), max(deadline - time.monotonic(), 0.01))
+            )
+        except OSError as exc:
+            made.append(exc)
+
+    thread = threading.Thread(target=connect, name="scheduler-probe", daemon=True)
+    thread.start()
+    thread.join(max(deadline - time.monotonic(), 0))
+    if not made:
+        raise TimeoutError
+    if isinstance(made[0], OSError):
+        raise made[0]
+    return made[0]
+
+
+def _read(peer: socket.socket, size: int, deadline: float) -> bytes:
+    """Exactly ``size`` bytes by ``deadline``, however slowly they come; TimeoutError
+    after it, ConnectionError when the peer hangs up first."""
+    chunks, got = [], 0
+    while got < size:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        peer.settimeout(left)
+        chunk = peer.recv(min(size - got, 65536))
+        if not chunk:
+            raise ConnectionError("the peer closed the connection without a greeting")
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def _is_handshake(greeting: bytes) -> bool:
+    """Whether ``greeting`` is a Dask message holding a handshake (its ``python`` entry)."""
+    from distributed.protocol import loads
+    from distributed.protocol.utils import unpack_frames
+
+    if len(greeting) < 16:
+        return False
+    (count,) = struct.unpack_from("<Q", greeting)
+    if not 0 < count <= 64 or 8 * (1 + count) > len(greeting):
+        return False
+    try:
+        message = loads(unpack_frames(greeting), deserialize=False)
+    except Exception:  # whatever a stranger's bytes make the decoder say
+        return False
+    return isinstance(message, dict) and "python" in message
 
 
 def build_on_worker(task: Task, prints: bool) -> Outcome:

@@ -10,16 +10,26 @@ recorded in the run history and never fails the briefing.
 
 SMTP settings are given by the caller (the CLI reads them from the environment,
 see :func:`smtp_settings`); the jobs file only names recipients.
+
+A mail server never holds a run: all of a run's mails share one budget of time
+(``BRIEFING_SMTP_BUDGET``, MAIL_BUDGET seconds by default), each send gets at most
+the smaller of SEND_TIMEOUT and what is left, enforced by a deadline on the whole
+conversation (a server dripping a byte a second never trips a per-read timeout),
+and once the budget is spent the remaining notices are recorded as not sent
+without trying.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import json
 import smtplib
 import socket
 import ssl
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -32,8 +42,9 @@ from ..report.masthead import displayed
 from .history import History, Notice
 from .jobs import Job
 
-ENVIRONMENT = "BRIEFING_SMTP_"  # HOST, PORT, STARTTLS, USER, PASSWORD, FROM
-SEND_TIMEOUT = 20.0  # seconds to reach and talk to the server: a dead one costs no more
+ENVIRONMENT = "BRIEFING_SMTP_"  # HOST, PORT, STARTTLS, USER, PASSWORD, FROM, BUDGET
+SEND_TIMEOUT = 20.0  # seconds one mail may take, connection to goodbye
+MAIL_BUDGET = 60.0  # seconds all of a run's mails may take together
 _YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 _JUDGMENTS = '<ol class="judgments">'
 
@@ -48,6 +59,7 @@ class SmtpSettings:
     user: str | None = None
     password: str | None = None
     sender: str = "briefings@localhost"
+    budget: float = MAIL_BUDGET  # seconds for all of a run's mails
 
 
 def smtp_settings(environ: Mapping[str, str]) -> SmtpSettings | None:
@@ -64,6 +76,7 @@ def smtp_settings(environ: Mapping[str, str]) -> SmtpSettings | None:
     if flag and flag not in _YES + _NO:
         raise BriefingError(f"{ENVIRONMENT}STARTTLS={flag!r}: write yes or no")
     sender = get["FROM"] or f"briefings@{socket.getfqdn()}"
+    budget = _seconds(get["BUDGET"]) if get["BUDGET"] else MAIL_BUDGET
     return SmtpSettings(
         host=get["HOST"],
         port=port,
@@ -71,10 +84,21 @@ def smtp_settings(environ: Mapping[str, str]) -> SmtpSettings | None:
         user=get["USER"] or None,
         password=environ.get(ENVIRONMENT + "PASSWORD") or None,
         sender=sender,
+        budget=budget,
     )
 
 
-_VARIABLES = ("HOST", "PORT", "STARTTLS", "USER", "FROM")
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < 86_400:
+        raise BriefingError(f"{ENVIRONMENT}BUDGET={text!r}: give seconds above 0, e.g. 60")
+    return seconds
+
+
+_VARIABLES = ("HOST", "PORT", "STARTTLS", "USER", "FROM", "BUDGET")
 
 
 @dataclass
@@ -85,6 +109,12 @@ class Notifier:
     jobs: dict[str, Job]
     history: History
     smtp: SmtpSettings | None
+    spent: float = 0.0  # seconds the run's mails have taken so far
+    refused: str | None = None  # why no more mail is tried, once it is so
+
+    def give_up(self, why: str) -> None:
+        """Try no more mail in this run (it was stopped): notices are recorded as not sent."""
+        self.refused = self.refused or why
 
     def __call__(self, job: str, key: str, result: str, detail: str, **facts) -> None:
         """Notify about one briefing's outcome, if its job asks to; never raises."""
@@ -97,28 +127,82 @@ class Notifier:
             return
         error = None
         try:
-            if self.smtp is None:
-                raise OSError(f"no mail server: set {ENVIRONMENT}HOST (see docs/desk.md)")
+            within = self._time_left()
             sender = self.smtp.sender
             if kind == "success":
                 message = success_mail(job, key, Path(facts["folder"]), recipients, sender)
             else:
                 message = failure_mail(job, key, detail, recipients, sender, **facts)
-            send(message, self.smtp)
+            clock = time.monotonic()
+            try:
+                send(message, self.smtp, within)
+            finally:
+                self.spent += time.monotonic() - clock
         except Exception as exc:  # the briefing is built and recorded: a mail never fails it
             error = f"{type(exc).__name__}: {exc}"
         now = dt.datetime.now(dt.UTC)
-        self.history.record_notice(Notice(job, key, now, kind, recipients, error is None, error))
+        with contextlib.suppress(BriefingError, OSError):  # a history that fails fails no run
+            self.history.record_notice(
+                Notice(job, key, now, kind, recipients, error is None, error)
+            )
+
+    def _time_left(self) -> float:
+        """Seconds the next mail may take; raises (the notice not sent) when it may not."""
+        if self.smtp is None:
+            raise OSError(f"no mail server: set {ENVIRONMENT}HOST (see docs/desk.md)")
+        if self.refused:
+            raise TimeoutError(f"not tried: {self.refused}")
+        left = self.smtp.budget - self.spent
+        if left <= 0:
+            raise TimeoutError(
+                f"not tried: the run's mails took their {self.smtp.budget:g} s "
+                f"({ENVIRONMENT}BUDGET) already"
+            )
+        return min(SEND_TIMEOUT, left)
 
 
-def send(message: EmailMessage, smtp: SmtpSettings) -> None:
-    """One mail through the server; raises OSError or SMTPException when it cannot."""
-    with smtplib.SMTP(smtp.host, smtp.port, timeout=SEND_TIMEOUT) as server:
-        if smtp.starttls:
-            server.starttls(context=ssl.create_default_context())
-        if smtp.user:
-            server.login(smtp.user, smtp.password or "")
-        server.send_message(message)
+def send(message: EmailMessage, smtp: SmtpSettings, within: float = SEND_TIMEOUT) -> None:
+    """One mail through the server in at most ``within`` seconds, whatever the server does;
+    raises OSError (TimeoutError past the deadline) or SMTPException when it cannot.
+
+    smtplib's timeout bounds each read, not the conversation: the talk runs in a thread
+    this one waits for until the deadline, then hangs up on (its socket shut, so the
+    thread ends too)."""
+    server = smtplib.SMTP(timeout=within + 1.0)  # the deadline below speaks first
+    failures: list[BaseException] = []
+
+    def talk() -> None:
+        try:
+            server.connect(smtp.host, smtp.port)
+            if smtp.starttls:
+                server.starttls(context=ssl.create_default_context())
+            if smtp.user:
+                server.login(smtp.user, smtp.password or "")
+            server.send_message(message)
+            server.quit()
+        except BaseException as exc:  # handed to the caller's thread
+            failures.append(exc)
+        finally:
+            server.close()
+
+    thread = threading.Thread(target=talk, name="smtp-send", daemon=True)
+    thread.start()
+    thread.join(within)
+    if thread.is_alive():
+        _hang_up(server)
+        raise TimeoutError(
+            f"the mail server {smtp.host}:{smtp.port} did not finish within {within:g} s"
+        )
+    if failures:
+        raise failures[0]
+
+
+def _hang_up(server: smtplib.SMTP) -> None:
+    """End a conversation from another thread: a shut socket wakes its blocked read."""
+    sock = server.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def success_mail(

@@ -14,19 +14,27 @@ For each briefing the plan would build, a worker:
 Locks are ``flock`` locks (filelock): the system releases them when a run dies,
 however it dies, so a killed run never blocks the next. Briefings the plan skips
 are recorded as skipped, so ``--due`` does not offer them again.
+
+Whatever goes wrong with one briefing (its values cannot name a folder, its lock or
+``latest`` is not what the desk made, its folder cannot be made, the history cannot
+record it) is that briefing's failure; the run goes on and ends with its summary.
+A run stopped by a signal records nothing for what did not finish (``stopping``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
+import signal
 import threading
 import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from multiprocessing.util import Finalize
@@ -39,7 +47,9 @@ from ..report import build_briefing, zygote
 from ..report.execute import kernel_command
 from ..report.export import PdfPrinter, find_chromium
 from ..report.outputs import FAILED_MARK, RUN_NAME_PARAMETER, replace_file, write_index
+from ..report.ownership import NAME_MAX, folder_name
 from ..report.parameters import PREVIOUS, parameter_of_type
+from . import stopping
 from .commands import text_table
 from .fingerprint import Fingerprinter
 from .history import History, Run
@@ -50,6 +60,9 @@ from .plan import BUILD, SKIP, Decision, decide, plan_briefings
 LOCKS = Path(".desk") / "locks"
 LATEST = "latest"
 ZYGOTE_VARIABLE = "BRIEFING_ZYGOTE"  # "off": every kernel launched the plain way
+INTERRUPTED = "interrupted"  # stopped by a signal: not recorded, due again
+POLL = 0.2  # seconds between looks at a stop while a pool builds
+UNWIND_TIMEOUT = 30.0  # seconds the pool's builds get to unwind once the run is stopped
 
 
 @dataclass(frozen=True)
@@ -58,7 +71,7 @@ class Outcome:
 
     job: str
     key: str
-    result: str  # built, skipped, failed, not due, or busy (another run holds it)
+    result: str  # built, skipped, failed, not due, busy (another run holds it), interrupted
     detail: str
     duration_s: float = 0.0
     folder: str | None = None
@@ -113,12 +126,11 @@ def run_desk(
     jobs = select_jobs(load_jobs(jobs_file), job_names or [])
     history = History(reports)
     decisions = plan_briefings(jobs, now, history, due=due, force=force)
+    history.check_writable()  # before anything is built that could not be recorded
     outcomes: dict[tuple[str, str], Outcome] = {}
     for d in decisions:  # a loop over the run's briefings
-        if d.action == SKIP:
-            _record(history, d, "skipped", 0.0, folder=_last_folder(history, d))
         if d.action != BUILD:
-            outcome = Outcome(d.briefing.job.name, d.briefing.key, _result(d.action), d.reason)
+            outcome = _not_built(history, d)
             outcomes[(outcome.job, outcome.key)] = outcome
     tasks = [
         Task(
@@ -131,6 +143,7 @@ def run_desk(
             reports,
             chromium,
             started,
+            timeout,
         )
         for d in decisions
         if d.action == BUILD
@@ -149,10 +162,32 @@ def run_desk(
     for outcome in results:
         report(_line(outcome))
         outcomes[(outcome.job, outcome.key)] = outcome
+        if stopping.stopped():
+            notify.give_up("the run was stopped before this mail was sent")
         notify(**asdict(outcome))
     if tasks:
-        write_index(reports)  # failures marked stale, the latest links
+        _write_index(reports, report)
     return [outcomes[(d.briefing.job.name, d.briefing.key)] for d in decisions]
+
+
+def _not_built(history: History, decision: Decision) -> Outcome:
+    """A skip (recorded, so ``--due`` does not offer it again) or a briefing not due."""
+    job, key = decision.briefing.job.name, decision.briefing.key
+    if decision.action == SKIP:
+        try:
+            _record(history, decision, "skipped", 0.0, folder=_last_folder(history, decision))
+        except (BriefingError, OSError) as exc:  # this briefing's trouble, not the run's
+            return Outcome(job, key, "failed", f"the skip could not be recorded: {exc}")
+    return Outcome(job, key, _result(decision.action), decision.reason)
+
+
+def _write_index(reports: Path, report) -> None:
+    """The site's index (failures marked stale, the latest links); one that cannot be
+    written is a line of the run, not the end of it before its summary."""
+    try:
+        write_index(reports)
+    except (BriefingError, OSError) as exc:
+        report(f"the index of {reports} could not be written: {exc}")
 
 
 def _run_tasks(tasks: list[Task], workers: int, chromium: str | None):
@@ -164,7 +199,7 @@ def _run_tasks(tasks: list[Task], workers: int, chromium: str | None):
     not yet started."""
     if workers <= 1 or len(tasks) <= 1:
         with _kept_printer(chromium) as printer, _kept_zygote(len(tasks) > 1):
-            for task in tasks:
+            for task in tasks:  # once stopped, each one left is "not started"
                 yield build_one(task, printer)
         return
     with _shared_zygote() as address:
@@ -172,24 +207,91 @@ def _run_tasks(tasks: list[Task], workers: int, chromium: str | None):
 
 
 def _run_in_pool(tasks: list[Task], workers: int, chromium: str | None, zygote_address):
+    """Outcomes as the pool's workers finish briefings. A worker that dies (killed, out
+    of memory) breaks its whole pool: each briefing the pool had not finished is tried
+    again alone, in a fresh worker, so the one that kills its worker fails by itself and
+    the others are built."""
+    lost = yield from _pool_round(tasks, workers, chromium, zygote_address)
+    for task in lost:  # rare: one small pool per briefing, to find the one at fault
+        if stopping.stopped():
+            yield _interrupted(task, started=False)
+            continue
+        if (yield from _pool_round([task], 1, chromium, zygote_address)):
+            said = "the worker process building it died, twice (killed, or out of memory)"
+            yield Outcome(task.job, task.key, "failed", said)
+
+
+def _pool_round(tasks: list[Task], workers: int, chromium: str | None, zygote_address):
+    """Yield the outcomes of one pool's briefings; return the tasks a dead worker left
+    unfinished. Once the run is stopped, the stop is passed to the workers, whose builds
+    unwind, and the rest are cancelled."""
     pool = ProcessPoolExecutor(
         workers,
         mp_context=get_context("spawn"),
         initializer=_start_pool_worker,
         initargs=(chromium, os.getpid(), zygote_address),
     )
+    futures = {pool.submit(build_one, task): task for task in tasks}
+    pending, lost = set(futures), []
     try:
-        futures = {pool.submit(build_one, task): task for task in tasks}
-        for future in as_completed(futures):
-            try:
-                yield future.result()
-            except Exception as exc:  # the worker process itself failed
-                task = futures[future]
-                yield Outcome(task.job, task.key, "failed", f"{type(exc).__name__}: {exc}")
+        while pending and not stopping.stopped():
+            done, pending = wait(pending, timeout=POLL, return_when=FIRST_COMPLETED)
+            for future in done:
+                if _broken(future):
+                    lost.append(futures[future])
+                else:
+                    yield _outcome_of(future, futures[future])
+        if pending:
+            yield from _stop_pool(pool, {f: futures[f] for f in pending})
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+    return lost
+
+
+def _broken(future) -> bool:
+    """Whether the future failed because a worker of its pool died (not by a stop)."""
+    failure = None if future.cancelled() else future.exception()
+    return isinstance(failure, BrokenProcessPool) and not stopping.stopped()
+
+
+def _stop_pool(pool: ProcessPoolExecutor, pending: dict) -> Iterator[Outcome]:
+    """Cancel what has not started, pass the stop to the workers, give their builds
+    UNWIND_TIMEOUT to unwind, then end the workers still busy (their kernels go with
+    them), so none records a briefing after the run is over."""
+    for future in pending:
+        future.cancel()
+    workers = list(pool._processes.values())  # private, but the only way to the workers
+    for process in workers:
+        with contextlib.suppress(OSError):
+            os.kill(process.pid, stopping.stopped() or signal.SIGTERM)
+    done, late = wait(pending, timeout=UNWIND_TIMEOUT)
+    for future in done:
+        yield _outcome_of(future, pending[future])
+    for future in late:
+        task = pending[future]
+        yield Outcome(task.job, task.key, INTERRUPTED, "stopped; its build did not unwind in time")
+    if late:
+        for process in workers:
+            with contextlib.suppress(OSError):
+                os.kill(process.pid, signal.SIGKILL)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _outcome_of(future, task: Task) -> Outcome:
+    """A pool future's outcome: a worker that died is that briefing's failure, unless the
+    run was stopped (then nothing finished and nothing is recorded)."""
+    try:
+        return future.result()
+    except CancelledError:
+        return _interrupted(task, started=False)
+    except KeyboardInterrupt:  # a worker stopped before its own handler was in place
+        return _interrupted(task)
+    except Exception as exc:  # the worker process itself failed
+        if stopping.stopped():
+            return _interrupted(task)
+        return Outcome(task.job, task.key, "failed", f"{type(exc).__name__}: {exc}")
 
 
 @contextlib.contextmanager
@@ -238,6 +340,8 @@ def _zygote_wanted() -> bool:
 
 # A worker process's own Chromium, started by the pool's initializer, closed at exit.
 _worker_printer: PdfPrinter | None = None
+# A pool worker's run (its parent): when it is gone, the run was killed.
+_run_process: int | None = None
 
 
 def prepare_worker(chromium: str | None, zygote_address: str | None = None) -> None:
@@ -261,8 +365,17 @@ def prepare_worker(chromium: str | None, zygote_address: str | None = None) -> N
 def _start_pool_worker(chromium: str | None, run: int, zygote_address: str | None) -> None:
     """A pool worker: its resources, and an exit when the run that started it is killed
     (a pool's idle workers would wait for it for ever, their zygote and Chromium too)."""
+    global _run_process
+    _run_process = run
+    stopping.handle_stop_signals()  # the run passes its stop on; a terminal's Ctrl-C too
     prepare_worker(chromium, zygote_address)
     threading.Thread(target=_exit_without, args=(run,), name="run-watch", daemon=True).start()
+
+
+def _run_lost() -> bool:
+    """Whether this pool worker's run was killed: its builds then end with their kernels
+    (the run's zygote kills them) and must not be recorded as failures."""
+    return _run_process is not None and os.getppid() != _run_process
 
 
 def _exit_without(run: int) -> None:
@@ -275,20 +388,58 @@ def _exit_without(run: int) -> None:
 
 def build_one(task: Task, printer: PdfPrinter | None = None) -> Outcome:
     """Build one briefing under its lock; a briefing's failure, whatever it is, is an
-    outcome (recorded when the history can be written), never an exception."""
-    path = task.reports / LOCKS / task.job / f"{task.key}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    outcome (recorded when the history can be written), never an exception. A stopped
+    run starts nothing and records nothing for a build it interrupted."""
+    if stopping.stopped():
+        return _interrupted(task, started=False)
+    try:
+        with _briefing_lock(task) as held:
+            if not held:
+                return Outcome(task.job, task.key, "busy", "another run is building it")
+            return _decide_and_build(task, printer or _worker_printer)
+    except KeyboardInterrupt:
+        if not stopping.stopped():
+            raise  # an interrupt the caller handles itself
+        return _interrupted(task)
+    except Exception as exc:  # a bug or the machine: this briefing fails, the run goes on
+        return Outcome(task.job, task.key, "failed", _error_text(exc))
+
+
+@contextlib.contextmanager
+def _briefing_lock(task: Task) -> Iterator[bool]:
+    """The briefing's lock (False: another run holds it), refused with a one-line reason
+    when its path is not the desk's own plain file under the reports folder."""
+    folder = task.reports / LOCKS / folder_name(task.job, "job")
+    path = folder / _lock_name(folder_name(task.key, "key"))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BriefingError(
+            f"cannot make the lock folder {folder}: {exc.strerror or exc}"
+        ) from None
+    if folder.resolve() != folder or path.is_symlink() or (path.exists() and not path.is_file()):
+        raise BriefingError(
+            f"the lock {path} is not a plain file in the desk's folder (a folder or a link is "
+            "in its way); move it away, the desk makes its own"
+        )
     lock = FileLock(path)
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        return Outcome(task.job, task.key, "busy", "another run is building it")
+        yield False
+        return
     try:
-        return _decide_and_build(task, printer or _worker_printer)
-    except Exception as exc:  # a bug or the machine: this briefing fails, the run goes on
-        return Outcome(task.job, task.key, "failed", f"{type(exc).__name__}: {exc}")
+        yield True
     finally:
         lock.release()
+
+
+def _lock_name(key: str) -> str:
+    """``<key>.lock``; a key too long for that gets its hash as the name."""
+    name = f"{key}.lock"
+    if len(os.fsencode(name)) <= NAME_MAX:
+        return name
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest() + ".lock"
 
 
 def _decide_and_build(task: Task, printer: PdfPrinter | None) -> Outcome:
@@ -323,52 +474,126 @@ def _build(
     printer: PdfPrinter | None,
 ) -> Outcome:
     job, key = briefing.job.name, briefing.key
-    given = briefing.given(decision.scheduled)
-    compare_with = parameter_of_type(briefing.job.notebook, PREVIOUS)
-    last = history.last_built(job, key)
-    if compare_with and last and last.folder and Path(last.folder).is_dir():
-        given.append((compare_with, last.folder))  # what changed since the last good one
-    as_of = briefing.parameters(decision.scheduled).get(RUN_NAME_PARAMETER)
-    run_name = str(as_of or briefing.job.schedule.scheduled_date(decision.scheduled))
-    destination = task.reports / job / key / run_name
     clock = time.perf_counter()
+    series = None  # reports/<job>/<key>/, once its names are checked
     try:
-        built = build_briefing(
-            briefing.job.notebook,
-            given,
-            formats=briefing.job.formats,
-            reports=task.reports,
-            chromium=task.chromium,
-            destination=destination,
-            timeout=task.timeout or briefing.job.timeout,
-            cell_timeout=briefing.job.cell_timeout,
-            printer=printer,
-        )
+        series = task.reports / folder_name(job, "job") / folder_name(key, "key")
+        destination = series / _run_name(briefing, decision)
+        given = briefing.given(decision.scheduled)
+        compare_with = parameter_of_type(briefing.job.notebook, PREVIOUS)
+        last = history.last_built(job, key)
+        if compare_with and last and last.folder and Path(last.folder).is_dir():
+            given.append((compare_with, last.folder))  # what changed since the last good one
+        with stopping.interruptible():
+            built = build_briefing(
+                briefing.job.notebook,
+                given,
+                formats=briefing.job.formats,
+                reports=task.reports,
+                chromium=task.chromium,
+                destination=destination,
+                timeout=task.timeout or briefing.job.timeout,
+                cell_timeout=briefing.job.cell_timeout,
+                printer=printer,
+            )
     except Exception as exc:  # a failing briefing never stops the others
-        duration = time.perf_counter() - clock
-        error = str(exc) if isinstance(exc, BriefingError) else f"{type(exc).__name__}: {exc}"
-        _record(history, decision, "failed", duration, error=error)
-        kept = getattr(exc, "saved", None)
-        mark_failed(destination.parent, error, kept)
-        cell = getattr(exc, "cell", None)
-        return Outcome(job, key, "failed", error, duration, cell=cell, kept=kept and str(kept))
-    (built.folder.parent / FAILED_MARK).unlink(missing_ok=True)
-    point_latest(built.folder)
+        if stopping.stopped() or _run_lost():  # the build was cut short: it did not fail
+            return _interrupted(task)
+        error = _error_text(exc)
+        return _failed(
+            history,
+            decision,
+            task,
+            series,
+            error,
+            clock,
+            kept=getattr(exc, "saved", None),
+            cell=getattr(exc, "cell", None),
+        )
+    try:
+        point_latest(built.folder)
+    except (BriefingError, OSError) as exc:
+        error = f"built in {built.folder}, but {_error_text(exc)}"
+        return _failed(history, decision, task, series, error, clock, folder=built.folder)
+    with contextlib.suppress(OSError):
+        (series / FAILED_MARK).unlink(missing_ok=True)
     duration = time.perf_counter() - clock
-    _record(history, decision, "built", duration, folder=str(built.folder))
+    try:
+        _record(history, decision, "built", duration, folder=str(built.folder))
+    except (BriefingError, OSError) as exc:
+        error = f"built in {built.folder}, but the history could not record it: {exc}"
+        return Outcome(job, key, "failed", error, duration, str(built.folder))
     return Outcome(job, key, "built", decision.reason, duration, str(built.folder))
 
 
-def mark_failed(folder: Path, error: str, kept: Path | None) -> None:
+def _run_name(briefing: JobBriefing, decision: Decision) -> str:
+    """The run folder's name: the ``as_of`` parameter, else the scheduled date."""
+    as_of = briefing.parameters(decision.scheduled).get(RUN_NAME_PARAMETER)
+    if as_of:
+        return folder_name(as_of, f"{RUN_NAME_PARAMETER} value")
+    return folder_name(briefing.job.schedule.scheduled_date(decision.scheduled), "scheduled date")
+
+
+def _failed(
+    history: History,
+    decision: Decision,
+    task: Task,
+    series: Path | None,
+    error: str,
+    clock: float,
+    *,
+    kept: Path | None = None,
+    cell: int | None = None,
+    folder: Path | None = None,
+) -> Outcome:
+    """A failed briefing: recorded and marked stale in its folder when they can be (each
+    may fail too: then the outcome says so), and the outcome for the summary and mail."""
+    duration = time.perf_counter() - clock
+    try:
+        _record(history, decision, "failed", duration, folder=folder and str(folder), error=error)
+    except (BriefingError, OSError) as exc:
+        error += f" (and the history could not record it: {exc})"
+    if series is not None and not mark_failed(series, error, kept):
+        error += f" (and {series} could not be marked as failed)"
+    return Outcome(
+        task.job,
+        task.key,
+        "failed",
+        error,
+        duration,
+        folder=folder and str(folder),
+        cell=cell,
+        kept=kept and str(kept),
+    )
+
+
+def mark_failed(folder: Path, error: str, kept: Path | None) -> bool:
     """Leave a note in the briefing's folder that its last run failed: the index marks
-    the briefing stale until a run succeeds."""
-    folder.mkdir(parents=True, exist_ok=True)
+    the briefing stale until a run succeeds. False when the note cannot be written."""
     note = {
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "error": error,
         "kept": str(kept) if kept else None,
     }
-    replace_file(folder / FAILED_MARK, json.dumps(note, indent=1) + "\n")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        replace_file(folder / FAILED_MARK, json.dumps(note, indent=1) + "\n")
+    except OSError:
+        return False
+    return True
+
+
+def _interrupted(task: Task, started: bool = True) -> Outcome:
+    signum = stopping.stopped()
+    by = f" by {signal.Signals(signum).name}" if signum else ""
+    said = "stopped before it finished" if started else "not started"
+    return Outcome(task.job, task.key, INTERRUPTED, f"{said}: the run was stopped{by}; due again")
+
+
+def _error_text(exc: BaseException) -> str:
+    """A failure in one line's words: a user's mistake as said, anything else with its type."""
+    said = str(exc) if isinstance(exc, BriefingError) else f"{type(exc).__name__}: {exc}"
+    return said.strip() or type(exc).__name__
 
 
 def _result(action: str) -> str:
@@ -376,11 +601,23 @@ def _result(action: str) -> str:
 
 
 def point_latest(folder: Path) -> Path:
-    """Make ``latest`` beside ``folder`` a relative link to it, replaced in one rename."""
+    """Make ``latest`` beside ``folder`` a relative link to it, replaced in one rename.
+    Only a link is ever replaced: anything else named ``latest`` (a folder, a file) is
+    someone's, and is refused with a BriefingError."""
     latest = folder.parent / LATEST
+    if os.path.lexists(latest) and not latest.is_symlink():
+        kind = "a folder" if latest.is_dir() else "a file"
+        raise BriefingError(
+            f"{latest} is {kind}, not the desk's link to the newest briefing; "
+            "move it away and the next run links it"
+        )
     staging = folder.parent / f".{LATEST}-{uuid.uuid4().hex[:8]}"
     os.symlink(folder.name, staging)
-    os.replace(staging, latest)
+    try:
+        os.replace(staging, latest)  # a folder made meanwhile is not replaced: EISDIR
+    except OSError:
+        staging.unlink(missing_ok=True)
+        raise
     return latest
 
 
@@ -416,7 +653,11 @@ def _record(
 
 def _line(outcome: Outcome) -> str:
     took = f" in {outcome.duration_s:.1f} s" if outcome.result in ("built", "failed") else ""
-    return f"{outcome.result} {outcome.job}/{outcome.key}{took}: {outcome.detail.splitlines()[0]}"
+    return f"{outcome.result} {outcome.job}/{outcome.key}{took}: {_first_line(outcome.detail)}"
+
+
+def _first_line(text: str) -> str:
+    return next(iter(text.splitlines()), "")
 
 
 def summary(outcomes: list[Outcome]) -> str:
@@ -427,7 +668,7 @@ def summary(outcomes: list[Outcome]) -> str:
             o.key,
             o.result,
             f"{o.duration_s:.1f} s" if o.result in ("built", "failed") else "-",
-            o.detail.splitlines()[0] if o.detail else "",
+            _first_line(o.detail),
         ]
         for o in outcomes
     ]
