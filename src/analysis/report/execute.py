@@ -423,7 +423,29 @@ def execute_notebook(
         saved = _saved(output, failed_dir)
         cell = exc.exec_count or exc.cell_index
         raise CellError(notebook.name, cell, exc.ename, exc.evalue, saved) from None
+    except BaseException:  # a deadline or a stop interrupted the event loop mid-cell
+        _drop_abandoned_tasks()
+        raise
     finally:
         if kernel:
             kernel.release()
     return executed
+
+
+def _drop_abandoned_tasks() -> None:
+    """Cancel what nbclient left on this thread's event loop when an exception stopped it
+    mid-cell: left alone, the next build's loop would resume it against a dead kernel and
+    asyncio would print its DeadKernelError traceback ("Task exception was never
+    retrieved") to the user's terminal."""
+    import asyncio
+
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    if loop.is_running() or loop.is_closed():
+        return
+    abandoned = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in abandoned:  # the one cell's few tasks
+        task.cancel()
+    if abandoned:
+        loop.run_until_complete(asyncio.gather(*abandoned, return_exceptions=True))
