@@ -237,3 +237,13 @@ def test_a_hostile_remote_destination_is_one_line_from_the_command(
     code, err = run_cli(capsys, "publish", "user@-oProxyCommand=x:site", "--out", str(built_site))
     assert code == 2 and len(err.strip().splitlines()) == 1, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
+
+
+@pytest.mark.slow
+def test_a_briefing_published_under_an_index_that_cannot_be_written_is_built(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    (reports / "index.json").mkdir(parents=True)  # in the way of the index
+    code, err = run_cli(capsys, "build", str(PLAIN_AS_OF), "--to", "html", "--out", str(reports))
+    assert code == 0
+    assert (reports / "plain_as_of" / "2025-04-08" / "manifest.json").is_file()
+    assert err.startswith("briefing: note: the index was not rewritten")

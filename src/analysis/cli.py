@@ -599,6 +599,10 @@ def _build(args: argparse.Namespace) -> int:
     print(f"built {shown(briefing.folder)} in {briefing.manifest['duration_s']:.1f} s")
     for file in briefing.files:
         print(f"  {shown(file)}")
+    if briefing.index_error:
+        print(
+            f"briefing: note: the index was not rewritten: {briefing.index_error}", file=sys.stderr
+        )
     return 0
 
 

@@ -73,11 +73,13 @@ PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 @dataclass(frozen=True)
 class Briefing:
-    """A published briefing: its folder, files and manifest."""
+    """A published briefing: its folder, files and manifest; ``index_error`` says why the
+    reports index could not be rewritten (the briefing itself is published)."""
 
     folder: Path
     files: list[Path]
     manifest: dict
+    index_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,12 @@ def _build(
             exporter = helper.submit(html_exporter, plan.notebook)
             dataset = checked_dataset(plan, kernel.ready())
             briefing = execute_and_publish(plan, dataset, kernel, printer, exporter, staging)
-    write_index(plan.reports)
+    try:
+        write_index(plan.reports)
+    except (OSError, BriefingError) as exc:  # the briefing is out; only its listing is not
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+        return dataclasses.replace(briefing, index_error=f"{reason}{where}")
     return briefing
 
 
