@@ -46,6 +46,7 @@ from analysis.desk.history import History, Run, history_path
 from analysis.desk.jobs import load_jobs
 from analysis.desk.plan import BUILD, NOT_DUE, plan_briefings
 from analysis.errors import BriefingError
+from analysis.report.outputs import write_index
 
 from .conftest import CONTRACT_EXAMPLE, DATA
 from .test_desk_support import kyiv, write_desk
@@ -765,3 +766,24 @@ def test_a_stop_interrupts_a_build_once_and_waits_for_the_bookkeeping():
             time.sleep(5)  # the signal interrupts this at once
         os.kill(os.getpid(), signal.SIGTERM)  # a second signal: no second interrupt
         assert stopping.stopped() == signal.SIGINT
+
+
+def test_a_run_notes_when_each_briefing_is_next_due_and_the_index_shows_it(tmp_path, monkeypatch):
+    """The daily 06:00 Kyiv briefing built at 09:00 is next due at 06:00 the day after
+    (04:00 UTC); the index says so, and once that time is long past with no newer build
+    (the desk stopped running) it marks the briefing stale."""
+    jobs_file = write_desk(tmp_path, JOB_WITH_GRID)
+    reports = tmp_path / "reports"
+    monkeypatch.setattr(run_module, "build_briefing", stand_in_build(set()))
+    monkeypatch.setenv(run_module.ZYGOTE_VARIABLE, "off")
+    assert main(["run", "--jobs", str(jobs_file), "--out", str(reports), "--at", AT]) == 0
+    due = json.loads((reports / "morning" / "default" / ".due.json").read_text())
+    assert due["next"] == "2026-11-28T06:00:00+02:00"
+    page = (reports / "index.html").read_text()
+    assert "Stale, not rebuilt when due" in page  # 28 November is long past today
+    assert "the next briefing was due at 2026-11-28 04:00 UTC" in page
+    future = {"next": "2999-01-01T06:00:00+00:00", "schedule": "x"}
+    (reports / "morning" / "default" / ".due.json").write_text(json.dumps(future))
+    write_index(reports)
+    page = (reports / "index.html").read_text()
+    assert "Stale" not in page and "Next briefing due 2999-01-01 06:00 UTC" in page

@@ -46,7 +46,13 @@ from ..errors import BriefingError
 from ..report import build_briefing, zygote
 from ..report.execute import kernel_command
 from ..report.export import PdfPrinter, find_chromium
-from ..report.outputs import FAILED_MARK, RUN_NAME_PARAMETER, replace_file, write_index
+from ..report.outputs import (
+    DUE_MARK,
+    FAILED_MARK,
+    RUN_NAME_PARAMETER,
+    replace_file,
+    write_index,
+)
 from ..report.ownership import NAME_MAX, folder_name
 from ..report.parameters import PREVIOUS, parameter_of_type
 from . import stopping
@@ -165,9 +171,26 @@ def run_desk(
         if stopping.stopped():
             notify.give_up("the run was stopped before this mail was sent")
         notify(**asdict(outcome))
-    if tasks:
+    _note_next_due(reports, decisions, now)
+    if tasks or decisions:
         _write_index(reports, report)
     return [outcomes[(d.briefing.job.name, d.briefing.key)] for d in decisions]
+
+
+def _note_next_due(reports: Path, decisions: list[Decision], now: dt.datetime) -> None:
+    """For each briefing already published, when it is next due (``.due.json`` in its
+    folder): the index marks it stale once that time has passed with no newer build,
+    which is how readers learn that the desk stopped running."""
+    for decision in decisions:  # a loop over the run's briefings
+        folder = reports / decision.briefing.job.name / decision.briefing.key
+        schedule = decision.briefing.job.schedule
+        try:
+            if not folder.is_dir() or folder.is_symlink():
+                continue
+            due = {"next": schedule.next(now).isoformat(), "schedule": schedule.describe()}
+            replace_file(folder / DUE_MARK, json.dumps(due) + "\n")
+        except (BriefingError, OSError, ValueError):  # a note for readers, never the run's end
+            continue
 
 
 def _not_built(history: History, decision: Decision) -> Outcome:

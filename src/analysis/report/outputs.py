@@ -234,6 +234,8 @@ def write_manifest(folder: Path, manifest: dict) -> Path:
 
 
 FAILED_MARK = ".failed.json"  # in a desk briefing's folder: its last run failed
+DUE_MARK = ".due.json"  # in a desk briefing's folder: when it is next due (the desk writes it)
+STALE_AFTER = dt.timedelta(hours=1)  # past its due time by this much, unbuilt: stale
 
 
 def write_index(reports: Path) -> Path:
@@ -249,8 +251,10 @@ def write_index(reports: Path) -> Path:
         group = "/".join(inside[:-1])
         entry = groups.setdefault(group, _group(reports, group))
         entry["runs"].append(_indexed_run(reports, manifest_file.parent, manifest))
+    now = dt.datetime.now(dt.UTC)
     for entry in groups.values():  # a loop over the few groups of a reports folder
         entry["runs"].sort(key=lambda run: run["started"], reverse=True)
+        _mark_overdue(entry, now)
     ordered = sorted(groups.values(), key=lambda g: g["runs"][0]["started"], reverse=True)
     _check_index_is_ours(reports)
     replace_file(reports / "index.json", json.dumps({"groups": ordered}, indent=1) + "\n")
@@ -300,8 +304,35 @@ def _group(reports: Path, group: str) -> dict:
         "latest": f"{group}/latest" if latest else None,
         "feed": f"{job}/{FEED_FILE}",
         "failed": failed,
+        "due": _next_due(folder),
+        "overdue": None,
         "runs": [],
     }
+
+
+def _next_due(folder: Path) -> dt.datetime | None:
+    try:
+        due = json.loads((folder / DUE_MARK).read_text())
+        moment = dt.datetime.fromisoformat(due["next"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return moment if moment.tzinfo else None
+
+
+def _mark_overdue(entry: dict, now: dt.datetime) -> None:
+    """A group whose next due time passed STALE_AFTER ago with no build since is stale;
+    the due time is shown either way (UTC, so readers anywhere can compare)."""
+    due = entry.pop("due")
+    if due is None:
+        return
+    newest = entry["runs"][0]["started"] if entry["runs"] else ""
+    try:
+        built_after = dt.datetime.fromisoformat(newest) >= due
+    except ValueError:
+        built_after = False
+    entry["next_due"] = due.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")
+    if now - due > STALE_AFTER and not built_after:
+        entry["overdue"] = entry["next_due"]
 
 
 def _indexed_run(reports: Path, folder: Path, manifest: dict) -> dict:
