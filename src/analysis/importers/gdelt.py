@@ -29,7 +29,6 @@ Choices an analyst should know (docs/importers.md has the full table):
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -206,25 +205,10 @@ def _wanted_columns(kind: tuple[str, tuple[str, ...]], request: ImportRequest) -
 def _read_input(
     path: Path, request: ImportRequest, wanted: dict[str, list[str]]
 ) -> tuple[str, pa.Table]:
-    """One input, plain or zipped, as (kind, table of its wanted columns as text)."""
-    with request.progress.open(path) as raw:
-        if raw.read(4) != b"PK\x03\x04":
-            raw.seek(0)
-            return _read_stream(raw, str(path), request, wanted)
-        raw.seek(0)
-        try:
-            archive = zipfile.ZipFile(raw)
-        except zipfile.BadZipFile as exc:
-            raise BriefingError(f"{path}: a damaged .zip file ({exc}); download it again") from None
-        with archive:
-            members = [m for m in archive.infolist() if not m.is_dir()]
-            if len(members) != 1:
-                raise BriefingError(
-                    f"{path}: a GDELT .zip holds one CSV file; this one holds {len(members)} "
-                    "files: unzip it and give the events and mentions files themselves"
-                )
-            with archive.open(members[0]) as stream:
-                return _read_stream(stream, f"{path} ({members[0].filename})", request, wanted)
+    """One input, plain or compressed (a .zip as GDELT publishes it), as (kind, table of its
+    wanted columns as text)."""
+    with request.open(path) as opened:
+        return _read_stream(opened.stream, opened.label, request, wanted)
 
 
 def _read_stream(

@@ -9,6 +9,7 @@ writes it; filters are ANDed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import BriefingError
+from .compressed import OpenedInput, open_input
 from .progress import ImportProgress
 from .report import ImportReport
 
@@ -79,6 +81,10 @@ class ImportRequest:
     options: dict = field(default_factory=dict)
     progress: ImportProgress = field(default_factory=ImportProgress)
     seen_columns: list[str] = field(default_factory=list)
+
+    def open(self, path: Path) -> contextlib.AbstractContextManager[OpenedInput]:
+        """An input for binary reading, decompressed within bounds (:mod:`.compressed`)."""
+        return open_input(path, self.progress)
 
     def keep_where(self, frame: pd.DataFrame, unit: str) -> pd.DataFrame:
         """Rows of ``frame`` that pass every ``--where`` filter naming one of its columns."""
