@@ -13,7 +13,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import BriefingError
+from .compressed import open_input
 from .progress import ImportProgress
+from .workbook import worksheet_cells
 
 BOM = b"\xef\xbb\xbf"
 TEXT = pd.StringDtype("pyarrow")  # text cells: pyarrow's vectorized string kernels, missing = NA
@@ -49,6 +50,7 @@ class Sheet:
     worksheet: str | None = None  # XLSX: the worksheet read
     worksheets: tuple[str, ...] = ()
     excel_errors: int = 0  # cells holding an Excel error value, read as empty
+    formula_results: int = 0  # formula cells read as the result the workbook saved
     delimiter: str | None = None  # CSV: the delimiter used
     encoding: str | None = None
 
@@ -64,14 +66,15 @@ def read_sheet(
 ) -> Sheet:
     """The sheet at ``path``: an ``.xlsx`` workbook's worksheet, else a delimited text file."""
     progress = progress or ImportProgress()
-    with progress.open(path) as file:
-        if path.suffix.lower() in XLSX_SUFFIXES:
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        with progress.open(path) as file:
             return _read_xlsx(path, file, worksheet, header_row)
-        if path.suffix.lower() == ".xls":
-            raise BriefingError(
-                f"{path}: the old Excel .xls format cannot be read; save it as .xlsx or CSV UTF-8"
-            )
-        return _read_text(path, file.read(), header_row, encoding, delimiter)
+    if path.suffix.lower() == ".xls":
+        raise BriefingError(
+            f"{path}: the old Excel .xls format cannot be read; save it as .xlsx or CSV UTF-8"
+        )
+    with open_input(path, progress) as opened:
+        return _read_text(path, opened.stream.read(), header_row, encoding, delimiter)
 
 
 def decode(data: bytes, name: str, encoding: str) -> str:
@@ -185,36 +188,9 @@ def _read_text(
 
 
 def _read_xlsx(path: Path, file, worksheet: str | None, header_row: int | None) -> Sheet:
-    import zipfile
-
-    import openpyxl
-
     name = str(path)
-    try:
-        book = openpyxl.load_workbook(file, read_only=True, data_only=True, keep_links=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise BriefingError(f"{name}: not a readable .xlsx workbook ({exc})") from None
-    try:
-        sheets = tuple(book.sheetnames)
-        if worksheet is not None and worksheet not in sheets:
-            listed = ", ".join(f'"{s}"' for s in sheets)
-            raise BriefingError(
-                f'{name}: no worksheet "{worksheet}"; its worksheets: {listed} '
-                '(choose with --sheet NAME or worksheet = "NAME" under [sheet])'
-            )
-        chosen = worksheet or sheets[0]
-        sheet = book[chosen]
-        # the size a workbook declares can be wrong (some tools write "A1"): read every cell,
-        # rows as long as their last cell, padded by transposing into columns
-        sheet.reset_dimensions()
-        rows = list(sheet.iter_rows(min_row=1, values_only=True))
-        columns = itertools.zip_longest(*rows)
-        grid = pd.DataFrame(
-            {i: np.array(column, dtype=object) for i, column in enumerate(columns)},
-            index=pd.RangeIndex(len(rows)),
-        )
-    finally:
-        book.close()
+    read = worksheet_cells(path, file, worksheet)
+    chosen, sheets, grid = read.worksheet, read.worksheets, read.grid
     if grid.empty:
         raise BriefingError(f'{name}: worksheet "{chosen}" is empty')
     errors = grid.isin(EXCEL_ERRORS)
@@ -238,7 +214,15 @@ def _read_xlsx(path: Path, file, worksheet: str | None, header_row: int | None) 
     body.columns = _column_names(name, header)
     frame = _named_columns(name, body)
     n_errors = int(errors.iloc[header_row:last].to_numpy().sum())
-    return Sheet(name, frame, header_row, chosen, sheets, excel_errors=n_errors)
+    return Sheet(
+        name,
+        frame,
+        header_row,
+        chosen,
+        sheets,
+        excel_errors=n_errors,
+        formula_results=read.formula_results,
+    )
 
 
 def excel_text(values: pd.Series) -> pd.Series:

@@ -146,6 +146,9 @@ def _read_inputs(request: ImportRequest, mapping: Mapping) -> tuple[Rows, pd.Dat
         report.handle(
             "Excel error values (#N/A, #REF!, ...)", sheet.excel_errors, "read as empty cells"
         )
+        report.handle(
+            "Excel formula cells", sheet.formula_results, "read as the result the workbook saved"
+        )
         report.skip(UNIT, "empty row", int(empty.sum()))
         frame = _fill_down(frame[~empty], mapping, report)
         kept = request.keep_where(frame, UNIT)
