@@ -18,11 +18,13 @@ columns, distinct values and the first few bad rows of an error message.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -89,6 +91,7 @@ DOCUMENT_NOTE = (
 )
 ERRORS_SHOWN = 5
 HEADER_BYTES = 1 << 20
+BLOCK_BYTES = 1 << 22  # bytes the CSV reader parses at a time: no cell may be longer
 
 # Source kinds from words in an outlet's name: first match wins, everything else is media.
 # A heuristic, counted in the report; the analyst corrects sources.csv where it is wrong.
@@ -210,7 +213,9 @@ def _read(request: ImportRequest) -> tuple[pd.DataFrame, Origin]:
     """All inputs as one frame of text columns (missing = NA), index = position in ``origin``."""
     tables, files, rows, first = [], [], [], None
     for number, path in enumerate(request.inputs):
-        header, capitals = _header(path)
+        with request.open(path) as opened:
+            header, capitals = _header(path, opened.stream)
+            table = _read_table(path, opened.stream, header)
         if first is None:
             first = (path, header)
         elif set(header) != set(first[1]):
@@ -221,7 +226,7 @@ def _read(request: ImportRequest) -> tuple[pd.DataFrame, Origin]:
                 f"{', '.join(missing) or 'none'}; extra: {', '.join(extra) or 'none'}); "
                 "export every file with the same columns, or import them separately"
             )
-        table = _read_table(request, path, header).select(first[1])
+        table = table.select(first[1])
         request.report.handle(
             "column names in capitals (older ACLED exports)",
             table.num_rows if capitals else 0,
@@ -236,12 +241,17 @@ def _read(request: ImportRequest) -> tuple[pd.DataFrame, Origin]:
     return frame, origin
 
 
-def _header(path: Path) -> tuple[list[str], bool]:
+def _header(path: Path, stream: BinaryIO) -> tuple[list[str], bool]:
     """The column names of ``path``, lower-cased (older exports wrote them in capitals), and
-    whether any was not lower-case already."""
-    with path.open("rb") as file:
-        head = file.read(HEADER_BYTES)
+    whether any was not lower-case already. Leaves ``stream`` at its start."""
+    head = stream.read(HEADER_BYTES)
+    stream.seek(0)
     line = head.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
+    if b"\r" in line:
+        raise BriefingError(
+            f"{path}:1: lines end with a carriage return alone (old Mac line ends); export "
+            "the file again, or save it with Windows or Unix line ends"
+        )
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError:
@@ -267,7 +277,7 @@ def _header(path: Path) -> tuple[list[str], bool]:
     return names, names != given
 
 
-def _read_table(request: ImportRequest, path: Path, header: list[str]) -> pa.Table:
+def _read_table(path: Path, stream: BinaryIO, header: list[str]) -> pa.Table:
     ragged = []
 
     def bad_row(row) -> str:
@@ -275,7 +285,7 @@ def _read_table(request: ImportRequest, path: Path, header: list[str]) -> pa.Tab
         return "skip"
 
     options = {
-        "read_options": pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 22),
+        "read_options": pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=BLOCK_BYTES),
         "parse_options": pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=bad_row),
         "convert_options": pacsv.ConvertOptions(
             column_types={name: pa.large_string() for name in header},
@@ -284,23 +294,29 @@ def _read_table(request: ImportRequest, path: Path, header: list[str]) -> pa.Tab
         ),
     }
     try:
-        with request.progress.open(path) as file:
-            table = pacsv.read_csv(file, **options)
+        table = pacsv.read_csv(stream, **options)
     except pa.ArrowInvalid as exc:
+        stream.seek(0)
         if "UTF8" in str(exc):
-            raise BriefingError(f"{path}:{_bad_utf8_line(path)}: {_NOT_UTF8}") from None
+            raise BriefingError(f"{path}:{_bad_utf8_line(stream)}: {_NOT_UTF8}") from None
+        if "straddle" in str(exc):
+            raise BriefingError(
+                f"{path}: a cell longer than {BLOCK_BYTES >> 20} MB (ACLED cells are a few KB): "
+                "a quote left open runs to the end of the file; export the file again"
+            ) from None
         raise BriefingError(f"{path}: not a readable CSV file ({exc})") from None
     if ragged:
-        raise BriefingError(_ragged_message(path, len(header), len(ragged)))
+        stream.seek(0)
+        raise BriefingError(_ragged_message(path, stream, len(header), len(ragged)))
     return table
 
 
 _NOT_UTF8 = "not UTF-8 text (line given); save the export as UTF-8 CSV"
 
 
-def _bad_utf8_line(path: Path) -> int:
+def _bad_utf8_line(stream: BinaryIO) -> int:
     """The line of the first byte that is not UTF-8 (only called when reading failed)."""
-    data = path.read_bytes()
+    data = stream.read()
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -308,11 +324,12 @@ def _bad_utf8_line(path: Path) -> int:
     return 1
 
 
-def _ragged_message(path: Path, columns: int, count: int) -> str:
+def _ragged_message(path: Path, stream: BinaryIO, columns: int, count: int) -> str:
     """Name the first rows with the wrong number of cells (re-read slowly: an error path)."""
     shown = []
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        reader = csv.reader(file)
+    text = stream.read().decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    with contextlib.suppress(csv.Error):  # a cell past csv's size limit: show those found
         next(reader, None)
         for record in reader:
             if len(record) != columns and record:

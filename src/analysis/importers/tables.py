@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..timeexpr import SUPPORTED_YEARS
 
 # The contract's own columns of each table, in the order they are written;
 # an importer's extra columns follow them in the importer's order.
@@ -81,3 +82,14 @@ def content_hash(parts: pd.DataFrame) -> pd.Series:
     hashes = pd.util.hash_pandas_object(parts.astype("string").fillna(""), index=False)
     hexed = binascii.hexlify(hashes.to_numpy(dtype=">u8").tobytes())
     return pd.Series(np.frombuffer(hexed, dtype="S16").astype(str), index=parts.index, dtype=object)
+
+
+def in_supported_years(days: pd.Series) -> pd.Series:
+    """Whether each date lies in the years the contract supports (1700-2199). pandas reads
+    year 0 or 9999 without complaint (in a coarser unit than nanoseconds), and such a day
+    would only be refused later, by validation, naming a row of a file the import writes."""
+    years = days.dt.year
+    return years.between(*SUPPORTED_YEARS).fillna(False).astype(bool)
+
+
+SUPPORTED_YEARS_TEXT = f"{SUPPORTED_YEARS[0]}-{SUPPORTED_YEARS[1]}"
