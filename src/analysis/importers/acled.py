@@ -35,7 +35,13 @@ import pyarrow.csv as pacsv
 from .. import arrowtext
 from ..errors import BriefingError
 from .request import ImportRequest
-from .tables import ContractTables, content_hash, slug
+from .tables import (
+    SUPPORTED_YEARS_TEXT,
+    ContractTables,
+    content_hash,
+    in_supported_years,
+    slug,
+)
 
 TITLE = "ACLED events export (CSV)"
 LICENCE = (
@@ -91,6 +97,7 @@ DOCUMENT_NOTE = (
 )
 ERRORS_SHOWN = 5
 HEADER_BYTES = 1 << 20
+LARGEST_NUMBER = 1e15  # past any timestamp (year 33658) or count
 BLOCK_BYTES = 1 << 22  # bytes the CSV reader parses at a time: no cell may be longer
 
 # Source kinds from words in an outlet's name: first match wins, everything else is media.
@@ -357,9 +364,13 @@ def _text(frame: pd.DataFrame, column: str, rows: np.ndarray | None = None) -> p
 
 
 def _numbers(text: pd.Series) -> pd.Series:
-    """Text -> float (NaN where missing or not a number), parsed once per distinct value."""
+    """Text -> float (NaN where missing or not a number), parsed once per distinct value.
+    Infinite values and those past LARGEST_NUMBER (no ACLED column holds one) count as not
+    numbers: they cannot become the whole numbers the columns are written as."""
     codes, distinct = pd.factorize(text)
-    parsed = pd.to_numeric(pd.Series(distinct, dtype=object), errors="coerce").to_numpy(float)
+    parsed = pd.to_numeric(pd.Series(distinct, dtype=object), errors="coerce")
+    parsed = parsed.to_numpy(float, copy=True)
+    parsed[~(np.abs(parsed) <= LARGEST_NUMBER)] = np.nan
     return pd.Series(np.append(parsed, np.nan)[codes], index=text.index)  # code -1 -> NaN
 
 
@@ -371,6 +382,7 @@ def _dates(text: pd.Series) -> pd.Series:
     long = values.where(values.str.fullmatch(r"\d{1,2} [A-Za-z]+ \d{4}", na=False))
     parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
     parsed = parsed.fillna(pd.to_datetime(long, format="%d %B %Y", errors="coerce"))
+    parsed = parsed.where(in_supported_years(parsed))  # year 0 or 9999: refused as not a date
     days = np.append(parsed.to_numpy(dtype="datetime64[D]"), np.datetime64("NaT"))
     return pd.Series(days[codes], index=text.index)
 
@@ -442,7 +454,7 @@ def _refuse_dates(index: pd.Index, text: pd.Series, origin: Origin) -> None:
     ]
     more = f", and {len(index) - ERRORS_SHOWN:,} more rows" if len(index) > ERRORS_SHOWN else ""
     raise BriefingError(
-        f"{len(index):,} event_date value(s) are not dates:\n  "
+        f"{len(index):,} event_date value(s) are not dates from {SUPPORTED_YEARS_TEXT}:\n  "
         + "\n  ".join(shown)
         + f"{more}\nACLED exports write 2024-03-18 (older ones 18 March 2024); correct the "
         "cell, or export the file again rather than editing it in a spreadsheet"

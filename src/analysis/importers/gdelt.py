@@ -383,7 +383,9 @@ def _stamp(values: pd.Series, digits: int) -> np.ndarray:
     """``YYYYMMDD`` (8 digits) or ``YYYYMMDDHHMMSS`` (14) as seconds since 1970 (int64),
     -1 where the text is not a valid date or date-time."""
     text = _arrow(values)
+    # years 1970-2199 only: before, seconds would be negative; after, past what a dataset holds
     valid = pc.fill_null(pc.match_substring_regex(text, f"^[0-9]{{{digits}}}$"), False)
+    valid = pc.and_(valid, pc.fill_null(pc.less(text, "22"), False))
     text = pc.if_else(valid, text, pa.scalar(None, pa.string()))
     parsed = pc.strptime(
         text, format="%Y%m%d%H%M%S" if digits == 14 else "%Y%m%d", unit="s", error_is_null=True
