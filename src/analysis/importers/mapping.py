@@ -42,6 +42,7 @@ from ..timeexpr import resolve_expressions
 from .tables import TABLE_COLUMNS
 
 MAX_SHOWN = 30  # mapping problems listed; more are counted
+MAX_MAPPING_BYTES = 1 << 20  # a hand-written mapping is a few KB
 
 
 @dataclass(frozen=True)
@@ -240,15 +241,27 @@ def load_mapping(path: Path | str | None) -> Mapping:
         )
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
+        with path.open("rb") as file:
+            data = file.read(MAX_MAPPING_BYTES + 1)
+    except (FileNotFoundError, IsADirectoryError):
         raise BriefingError(f"{path}: no such mapping file") from None
+    if len(data) > MAX_MAPPING_BYTES:
+        raise BriefingError(
+            f"{path}: larger than {MAX_MAPPING_BYTES >> 10} KB; a mapping names a few dozen "
+            "columns: check this is the mapping file (start one with --template)"
+        )
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BriefingError(f"{path}: the mapping is not UTF-8 text; save it as UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(path, [_syntax_problem(exc, text)]) from None
+    except RecursionError:  # tomllib recurses once per level of [ or {
+        raise MappingError(
+            path, [(1, "not valid TOML for a mapping: arrays or tables nested too deeply")]
+        ) from None
     reader = _Reader(path, scan(text))
     mapping = reader.read(data)
     if reader.problems:
@@ -523,11 +536,9 @@ class _Reader:
                         f"[sheet] {key} must be a text in quotes; got {_toml(raw[key])}",
                     )
         if "encoding" in options:
-            import codecs
-
-            try:
-                codecs.lookup(str(options["encoding"]))
-            except LookupError:
+            try:  # decoding a byte also refuses rot13, hex, zlib: codecs, not text encodings
+                b"a".decode(str(options["encoding"]), "replace")
+            except (LookupError, ValueError):
                 self.problem(
                     ("sheet", "encoding"),
                     f'[sheet] encoding {_toml(options["encoding"])} is not an encoding Python knows; e.g. "utf-8", "cp1252", "latin-1", "utf-16"',

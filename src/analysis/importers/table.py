@@ -120,6 +120,16 @@ def convert(request: ImportRequest) -> ContractTables:
     # the mapping is an input too: IMPORT.md lists it with its SHA-256 beside the sheets
     request.report.inputs.append(InputFile.of(Path(mapping.path)))
     rows, left_out = _read_inputs(request, mapping)
+    if not len(rows):
+        read = request.report.read[UNIT]
+        raise BriefingError(
+            "nothing to import: "
+            + (
+                f"{read:,} rows read, none left once empty rows and --where were applied"
+                if read
+                else "no rows below the header"
+            )
+        )
     request.progress.step("converting")
     return _Converter(request, mapping, rows, left_out).tables()
 
@@ -344,7 +354,8 @@ class _Converter:
             return values
         low, high = (float(v) for v in SECTIONS[section][key].values)
         numbers = pd.to_numeric(values, errors="coerce")
-        bad = values.notna() & ~numbers.between(low, high)
+        inside = numbers.between(low, high).fillna(False).astype(bool)  # NaN is not inside
+        bad = values.notna() & ~inside
         self.problems.add(
             bad,
             spec.column,
