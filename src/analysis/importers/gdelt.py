@@ -325,7 +325,7 @@ def _frame(tables: list[pa.Table], unit: str, request: ImportRequest) -> pd.Data
     frame = pa.concat_tables(tables).to_pandas()
     request.report.count_read(unit, len(frame))
     columns = EVENT_COLUMNS if unit == "events" else MENTION_COLUMNS
-    request.seen_columns.extend(c for c in columns if c not in request.seen_columns)
+    request.note_columns(columns)
     return request.keep_where(frame, unit)
 
 

@@ -23,8 +23,18 @@ from .compressed import OpenedInput, open_input
 from .progress import ImportProgress
 from .report import ImportReport
 
-FILTER = re.compile(r"^\s*(?P<column>[^=!~<>]+?)\s*(?P<op>!=|>=|<=|=|~|>|<)\s*(?P<value>.*?)\s*$")
+OPERATORS = ("!=", ">=", "<=", "=", "~", ">", "<")  # two-character ones first
+OPERATOR_CHARACTER = re.compile(r"[=!~<>]")
 NUMERIC_OPERATORS = {">=": np.greater_equal, "<=": np.less_equal, ">": np.greater, "<": np.less}
+MAX_FILTER_CHARS = 65_536  # a filter listing thousands of values fits; a megabyte is a mistake
+MAX_CONTAINS_CHARS = 200  # ``~`` text: searching is up to this many times the input's size
+MAX_FILTERS = 100
+SHOWN_CHARS = 80  # of a filter or column name quoted in a message
+COLUMNS_LISTED = 60
+SYNTAX = (
+    "write COLUMN=VALUE, COLUMN!=VALUE, COLUMN~TEXT or COLUMN>=NUMBER (also <=, >, <), "
+    "e.g. --where 'adm_1=Sumy oblast|Kharkiv Oblast'"
+)
 
 
 @dataclass
@@ -39,21 +49,37 @@ class RowFilter:
 
     @classmethod
     def parse(cls, text: str) -> RowFilter:
-        match = FILTER.match(text)
-        if not match or not match["value"]:
+        """Split ``text`` at its first operator character: one scan, no backtracking, so a
+        filter of any length costs its length (a regular expression with two lazy parts
+        took time growing with the square of a long filter's spaces)."""
+        if len(text) > MAX_FILTER_CHARS:
             raise BriefingError(
-                f"--where {text!r}: write COLUMN=VALUE, COLUMN!=VALUE, COLUMN~TEXT or "
-                "COLUMN>=NUMBER (also <=, >, <), e.g. --where 'adm_1=Sumy oblast|Kharkiv Oblast'"
+                f"--where {_shown(text)}: {len(text):,} characters, more than the "
+                f"{MAX_FILTER_CHARS:,} a filter may have; filter on fewer values"
             )
-        parsed = cls(text, match["column"], match["op"], match["value"])
-        if parsed.operator in NUMERIC_OPERATORS:
+        found = OPERATOR_CHARACTER.search(text)
+        at = found.start() if found else len(text)
+        operator = next((op for op in OPERATORS if text.startswith(op, at)), None)
+        column = text[:at].strip()
+        value = text[at + len(operator or "") :].strip()
+        if operator is None or not column or not value:
+            raise BriefingError(f"--where {_shown(text)}: {SYNTAX}")
+        if operator == "~" and len(value) > MAX_CONTAINS_CHARS:
+            raise BriefingError(
+                f"--where {_shown(text)}: ~ looks for a text of at most "
+                f"{MAX_CONTAINS_CHARS} characters; shorten it"
+            )
+        if operator in NUMERIC_OPERATORS:
             try:
-                float(parsed.value)
+                number = float(value)
             except ValueError:
+                number = float("nan")
+            if not np.isfinite(number):
                 raise BriefingError(
-                    f"--where {text!r}: {parsed.operator} compares numbers; {parsed.value!r} is not one"
+                    f"--where {_shown(text)}: {operator} compares numbers; "
+                    f"{_shown(value)} is not one"
                 ) from None
-        return parsed
+        return cls(text, column, operator, value)
 
     def mask(self, column: pd.Series) -> np.ndarray:
         """Which rows of ``column`` this filter keeps."""
@@ -86,9 +112,23 @@ class ImportRequest:
         """An input for binary reading, decompressed within bounds (:mod:`.compressed`)."""
         return open_input(path, self.progress)
 
+    def __post_init__(self) -> None:
+        if len(self.where) > MAX_FILTERS:
+            raise BriefingError(
+                f"--where given {len(self.where):,} times; at most {MAX_FILTERS} filters "
+                "(one filter takes many values: COLUMN=A|B|C)"
+            )
+
+    def note_columns(self, columns) -> None:
+        """Remember an input's columns, for the message of a filter naming none of them
+        (a dict keeps their order and answers ``in`` at once, however wide the input)."""
+        known = dict.fromkeys(self.seen_columns)
+        known.update(dict.fromkeys(columns))
+        self.seen_columns[:] = list(known)
+
     def keep_where(self, frame: pd.DataFrame, unit: str) -> pd.DataFrame:
         """Rows of ``frame`` that pass every ``--where`` filter naming one of its columns."""
-        self.seen_columns.extend(c for c in frame.columns if c not in self.seen_columns)
+        self.note_columns(frame.columns)
         for row_filter in self.where:
             if row_filter.column not in frame.columns:
                 continue
@@ -117,7 +157,19 @@ class ImportRequest:
         """Refuse a filter whose column no input has: it would silently keep everything."""
         unused = [f for f in self.where if not f.used]
         if unused:
-            names = ", ".join(repr(f.column) for f in unused)
-            raise BriefingError(
-                f"--where: no column {names} in the input; its columns are {', '.join(self.seen_columns)}"
+            names = ", ".join(_shown(f.column) for f in unused)
+            listed = ", ".join(_shown(c) for c in self.seen_columns[:COLUMNS_LISTED])
+            more = (
+                f" and {len(self.seen_columns) - COLUMNS_LISTED:,} more"
+                if len(self.seen_columns) > COLUMNS_LISTED
+                else ""
             )
+            raise BriefingError(
+                f"--where: no column {names} in the input; its columns are {listed}{more}"
+            )
+
+
+def _shown(text: str) -> str:
+    """User text quoted for a message: control characters escaped, cut at SHOWN_CHARS."""
+    cut = text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+    return repr(cut)
