@@ -34,6 +34,7 @@ import pyarrow.csv as pacsv
 
 from .. import arrowtext
 from ..errors import BriefingError
+from .neutralise import neutralised
 from .request import ImportRequest
 from .tables import (
     SUPPORTED_YEARS_TEXT,
@@ -203,7 +204,7 @@ def convert(request: ImportRequest) -> ContractTables:
     whole_month = events["precision"].eq(3) & ~events["cut"]
     stated_keys = _interval_keys(events["start"], events["stated_end"], whole_month)
     intervals, interval_of_event = np.unique(stated_keys, return_inverse=True)
-    return ContractTables(
+    converted = ContractTables(
         sources=_sources(mentions, request),
         documents=_documents(intervals),
         assertions=_assertions(events, place_id, columns, request),
@@ -211,6 +212,7 @@ def convert(request: ImportRequest) -> ContractTables:
         places=places,
         manifest=_manifest(events),
     )
+    return neutralised(converted, request.report)
 
 
 # ---------------------------------------------------------------- reading

@@ -18,6 +18,7 @@ import pandas as pd
 from .. import schema
 from ..csvfile import read_table
 from ..errors import DatasetError, Problem
+from .neutralise import neutralised
 from .report import ImportReport
 from .tables import ContractTables
 
@@ -184,7 +185,7 @@ def apply_aliases(
     )
     arriving["name"] = arriving["source_id"].map(display).fillna(arriving["name"])
     merged_sources = pd.concat([kept, arriving], ignore_index=True)
-    return ContractTables(
+    merged = ContractTables(
         sources=merged_sources,
         documents=tables.documents,
         assertions=tables.assertions,
@@ -192,3 +193,4 @@ def apply_aliases(
         places=tables.places,
         manifest=tables.manifest,
     )
+    return neutralised(merged, report)  # display names from the aliases file are input too

@@ -24,6 +24,7 @@ from typing import BinaryIO
 import pyarrow as pa
 
 from ..errors import BriefingError
+from .neutralise import printable
 from .progress import ImportProgress
 
 MAGIC = {  # how each kind of compressed file starts
@@ -97,7 +98,7 @@ def _expanded(raw: BinaryIO, kind: str, label: str, limit: int) -> tuple[bytearr
             if kind == "zip":
                 archive = stack.enter_context(_zip(raw, label))
                 member = _only_member(archive, label, limit)
-                label = f"{label} ({_printable(member.filename)})"
+                label = f"{label} ({printable(member.filename)})"
                 stream = stack.enter_context(archive.open(member))
             else:
                 stream = stack.enter_context(DECOMPRESSORS[kind](raw))

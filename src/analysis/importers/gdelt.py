@@ -40,6 +40,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import BriefingError
+from .neutralise import neutralised
 from .request import ImportRequest
 from .tables import ContractTables, content_hash, slug
 
@@ -173,7 +174,7 @@ def convert(request: ImportRequest) -> ContractTables:
     del tables
     sources, documents, claims, used = _mentions(mentions, events, request, min_confidence)
     assertions, places = _drop_unmentioned(events, used, request.report)
-    return ContractTables(
+    converted = ContractTables(
         sources=sources,
         documents=documents,
         assertions=assertions,
@@ -181,6 +182,7 @@ def convert(request: ImportRequest) -> ContractTables:
         places=places,
         manifest=_manifest(request, assertions),
     )
+    return neutralised(converted, request.report)
 
 
 def _min_confidence(value) -> int:

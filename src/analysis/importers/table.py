@@ -44,6 +44,7 @@ from .mapping import (
     load_mapping,
 )
 from .mapping_template import template
+from .neutralise import neutralised
 from .report import InputFile
 from .request import ImportRequest
 from .spreadsheet import SPACES, TEXT, iso_datetimes, read_sheet
@@ -131,7 +132,8 @@ def convert(request: ImportRequest) -> ContractTables:
             )
         )
     request.progress.step("converting")
-    return _Converter(request, mapping, rows, left_out).tables()
+    tables = _Converter(request, mapping, rows, left_out).tables()
+    return neutralised(tables, request.report)
 
 
 def _read_inputs(request: ImportRequest, mapping: Mapping) -> tuple[Rows, pd.DataFrame]:

@@ -25,6 +25,7 @@ import pyarrow.csv as pacsv
 
 from ..errors import BriefingError
 from .aliases import alias_key
+from .neutralise import neutralised
 from .request import ImportRequest
 from .tables import (
     SUPPORTED_YEARS_TEXT,
@@ -98,7 +99,7 @@ def convert(request: ImportRequest) -> ContractTables:
     columns = ["source_id", "name", "kind", "side", "notes"]
     sources = pd.concat([outlets[columns], claimants[columns]], ignore_index=True)
     sources = sources.drop_duplicates("source_id")
-    return ContractTables(
+    converted = ContractTables(
         sources=sources[sources["source_id"].isin(claims["source_id"])],
         documents=_documents(articles, outlets, request),
         assertions=_assertions(events, request),
@@ -113,6 +114,7 @@ def convert(request: ImportRequest) -> ContractTables:
             ),
         },
     )
+    return neutralised(converted, request.report)
 
 
 def _title(events: pd.DataFrame) -> str:
