@@ -33,8 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .. import arrowtext
-from ..errors import BriefingError
-from .neutralise import neutralised
+from .neutralise import ImportRefused, neutralised
 from .request import ImportRequest
 from .tables import (
     SUPPORTED_YEARS_TEXT,
@@ -230,7 +229,7 @@ def _read(request: ImportRequest) -> tuple[pd.DataFrame, Origin]:
         elif set(header) != set(first[1]):
             missing = sorted(set(first[1]) - set(header))
             extra = sorted(set(header) - set(first[1]))
-            raise BriefingError(
+            raise ImportRefused(
                 f"{path}: its columns differ from those of {first[0]} (missing: "
                 f"{', '.join(missing) or 'none'}; extra: {', '.join(extra) or 'none'}); "
                 "export every file with the same columns, or import them separately"
@@ -257,28 +256,28 @@ def _header(path: Path, stream: BinaryIO) -> tuple[list[str], bool]:
     stream.seek(0)
     line = head.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
     if b"\r" in line:
-        raise BriefingError(
+        raise ImportRefused(
             f"{path}:1: lines end with a carriage return alone (old Mac line ends); export "
             "the file again, or save it with Windows or Unix line ends"
         )
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError:
-        raise BriefingError(
+        raise ImportRefused(
             f"{path}:1: the header is not UTF-8 text; save the export as UTF-8 CSV"
         ) from None
     given = [name.strip() for name in next(csv.reader(io.StringIO(text)), [])]
     names = [name.lower() for name in given]
     if not any(names):
-        raise BriefingError(f"{path}: empty file; an ACLED export starts with its header row")
+        raise ImportRefused(f"{path}: empty file; an ACLED export starts with its header row")
     repeated = sorted({n for n in names if names.count(n) > 1})  # a few dozen names
     if repeated:
-        raise BriefingError(
+        raise ImportRefused(
             f"{path}:1: column {', '.join(repeated)} appears twice in the header; remove one"
         )
     missing = [name for name in REQUIRED if name not in names]
     if missing:
-        raise BriefingError(
+        raise ImportRefused(
             f"{path}:1: no column {', '.join(missing)}; an ACLED export needs "
             f"{', '.join(REQUIRED)}: export again with all columns from ACLED's export tool "
             "(or rename the column to its ACLED name)"
@@ -307,16 +306,16 @@ def _read_table(path: Path, stream: BinaryIO, header: list[str]) -> pa.Table:
     except pa.ArrowInvalid as exc:
         stream.seek(0)
         if "UTF8" in str(exc):
-            raise BriefingError(f"{path}:{_bad_utf8_line(stream)}: {_NOT_UTF8}") from None
+            raise ImportRefused(f"{path}:{_bad_utf8_line(stream)}: {_NOT_UTF8}") from None
         if "straddle" in str(exc):
-            raise BriefingError(
+            raise ImportRefused(
                 f"{path}: a cell longer than {BLOCK_BYTES >> 20} MB (ACLED cells are a few KB): "
                 "a quote left open runs to the end of the file; export the file again"
             ) from None
-        raise BriefingError(f"{path}: not a readable CSV file ({exc})") from None
+        raise ImportRefused(f"{path}: not a readable CSV file ({exc})") from None
     if ragged:
         stream.seek(0)
-        raise BriefingError(_ragged_message(path, stream, len(header), len(ragged)))
+        raise ImportRefused(_ragged_message(path, stream, len(header), len(ragged)))
     return table
 
 
@@ -455,7 +454,7 @@ def _refuse_dates(index: pd.Index, text: pd.Series, origin: Origin) -> None:
         for i, t in zip(index[:ERRORS_SHOWN], text.iloc[:ERRORS_SHOWN], strict=True)
     ]
     more = f", and {len(index) - ERRORS_SHOWN:,} more rows" if len(index) > ERRORS_SHOWN else ""
-    raise BriefingError(
+    raise ImportRefused(
         f"{len(index):,} event_date value(s) are not dates from {SUPPORTED_YEARS_TEXT}:\n  "
         + "\n  ".join(shown)
         + f"{more}\nACLED exports write 2024-03-18 (older ones 18 March 2024); correct the "
@@ -486,7 +485,7 @@ def _distinct_events(
     if ties.any():
         first = revised.loc[ties, "key"].iloc[0]
         rows = [origin.at(i) for i in revised.index[revised["key"].eq(first)][:ERRORS_SHOWN]]
-        raise BriefingError(
+        raise ImportRefused(
             f"event_id_cnty {first.upper()} is in {', '.join(rows)} with different content "
             f"and the same timestamp, or none ({int(ties.sum()):,} such rows in all), so none is "
             "known to be ACLED's newer revision; delete the wrong row, or export the period "

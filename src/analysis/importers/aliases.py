@@ -183,7 +183,7 @@ def apply_aliases(
     display = (
         aliases.dropna(subset=["name"]).drop_duplicates("source_id").set_index("source_id")["name"]
     )
-    arriving["name"] = arriving["source_id"].map(display).fillna(arriving["name"])
+    arriving["name"] = arriving["source_id"].map(display).astype(object).fillna(arriving["name"])
     merged_sources = pd.concat([kept, arriving], ignore_index=True)
     merged = ContractTables(
         sources=merged_sources,

@@ -23,8 +23,7 @@ from typing import BinaryIO
 
 import pyarrow as pa
 
-from ..errors import BriefingError
-from .neutralise import printable
+from .neutralise import ImportRefused, printable
 from .progress import ImportProgress
 
 MAGIC = {  # how each kind of compressed file starts
@@ -44,7 +43,7 @@ BLOCK = 1 << 20  # bytes decompressed at a time
 DAMAGED = (EOFError, OSError, zlib.error, lzma.LZMAError, zipfile.BadZipFile)
 
 
-class ExpansionRefused(BriefingError):
+class ExpansionRefused(ImportRefused):
     """A compressed input that expands past the limit: refused, nothing written."""
 
 
@@ -107,11 +106,11 @@ def _expanded(raw: BinaryIO, kind: str, label: str, limit: int) -> tuple[bytearr
                 if len(data) > limit:
                     raise ExpansionRefused(_too_large(label, len(data), limit))
     except DAMAGED as exc:
-        raise BriefingError(
+        raise ImportRefused(
             f"{label}: a damaged {kind} file ({exc}); download or compress it again"
         ) from None
     if compression_of(bytes(data[:8])) is not None:
-        raise BriefingError(
+        raise ImportRefused(
             f"{label}: a compressed file inside a compressed file; decompress the outer one "
             "and give the file inside"
         )
@@ -122,14 +121,14 @@ def _zip(raw: BinaryIO, label: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(raw)
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise BriefingError(f"{label}: a damaged .zip file ({exc}); download it again") from None
+        raise ImportRefused(f"{label}: a damaged .zip file ({exc}); download it again") from None
 
 
 def _only_member(archive: zipfile.ZipFile, label: str, limit: int) -> zipfile.ZipInfo:
     """The one file of a zip, refused if there are more or if it says it is too large."""
     members = [m for m in archive.infolist() if not m.is_dir()]
     if len(members) != 1:
-        raise BriefingError(
+        raise ImportRefused(
             f"{label}: a .zip input holds one file; this one holds {len(members):,} files: "
             "unzip it and give the files themselves"
         )

@@ -39,8 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from ..errors import BriefingError
-from .neutralise import neutralised
+from .neutralise import ImportRefused, neutralised
 from .request import ImportRequest
 from .tables import ContractTables, content_hash, slug
 
@@ -157,13 +156,13 @@ def convert(request: ImportRequest) -> ContractTables:
         kind, table = _read_input(path, request, wanted)
         tables[kind].append(table)
     if not tables["events"]:
-        raise BriefingError(
+        raise ImportRefused(
             "no GDELT events file among the inputs (61 columns, *.export.CSV[.zip]): "
             "mentions name their event by GLOBALEVENTID only; add the events files of the "
             "same period"
         )
     if not tables["mentions"]:
-        raise BriefingError(
+        raise ImportRefused(
             "no GDELT mentions file among the inputs (16 columns, *.mentions.CSV[.zip]): "
             "claims come from mentions; add the mentions files of the same period"
         )
@@ -187,7 +186,7 @@ def convert(request: ImportRequest) -> ContractTables:
 
 def _min_confidence(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-        raise BriefingError(
+        raise ImportRefused(
             f"--min-confidence {value}: give a whole number from 0 to 100 (GDELT's Confidence "
             "is a percentage)"
         )
@@ -220,14 +219,14 @@ def _read_stream(
     head = stream.read(1 << 20)
     stream.seek(0)
     if not head.strip():
-        raise BriefingError(f"{label}: empty; expected a GDELT 2.0 events or mentions file")
+        raise ImportRefused(f"{label}: empty; expected a GDELT 2.0 events or mentions file")
     first = head.split(b"\n", 1)[0].rstrip(b"\r")
     columns = first.count(b"\t") + 1
     if columns not in KINDS:
         hint = OTHER_SHAPES.get(columns)
         if columns == 1 and first.count(b",") >= 15:
             hint = "a comma-separated export, not a raw GDELT file"
-        raise BriefingError(
+        raise ImportRefused(
             f"{label}:1: {columns} tab-separated column{'s' * (columns != 1)}"
             + (f" (this looks like {hint})" if hint else "")
             + f": a GDELT 2.0 events file (*.export.CSV) has {len(EVENT_COLUMNS)} and a "
@@ -264,7 +263,7 @@ def _read_stream(
 
 def _read_error(
     exc: pa.ArrowInvalid, stream: BinaryIO, label: str, kind: str, columns: int
-) -> BriefingError:
+) -> ImportRefused:
     """The reader's complaint, told as file:line and what to do."""
     message = str(exc)
     if "columns" in message:
@@ -272,17 +271,17 @@ def _read_error(
         ragged = _first_ragged_line(stream, columns)
         if ragged is not None:
             line, found = ragged
-            return BriefingError(
+            return ImportRefused(
                 f"{label}:{line}: {found} tab-separated columns where a GDELT 2.0 {kind} file "
                 f"has {columns}: the file is damaged, cut short or edited; download it again "
                 "(or delete that line)"
             )
     if "UTF8" in message or "UTF-8" in message:
-        return BriefingError(
+        return ImportRefused(
             f"{label}: not UTF-8 text, which raw GDELT files are; download it again "
             "(or convert it, e.g. iconv -f utf-8 -t utf-8 -c)"
         )
-    return BriefingError(f"{label}: cannot be read as a GDELT 2.0 {kind} file: {message}")
+    return ImportRefused(f"{label}: cannot be read as a GDELT 2.0 {kind} file: {message}")
 
 
 def _first_ragged_line(stream: BinaryIO, columns: int) -> tuple[int, int] | None:

@@ -37,8 +37,8 @@ from pathlib import Path
 
 from .. import schema
 from ..desk.positions import Positions, scan
-from ..errors import BriefingError
 from ..timeexpr import resolve_expressions
+from .neutralise import ImportRefused
 from .tables import TABLE_COLUMNS
 
 MAX_SHOWN = 30  # mapping problems listed; more are counted
@@ -123,7 +123,7 @@ SPEC_KEYS = {  # the keys a field's table may hold, by the field's kind
 }
 
 
-class MappingError(BriefingError):
+class MappingError(ImportRefused):
     """A mapping file refused whole, with the line of every problem; nothing is imported."""
 
     def __init__(self, path: Path | str, problems: list[tuple[int, str]]):
@@ -235,7 +235,7 @@ def kept_name(column: str) -> str:
 def load_mapping(path: Path | str | None) -> Mapping:
     """The mapping at ``path``, checked; MappingError with every problem's line otherwise."""
     if path is None:
-        raise BriefingError(
+        raise ImportRefused(
             "briefing import table needs --mapping FILE; start one with "
             "`briefing import table INPUT --template > mapping.toml`"
         )
@@ -244,16 +244,16 @@ def load_mapping(path: Path | str | None) -> Mapping:
         with path.open("rb") as file:
             data = file.read(MAX_MAPPING_BYTES + 1)
     except (FileNotFoundError, IsADirectoryError):
-        raise BriefingError(f"{path}: no such mapping file") from None
+        raise ImportRefused(f"{path}: no such mapping file") from None
     if len(data) > MAX_MAPPING_BYTES:
-        raise BriefingError(
+        raise ImportRefused(
             f"{path}: larger than {MAX_MAPPING_BYTES >> 10} KB; a mapping names a few dozen "
             "columns: check this is the mapping file (start one with --template)"
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BriefingError(f"{path}: the mapping is not UTF-8 text; save it as UTF-8") from None
+        raise ImportRefused(f"{path}: the mapping is not UTF-8 text; save it as UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

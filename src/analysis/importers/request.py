@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import BriefingError
 from .compressed import OpenedInput, open_input
+from .neutralise import ImportRefused
 from .progress import ImportProgress
 from .report import ImportReport
 
@@ -53,7 +53,7 @@ class RowFilter:
         filter of any length costs its length (a regular expression with two lazy parts
         took time growing with the square of a long filter's spaces)."""
         if len(text) > MAX_FILTER_CHARS:
-            raise BriefingError(
+            raise ImportRefused(
                 f"--where {_shown(text)}: {len(text):,} characters, more than the "
                 f"{MAX_FILTER_CHARS:,} a filter may have; filter on fewer values"
             )
@@ -63,9 +63,9 @@ class RowFilter:
         column = text[:at].strip()
         value = text[at + len(operator or "") :].strip()
         if operator is None or not column or not value:
-            raise BriefingError(f"--where {_shown(text)}: {SYNTAX}")
+            raise ImportRefused(f"--where {_shown(text)}: {SYNTAX}")
         if operator == "~" and len(value) > MAX_CONTAINS_CHARS:
-            raise BriefingError(
+            raise ImportRefused(
                 f"--where {_shown(text)}: ~ looks for a text of at most "
                 f"{MAX_CONTAINS_CHARS} characters; shorten it"
             )
@@ -75,7 +75,7 @@ class RowFilter:
             except ValueError:
                 number = float("nan")
             if not np.isfinite(number):
-                raise BriefingError(
+                raise ImportRefused(
                     f"--where {_shown(text)}: {operator} compares numbers; "
                     f"{_shown(value)} is not one"
                 ) from None
@@ -114,7 +114,7 @@ class ImportRequest:
 
     def __post_init__(self) -> None:
         if len(self.where) > MAX_FILTERS:
-            raise BriefingError(
+            raise ImportRefused(
                 f"--where given {len(self.where):,} times; at most {MAX_FILTERS} filters "
                 "(one filter takes many values: COLUMN=A|B|C)"
             )
@@ -164,7 +164,7 @@ class ImportRequest:
                 if len(self.seen_columns) > COLUMNS_LISTED
                 else ""
             )
-            raise BriefingError(
+            raise ImportRefused(
                 f"--where: no column {names} in the input; its columns are {listed}{more}"
             )
 

@@ -22,8 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from ..errors import BriefingError
 from .compressed import open_input
+from .neutralise import ImportRefused
 from .progress import ImportProgress
 from .workbook import worksheet_cells
 
@@ -70,7 +70,7 @@ def read_sheet(
         with progress.open(path) as file:
             return _read_xlsx(path, file, worksheet, header_row)
     if path.suffix.lower() == ".xls":
-        raise BriefingError(
+        raise ImportRefused(
             f"{path}: the old Excel .xls format cannot be read; save it as .xlsx or CSV UTF-8"
         )
     with open_input(path, progress) as opened:
@@ -93,7 +93,7 @@ def decode(data: bytes, name: str, encoding: str) -> str:
             )
         else:
             fix = f"the file is not {encoding}; correct encoding under [sheet] in the mapping"
-        raise BriefingError(
+        raise ImportRefused(
             f"{name}: line {line}: byte 0x{byte} is not {encoding} text; {fix}"
         ) from None
 
@@ -121,7 +121,7 @@ def _read_text(
     name = str(path)
     text = decode(data, name, encoding)
     if not text.strip():
-        raise BriefingError(f"{name}: the file is empty; it needs a header row and rows below it")
+        raise ImportRefused(f"{name}: the file is empty; it needs a header row and rows below it")
     top_text = text[:HEAD_CHARS]  # the header is near the top; no copy of a big file
     first_line = next((line for line in io.StringIO(top_text) if line.strip()), "")
     delimiter = delimiter or guess_delimiter(first_line)
@@ -133,13 +133,13 @@ def _read_text(
             if len(top) >= max(HEADER_SCAN, header_row or 0):
                 break
     except csv.Error as exc:
-        raise BriefingError(f"{name}: row {len(top) + 1}: not valid CSV ({exc})") from None
+        raise ImportRefused(f"{name}: row {len(top) + 1}: not valid CSV ({exc})") from None
     filled = np.array([sum(bool(c.strip()) for c in record) for record in top] or [0])
     number = header_row or header_position(filled) + 1
     header = top[number - 1] if number <= len(top) else []
     if not any(c.strip() for c in header):
         where = f"row {header_row}" if header_row else "the file"
-        raise BriefingError(
+        raise ImportRefused(
             f"{name}: {where} holds no column names; check header_row under [sheet]"
         )
     names = _column_names(name, [c.strip() for c in header])
@@ -170,14 +170,14 @@ def _read_text(
             ),
         )
     except pa.ArrowInvalid as exc:
-        raise BriefingError(f"{name}: not a readable CSV table: {exc}") from None
+        raise ImportRefused(f"{name}: not a readable CSV table: {exc}") from None
     if ragged:
         shown = "; ".join(
             f"row {n}: {actual} cells where the header has {expected}"
             for n, expected, actual in ragged[:ERRORS_SHOWN]
         )
         more = f" and {len(ragged) - ERRORS_SHOWN} more rows" if len(ragged) > ERRORS_SHOWN else ""
-        raise BriefingError(
+        raise ImportRefused(
             f"{name}: {shown}{more}; quote cells that contain the delimiter {delimiter!r}, "
             "or remove the extra cells"
         )
@@ -192,7 +192,7 @@ def _read_xlsx(path: Path, file, worksheet: str | None, header_row: int | None) 
     read = worksheet_cells(path, file, worksheet)
     chosen, sheets, grid = read.worksheet, read.worksheets, read.grid
     if grid.empty:
-        raise BriefingError(f'{name}: worksheet "{chosen}" is empty')
+        raise ImportRefused(f'{name}: worksheet "{chosen}" is empty')
     errors = grid.isin(EXCEL_ERRORS)
     grid = grid.mask(errors)
     cells = pd.DataFrame({c: excel_text(grid[c]) for c in grid.columns})  # a loop over columns
@@ -200,10 +200,10 @@ def _read_xlsx(path: Path, file, worksheet: str | None, header_row: int | None) 
     filled = counts > 0
     if header_row is None:
         if not filled.any():
-            raise BriefingError(f'{name}: worksheet "{chosen}" holds no values')
+            raise ImportRefused(f'{name}: worksheet "{chosen}" holds no values')
         header_row = header_position(counts) + 1
     elif header_row > len(cells) or not filled[header_row - 1]:
-        raise BriefingError(
+        raise ImportRefused(
             f'{name}: row {header_row} of worksheet "{chosen}" holds no column names; '
             "check header_row under [sheet]"
         )
@@ -282,7 +282,7 @@ def _column_names(name: str, header: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     for position, column in enumerate(header, start=1):  # a loop over the header's cells
         if column and column in seen:
-            raise BriefingError(
+            raise ImportRefused(
                 f'{name}: the header names two columns "{column}" ({_letter(seen[column])} and '
                 f"{_letter(position)}); rename one so the mapping can tell them apart"
             )
@@ -296,7 +296,7 @@ def _named_columns(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     for column in unnamed:  # a loop over the few unnamed columns
         if frame[column].notna().any():
             position = int(str(column)[1:])
-            raise BriefingError(
+            raise ImportRefused(
                 f"{name}: column {_letter(position)} holds values but has no name in the header "
                 "row; give it one"
             )

@@ -32,7 +32,6 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..errors import BriefingError
 from ..timeexpr import ISO_HINT, resolve_expressions
 from .mapping import (
     HEDGE_WORDS,
@@ -44,7 +43,7 @@ from .mapping import (
     load_mapping,
 )
 from .mapping_template import template
-from .neutralise import neutralised
+from .neutralise import ImportRefused, neutralised
 from .report import InputFile
 from .request import ImportRequest
 from .spreadsheet import SPACES, TEXT, iso_datetimes, read_sheet
@@ -60,7 +59,7 @@ _ROW_REFERENCE = re.compile(r"^(?:row\s*|#)?(\d+)$", re.IGNORECASE)
 _SLASH_DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 
 
-class SheetProblems(BriefingError):
+class SheetProblems(ImportRefused):
     """Cells of the sheet that cannot become a valid dataset; nothing is imported."""
 
 
@@ -123,7 +122,7 @@ def convert(request: ImportRequest) -> ContractTables:
     rows, left_out = _read_inputs(request, mapping)
     if not len(rows):
         read = request.report.read[UNIT]
-        raise BriefingError(
+        raise ImportRefused(
             "nothing to import: "
             + (
                 f"{read:,} rows read, none left once empty rows and --where were applied"

@@ -23,9 +23,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ..errors import BriefingError
 from .aliases import alias_key
-from .neutralise import neutralised
+from .neutralise import ImportRefused, neutralised
 from .request import ImportRequest
 from .tables import (
     SUPPORTED_YEARS_TEXT,
@@ -154,7 +153,7 @@ def _read(path: Path, request: ImportRequest) -> pd.DataFrame:
             ),
         )
     except pa.ArrowInvalid as exc:
-        raise BriefingError(f"{path}: not a readable CSV ({exc})") from None
+        raise ImportRefused(f"{path}: not a readable CSV ({exc})") from None
     frame = table.to_pandas().astype("string")
     for column in frame.columns:  # a loop over 49 columns, not over rows
         frame[column] = frame[column].str.strip()
@@ -166,7 +165,7 @@ def _header(path: Path, data: bytes) -> list[str]:
     """The column names of the first line, checked: every required one, none twice."""
     first = data.split(b"\n", 1)[0]
     if b"\r" in first.rstrip(b"\r"):
-        raise BriefingError(
+        raise ImportRefused(
             f"{path}:1: lines end with a carriage return alone (old Mac line ends); save the "
             "file with Windows or Unix line ends, as UCDP publishes it"
         )
@@ -174,13 +173,13 @@ def _header(path: Path, data: bytes) -> list[str]:
     columns = [c.strip() for c in header]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise BriefingError(
+        raise ImportRefused(
             f"{path}:1: missing column(s) {', '.join(missing)}: this is not a UCDP GED CSV "
             "(download GED or the Candidate Events as CSV from ucdp.uu.se/downloads)"
         )
     twice = sorted({c for c in columns if columns.count(c) > 1})  # a loop over ~49 names
     if twice:
-        raise BriefingError(
+        raise ImportRefused(
             f"{path}:1: column(s) {', '.join(map(repr, twice))} appear twice in the header; "
             "remove the copies (UCDP names each column once)"
         )

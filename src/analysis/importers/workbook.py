@@ -20,8 +20,8 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-from ..errors import BriefingError
 from .compressed import ExpansionRefused, expansion_limit
+from .neutralise import ImportRefused
 
 FORMULAS_SHOWN = 10
 TEXT = pd.StringDtype("pyarrow")
@@ -39,7 +39,7 @@ UNREADABLE = (
 )
 
 
-class UncalculatedFormulas(BriefingError):
+class UncalculatedFormulas(ImportRefused):
     """Formula cells with no saved result: their value is unknown, so nothing is imported."""
 
 
@@ -92,7 +92,7 @@ def _check_expansion(name: str, file: BinaryIO) -> None:
         with zipfile.ZipFile(file) as archive:
             declared = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise BriefingError(f"{name}: not a readable .xlsx workbook ({exc})") from None
+        raise ImportRefused(f"{name}: not a readable .xlsx workbook ({exc})") from None
     file.seek(0, 2)
     limit = expansion_limit(file.tell())
     file.seek(0)
@@ -113,17 +113,17 @@ def _grid(
     try:
         book = openpyxl.load_workbook(file, read_only=True, data_only=data_only, keep_links=False)
     except UNREADABLE as exc:
-        raise BriefingError(f"{name}: not a readable .xlsx workbook ({exc})") from None
+        raise ImportRefused(f"{name}: not a readable .xlsx workbook ({exc})") from None
     try:
         sheets = tuple(book.sheetnames)
         if worksheet is not None and worksheet not in sheets:
             listed = ", ".join(f'"{s}"' for s in sheets)
-            raise BriefingError(
+            raise ImportRefused(
                 f'{name}: no worksheet "{worksheet}"; its worksheets: {listed} '
                 '(choose with --sheet NAME or worksheet = "NAME" under [sheet])'
             )
         if not sheets:
-            raise BriefingError(f"{name}: the workbook has no worksheet")
+            raise ImportRefused(f"{name}: the workbook has no worksheet")
         chosen = worksheet or sheets[0]
         sheet = book[chosen]
         # the size a workbook declares can be wrong (some tools write "A1"): read every cell,
@@ -131,7 +131,7 @@ def _grid(
         sheet.reset_dimensions()
         rows = list(sheet.iter_rows(min_row=1, values_only=True))
     except UNREADABLE as exc:
-        raise BriefingError(f"{name}: not a readable .xlsx workbook ({exc})") from None
+        raise ImportRefused(f"{name}: not a readable .xlsx workbook ({exc})") from None
     finally:
         book.close()
     columns = itertools.zip_longest(*rows)
