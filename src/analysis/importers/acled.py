@@ -33,11 +33,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .. import arrowtext
-from .neutralise import ImportRefused, neutralised
+from .messages import ImportRefused
+from .neutralise import neutralised
 from .request import ImportRequest
 from .tables import (
     SUPPORTED_YEARS_TEXT,
     ContractTables,
+    check_width,
     content_hash,
     in_supported_years,
     slug,
@@ -267,6 +269,7 @@ def _header(path: Path, stream: BinaryIO) -> tuple[list[str], bool]:
             f"{path}:1: the header is not UTF-8 text; save the export as UTF-8 CSV"
         ) from None
     given = [name.strip() for name in next(csv.reader(io.StringIO(text)), [])]
+    check_width(str(path), len(given))
     names = [name.lower() for name in given]
     if not any(names):
         raise ImportRefused(f"{path}: empty file; an ACLED export starts with its header row")

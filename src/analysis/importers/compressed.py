@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 import pyarrow as pa
 
-from .neutralise import ImportRefused, printable
+from .messages import ImportRefused, printable
 from .progress import ImportProgress
 
 MAGIC = {  # how each kind of compressed file starts

@@ -39,7 +39,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .neutralise import ImportRefused, neutralised
+from .messages import ImportRefused
+from .neutralise import neutralised
 from .request import ImportRequest
 from .tables import ContractTables, content_hash, slug
 

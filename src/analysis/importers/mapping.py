@@ -38,11 +38,13 @@ from pathlib import Path
 from .. import schema
 from ..desk.positions import Positions, scan
 from ..timeexpr import resolve_expressions
-from .neutralise import ImportRefused
+from .messages import ImportRefused
 from .tables import TABLE_COLUMNS
 
 MAX_SHOWN = 30  # mapping problems listed; more are counted
 MAX_MAPPING_BYTES = 1 << 20  # a hand-written mapping is a few KB
+COLUMNS_LISTED = 40  # of a sheet's columns, in a message naming a missing one
+SUGGESTED_FROM = 2_000  # columns compared with a missing name to suggest the closest
 
 
 @dataclass(frozen=True)
@@ -219,10 +221,13 @@ class Mapping:
 def missing_column(column: str, columns: list[str], input_name: str) -> str:
     """``no column "Sourse" in claims.csv; did you mean "Source"?`` with the columns listed."""
     same = [c for c in columns if fold(c) == fold(column)]
-    close = same or difflib.get_close_matches(column, columns, n=1, cutoff=0.5)
+    # difflib compares every pair of characters: only the first, short names are candidates
+    candidates = [c for c in columns[:SUGGESTED_FROM] if len(c) <= 100]
+    close = same or difflib.get_close_matches(column, candidates, n=1, cutoff=0.5)
     hint = f'; did you mean "{close[0]}"?' if close else "."
-    listed = ", ".join(f'"{c}"' for c in columns)
-    return f'no column "{column}" in {input_name}{hint} Its columns: {listed}'
+    listed = ", ".join(f'"{c}"' for c in columns[:COLUMNS_LISTED])
+    more = f" and {len(columns) - COLUMNS_LISTED:,} more" if len(columns) > COLUMNS_LISTED else ""
+    return f'no column "{column}" in {input_name}{hint} Its columns: {listed}{more}'
 
 
 def kept_name(column: str) -> str:

@@ -22,19 +22,15 @@ per rule, and only the cells that match are rewritten.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from .. import schema
-from ..errors import BriefingError
 from .report import ImportReport
 from .tables import ContractTables
 
 # C0 controls but tab and line feed (a carriage return is made one first), DEL, C1 controls, bidi embeddings/overrides/isolates;
 # written so both Python's and pyarrow's (RE2) regular expressions read it the same
 CONTROLS = "[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\u202a-\u202e\u2066-\u2069]"
-MESSAGE_CONTROLS = re.compile("[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f\u202a-\u202e\u2066-\u2069]")
 RETURNS = "\\r\\n?"
 FORMULA_START = "^[=+\\-@]"
 NUMBER = "^[+-]?(?:[0-9]+(?:[.,][0-9]+)*|[.][0-9]+)(?:[eE][+-]?[0-9]+)?%?$"
@@ -106,22 +102,3 @@ def _without_controls(value: str) -> str:
     """A manifest value on one line with no control character (TOML cannot hold them)."""
     single = pd.Series([value], dtype=TEXT).str.replace(CONTROLS, " ", regex=True).iloc[0]
     return " ".join(single.split())
-
-
-def printable(text: str) -> str:
-    """Text from an input as it may appear in a message: control characters escaped."""
-    return text if text.isprintable() else repr(text)[1:-1]
-
-
-class ImportRefused(BriefingError):
-    """An import refused for a mistake in its inputs or arguments. Messages quote input (a
-    header, a cell, a row the CSV reader choked on), so their control characters are escaped."""
-
-    def __init__(self, message: str):
-        super().__init__(escaped(message))
-
-
-def escaped(message: str) -> str:
-    """A message quoting input, its control characters (tab too) written as escapes such as
-    ``\\x1b``, its line breaks kept: printed, it can never act on the terminal."""
-    return MESSAGE_CONTROLS.sub(lambda found: ascii(found.group())[1:-1], message)

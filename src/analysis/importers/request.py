@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .compressed import OpenedInput, open_input
-from .neutralise import ImportRefused
+from .messages import ImportRefused
 from .progress import ImportProgress
 from .report import ImportReport
 
@@ -30,7 +30,7 @@ MAX_FILTER_CHARS = 65_536  # a filter listing thousands of values fits; a megaby
 MAX_CONTAINS_CHARS = 200  # ``~`` text: searching is up to this many times the input's size
 MAX_FILTERS = 100
 SHOWN_CHARS = 80  # of a filter or column name quoted in a message
-COLUMNS_LISTED = 60
+COLUMNS_LISTED = 100  # GDELT's events and mentions columns, 93 in all
 SYNTAX = (
     "write COLUMN=VALUE, COLUMN!=VALUE, COLUMN~TEXT or COLUMN>=NUMBER (also <=, >, <), "
     "e.g. --where 'adm_1=Sumy oblast|Kharkiv Oblast'"
@@ -158,7 +158,7 @@ class ImportRequest:
         unused = [f for f in self.where if not f.used]
         if unused:
             names = ", ".join(_shown(f.column) for f in unused)
-            listed = ", ".join(_shown(c) for c in self.seen_columns[:COLUMNS_LISTED])
+            listed = ", ".join(self.seen_columns[:COLUMNS_LISTED])
             more = (
                 f" and {len(self.seen_columns) - COLUMNS_LISTED:,} more"
                 if len(self.seen_columns) > COLUMNS_LISTED

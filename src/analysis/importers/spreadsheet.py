@@ -23,8 +23,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .compressed import open_input
-from .neutralise import ImportRefused
+from .messages import ImportRefused
 from .progress import ImportProgress
+from .tables import check_width
 from .workbook import worksheet_cells
 
 BOM = b"\xef\xbb\xbf"
@@ -142,6 +143,7 @@ def _read_text(
         raise ImportRefused(
             f"{name}: {where} holds no column names; check header_row under [sheet]"
         )
+    check_width(name, len(header))
     names = _column_names(name, [c.strip() for c in header])
     ragged: list[tuple[int, int, int]] = []
 

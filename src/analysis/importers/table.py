@@ -43,7 +43,8 @@ from .mapping import (
     load_mapping,
 )
 from .mapping_template import template
-from .neutralise import ImportRefused, neutralised
+from .messages import ImportRefused
+from .neutralise import neutralised
 from .report import InputFile
 from .request import ImportRequest
 from .spreadsheet import SPACES, TEXT, iso_datetimes, read_sheet

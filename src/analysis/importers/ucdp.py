@@ -24,11 +24,13 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from .aliases import alias_key
-from .neutralise import ImportRefused, neutralised
+from .messages import ImportRefused
+from .neutralise import neutralised
 from .request import ImportRequest
 from .tables import (
     SUPPORTED_YEARS_TEXT,
     ContractTables,
+    check_width,
     content_hash,
     in_supported_years,
     slug,
@@ -170,6 +172,7 @@ def _header(path: Path, data: bytes) -> list[str]:
             "file with Windows or Unix line ends, as UCDP publishes it"
         )
     header = next(csv.reader([first.decode("utf-8").rstrip("\r")]), [])
+    check_width(str(path), len(header))
     columns = [c.strip() for c in header]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .compressed import ExpansionRefused, expansion_limit
-from .neutralise import ImportRefused
+from .messages import ImportRefused
 
 FORMULAS_SHOWN = 10
 TEXT = pd.StringDtype("pyarrow")
