@@ -59,6 +59,7 @@ EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "25"))
 TIME_LIMIT = 30.0  # seconds one small import may take, however hostile
 MESSAGE_BYTES = 4096
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+WRITTEN_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # tab kept
 HOSTILE_TEXT = [
     "", " ", "\x1b[31mred\x1b[0m", "\x1b]0;title\x07", "\x1b[2J\x1b[H", "\u202eevil\u202c",
     "a\x00b", "a\rb", "a\r\nb", "\x9b31m", "=SUM(A1:A9)", '=HYPERLINK("http://x","y")',
@@ -117,7 +118,7 @@ def _check_written_text(out: Path) -> None:
         with table.open(encoding="utf-8", newline="") as file:
             for row in csv.DictReader(file):  # a test's small tables
                 for column, cell in row.items():
-                    assert not CONTROL.search(cell or ""), (table.name, column, cell)
+                    assert not WRITTEN_CONTROL.search(cell or ""), (table.name, column, cell)
                     if column in ("name", "title", "statement", "quote", "publisher"):
                         formula = re.match(r"[=+\-@]", cell or "") and not re.fullmatch(
                             r"[+-]?[0-9.,]+", cell
@@ -342,6 +343,15 @@ def test_header_only_files_are_refused_with_nothing_to_import(tmp_path):
     mapping.write_text(SMALL_MAPPING)
     with pytest.raises(BriefingError, match="no rows below the header"):
         import_dataset("table", [sheet], tmp_path / "t", options={"mapping": mapping})
+
+
+def test_a_sheet_whose_every_published_date_is_empty_names_the_cells(tmp_path):
+    """Before: TypeError (Cannot cast DatetimeArray to dtype float64), found by the fuzz."""
+    sheet, mapping = tmp_path / "sheet.csv", tmp_path / "m.toml"
+    sheet.write_text(SHEET_HEADER + SHEET_ROW.replace(",2025-04-08,The", ",,The"))
+    mapping.write_text(SMALL_MAPPING)
+    with pytest.raises(BriefingError, match=r"sheet.csv:2: Date: empty, but a document needs"):
+        import_dataset("table", [sheet], tmp_path / "out", options={"mapping": mapping})
 
 
 @pytest.mark.parametrize("fmt, data", [("ucdp", ucdp_input({})), ("acled", acled_input({}))])

@@ -556,7 +556,11 @@ class _Converter:
 
     def claims(self, source_id, assertion_id, document_id, documents, day_of) -> pd.DataFrame:
         anchor_text = document_id.map(documents.set_index("document_id")["published"])
-        anchor = pd.to_datetime(anchor_text.map(day_of))
+        # reindex, not map: map casts an all-missing result to float, which no date is
+        anchor = pd.Series(
+            day_of.reindex(anchor_text.to_numpy()).to_numpy(), index=anchor_text.index
+        )
+        anchor = pd.to_datetime(anchor)
         stance = self.enum("claim", "stance")
         self.required(stance, "claim", "stance", "a claim")
         stated = self.stated(anchor_text, anchor)
