@@ -638,6 +638,19 @@ def test_zip_members_are_never_written_and_archives_are_checked(tmp_path, small_
     )
 
 
+def test_a_workbook_declaring_more_than_the_limit_is_refused_before_reading(tmp_path, small_limit):
+    """An .xlsx is a zip: one part of 20 MB of zeros packs into some 20 KB."""
+    book = workbook_with_formula(tmp_path / "claims.xlsx", "The bridge is down")
+    with zipfile.ZipFile(book) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/padding.bin"] = bytes(20 << 20)
+    book.write_bytes(_zipped(parts))
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(SMALL_MAPPING)
+    outcome = attempt("table", [book], tmp_path / "out", options={"mapping": mapping})
+    refused(outcome, compressed.ExpansionRefused, r"the workbook expands to 2\d,\d{3},\d{3} bytes")
+
+
 def test_a_damaged_gzip_is_refused_as_damaged(tmp_path):
     path = tmp_path / "ged.csv.gz"
     path.write_bytes(mutate(ucdp_input({}), "truncated-gzip"))

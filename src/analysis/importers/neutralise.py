@@ -57,7 +57,7 @@ def neutralised(tables: ContractTables, report: ImportReport) -> ContractTables:
         if changed:
             setattr(tables, name, frame.assign(**changed))
     tables.manifest = {
-        key: _without_controls(value) if key in MANIFEST_TEXT and isinstance(value, str) else value
+        key: without_controls(value) if key in MANIFEST_TEXT and isinstance(value, str) else value
         for key, value in tables.manifest.items()
     }
     report.handle(
@@ -98,7 +98,8 @@ def _safe_text(values: pd.Series) -> tuple[pd.Series, int, int]:
     return text, n_controls, n_formulas
 
 
-def _without_controls(value: str) -> str:
-    """A manifest value on one line with no control character (TOML cannot hold them)."""
+def without_controls(value: str) -> str:
+    """A manifest value (a title given with --title too) on one line with no control
+    character: TOML cannot hold them, and a title is printed."""
     single = pd.Series([value], dtype=TEXT).str.replace(CONTROLS, " ", regex=True).iloc[0]
     return " ".join(single.split())
