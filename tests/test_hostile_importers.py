@@ -437,6 +437,14 @@ def test_nan_infinity_and_words_in_number_columns_are_not_numbers(tmp_path, fmt,
         assert extras[["fatalities", "timestamp"]].isna().all(axis=None)
 
 
+def test_an_acled_event_with_neither_iso_nor_country_has_a_place_without_country(tmp_path):
+    """Before: ArrowTypeError (Expected bytes, got a 'float' object), found by the fuzz."""
+    path = tmp_path / "acled.csv"
+    path.write_bytes(acled_input({"country": "", "iso": ""}))
+    dataset, _ = import_dataset("acled", [path], tmp_path / "out")
+    assert dataset.places["country"].isna().all()
+
+
 def test_nan_latitude_in_a_sheet_is_a_problem_at_its_cell(tmp_path):
     """Before: ValueError (cannot convert to 'bool'-dtype NumPy array with missing values)."""
     sheet, mapping = tmp_path / "sheet.csv", tmp_path / "m.toml"

@@ -797,7 +797,8 @@ def _by_distinct(values: pd.DataFrame, compute) -> pd.Series:
     ``values`` only, spread back to every row as a string column."""
     _, first, codes = np.unique(_group_codes(values), return_index=True, return_inverse=True)
     texts = compute(values.iloc[first].reset_index(drop=True))
-    texts = pa.array(pd.Series(texts, dtype=object).to_numpy(), pa.large_string())
+    # from_pandas: NaN is missing (the result of a column of nothing but missing values)
+    texts = pa.array(pd.Series(texts, dtype=object).to_numpy(), pa.large_string(), from_pandas=True)
     return _strings(texts.take(pa.array(codes.reshape(-1))), index=values.index)
 
 
@@ -859,7 +860,7 @@ def _alpha2(events: pd.DataFrame, request: ImportRequest) -> pd.Series:
         return number.fillna(named).where(~disagree, "?")
 
     result = _by_distinct(events[["iso", "country"]], alpha2)
-    disagree = result.eq("?").to_numpy(dtype=bool)
+    disagree = result.eq("?").fillna(False).to_numpy(dtype=bool)
     request.report.handle(
         "events whose iso code and country name are different countries",
         int(disagree.sum()),
