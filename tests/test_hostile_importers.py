@@ -371,9 +371,9 @@ def test_a_ucdp_header_naming_a_column_twice_is_refused(tmp_path):
         import_dataset("ucdp", [path], tmp_path / "out")
 
 
-def test_a_20_mb_cell_is_read_by_ucdp_and_refused_by_acled_with_a_reason(tmp_path):
-    """Bigger than pyarrow's block: before, 'straddling object straddles two block
-    boundaries (try to increase block size?)' for both."""
+def test_a_cell_bigger_than_the_block_is_read_by_ucdp_and_sheets_refused_by_acled(tmp_path):
+    """Bigger than pyarrow's block (1 MB for UCDP, 4 MB for ACLED, 16 MB for sheets): before,
+    'straddling object straddles two block boundaries (try to increase block size?)'."""
     headline = "x" * (20 << 20)
     ged = tmp_path / "ged.csv"
     article = f'"Ukrinform,2022-09-03,{headline}"'
@@ -384,6 +384,11 @@ def test_a_20_mb_cell_is_read_by_ucdp_and_refused_by_acled_with_a_reason(tmp_pat
     acled.write_bytes(acled_input({"notes": headline}))
     with pytest.raises(BriefingError, match="a cell longer than 4 MB"):
         import_dataset("acled", [acled], tmp_path / "a")
+    sheet, mapping = tmp_path / "sheet.csv", tmp_path / "m.toml"
+    sheet.write_text(SHEET_HEADER + SHEET_ROW.replace("Headline one", "y" * (40 << 20)))
+    mapping.write_text(SMALL_MAPPING)
+    dataset, _ = import_dataset("table", [sheet], tmp_path / "t", options={"mapping": mapping})
+    assert dataset.documents["title"].str.len().tolist() == [40 << 20]
 
 
 def test_days_outside_the_contract_years_are_skipped_or_named_at_their_row(tmp_path):

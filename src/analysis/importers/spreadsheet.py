@@ -156,7 +156,11 @@ def _read_text(
         table = pacsv.read_csv(
             io.BytesIO(body),
             read_options=pacsv.ReadOptions(
-                column_names=names, skip_rows=number, use_threads=False, block_size=1 << 24
+                column_names=names,
+                skip_rows=number,
+                use_threads=False,
+                # one block for the file (it is in memory already): a cell of any size fits
+                block_size=max(len(body) + 1, 1 << 24),
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
