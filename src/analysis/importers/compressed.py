@@ -14,6 +14,7 @@ import bz2
 import contextlib
 import gzip
 import lzma
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -23,14 +24,15 @@ from typing import BinaryIO
 
 import pyarrow as pa
 
-from .messages import ImportRefused, printable
+from .messages import ImportRefused
 from .progress import ImportProgress
 
-MAGIC = {  # how each kind of compressed file starts
-    b"\x1f\x8b": "gzip",
-    b"BZh": "bzip2",
-    b"\xfd7zXZ\x00": "xz",
-    b"PK\x03\x04": "zip",
+MAGIC = {  # how each kind of compressed file starts (bzip2: its block or end marker too,
+    # so a text file starting "BZh1" is not taken for one)
+    re.compile(rb"\x1f\x8b"): "gzip",
+    re.compile(rb"BZh[1-9](?:1AY&SY|\x17rE8P\x90)"): "bzip2",
+    re.compile(rb"\xfd7zXZ\x00"): "xz",
+    re.compile(rb"PK\x03\x04"): "zip",
 }
 EXPANSION_RATIO = 100  # text compresses 5-20 times; a bomb a thousand times or more
 EXPANDED_FLOOR = 256 << 20  # bytes any compressed input may expand to, however small
@@ -40,6 +42,7 @@ DECOMPRESSORS = {
     "xz": lzma.LZMAFile,
 }
 BLOCK = 1 << 20  # bytes decompressed at a time
+HEAD_BYTES = 10  # enough for the longest marker above
 DAMAGED = (EOFError, OSError, zlib.error, lzma.LZMAError, zipfile.BadZipFile)
 
 
@@ -55,7 +58,7 @@ def expansion_limit(compressed_bytes: int) -> int:
 
 def compression_of(head: bytes) -> str | None:
     """``gzip``, ``bzip2``, ``xz`` or ``zip`` from a file's first bytes; None when plain."""
-    return next((kind for magic, kind in MAGIC.items() if head.startswith(magic)), None)
+    return next((kind for magic, kind in MAGIC.items() if magic.match(head)), None)
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ def open_input(
     raised mid-read could leave pyarrow's reading thread stuck when Python exits)."""
     progress = progress or ImportProgress()
     with progress.open(path) as raw:
-        kind = compression_of(raw.read(8))
+        kind = compression_of(raw.read(HEAD_BYTES))
         raw.seek(0)
         if kind is None:
             yield OpenedInput(raw, str(path))
@@ -97,7 +100,7 @@ def _expanded(raw: BinaryIO, kind: str, label: str, limit: int) -> tuple[bytearr
             if kind == "zip":
                 archive = stack.enter_context(_zip(raw, label))
                 member = _only_member(archive, label, limit)
-                label = f"{label} ({printable(member.filename)})"
+                label = f"{label} ({member.filename})"  # escaped in any message
                 stream = stack.enter_context(archive.open(member))
             else:
                 stream = stack.enter_context(DECOMPRESSORS[kind](raw))
@@ -109,7 +112,7 @@ def _expanded(raw: BinaryIO, kind: str, label: str, limit: int) -> tuple[bytearr
         raise ImportRefused(
             f"{label}: a damaged {kind} file ({exc}); download or compress it again"
         ) from None
-    if compression_of(bytes(data[:8])) is not None:
+    if compression_of(bytes(data[:HEAD_BYTES])) is not None:
         raise ImportRefused(
             f"{label}: a compressed file inside a compressed file; decompress the outer one "
             "and give the file inside"
@@ -144,8 +147,3 @@ def _too_large(label: str, size: int, limit: int) -> str:
         f"{EXPANSION_RATIO}-fold limit for a compressed input (a decompression bomb?); if the "
         "file is genuine, decompress it yourself and give the plain file"
     )
-
-
-def _printable(text: str) -> str:
-    """A name from inside an archive, with control characters escaped for the terminal."""
-    return text if text.isprintable() else repr(text)[1:-1]

@@ -17,11 +17,6 @@ LINE_BYTES = 2_000  # of a message line (UTF-8): a quoted cell can be megabytes
 MESSAGE_BYTES = 3_500  # of a whole message
 
 
-def printable(text: str) -> str:
-    """Text from an input as it may appear in a message: control characters escaped."""
-    return text if text.isprintable() else repr(text)[1:-1]
-
-
 class ImportRefused(BriefingError):
     """An import refused for a mistake in its inputs or arguments. Messages quote input (a
     header, a cell, a row the CSV reader choked on), so their control characters are escaped."""
