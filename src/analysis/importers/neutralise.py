@@ -28,8 +28,9 @@ from .. import schema
 from .report import ImportReport
 from .tables import ContractTables
 
-# C0 controls but tab and line feed (a carriage return is made one first), DEL, C1 controls, bidi embeddings/overrides/isolates;
-# written so both Python's and pyarrow's (RE2) regular expressions read it the same
+# C0 controls but tab and line feed (a carriage return is made a line feed first), DEL, C1
+# controls, bidi embeddings, overrides and isolates; written so that Python's and pyarrow's
+# (RE2) regular expressions read it the same
 CONTROLS = "[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\u202a-\u202e\u2066-\u2069]"
 RETURNS = "\\r\\n?"
 FORMULA_START = "^[=+\\-@]"
