@@ -143,7 +143,8 @@ def _only_member(archive: zipfile.ZipFile, label: str, limit: int) -> zipfile.Zi
 
 def _too_large(label: str, size: int, limit: int) -> str:
     return (
-        f"{label}: expands to more than {limit:,} bytes ({size:,} or more), past the "
-        f"{EXPANSION_RATIO}-fold limit for a compressed input (a decompression bomb?); if the "
-        "file is genuine, decompress it yourself and give the plain file"
+        f"{label}: expands to more than {limit:,} bytes ({size:,} or more), past the limit "
+        f"for a compressed input ({EXPANSION_RATIO} times its size, at least "
+        f"{EXPANDED_FLOOR >> 20} MB): a decompression bomb? If the file is genuine, decompress "
+        "it yourself and give the plain file"
     )
