@@ -18,11 +18,13 @@ columns, distinct values and the first few bad rows of an error message.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -31,9 +33,17 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .. import arrowtext
-from ..errors import BriefingError
+from .messages import ImportRefused
+from .neutralise import neutralised
 from .request import ImportRequest
-from .tables import ContractTables, content_hash, slug
+from .tables import (
+    SUPPORTED_YEARS_TEXT,
+    ContractTables,
+    check_width,
+    content_hash,
+    in_supported_years,
+    slug,
+)
 
 TITLE = "ACLED events export (CSV)"
 LICENCE = (
@@ -89,6 +99,8 @@ DOCUMENT_NOTE = (
 )
 ERRORS_SHOWN = 5
 HEADER_BYTES = 1 << 20
+LARGEST_NUMBER = 1e15  # past any timestamp (year 33658) or count
+BLOCK_BYTES = 1 << 22  # bytes the CSV reader parses at a time: no cell may be longer
 
 # Source kinds from words in an outlet's name: first match wins, everything else is media.
 # A heuristic, counted in the report; the analyst corrects sources.csv where it is wrong.
@@ -193,7 +205,7 @@ def convert(request: ImportRequest) -> ContractTables:
     whole_month = events["precision"].eq(3) & ~events["cut"]
     stated_keys = _interval_keys(events["start"], events["stated_end"], whole_month)
     intervals, interval_of_event = np.unique(stated_keys, return_inverse=True)
-    return ContractTables(
+    converted = ContractTables(
         sources=_sources(mentions, request),
         documents=_documents(intervals),
         assertions=_assertions(events, place_id, columns, request),
@@ -201,6 +213,7 @@ def convert(request: ImportRequest) -> ContractTables:
         places=places,
         manifest=_manifest(events),
     )
+    return neutralised(converted, request.report)
 
 
 # ---------------------------------------------------------------- reading
@@ -210,18 +223,20 @@ def _read(request: ImportRequest) -> tuple[pd.DataFrame, Origin]:
     """All inputs as one frame of text columns (missing = NA), index = position in ``origin``."""
     tables, files, rows, first = [], [], [], None
     for number, path in enumerate(request.inputs):
-        header, capitals = _header(path)
+        with request.open(path) as opened:
+            header, capitals = _header(path, opened.stream)
+            table = _read_table(path, opened.stream, header)
         if first is None:
             first = (path, header)
         elif set(header) != set(first[1]):
             missing = sorted(set(first[1]) - set(header))
             extra = sorted(set(header) - set(first[1]))
-            raise BriefingError(
+            raise ImportRefused(
                 f"{path}: its columns differ from those of {first[0]} (missing: "
                 f"{', '.join(missing) or 'none'}; extra: {', '.join(extra) or 'none'}); "
                 "export every file with the same columns, or import them separately"
             )
-        table = _read_table(request, path, header).select(first[1])
+        table = table.select(first[1])
         request.report.handle(
             "column names in capitals (older ACLED exports)",
             table.num_rows if capitals else 0,
@@ -236,30 +251,36 @@ def _read(request: ImportRequest) -> tuple[pd.DataFrame, Origin]:
     return frame, origin
 
 
-def _header(path: Path) -> tuple[list[str], bool]:
+def _header(path: Path, stream: BinaryIO) -> tuple[list[str], bool]:
     """The column names of ``path``, lower-cased (older exports wrote them in capitals), and
-    whether any was not lower-case already."""
-    with path.open("rb") as file:
-        head = file.read(HEADER_BYTES)
+    whether any was not lower-case already. Leaves ``stream`` at its start."""
+    head = stream.read(HEADER_BYTES)
+    stream.seek(0)
     line = head.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
+    if b"\r" in line:
+        raise ImportRefused(
+            f"{path}:1: lines end with a carriage return alone (old Mac line ends); export "
+            "the file again, or save it with Windows or Unix line ends"
+        )
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError:
-        raise BriefingError(
+        raise ImportRefused(
             f"{path}:1: the header is not UTF-8 text; save the export as UTF-8 CSV"
         ) from None
     given = [name.strip() for name in next(csv.reader(io.StringIO(text)), [])]
+    check_width(str(path), len(given))
     names = [name.lower() for name in given]
     if not any(names):
-        raise BriefingError(f"{path}: empty file; an ACLED export starts with its header row")
+        raise ImportRefused(f"{path}: empty file; an ACLED export starts with its header row")
     repeated = sorted({n for n in names if names.count(n) > 1})  # a few dozen names
     if repeated:
-        raise BriefingError(
+        raise ImportRefused(
             f"{path}:1: column {', '.join(repeated)} appears twice in the header; remove one"
         )
     missing = [name for name in REQUIRED if name not in names]
     if missing:
-        raise BriefingError(
+        raise ImportRefused(
             f"{path}:1: no column {', '.join(missing)}; an ACLED export needs "
             f"{', '.join(REQUIRED)}: export again with all columns from ACLED's export tool "
             "(or rename the column to its ACLED name)"
@@ -267,7 +288,7 @@ def _header(path: Path) -> tuple[list[str], bool]:
     return names, names != given
 
 
-def _read_table(request: ImportRequest, path: Path, header: list[str]) -> pa.Table:
+def _read_table(path: Path, stream: BinaryIO, header: list[str]) -> pa.Table:
     ragged = []
 
     def bad_row(row) -> str:
@@ -275,7 +296,7 @@ def _read_table(request: ImportRequest, path: Path, header: list[str]) -> pa.Tab
         return "skip"
 
     options = {
-        "read_options": pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 22),
+        "read_options": pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=BLOCK_BYTES),
         "parse_options": pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=bad_row),
         "convert_options": pacsv.ConvertOptions(
             column_types={name: pa.large_string() for name in header},
@@ -284,23 +305,29 @@ def _read_table(request: ImportRequest, path: Path, header: list[str]) -> pa.Tab
         ),
     }
     try:
-        with request.progress.open(path) as file:
-            table = pacsv.read_csv(file, **options)
+        table = pacsv.read_csv(stream, **options)
     except pa.ArrowInvalid as exc:
+        stream.seek(0)
         if "UTF8" in str(exc):
-            raise BriefingError(f"{path}:{_bad_utf8_line(path)}: {_NOT_UTF8}") from None
-        raise BriefingError(f"{path}: not a readable CSV file ({exc})") from None
+            raise ImportRefused(f"{path}:{_bad_utf8_line(stream)}: {_NOT_UTF8}") from None
+        if "straddle" in str(exc):
+            raise ImportRefused(
+                f"{path}: a cell longer than {BLOCK_BYTES >> 20} MB (ACLED cells are a few KB): "
+                "a quote left open runs to the end of the file; export the file again"
+            ) from None
+        raise ImportRefused(f"{path}: not a readable CSV file ({exc})") from None
     if ragged:
-        raise BriefingError(_ragged_message(path, len(header), len(ragged)))
+        stream.seek(0)
+        raise ImportRefused(_ragged_message(path, stream, len(header), len(ragged)))
     return table
 
 
 _NOT_UTF8 = "not UTF-8 text (line given); save the export as UTF-8 CSV"
 
 
-def _bad_utf8_line(path: Path) -> int:
+def _bad_utf8_line(stream: BinaryIO) -> int:
     """The line of the first byte that is not UTF-8 (only called when reading failed)."""
-    data = path.read_bytes()
+    data = stream.read()
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -308,11 +335,12 @@ def _bad_utf8_line(path: Path) -> int:
     return 1
 
 
-def _ragged_message(path: Path, columns: int, count: int) -> str:
+def _ragged_message(path: Path, stream: BinaryIO, columns: int, count: int) -> str:
     """Name the first rows with the wrong number of cells (re-read slowly: an error path)."""
     shown = []
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        reader = csv.reader(file)
+    text = stream.read().decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    with contextlib.suppress(csv.Error):  # a cell past csv's size limit: show those found
         next(reader, None)
         for record in reader:
             if len(record) != columns and record:
@@ -340,9 +368,13 @@ def _text(frame: pd.DataFrame, column: str, rows: np.ndarray | None = None) -> p
 
 
 def _numbers(text: pd.Series) -> pd.Series:
-    """Text -> float (NaN where missing or not a number), parsed once per distinct value."""
+    """Text -> float (NaN where missing or not a number), parsed once per distinct value.
+    Infinite values and those past LARGEST_NUMBER (no ACLED column holds one) count as not
+    numbers: they cannot become the whole numbers the columns are written as."""
     codes, distinct = pd.factorize(text)
-    parsed = pd.to_numeric(pd.Series(distinct, dtype=object), errors="coerce").to_numpy(float)
+    parsed = pd.to_numeric(pd.Series(distinct, dtype=object), errors="coerce")
+    parsed = parsed.to_numpy(float, copy=True)
+    parsed[~(np.abs(parsed) <= LARGEST_NUMBER)] = np.nan
     return pd.Series(np.append(parsed, np.nan)[codes], index=text.index)  # code -1 -> NaN
 
 
@@ -354,6 +386,7 @@ def _dates(text: pd.Series) -> pd.Series:
     long = values.where(values.str.fullmatch(r"\d{1,2} [A-Za-z]+ \d{4}", na=False))
     parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
     parsed = parsed.fillna(pd.to_datetime(long, format="%d %B %Y", errors="coerce"))
+    parsed = parsed.where(in_supported_years(parsed))  # year 0 or 9999: refused as not a date
     days = np.append(parsed.to_numpy(dtype="datetime64[D]"), np.datetime64("NaT"))
     return pd.Series(days[codes], index=text.index)
 
@@ -424,8 +457,8 @@ def _refuse_dates(index: pd.Index, text: pd.Series, origin: Origin) -> None:
         for i, t in zip(index[:ERRORS_SHOWN], text.iloc[:ERRORS_SHOWN], strict=True)
     ]
     more = f", and {len(index) - ERRORS_SHOWN:,} more rows" if len(index) > ERRORS_SHOWN else ""
-    raise BriefingError(
-        f"{len(index):,} event_date value(s) are not dates:\n  "
+    raise ImportRefused(
+        f"{len(index):,} event_date value(s) are not dates from {SUPPORTED_YEARS_TEXT}:\n  "
         + "\n  ".join(shown)
         + f"{more}\nACLED exports write 2024-03-18 (older ones 18 March 2024); correct the "
         "cell, or export the file again rather than editing it in a spreadsheet"
@@ -455,7 +488,7 @@ def _distinct_events(
     if ties.any():
         first = revised.loc[ties, "key"].iloc[0]
         rows = [origin.at(i) for i in revised.index[revised["key"].eq(first)][:ERRORS_SHOWN]]
-        raise BriefingError(
+        raise ImportRefused(
             f"event_id_cnty {first.upper()} is in {', '.join(rows)} with different content "
             f"and the same timestamp, or none ({int(ties.sum()):,} such rows in all), so none is "
             "known to be ACLED's newer revision; delete the wrong row, or export the period "
@@ -764,7 +797,8 @@ def _by_distinct(values: pd.DataFrame, compute) -> pd.Series:
     ``values`` only, spread back to every row as a string column."""
     _, first, codes = np.unique(_group_codes(values), return_index=True, return_inverse=True)
     texts = compute(values.iloc[first].reset_index(drop=True))
-    texts = pa.array(pd.Series(texts, dtype=object).to_numpy(), pa.large_string())
+    # from_pandas: NaN is missing (the result of a column of nothing but missing values)
+    texts = pa.array(pd.Series(texts, dtype=object).to_numpy(), pa.large_string(), from_pandas=True)
     return _strings(texts.take(pa.array(codes.reshape(-1))), index=values.index)
 
 
@@ -826,7 +860,7 @@ def _alpha2(events: pd.DataFrame, request: ImportRequest) -> pd.Series:
         return number.fillna(named).where(~disagree, "?")
 
     result = _by_distinct(events[["iso", "country"]], alpha2)
-    disagree = result.eq("?").to_numpy(dtype=bool)
+    disagree = result.eq("?").fillna(False).to_numpy(dtype=bool)
     request.report.handle(
         "events whose iso code and country name are different countries",
         int(disagree.sum()),

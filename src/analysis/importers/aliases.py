@@ -12,17 +12,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import schema
 from ..csvfile import read_table
 from ..errors import DatasetError, Problem
+from .neutralise import neutralised
 from .report import ImportReport
 from .tables import ContractTables
 
 ALIAS_FILE = "aliases.csv"
 ALIAS_COLUMNS = ("alias", "source_id")  # required; ``name`` (display name) is optional
 IDENTIFIER = re.compile(schema.IDENTIFIER + r"\Z")
+CYCLE_SHOWN = 10  # rows of an alias cycle named in its message
 
 
 def alias_key(text: pd.Series) -> pd.Series:
@@ -94,13 +97,57 @@ def read_aliases(path: Path) -> pd.DataFrame:
                 )
     if problems:
         raise DatasetError(str(path), problems)
-    return pd.DataFrame(
+    aliases = pd.DataFrame(
         {
             "alias_key": alias_key(frame["alias"]),
             "source_id": frame["source_id"],
             "name": frame["name"],
+            "alias": frame["alias"],
         }
     ).drop_duplicates("alias_key")
+    return resolve_chains(aliases, file).drop(columns="alias")
+
+
+def resolve_chains(aliases: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Each alias pointed at the end of its chain: with ``a,b`` and ``b,c``, ``a`` goes to
+    ``c`` (a source_id that is itself an alias is followed). A cycle (``a,b`` and ``b,a``)
+    has no end and is refused, naming its rows. A row whose alias is its own source_id
+    (``ukrinform,ukrinform``) changes nothing and is not a cycle.
+
+    Pointer doubling over row positions: each round follows two steps per step of the last,
+    so chains of any length end in log2(rows) vectorized rounds, never a walk per row."""
+    keys = aliases["alias_key"].reset_index(drop=True)
+    position = pd.Series(np.arange(len(keys)), index=keys.to_numpy())
+    nxt = alias_key(aliases["source_id"]).map(position).to_numpy(dtype=float)
+    own = np.arange(len(keys))
+    follows = ~np.isnan(nxt) & (nxt != own)
+    step = np.where(follows, np.nan_to_num(nxt).astype(np.int64), own)
+    end = step.copy()
+    for _ in range(max(1, int(len(keys)).bit_length()) + 1):  # log2(rows) rounds
+        end = end[end]
+    cyclic = step[end] != end  # the chain never reached a row that points nowhere further
+    if cyclic.any():
+        on_cycle = int(end[np.flatnonzero(cyclic)[0]])  # followed far enough, a chain is in it
+        raise DatasetError(file, [_cycle_problem(aliases, step, on_cycle, file)])
+    resolved = aliases["source_id"].to_numpy(dtype=object)[end]
+    return aliases.assign(source_id=resolved)
+
+
+def _cycle_problem(aliases: pd.DataFrame, step: np.ndarray, start: int, file: str) -> Problem:
+    """The cycle through row ``start`` (a row on it), its first CYCLE_SHOWN rows written out."""
+    cycle = [start]
+    while len(cycle) <= CYCLE_SHOWN and (cycle[-1] != start or len(cycle) == 1):
+        cycle.append(int(step[cycle[-1]]))
+    names = [repr(str(aliases["alias"].iloc[i])) for i in cycle]
+    more = " -> ..." if cycle[-1] != start else ""
+    return Problem(
+        file,
+        int(aliases.index[start]),
+        "source_id",
+        f"the aliases form a cycle, {' -> '.join(names)}{more}: each spelling must lead to "
+        "one source_id that is not itself an alias of another; remove or correct one of these rows",
+        code="duplicate-id",
+    )
 
 
 def apply_aliases(
@@ -114,13 +161,20 @@ def apply_aliases(
     moved = target.notna() & target.ne(sources["source_id"])
     if not moved.any():
         return tables
-    renamed = dict(zip(sources.loc[moved, "source_id"], target[moved], strict=True))
+    renamed = pd.Series(target[moved].to_numpy(), index=sources.loc[moved, "source_id"])
+    renamed = renamed[~renamed.index.duplicated()].sort_index()
     claims = tables.claims.copy()
     claim_counts = claims["source_id"].value_counts()
-    claims["source_id"] = claims["source_id"].replace(renamed)
-    for old, new in sorted(renamed.items()):
-        spelling = sources.loc[sources["source_id"].eq(old), "name"].iloc[0]
-        report.merged.append((str(spelling), new, int(claim_counts.get(old, 0))))
+    claims["source_id"] = claims["source_id"].map(renamed).fillna(claims["source_id"])
+    spelling = sources.drop_duplicates("source_id").set_index("source_id")["name"]
+    report.merged.extend(
+        zip(
+            spelling.reindex(renamed.index).astype(str),
+            renamed.astype(str),
+            claim_counts.reindex(renamed.index).fillna(0).astype(int).tolist(),
+            strict=True,
+        )
+    )
 
     kept = sources[~moved]
     arriving = sources[moved].assign(source_id=target[moved])
@@ -129,9 +183,9 @@ def apply_aliases(
     display = (
         aliases.dropna(subset=["name"]).drop_duplicates("source_id").set_index("source_id")["name"]
     )
-    arriving["name"] = arriving["source_id"].map(display).fillna(arriving["name"])
+    arriving["name"] = arriving["source_id"].map(display).astype(object).fillna(arriving["name"])
     merged_sources = pd.concat([kept, arriving], ignore_index=True)
-    return ContractTables(
+    merged = ContractTables(
         sources=merged_sources,
         documents=tables.documents,
         assertions=tables.assertions,
@@ -139,3 +193,4 @@ def apply_aliases(
         places=tables.places,
         manifest=tables.manifest,
     )
+    return neutralised(merged, report)  # display names from the aliases file are input too

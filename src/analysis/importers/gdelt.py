@@ -29,7 +29,6 @@ Choices an analyst should know (docs/importers.md has the full table):
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -40,7 +39,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from ..errors import BriefingError
+from .messages import ImportRefused
+from .neutralise import neutralised
 from .request import ImportRequest
 from .tables import ContractTables, content_hash, slug
 
@@ -157,13 +157,13 @@ def convert(request: ImportRequest) -> ContractTables:
         kind, table = _read_input(path, request, wanted)
         tables[kind].append(table)
     if not tables["events"]:
-        raise BriefingError(
+        raise ImportRefused(
             "no GDELT events file among the inputs (61 columns, *.export.CSV[.zip]): "
             "mentions name their event by GLOBALEVENTID only; add the events files of the "
             "same period"
         )
     if not tables["mentions"]:
-        raise BriefingError(
+        raise ImportRefused(
             "no GDELT mentions file among the inputs (16 columns, *.mentions.CSV[.zip]): "
             "claims come from mentions; add the mentions files of the same period"
         )
@@ -174,7 +174,7 @@ def convert(request: ImportRequest) -> ContractTables:
     del tables
     sources, documents, claims, used = _mentions(mentions, events, request, min_confidence)
     assertions, places = _drop_unmentioned(events, used, request.report)
-    return ContractTables(
+    converted = ContractTables(
         sources=sources,
         documents=documents,
         assertions=assertions,
@@ -182,11 +182,12 @@ def convert(request: ImportRequest) -> ContractTables:
         places=places,
         manifest=_manifest(request, assertions),
     )
+    return neutralised(converted, request.report)
 
 
 def _min_confidence(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-        raise BriefingError(
+        raise ImportRefused(
             f"--min-confidence {value}: give a whole number from 0 to 100 (GDELT's Confidence "
             "is a percentage)"
         )
@@ -206,25 +207,10 @@ def _wanted_columns(kind: tuple[str, tuple[str, ...]], request: ImportRequest) -
 def _read_input(
     path: Path, request: ImportRequest, wanted: dict[str, list[str]]
 ) -> tuple[str, pa.Table]:
-    """One input, plain or zipped, as (kind, table of its wanted columns as text)."""
-    with request.progress.open(path) as raw:
-        if raw.read(4) != b"PK\x03\x04":
-            raw.seek(0)
-            return _read_stream(raw, str(path), request, wanted)
-        raw.seek(0)
-        try:
-            archive = zipfile.ZipFile(raw)
-        except zipfile.BadZipFile as exc:
-            raise BriefingError(f"{path}: a damaged .zip file ({exc}); download it again") from None
-        with archive:
-            members = [m for m in archive.infolist() if not m.is_dir()]
-            if len(members) != 1:
-                raise BriefingError(
-                    f"{path}: a GDELT .zip holds one CSV file; this one holds {len(members)} "
-                    "files: unzip it and give the events and mentions files themselves"
-                )
-            with archive.open(members[0]) as stream:
-                return _read_stream(stream, f"{path} ({members[0].filename})", request, wanted)
+    """One input, plain or compressed (a .zip as GDELT publishes it), as (kind, table of its
+    wanted columns as text)."""
+    with request.open(path) as opened:
+        return _read_stream(opened.stream, opened.label, request, wanted)
 
 
 def _read_stream(
@@ -234,14 +220,14 @@ def _read_stream(
     head = stream.read(1 << 20)
     stream.seek(0)
     if not head.strip():
-        raise BriefingError(f"{label}: empty; expected a GDELT 2.0 events or mentions file")
+        raise ImportRefused(f"{label}: empty; expected a GDELT 2.0 events or mentions file")
     first = head.split(b"\n", 1)[0].rstrip(b"\r")
     columns = first.count(b"\t") + 1
     if columns not in KINDS:
         hint = OTHER_SHAPES.get(columns)
         if columns == 1 and first.count(b",") >= 15:
             hint = "a comma-separated export, not a raw GDELT file"
-        raise BriefingError(
+        raise ImportRefused(
             f"{label}:1: {columns} tab-separated column{'s' * (columns != 1)}"
             + (f" (this looks like {hint})" if hint else "")
             + f": a GDELT 2.0 events file (*.export.CSV) has {len(EVENT_COLUMNS)} and a "
@@ -278,7 +264,7 @@ def _read_stream(
 
 def _read_error(
     exc: pa.ArrowInvalid, stream: BinaryIO, label: str, kind: str, columns: int
-) -> BriefingError:
+) -> ImportRefused:
     """The reader's complaint, told as file:line and what to do."""
     message = str(exc)
     if "columns" in message:
@@ -286,17 +272,17 @@ def _read_error(
         ragged = _first_ragged_line(stream, columns)
         if ragged is not None:
             line, found = ragged
-            return BriefingError(
+            return ImportRefused(
                 f"{label}:{line}: {found} tab-separated columns where a GDELT 2.0 {kind} file "
                 f"has {columns}: the file is damaged, cut short or edited; download it again "
                 "(or delete that line)"
             )
     if "UTF8" in message or "UTF-8" in message:
-        return BriefingError(
+        return ImportRefused(
             f"{label}: not UTF-8 text, which raw GDELT files are; download it again "
             "(or convert it, e.g. iconv -f utf-8 -t utf-8 -c)"
         )
-    return BriefingError(f"{label}: cannot be read as a GDELT 2.0 {kind} file: {message}")
+    return ImportRefused(f"{label}: cannot be read as a GDELT 2.0 {kind} file: {message}")
 
 
 def _first_ragged_line(stream: BinaryIO, columns: int) -> tuple[int, int] | None:
@@ -341,7 +327,7 @@ def _frame(tables: list[pa.Table], unit: str, request: ImportRequest) -> pd.Data
     frame = pa.concat_tables(tables).to_pandas()
     request.report.count_read(unit, len(frame))
     columns = EVENT_COLUMNS if unit == "events" else MENTION_COLUMNS
-    request.seen_columns.extend(c for c in columns if c not in request.seen_columns)
+    request.note_columns(columns)
     return request.keep_where(frame, unit)
 
 
@@ -399,7 +385,9 @@ def _stamp(values: pd.Series, digits: int) -> np.ndarray:
     """``YYYYMMDD`` (8 digits) or ``YYYYMMDDHHMMSS`` (14) as seconds since 1970 (int64),
     -1 where the text is not a valid date or date-time."""
     text = _arrow(values)
+    # years 1970-2199 only: before, seconds would be negative; after, past what a dataset holds
     valid = pc.fill_null(pc.match_substring_regex(text, f"^[0-9]{{{digits}}}$"), False)
+    valid = pc.and_(valid, pc.fill_null(pc.less(text, "22"), False))
     text = pc.if_else(valid, text, pa.scalar(None, pa.string()))
     parsed = pc.strptime(
         text, format="%Y%m%d%H%M%S" if digits == 14 else "%Y%m%d", unit="s", error_is_null=True

@@ -37,11 +37,14 @@ from pathlib import Path
 
 from .. import schema
 from ..desk.positions import Positions, scan
-from ..errors import BriefingError
 from ..timeexpr import resolve_expressions
+from .messages import ImportRefused
 from .tables import TABLE_COLUMNS
 
 MAX_SHOWN = 30  # mapping problems listed; more are counted
+MAX_MAPPING_BYTES = 1 << 20  # a hand-written mapping is a few KB
+COLUMNS_LISTED = 40  # of a sheet's columns, in a message naming a missing one
+SUGGESTED_FROM = 2_000  # columns compared with a missing name to suggest the closest
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ SPEC_KEYS = {  # the keys a field's table may hold, by the field's kind
 }
 
 
-class MappingError(BriefingError):
+class MappingError(ImportRefused):
     """A mapping file refused whole, with the line of every problem; nothing is imported."""
 
     def __init__(self, path: Path | str, problems: list[tuple[int, str]]):
@@ -218,10 +221,13 @@ class Mapping:
 def missing_column(column: str, columns: list[str], input_name: str) -> str:
     """``no column "Sourse" in claims.csv; did you mean "Source"?`` with the columns listed."""
     same = [c for c in columns if fold(c) == fold(column)]
-    close = same or difflib.get_close_matches(column, columns, n=1, cutoff=0.5)
+    # difflib compares every pair of characters: only the first, short names are candidates
+    candidates = [c for c in columns[:SUGGESTED_FROM] if len(c) <= 100]
+    close = same or difflib.get_close_matches(column, candidates, n=1, cutoff=0.5)
     hint = f'; did you mean "{close[0]}"?' if close else "."
-    listed = ", ".join(f'"{c}"' for c in columns)
-    return f'no column "{column}" in {input_name}{hint} Its columns: {listed}'
+    listed = ", ".join(f'"{c}"' for c in columns[:COLUMNS_LISTED])
+    more = f" and {len(columns) - COLUMNS_LISTED:,} more" if len(columns) > COLUMNS_LISTED else ""
+    return f'no column "{column}" in {input_name}{hint} Its columns: {listed}{more}'
 
 
 def kept_name(column: str) -> str:
@@ -234,21 +240,33 @@ def kept_name(column: str) -> str:
 def load_mapping(path: Path | str | None) -> Mapping:
     """The mapping at ``path``, checked; MappingError with every problem's line otherwise."""
     if path is None:
-        raise BriefingError(
+        raise ImportRefused(
             "briefing import table needs --mapping FILE; start one with "
             "`briefing import table INPUT --template > mapping.toml`"
         )
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise BriefingError(f"{path}: no such mapping file") from None
+        with path.open("rb") as file:
+            data = file.read(MAX_MAPPING_BYTES + 1)
+    except (FileNotFoundError, IsADirectoryError):
+        raise ImportRefused(f"{path}: no such mapping file") from None
+    if len(data) > MAX_MAPPING_BYTES:
+        raise ImportRefused(
+            f"{path}: larger than {MAX_MAPPING_BYTES >> 10} KB; a mapping names a few dozen "
+            "columns: check this is the mapping file (start one with --template)"
+        )
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BriefingError(f"{path}: the mapping is not UTF-8 text; save it as UTF-8") from None
+        raise ImportRefused(f"{path}: the mapping is not UTF-8 text; save it as UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(path, [_syntax_problem(exc, text)]) from None
+    except RecursionError:  # tomllib recurses once per level of [ or {
+        raise MappingError(
+            path, [(1, "not valid TOML for a mapping: arrays or tables nested too deeply")]
+        ) from None
     reader = _Reader(path, scan(text))
     mapping = reader.read(data)
     if reader.problems:
@@ -523,11 +541,9 @@ class _Reader:
                         f"[sheet] {key} must be a text in quotes; got {_toml(raw[key])}",
                     )
         if "encoding" in options:
-            import codecs
-
-            try:
-                codecs.lookup(str(options["encoding"]))
-            except LookupError:
+            try:  # decoding a byte also refuses rot13, hex, zlib: codecs, not text encodings
+                b"a".decode(str(options["encoding"]), "replace")
+            except (LookupError, ValueError):
                 self.problem(
                     ("sheet", "encoding"),
                     f'[sheet] encoding {_toml(options["encoding"])} is not an encoding Python knows; e.g. "utf-8", "cp1252", "latin-1", "utf-16"',

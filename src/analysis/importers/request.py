@@ -9,6 +9,7 @@ writes it; filters are ANDed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -17,12 +18,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import BriefingError
+from .compressed import OpenedInput, open_input
+from .messages import ImportRefused
 from .progress import ImportProgress
 from .report import ImportReport
 
-FILTER = re.compile(r"^\s*(?P<column>[^=!~<>]+?)\s*(?P<op>!=|>=|<=|=|~|>|<)\s*(?P<value>.*?)\s*$")
+OPERATORS = ("!=", ">=", "<=", "=", "~", ">", "<")  # two-character ones first
+OPERATOR_CHARACTER = re.compile(r"[=!~<>]")
 NUMERIC_OPERATORS = {">=": np.greater_equal, "<=": np.less_equal, ">": np.greater, "<": np.less}
+MAX_FILTER_CHARS = 65_536  # a filter listing thousands of values fits; a megabyte is a mistake
+MAX_CONTAINS_CHARS = 200  # ``~`` text: searching is up to this many times the input's size
+MAX_FILTERS = 100
+SHOWN_CHARS = 80  # of a filter or column name quoted in a message
+COLUMNS_LISTED = 100  # GDELT's events and mentions columns, 93 in all
+SYNTAX = (
+    "write COLUMN=VALUE, COLUMN!=VALUE, COLUMN~TEXT or COLUMN>=NUMBER (also <=, >, <), "
+    "e.g. --where 'adm_1=Sumy oblast|Kharkiv Oblast'"
+)
 
 
 @dataclass
@@ -37,21 +49,37 @@ class RowFilter:
 
     @classmethod
     def parse(cls, text: str) -> RowFilter:
-        match = FILTER.match(text)
-        if not match or not match["value"]:
-            raise BriefingError(
-                f"--where {text!r}: write COLUMN=VALUE, COLUMN!=VALUE, COLUMN~TEXT or "
-                "COLUMN>=NUMBER (also <=, >, <), e.g. --where 'adm_1=Sumy oblast|Kharkiv Oblast'"
+        """Split ``text`` at its first operator character: one scan, no backtracking, so a
+        filter of any length costs its length (a regular expression with two lazy parts
+        took time growing with the square of a long filter's spaces)."""
+        if len(text) > MAX_FILTER_CHARS:
+            raise ImportRefused(
+                f"--where {_shown(text)}: {len(text):,} characters, more than the "
+                f"{MAX_FILTER_CHARS:,} a filter may have; filter on fewer values"
             )
-        parsed = cls(text, match["column"], match["op"], match["value"])
-        if parsed.operator in NUMERIC_OPERATORS:
+        found = OPERATOR_CHARACTER.search(text)
+        at = found.start() if found else len(text)
+        operator = next((op for op in OPERATORS if text.startswith(op, at)), None)
+        column = text[:at].strip()
+        value = text[at + len(operator or "") :].strip()
+        if operator is None or not column or not value:
+            raise ImportRefused(f"--where {_shown(text)}: {SYNTAX}")
+        if operator == "~" and len(value) > MAX_CONTAINS_CHARS:
+            raise ImportRefused(
+                f"--where {_shown(text)}: ~ looks for a text of at most "
+                f"{MAX_CONTAINS_CHARS} characters; shorten it"
+            )
+        if operator in NUMERIC_OPERATORS:
             try:
-                float(parsed.value)
+                number = float(value)
             except ValueError:
-                raise BriefingError(
-                    f"--where {text!r}: {parsed.operator} compares numbers; {parsed.value!r} is not one"
+                number = float("nan")
+            if not np.isfinite(number):
+                raise ImportRefused(
+                    f"--where {_shown(text)}: {operator} compares numbers; "
+                    f"{_shown(value)} is not one"
                 ) from None
-        return parsed
+        return cls(text, column, operator, value)
 
     def mask(self, column: pd.Series) -> np.ndarray:
         """Which rows of ``column`` this filter keeps."""
@@ -80,9 +108,27 @@ class ImportRequest:
     progress: ImportProgress = field(default_factory=ImportProgress)
     seen_columns: list[str] = field(default_factory=list)
 
+    def open(self, path: Path) -> contextlib.AbstractContextManager[OpenedInput]:
+        """An input for binary reading, decompressed within bounds (:mod:`.compressed`)."""
+        return open_input(path, self.progress)
+
+    def __post_init__(self) -> None:
+        if len(self.where) > MAX_FILTERS:
+            raise ImportRefused(
+                f"--where given {len(self.where):,} times; at most {MAX_FILTERS} filters "
+                "(one filter takes many values: COLUMN=A|B|C)"
+            )
+
+    def note_columns(self, columns) -> None:
+        """Remember an input's columns, for the message of a filter naming none of them
+        (a dict keeps their order and answers ``in`` at once, however wide the input)."""
+        known = dict.fromkeys(self.seen_columns)
+        known.update(dict.fromkeys(columns))
+        self.seen_columns[:] = list(known)
+
     def keep_where(self, frame: pd.DataFrame, unit: str) -> pd.DataFrame:
         """Rows of ``frame`` that pass every ``--where`` filter naming one of its columns."""
-        self.seen_columns.extend(c for c in frame.columns if c not in self.seen_columns)
+        self.note_columns(frame.columns)
         for row_filter in self.where:
             if row_filter.column not in frame.columns:
                 continue
@@ -111,7 +157,19 @@ class ImportRequest:
         """Refuse a filter whose column no input has: it would silently keep everything."""
         unused = [f for f in self.where if not f.used]
         if unused:
-            names = ", ".join(repr(f.column) for f in unused)
-            raise BriefingError(
-                f"--where: no column {names} in the input; its columns are {', '.join(self.seen_columns)}"
+            names = ", ".join(_shown(f.column) for f in unused)
+            listed = ", ".join(self.seen_columns[:COLUMNS_LISTED])
+            more = (
+                f" and {len(self.seen_columns) - COLUMNS_LISTED:,} more"
+                if len(self.seen_columns) > COLUMNS_LISTED
+                else ""
             )
+            raise ImportRefused(
+                f"--where: no column {names} in the input; its columns are {listed}{more}"
+            )
+
+
+def _shown(text: str) -> str:
+    """User text quoted for a message: control characters escaped, cut at SHOWN_CHARS."""
+    cut = text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+    return repr(cut)

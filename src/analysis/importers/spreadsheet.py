@@ -13,7 +13,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +22,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from ..errors import BriefingError
+from .compressed import open_input
+from .messages import ImportRefused
 from .progress import ImportProgress
+from .tables import check_width
+from .workbook import worksheet_cells
 
 BOM = b"\xef\xbb\xbf"
 TEXT = pd.StringDtype("pyarrow")  # text cells: pyarrow's vectorized string kernels, missing = NA
@@ -49,6 +51,7 @@ class Sheet:
     worksheet: str | None = None  # XLSX: the worksheet read
     worksheets: tuple[str, ...] = ()
     excel_errors: int = 0  # cells holding an Excel error value, read as empty
+    formula_results: int = 0  # formula cells read as the result the workbook saved
     delimiter: str | None = None  # CSV: the delimiter used
     encoding: str | None = None
 
@@ -64,14 +67,15 @@ def read_sheet(
 ) -> Sheet:
     """The sheet at ``path``: an ``.xlsx`` workbook's worksheet, else a delimited text file."""
     progress = progress or ImportProgress()
-    with progress.open(path) as file:
-        if path.suffix.lower() in XLSX_SUFFIXES:
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        with progress.open(path) as file:
             return _read_xlsx(path, file, worksheet, header_row)
-        if path.suffix.lower() == ".xls":
-            raise BriefingError(
-                f"{path}: the old Excel .xls format cannot be read; save it as .xlsx or CSV UTF-8"
-            )
-        return _read_text(path, file.read(), header_row, encoding, delimiter)
+    if path.suffix.lower() == ".xls":
+        raise ImportRefused(
+            f"{path}: the old Excel .xls format cannot be read; save it as .xlsx or CSV UTF-8"
+        )
+    with open_input(path, progress) as opened:
+        return _read_text(path, opened.stream.read(), header_row, encoding, delimiter)
 
 
 def decode(data: bytes, name: str, encoding: str) -> str:
@@ -90,7 +94,7 @@ def decode(data: bytes, name: str, encoding: str) -> str:
             )
         else:
             fix = f"the file is not {encoding}; correct encoding under [sheet] in the mapping"
-        raise BriefingError(
+        raise ImportRefused(
             f"{name}: line {line}: byte 0x{byte} is not {encoding} text; {fix}"
         ) from None
 
@@ -118,7 +122,7 @@ def _read_text(
     name = str(path)
     text = decode(data, name, encoding)
     if not text.strip():
-        raise BriefingError(f"{name}: the file is empty; it needs a header row and rows below it")
+        raise ImportRefused(f"{name}: the file is empty; it needs a header row and rows below it")
     top_text = text[:HEAD_CHARS]  # the header is near the top; no copy of a big file
     first_line = next((line for line in io.StringIO(top_text) if line.strip()), "")
     delimiter = delimiter or guess_delimiter(first_line)
@@ -130,15 +134,16 @@ def _read_text(
             if len(top) >= max(HEADER_SCAN, header_row or 0):
                 break
     except csv.Error as exc:
-        raise BriefingError(f"{name}: row {len(top) + 1}: not valid CSV ({exc})") from None
+        raise ImportRefused(f"{name}: row {len(top) + 1}: not valid CSV ({exc})") from None
     filled = np.array([sum(bool(c.strip()) for c in record) for record in top] or [0])
     number = header_row or header_position(filled) + 1
     header = top[number - 1] if number <= len(top) else []
     if not any(c.strip() for c in header):
         where = f"row {header_row}" if header_row else "the file"
-        raise BriefingError(
+        raise ImportRefused(
             f"{name}: {where} holds no column names; check header_row under [sheet]"
         )
+    check_width(name, len(header))
     names = _column_names(name, [c.strip() for c in header])
     ragged: list[tuple[int, int, int]] = []
 
@@ -151,7 +156,11 @@ def _read_text(
         table = pacsv.read_csv(
             io.BytesIO(body),
             read_options=pacsv.ReadOptions(
-                column_names=names, skip_rows=number, use_threads=False, block_size=1 << 24
+                column_names=names,
+                skip_rows=number,
+                use_threads=False,
+                # one block for the file (it is in memory already): a cell of any size fits
+                block_size=max(len(body) + 1, 1 << 24),
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
@@ -167,14 +176,14 @@ def _read_text(
             ),
         )
     except pa.ArrowInvalid as exc:
-        raise BriefingError(f"{name}: not a readable CSV table: {exc}") from None
+        raise ImportRefused(f"{name}: not a readable CSV table: {exc}") from None
     if ragged:
         shown = "; ".join(
             f"row {n}: {actual} cells where the header has {expected}"
             for n, expected, actual in ragged[:ERRORS_SHOWN]
         )
         more = f" and {len(ragged) - ERRORS_SHOWN} more rows" if len(ragged) > ERRORS_SHOWN else ""
-        raise BriefingError(
+        raise ImportRefused(
             f"{name}: {shown}{more}; quote cells that contain the delimiter {delimiter!r}, "
             "or remove the extra cells"
         )
@@ -185,38 +194,11 @@ def _read_text(
 
 
 def _read_xlsx(path: Path, file, worksheet: str | None, header_row: int | None) -> Sheet:
-    import zipfile
-
-    import openpyxl
-
     name = str(path)
-    try:
-        book = openpyxl.load_workbook(file, read_only=True, data_only=True, keep_links=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise BriefingError(f"{name}: not a readable .xlsx workbook ({exc})") from None
-    try:
-        sheets = tuple(book.sheetnames)
-        if worksheet is not None and worksheet not in sheets:
-            listed = ", ".join(f'"{s}"' for s in sheets)
-            raise BriefingError(
-                f'{name}: no worksheet "{worksheet}"; its worksheets: {listed} '
-                '(choose with --sheet NAME or worksheet = "NAME" under [sheet])'
-            )
-        chosen = worksheet or sheets[0]
-        sheet = book[chosen]
-        # the size a workbook declares can be wrong (some tools write "A1"): read every cell,
-        # rows as long as their last cell, padded by transposing into columns
-        sheet.reset_dimensions()
-        rows = list(sheet.iter_rows(min_row=1, values_only=True))
-        columns = itertools.zip_longest(*rows)
-        grid = pd.DataFrame(
-            {i: np.array(column, dtype=object) for i, column in enumerate(columns)},
-            index=pd.RangeIndex(len(rows)),
-        )
-    finally:
-        book.close()
+    read = worksheet_cells(path, file, worksheet)
+    chosen, sheets, grid = read.worksheet, read.worksheets, read.grid
     if grid.empty:
-        raise BriefingError(f'{name}: worksheet "{chosen}" is empty')
+        raise ImportRefused(f'{name}: worksheet "{chosen}" is empty')
     errors = grid.isin(EXCEL_ERRORS)
     grid = grid.mask(errors)
     cells = pd.DataFrame({c: excel_text(grid[c]) for c in grid.columns})  # a loop over columns
@@ -224,10 +206,10 @@ def _read_xlsx(path: Path, file, worksheet: str | None, header_row: int | None) 
     filled = counts > 0
     if header_row is None:
         if not filled.any():
-            raise BriefingError(f'{name}: worksheet "{chosen}" holds no values')
+            raise ImportRefused(f'{name}: worksheet "{chosen}" holds no values')
         header_row = header_position(counts) + 1
     elif header_row > len(cells) or not filled[header_row - 1]:
-        raise BriefingError(
+        raise ImportRefused(
             f'{name}: row {header_row} of worksheet "{chosen}" holds no column names; '
             "check header_row under [sheet]"
         )
@@ -238,7 +220,15 @@ def _read_xlsx(path: Path, file, worksheet: str | None, header_row: int | None) 
     body.columns = _column_names(name, header)
     frame = _named_columns(name, body)
     n_errors = int(errors.iloc[header_row:last].to_numpy().sum())
-    return Sheet(name, frame, header_row, chosen, sheets, excel_errors=n_errors)
+    return Sheet(
+        name,
+        frame,
+        header_row,
+        chosen,
+        sheets,
+        excel_errors=n_errors,
+        formula_results=read.formula_results,
+    )
 
 
 def excel_text(values: pd.Series) -> pd.Series:
@@ -298,7 +288,7 @@ def _column_names(name: str, header: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     for position, column in enumerate(header, start=1):  # a loop over the header's cells
         if column and column in seen:
-            raise BriefingError(
+            raise ImportRefused(
                 f'{name}: the header names two columns "{column}" ({_letter(seen[column])} and '
                 f"{_letter(position)}); rename one so the mapping can tell them apart"
             )
@@ -312,7 +302,7 @@ def _named_columns(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     for column in unnamed:  # a loop over the few unnamed columns
         if frame[column].notna().any():
             position = int(str(column)[1:])
-            raise BriefingError(
+            raise ImportRefused(
                 f"{name}: column {_letter(position)} holds values but has no name in the header "
                 "row; give it one"
             )

@@ -32,7 +32,6 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..errors import BriefingError
 from ..timeexpr import ISO_HINT, resolve_expressions
 from .mapping import (
     HEDGE_WORDS,
@@ -44,6 +43,8 @@ from .mapping import (
     load_mapping,
 )
 from .mapping_template import template
+from .messages import ImportRefused
+from .neutralise import neutralised
 from .report import InputFile
 from .request import ImportRequest
 from .spreadsheet import SPACES, TEXT, iso_datetimes, read_sheet
@@ -59,7 +60,7 @@ _ROW_REFERENCE = re.compile(r"^(?:row\s*|#)?(\d+)$", re.IGNORECASE)
 _SLASH_DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 
 
-class SheetProblems(BriefingError):
+class SheetProblems(ImportRefused):
     """Cells of the sheet that cannot become a valid dataset; nothing is imported."""
 
 
@@ -120,8 +121,19 @@ def convert(request: ImportRequest) -> ContractTables:
     # the mapping is an input too: IMPORT.md lists it with its SHA-256 beside the sheets
     request.report.inputs.append(InputFile.of(Path(mapping.path)))
     rows, left_out = _read_inputs(request, mapping)
+    if not len(rows):
+        read = request.report.read[UNIT]
+        raise ImportRefused(
+            "nothing to import: "
+            + (
+                f"{read:,} rows read, none left once empty rows and --where were applied"
+                if read
+                else "no rows below the header"
+            )
+        )
     request.progress.step("converting")
-    return _Converter(request, mapping, rows, left_out).tables()
+    tables = _Converter(request, mapping, rows, left_out).tables()
+    return neutralised(tables, request.report)
 
 
 def _read_inputs(request: ImportRequest, mapping: Mapping) -> tuple[Rows, pd.DataFrame]:
@@ -145,6 +157,9 @@ def _read_inputs(request: ImportRequest, mapping: Mapping) -> tuple[Rows, pd.Dat
         report.count_read(UNIT, len(frame))
         report.handle(
             "Excel error values (#N/A, #REF!, ...)", sheet.excel_errors, "read as empty cells"
+        )
+        report.handle(
+            "Excel formula cells", sheet.formula_results, "read as the result the workbook saved"
         )
         report.skip(UNIT, "empty row", int(empty.sum()))
         frame = _fill_down(frame[~empty], mapping, report)
@@ -341,7 +356,8 @@ class _Converter:
             return values
         low, high = (float(v) for v in SECTIONS[section][key].values)
         numbers = pd.to_numeric(values, errors="coerce")
-        bad = values.notna() & ~numbers.between(low, high)
+        inside = numbers.between(low, high).fillna(False).astype(bool)  # NaN is not inside
+        bad = values.notna() & ~inside
         self.problems.add(
             bad,
             spec.column,
@@ -540,7 +556,11 @@ class _Converter:
 
     def claims(self, source_id, assertion_id, document_id, documents, day_of) -> pd.DataFrame:
         anchor_text = document_id.map(documents.set_index("document_id")["published"])
-        anchor = pd.to_datetime(anchor_text.map(day_of))
+        # reindex, not map: map casts an all-missing result to float, which no date is
+        anchor = pd.Series(
+            day_of.reindex(anchor_text.to_numpy()).to_numpy(), index=anchor_text.index
+        )
+        anchor = pd.to_datetime(anchor)
         stance = self.enum("claim", "stance")
         self.required(stance, "claim", "stance", "a claim")
         stated = self.stated(anchor_text, anchor)

@@ -14,10 +14,13 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..timeexpr import SUPPORTED_YEARS
+from .messages import ImportRefused
 
 # The contract's own columns of each table, in the order they are written;
 # an importer's extra columns follow them in the importer's order.
 MAX_SLUG = 48  # longer names are cut and told apart by a hash
+MAX_COLUMNS = 16_384  # Excel's limit: a wider header is not a table anyone made by hand
 TABLE_COLUMNS = {table.name: [f.name for f in table.fields] for table in schema.TABLES}
 
 
@@ -81,3 +84,23 @@ def content_hash(parts: pd.DataFrame) -> pd.Series:
     hashes = pd.util.hash_pandas_object(parts.astype("string").fillna(""), index=False)
     hexed = binascii.hexlify(hashes.to_numpy(dtype=">u8").tobytes())
     return pd.Series(np.frombuffer(hexed, dtype="S16").astype(str), index=parts.index, dtype=object)
+
+
+def in_supported_years(days: pd.Series) -> pd.Series:
+    """Whether each date lies in the years the contract supports (1700-2199). pandas reads
+    year 0 or 9999 without complaint (in a coarser unit than nanoseconds), and such a day
+    would only be refused later, by validation, naming a row of a file the import writes."""
+    years = days.dt.year
+    return years.between(*SUPPORTED_YEARS).fillna(False).astype(bool)
+
+
+SUPPORTED_YEARS_TEXT = f"{SUPPORTED_YEARS[0]}-{SUPPORTED_YEARS[1]}"
+
+
+def check_width(name: str, columns: int) -> None:
+    """Refuse a header wider than MAX_COLUMNS (each column costs time and memory of its own)."""
+    if columns > MAX_COLUMNS:
+        raise ImportRefused(
+            f"{name}:1: the header has {columns:,} columns, more than the {MAX_COLUMNS:,} a "
+            "spreadsheet can hold; check the delimiter, or that this is the right file"
+        )

@@ -23,10 +23,18 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ..errors import BriefingError
 from .aliases import alias_key
+from .messages import ImportRefused
+from .neutralise import neutralised
 from .request import ImportRequest
-from .tables import ContractTables, content_hash, slug
+from .tables import (
+    SUPPORTED_YEARS_TEXT,
+    ContractTables,
+    check_width,
+    content_hash,
+    in_supported_years,
+    slug,
+)
 
 TITLE = "UCDP Georeferenced Event Dataset (GED) or Candidate Events CSV"
 LICENCE = "CC-BY-4.0"
@@ -92,7 +100,7 @@ def convert(request: ImportRequest) -> ContractTables:
     columns = ["source_id", "name", "kind", "side", "notes"]
     sources = pd.concat([outlets[columns], claimants[columns]], ignore_index=True)
     sources = sources.drop_duplicates("source_id")
-    return ContractTables(
+    converted = ContractTables(
         sources=sources[sources["source_id"].isin(claims["source_id"])],
         documents=_documents(articles, outlets, request),
         assertions=_assertions(events, request),
@@ -107,6 +115,7 @@ def convert(request: ImportRequest) -> ContractTables:
             ),
         },
     )
+    return neutralised(converted, request.report)
 
 
 def _title(events: pd.DataFrame) -> str:
@@ -120,8 +129,8 @@ def _title(events: pd.DataFrame) -> str:
 
 def _read(path: Path, request: ImportRequest) -> pd.DataFrame:
     """One CSV as stripped text columns, decoded from UTF-8 or, failing that, Windows-1252."""
-    with request.progress.open(path) as file:
-        data = file.read().removeprefix(b"\xef\xbb\xbf")
+    with request.open(path) as opened:
+        data = opened.stream.read().removeprefix(b"\xef\xbb\xbf")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
@@ -132,30 +141,52 @@ def _read(path: Path, request: ImportRequest) -> pd.DataFrame:
             f"{path.name} decoded as Windows-1252 (byte 0x92 is \u2019); counted per file",
         )
         data = text.encode("utf-8")
-    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8")]), [])
-    columns = [c.strip() for c in header]
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        raise BriefingError(
-            f"{path}:1: missing column(s) {', '.join(missing)}: this is not a UCDP GED CSV "
-            "(download GED or the Candidate Events as CSV from ucdp.uu.se/downloads)"
-        )
+    columns = _header(path, data)
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1),
+            # one block for the whole file (it is in memory already): a cell of any size fits
+            read_options=pacsv.ReadOptions(
+                column_names=columns, skip_rows=1, block_size=max(len(data), 1 << 20)
+            ),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in columns}, strings_can_be_null=False
             ),
         )
     except pa.ArrowInvalid as exc:
-        raise BriefingError(f"{path}: not a readable CSV ({exc})") from None
+        raise ImportRefused(f"{path}: not a readable CSV ({exc})") from None
     frame = table.to_pandas().astype("string")
     for column in frame.columns:  # a loop over 49 columns, not over rows
         frame[column] = frame[column].str.strip()
     request.report.count_read("events", len(frame))
     return frame
+
+
+def _header(path: Path, data: bytes) -> list[str]:
+    """The column names of the first line, checked: every required one, none twice."""
+    first = data.split(b"\n", 1)[0]
+    if b"\r" in first.rstrip(b"\r"):
+        raise ImportRefused(
+            f"{path}:1: lines end with a carriage return alone (old Mac line ends); save the "
+            "file with Windows or Unix line ends, as UCDP publishes it"
+        )
+    header = next(csv.reader([first.decode("utf-8").rstrip("\r")]), [])
+    check_width(str(path), len(header))
+    columns = [c.strip() for c in header]
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise ImportRefused(
+            f"{path}:1: missing column(s) {', '.join(missing)}: this is not a UCDP GED CSV "
+            "(download GED or the Candidate Events as CSV from ucdp.uu.se/downloads)"
+        )
+    twice = sorted({c for c in columns if columns.count(c) > 1})  # a loop over ~49 names
+    if twice:
+        raise ImportRefused(
+            f"{path}:1: column(s) {', '.join(map(repr, twice))} appear twice in the header; "
+            "remove the copies (UCDP names each column once)"
+        )
+    return columns
 
 
 def _one_row_per_event(events: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
@@ -174,7 +205,7 @@ def _days(text: pd.Series) -> pd.Series:
     slash = text.str.extract(SLASH_DATE)
     parts = slash.where(slash["y"].notna(), text.str.extract(ISO_DATE))
     iso = parts["y"] + "-" + parts["m"].str.zfill(2) + "-" + parts["d"].str.zfill(2)
-    return pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    return pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
 
 
 def _with_event_days(events: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
@@ -185,6 +216,13 @@ def _with_event_days(events: pd.DataFrame, request: ImportRequest) -> pd.DataFra
         "date_start or date_end is not a date (month-first M/D/YYYY, or ISO)",
         int(bad.sum()),
     )
+    outside = ~bad & ~(in_supported_years(start) & in_supported_years(end))
+    request.report.skip(
+        "events",
+        f"date_start or date_end outside the years {SUPPORTED_YEARS_TEXT} a dataset can hold",
+        int(outside.sum()),
+    )
+    bad |= outside
     backwards = ~bad & (end < start)
     request.report.skip("events", "date_end before date_start", int(backwards.sum()))
     keep = ~(bad | backwards)
@@ -209,7 +247,13 @@ def _articles(events: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
     parts = parts[~sentinel]
     parts["day"] = pd.to_datetime(parts["date"], format="%Y-%m-%d", errors="coerce")
     report.skip("articles", "date is not a real day", int(parts["day"].isna().sum()))
-    parts = parts[parts["day"].notna()].drop(columns="part").reset_index(drop=True)
+    outside = parts["day"].notna() & ~in_supported_years(parts["day"])
+    report.skip(
+        "articles",
+        f"dated outside the years {SUPPORTED_YEARS_TEXT} a dataset can hold",
+        int(outside.sum()),
+    )
+    parts = parts[parts["day"].notna() & ~outside].drop(columns="part").reset_index(drop=True)
     report.skip(
         "events",
         "no usable article in source_article",
@@ -229,6 +273,8 @@ def _check_against_listings(
 ) -> None:
     """The redundant columns only as checks: number_of_sources, source_headline, source_date (D2)."""
     report = request.report
+    if parts.empty:
+        return  # nothing to check (an empty frame's .str methods have no type to work on)
     by_event = events.set_index("id")
     counts = parts.groupby("id").size()
     listed = pd.to_numeric(by_event["number_of_sources"], errors="coerce").reindex(counts.index)
@@ -579,8 +625,10 @@ def _assertions(events: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
                 else values
             )
     low, best, high = (pd.to_numeric(events[c], errors="coerce") for c in ("low", "best", "high"))
-    assertions["toll_disputed"] = low.ne(high)
-    assertions["toll_inconsistent"] = (best < low) | (best > high)
+    # a figure that is not a number (or NaN) compares as unknown: not flagged
+    both = (low.notna() & high.notna()).to_numpy(dtype=bool)
+    assertions["toll_disputed"] = low.ne(high).fillna(False).to_numpy(dtype=bool) & both
+    assertions["toll_inconsistent"] = ((best < low) | (best > high)).fillna(False).astype(bool)
     report.handle(
         "deaths differ between UCDP's sources (low != high)",
         int(assertions["toll_disputed"].sum()),
