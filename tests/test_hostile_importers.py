@@ -753,3 +753,28 @@ def test_text_that_would_run_as_a_formula_is_quoted_and_numbers_are_not(tmp_path
     assert dataset.documents[["publisher", "title"]].values.tolist() == [["'+cmd", "'@SUM(1)"]]
     assert dataset.assertions["statement"].tolist() == ["-5"]  # a number, not a formula
     assert dataset.places["lat"].tolist() == [-5]
+
+
+def test_a_title_or_folder_name_with_control_characters_is_written_clean(tmp_path, capsys):
+    """--title and --out become dataset.toml's title and name: TOML cannot hold control
+    characters (the write raised a TOMLDecodeError traceback) and a title is printed."""
+    from analysis.cli import main
+
+    acled = Path(__file__).parent / "data" / "importers" / "acled" / "ukraine-march-2024.csv"
+    out = tmp_path / "march\x1b[31m"
+    code = main(
+        ["import", "acled", str(acled), "--out", str(out), "--title", "Red\x1b[31m\u202eX\x00"]
+    )
+    assert code == 0, capsys.readouterr().err
+    manifest = (out / "dataset.toml").read_text()
+    assert 'title = "Red [31m X"' in manifest and "\x1b" not in manifest
+
+
+def test_an_error_quoting_control_characters_prints_them_as_escapes(tmp_path, capsys):
+    from analysis.cli import main
+
+    code = main(
+        ["import", "acled", str(tmp_path / "no\x1b[2Jfile.csv"), "--out", str(tmp_path / "o")]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "\x1b" not in err and "\\x1b[2Jfile.csv" in err

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import gc
 import os
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -678,10 +679,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except DatasetError as exc:
-        print(exc.render(), file=sys.stderr)
+        print(_printable(exc.render()), file=sys.stderr)
         return 2
     except BriefingError as exc:
-        print(f"briefing: error: {exc}", file=sys.stderr)
+        print(_printable(f"briefing: error: {exc}"), file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into head or less that closed early
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (stdout for the rest of the exit)
@@ -693,6 +694,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         return 130
+
+
+# Control characters and bidirectional overrides an error may quote from input: shown as
+# escapes (\x1b), so a message never acts on the terminal. Line breaks are kept.
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _printable(message: str) -> str:
+    return _CONTROLS.sub(lambda found: ascii(found.group())[1:-1], message)
 
 
 def run() -> None:

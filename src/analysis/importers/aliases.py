@@ -146,7 +146,7 @@ def _cycle_problem(aliases: pd.DataFrame, step: np.ndarray, start: int, file: st
         "source_id",
         f"the aliases form a cycle, {' -> '.join(names)}{more}: each spelling must lead to "
         "one source_id that is not itself an alias of another; remove or correct one of these rows",
-        code="duplicate-id",
+        code="alias-cycle",
     )
 
 

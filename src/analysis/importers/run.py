@@ -11,6 +11,7 @@ from ..dataset import Dataset
 from ..errors import BriefingError
 from . import importer
 from .aliases import apply_aliases, read_aliases
+from .neutralise import without_controls
 from .progress import import_progress
 from .report import ImportReport, InputFile
 from .request import ImportRequest, RowFilter
@@ -56,8 +57,10 @@ def import_dataset(
         if user_aliases is not None:
             tables = apply_aliases(tables, user_aliases, report)
         tables.manifest = {
-            "name": out.name,
-            "title": title or tables.manifest.get("title") or out.name,
+            "name": without_controls(out.name),
+            "title": without_controls(title or "")
+            or tables.manifest.get("title")
+            or without_controls(out.name),
             "description": tables.manifest.get("description", ""),
             "license": module.LICENCE,
             "attribution": module.ATTRIBUTION,

@@ -38,7 +38,10 @@ CSV_OPTIONS = pacsv.WriteOptions(quoting_style="needed")  # strings quoted, numb
 class ImportInvalid(DatasetError):
     """The converted data broke a contract rule; nothing was written."""
 
+    SHOWN = 30  # problem lines: the first of each kind tell what the converter got wrong
+
     def render(self, limit: int | None = None) -> str:
+        limit = self.SHOWN if limit is None else limit
         problems = super().render(limit).splitlines()[1:]
         return (
             f"briefing: error: the imported data does not validate, so nothing was written to "
