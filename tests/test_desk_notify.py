@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import email
 import io
 import json
 import re
 import shutil
 import socket
-import threading
 import time
 from email import policy
 from html.parser import HTMLParser
@@ -27,6 +25,7 @@ from analysis.desk.notify import Notifier, smtp_settings
 from analysis.errors import BriefingError
 
 from .conftest import CONTRACT_EXAMPLE, DATA, SEED
+from .peers import HostilePeer
 from .test_desk_support import JOB, write_desk
 
 
@@ -348,38 +347,6 @@ def test_a_run_with_a_dead_mail_server_still_succeeds(tmp_path, monkeypatch):
     assert [r.result for r in History(reports).runs()] == ["built"]
 
 
-class HostileServer:
-    """A mail server that holds its clients: ``slow`` greets after 30 s, ``drip`` sends a
-    continuation line ("220-") a byte every 0.2 s for ever, ``silent`` never says a word."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.closed = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        with contextlib.suppress(OSError):
-            while True:
-                peer, _ = self.listener.accept()
-                threading.Thread(target=self._hold, args=(peer,), daemon=True).start()
-
-    def _hold(self, peer: socket.socket) -> None:
-        with peer, contextlib.suppress(OSError):
-            if self.kind == "slow" and not self.closed.wait(30):
-                peer.sendall(b"220 at last\r\n")
-            if self.kind == "drip":
-                peer.sendall(b"220-")
-                while not self.closed.wait(0.2):
-                    peer.sendall(b"x")
-            self.closed.wait(60)
-
-    def close(self) -> None:
-        self.closed.set()
-        self.listener.close()
-
-
 @pytest.mark.parametrize("kind", ["slow", "drip", "silent"])
 def test_a_server_that_holds_the_mail_costs_the_run_its_budget_and_no_more(
     tmp_path, smtp_server, kind
@@ -388,7 +355,7 @@ def test_a_server_that_holds_the_mail_costs_the_run_its_budget_and_no_more(
     jobs_file = write_desk(tmp_path, notify_job('on_failure = ["ops@example.org"]\n'))
     (job,) = load_jobs(jobs_file)
     history = History(tmp_path / "reports")
-    server = HostileServer(kind)
+    server = HostilePeer(kind)
     hostile = smtp_settings(
         {"BRIEFING_SMTP_HOST": "127.0.0.1", "BRIEFING_SMTP_PORT": str(server.port)}
         | {"BRIEFING_SMTP_STARTTLS": "no", "BRIEFING_SMTP_BUDGET": "0.5"}

@@ -25,11 +25,9 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -49,6 +47,7 @@ from analysis.errors import BriefingError
 from analysis.report.outputs import write_index
 
 from .conftest import CONTRACT_EXAMPLE, DATA
+from .peers import HostilePeer
 from .test_desk_support import kyiv, write_desk
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "40"))
@@ -135,39 +134,9 @@ def half_written(reports: Path) -> list[str]:
     return missing + [str(p) for p in reports.glob(".building-*")]
 
 
-class DrippingServer:
-    """A mail server from hell: greets with a continuation line ("220-"), then one byte at
-    a time, forever; or (``silent``) accepts and never says a word."""
-
-    def __init__(self, silent: bool = False, every: float = 0.3) -> None:
-        self.silent, self.every = silent, every
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.closed = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        with contextlib.suppress(OSError):
-            while not self.closed.is_set():
-                peer, _ = self.listener.accept()
-                threading.Thread(target=self._drip, args=(peer,), daemon=True).start()
-
-    def _drip(self, peer: socket.socket) -> None:
-        with peer, contextlib.suppress(OSError):
-            if not self.silent:
-                peer.sendall(b"220-")
-            while not self.closed.wait(self.every):
-                if not self.silent:
-                    peer.sendall(b"x")
-
-    def close(self) -> None:
-        self.closed.set()
-        self.listener.close()
-
-
 @pytest.fixture
 def dripping_server():
-    server = DrippingServer()
+    server = HostilePeer("drip", every=0.3)
     yield server
     server.close()
 
