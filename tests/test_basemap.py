@@ -162,3 +162,13 @@ def test_two_thousand_places_stay_readable():
     assert _points(ax) == 2000
     place_names = [t for t in ax.texts if t.get_text().startswith("Place number")]
     assert len(place_names) <= 10 and len(ax.texts) - len(place_names) <= 25 + 2  # + km, N
+
+
+def test_the_decoded_copy_holds_the_same_arcs_and_shapes(mapdata):
+    for path in (mapdata / "countries-10m.json", mapdata / "regions" / "a.topo.json"):
+        assert basemap._decoded_path(path).is_file()
+        topology, arcs, boxes = basemap._topology(path)  # from the .npz
+        fresh_topology, fresh_arcs, fresh_boxes = basemap._decode(path)
+        assert topology["objects"] == fresh_topology["objects"]
+        assert [a.tolist() for a in arcs] == [a.tolist() for a in fresh_arcs]
+        np.testing.assert_array_equal(boxes, fresh_boxes)

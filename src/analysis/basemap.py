@@ -52,24 +52,83 @@ class Basemap:
     region_labels: list[tuple[str, float, float, float]] = field(default_factory=list)
 
 
-def basemap(bounds: Bounds, folder: Path, detail: str = "10m") -> Basemap:
-    """Countries, coasts and regions that reach into ``bounds`` (regions only at 10m)."""
+def basemap(bounds: Bounds, folder: Path, detail: str = "10m", resolution: float = 0.0) -> Basemap:
+    """Countries, coasts and regions that reach into ``bounds`` (regions only at 10m).
+    With ``resolution`` (degrees, about a third of a drawn point), each line keeps one
+    point per step of that size: a 1:10m border drawn a few centimetres wide has far more
+    points than the page can show, and every one would be written to the SVG."""
     borders, coasts = _country_lines(folder / f"countries-{detail}.json", bounds)
-    if detail != "10m":
-        return Basemap(borders, coasts, [])
     regions, labels = [], []
-    for name in _countries_within(folder, bounds):  # the few countries in view
-        rings, named = _regions(folder / "regions" / name, bounds)
-        regions += rings
-        labels += named
-    labels.sort(key=lambda label: -label[3])
+    if detail == "10m":
+        for name in _countries_within(folder, bounds):  # the few countries in view
+            rings, named = _regions(folder / "regions" / name, bounds)
+            regions += rings
+            labels += named
+        labels.sort(key=lambda label: -label[3])
+    if resolution > 0:  # regions are thin dashed lines: half the detail of the borders
+        borders, coasts, regions = (
+            [_thinned(part, step) for line in lines for part in _within(line, bounds)]
+            for lines, step in (
+                (borders, resolution),
+                (coasts, resolution),
+                (regions, resolution * 2),
+            )
+        )
     return Basemap(borders, coasts, regions, labels)
+
+
+def _within(line: np.ndarray, bounds: Bounds) -> list[np.ndarray]:
+    """The stretches of ``line`` inside ``bounds`` (and one point beyond each end, so they
+    run off the edge): a region's outline can go on for thousands of points out of view,
+    all of which an SVG would carry."""
+    west, south, east, north = bounds
+    inside = (
+        (line[:, 0] >= west) & (line[:, 0] <= east) & (line[:, 1] >= south) & (line[:, 1] <= north)
+    )
+    kept = inside.copy()
+    kept[:-1] |= inside[1:]  # the point before a stretch
+    kept[1:] |= inside[:-1]  # and the one after
+    if kept.all():
+        return [line]
+    edges = np.flatnonzero(np.diff(kept.astype(np.int8)))
+    starts = np.r_[0, edges + 1]
+    return [
+        part
+        for part, on in zip(np.split(line, edges + 1), kept[starts], strict=True)
+        if on and len(part) > 1
+    ]
+
+
+def _thinned(line: np.ndarray, step: float) -> np.ndarray:
+    """``line`` with one point per grid cell of ``step`` degrees it passes through (the
+    first of each run), its last point kept so that lines still meet."""
+    cells = np.floor(line / step).astype(np.int64)
+    moved = np.ones(len(line), dtype=bool)
+    moved[1:] = (cells[1:] != cells[:-1]).any(axis=1)
+    moved[-1] = True
+    return line[moved]
 
 
 @functools.cache
 def _topology(path: Path) -> tuple[dict, tuple[np.ndarray, ...], np.ndarray]:
-    """A TopoJSON file, its arcs as longitude/latitude arrays (all decoded at once) and
-    each arc's box (west, south, east, north)."""
+    """A TopoJSON file's objects, its arcs as longitude/latitude arrays and each arc's box
+    (west, south, east, north): from the decoded copy ``make mapdata`` keeps beside it
+    (``.npz``, read in milliseconds), else decoded now."""
+    decoded = _decoded_path(path)
+    if decoded.is_file():
+        with np.load(decoded) as saved:
+            points, lengths = saved["points"], saved["lengths"]
+            objects = json.loads(bytes(saved["objects"]).decode("utf-8"))
+        return _arcs({"objects": objects}, points, lengths)
+    return _decode(path)
+
+
+def _decoded_path(path: Path) -> Path:
+    return path.with_name(path.name.removesuffix(".json") + ".npz")
+
+
+def _decode(path: Path) -> tuple[dict, tuple[np.ndarray, ...], np.ndarray]:
+    """Decode a TopoJSON file: all arcs at once, delta-decoded and scaled when quantized."""
     topology = json.loads(path.read_text(encoding="utf-8"))
     arcs = topology["arcs"]
     lengths = np.fromiter((len(arc) for arc in arcs), dtype=np.int64, count=len(arcs))
@@ -82,6 +141,13 @@ def _topology(path: Path) -> tuple[dict, tuple[np.ndarray, ...], np.ndarray]:
         points = summed - np.repeat(before, lengths, axis=0)
         scale, translate = topology["transform"]["scale"], topology["transform"]["translate"]
         points = points * scale + translate
+    return _arcs(topology, points, lengths)
+
+
+def _arcs(
+    topology: dict, points: np.ndarray, lengths: np.ndarray
+) -> tuple[dict, tuple[np.ndarray, ...], np.ndarray]:
+    ends = np.cumsum(lengths)
     starts = ends - lengths
     boxes = (
         np.column_stack(
@@ -195,7 +261,18 @@ def _countries_within(folder: Path, bounds: Bounds) -> list[str]:
 
 
 def write_index(folder: Path) -> Path:
-    """``index.json``: each regions file's bounding box (west, south, east, north)."""
+    """``index.json`` (each regions file's bounding box: west, south, east, north) and a
+    decoded copy of every TopoJSON file, so a map reads arrays instead of parsing JSON."""
+    for path in [*folder.glob("countries-*.json"), *(folder / "regions").glob("*.topo.json")]:
+        topology, arcs, _ = _decode(path)  # ~250 files, once, at set-up
+        points = np.concatenate(arcs) if arcs else np.empty((0, 2))
+        objects = json.dumps(topology["objects"]).encode("utf-8")
+        np.savez(
+            _decoded_path(path),
+            points=points,
+            lengths=np.array([len(arc) for arc in arcs], dtype=np.int64),
+            objects=np.frombuffer(objects, dtype=np.uint8),
+        )
     boxes = {}
     for path in sorted((folder / "regions").glob("*.topo.json")):  # ~250 countries, once
         _, arcs, _ = _topology(path)
