@@ -156,3 +156,15 @@ def test_a_named_chromium_that_is_not_there_is_refused_not_replaced(tmp_path, ca
     err = capsys.readouterr().err
     assert "nonexistent' (BRIEFING_CHROMIUM) is not an executable file" in err
     assert not (tmp_path / "reports").exists()
+
+
+@pytest.mark.slow  # two kernels
+def test_a_failed_build_exits_1_and_a_refusal_in_a_cell_exits_2(tmp_path, capsys):
+    """A scheduler tells "look into it" (the build failed: a cell raised, the kernel
+    died, time ran out) from "fix your arguments" (a cell refused the input)."""
+    raises = Path(__file__).parent / "data" / "notebooks" / "raises.ipynb"
+    assert main(["build", str(raises), "--to", "html", "--out", str(tmp_path / "a")]) == 1
+    assert "cell 4 failed: ValueError" in capsys.readouterr().err
+    refused = ["build", "briefing", "--to", "html", "-p", "topic", "weather"]
+    assert main([*refused, "--out", str(tmp_path / "b")]) == 2
+    assert "refused its parameters or data" in capsys.readouterr().err

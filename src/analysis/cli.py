@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import BriefingError, DatasetError
+from .errors import BriefingError, BuildFailed, DatasetError
 
 DESCRIPTION = """\
 Turn a dataset of claims (who claimed what, when, about which event) into
@@ -681,6 +681,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatasetError as exc:
         print(_printable(exc.render()), file=sys.stderr)
         return 2
+    except BuildFailed as exc:  # the build's own failure: 1; a cell refusing input: 2
+        print(_printable(f"briefing: error: {exc}"), file=sys.stderr)
+        return 2 if getattr(exc, "refused", False) else 1
     except BriefingError as exc:
         print(_printable(f"briefing: error: {exc}"), file=sys.stderr)
         return 2

@@ -78,7 +78,16 @@ class Problem:
 
 
 class BriefingError(Exception):
-    """A mistake the user can fix; the CLI prints it without a traceback."""
+    """A mistake the user can fix; the CLI prints it without a traceback and exits 2."""
+
+
+class BuildFailed(BriefingError):
+    """The build itself failed, not the user's input: the kernel died or did not answer,
+    a cell failed or ran too long, the build passed its time limit, Chromium could not
+    print. Printed without a traceback too, but the command exits 1 (as a desk run with a
+    failed briefing does), so a scheduler tells "fix your arguments" from "look into it".
+    A subclass of BriefingError: code that keeps one briefing's failure apart catches both.
+    """
 
 
 class DatasetError(BriefingError):

@@ -38,7 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BriefingError, DatasetError, Problem
+from ..errors import BriefingError, BuildFailed, DatasetError, Problem
 from ..fingerprint import dataset_hash
 from .execute import WarmKernel, execute_notebook, import_executor
 from .export import PdfPrinter, find_chromium, html_exporter, to_html
@@ -209,7 +209,7 @@ def _build(
     return briefing
 
 
-class BuildTimeout(BriefingError):
+class BuildTimeout(BuildFailed):
     """The whole build took longer than it was allowed."""
 
 
@@ -359,7 +359,7 @@ def checked_dataset(plan: BuildPlan, kernel: WarmKernel) -> DatasetFacts | None:
     if "value" in answer:
         return DatasetFacts(plan.dataset, **answer["value"])
     reason = f"{answer['ename']}: {answer['evalue']}" if "ename" in answer else "no answer"
-    raise BriefingError(f"the notebook kernel could not load the dataset: {reason}")
+    raise BuildFailed(f"the notebook kernel could not load the dataset: {reason}")
 
 
 def execute_and_publish(plan: BuildPlan, dataset, kernel, printer, exporter, staging) -> Briefing:
@@ -387,7 +387,7 @@ def export(plan: BuildPlan, nb, masthead: Masthead, exporter, printer, staging: 
     try:
         ready = exporter.result(EXPORT_TIMEOUT)
     except TimeoutError:
-        raise BriefingError(
+        raise BuildFailed(
             f"the HTML exporter was not ready within {EXPORT_TIMEOUT:.0f} s; nothing was published"
         ) from None
     page.write_text(to_html(nb, masthead, ready), encoding="utf-8")

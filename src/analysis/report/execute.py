@@ -26,7 +26,7 @@ from pathlib import Path
 from queue import Empty
 from typing import TYPE_CHECKING
 
-from ..errors import BriefingError
+from ..errors import BriefingError, BuildFailed
 from ..runtime import KERNEL_ENVIRONMENT
 from . import zygote
 from .parameters import code_cells
@@ -47,8 +47,9 @@ TUNE_STATEMENT = "__import__('analysis.runtime').runtime.tune_process()"
 KERNEL_DISPLAY_NAME = "Claim briefings (project venv)"
 
 
-class CellError(BriefingError):
-    """A notebook cell raised while the briefing ran."""
+class CellError(BuildFailed):
+    """A notebook cell raised while the briefing ran (``refused``: it raised one of our
+    errors for a user's mistake, which the command treats as a mistake, exit 2)."""
 
     def __init__(self, notebook: str, cell: int, ename: str, evalue: str, saved: Path | None):
         self.notebook, self.cell, self.ename, self.evalue, self.saved = (
@@ -119,19 +120,19 @@ def ready_client_class() -> type:
                             return
                 except Empty:
                     continue  # subscribed too late to see that answer: ask again
-            raise BriefingError(f"the notebook kernel did not answer within {timeout:.0f} s")
+            raise BuildFailed(f"the notebook kernel did not answer within {timeout:.0f} s")
 
         async def _reply_to(self, request: str, deadline: float) -> dict:
             while True:
                 if not await self.is_alive():
-                    raise BriefingError(
+                    raise BuildFailed(
                         "the notebook kernel died before it answered (out of memory, or killed)"
                     )
                 try:
                     msg = await self.shell_channel.get_msg(timeout=0.5)
                 except Empty:
                     if time.monotonic() > deadline:
-                        raise BriefingError("the notebook kernel did not answer in time") from None
+                        raise BuildFailed("the notebook kernel did not answer in time") from None
                     continue
                 if msg["parent_header"].get("msg_id") == request:
                     return msg
@@ -225,7 +226,7 @@ class WarmKernel:
         except Exception as exc:  # no kernel, or one we cannot talk to (sockets, ports)
             if self.manager.has_kernel:
                 self.manager.shutdown_kernel(now=True)
-            raise BriefingError(
+            raise BuildFailed(
                 f"the notebook kernel could not start: {type(exc).__name__}: {exc}"
             ) from exc
         # "from a import b" may name a function, not a module: import what exists, quietly.
@@ -261,12 +262,12 @@ class WarmKernel:
                     reply = self._client.get_shell_msg(timeout=0.5)
                 except Empty:
                     if not self.manager.is_alive():
-                        raise BriefingError(
+                        raise BuildFailed(
                             "the notebook kernel died while starting (out of memory, or "
                             "killed); nothing was run"
                         ) from None
                     if time.monotonic() > deadline:
-                        raise BriefingError(
+                        raise BuildFailed(
                             f"the notebook kernel did not start within {timeout:.0f} s"
                         ) from None
                     continue
@@ -409,13 +410,13 @@ def execute_notebook(
         )
     except DeadKernelError:
         where = progress.keep(output, failed_dir)
-        raise BriefingError(
+        raise BuildFailed(
             f"{notebook.name}: the kernel died while running {progress.where()} (out of "
             f"memory, or killed); nothing was published{where}"
         ) from None
     except CellTimeoutError:
         where = progress.keep(output, failed_dir)
-        raise BriefingError(
+        raise BuildFailed(
             f"{notebook.name}: {progress.where()} ran longer than {cell_timeout:.0f} s and "
             f"was stopped; nothing was published{where}"
         ) from None

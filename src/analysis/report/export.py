@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import BriefingError
+from ..errors import BriefingError, BuildFailed
 from .masthead import Masthead, drop_title_block
 from .sockets import socket_parent
 
@@ -302,13 +302,11 @@ class PdfPrinter:
             try:
                 answered, result = self._results.get(timeout=max(deadline - time.monotonic(), 0))
             except queue.Empty:
-                raise BriefingError(
+                raise BuildFailed(
                     f"Chromium did not print the PDF within {PRINT_TIMEOUT:.0f} s"
                 ) from None
         if isinstance(result, Exception):
-            raise BriefingError(
-                f"printing the PDF in Chromium failed: {_one_line(result)}"
-            ) from None
+            raise BuildFailed(f"printing the PDF in Chromium failed: {_one_line(result)}") from None
         return result
 
     def finish(self) -> None:
