@@ -539,7 +539,7 @@ def _inset(ax: Axes, bounds: basemap.Bounds, folder: Path, corner: str) -> None:
         min(middle[1] + half, 85.0),
     )
     inset = ax.inset_axes([*INSET_CORNERS[corner], *INSET_SIZE])
-    around = basemap.basemap(wide, folder, detail="50m", resolution=(wide[2] - wide[0]) / 300)
+    around = basemap.basemap(wide, folder, detail="50m", resolution=(wide[2] - wide[0]) / 120)
     inset.add_collection(LineCollection(around.borders, colors="#666666", linewidths=0.4))
     inset.add_collection(LineCollection(around.coasts, colors="#4a7fb0", linewidths=0.4))
     inset.add_patch(Rectangle((west, south), east - west, north - south, fill=False,
