@@ -68,6 +68,7 @@ def test_a_hit_gives_the_same_tables_and_json(cache_dir, path):
         assert to_json(analyze(cached, as_of=as_of)) == to_json(analyze(fresh, as_of=as_of))
 
 
+@pytest.mark.slow  # generated examples: seconds
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=datasets())
 def test_generated_datasets_read_back_from_the_cache_unchanged(spec):

@@ -133,6 +133,7 @@ def test_seed_streams_the_reference_bytes(as_of, topic):
     assert_same_as_reference(analyze(dataset, as_of=as_of, topic=topic))
 
 
+@pytest.mark.slow  # generated examples: seconds
 @settings(
     max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "6")),
     deadline=None,
@@ -297,6 +298,7 @@ def test_awkward_strings_floats_and_missing_values(example):
     assert_same_as_reference(result)
 
 
+@pytest.mark.slow  # generated examples: seconds
 @settings(max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "6")) * 5, deadline=None)
 @given(
     strings=st.lists(st.text(st.characters(exclude_categories=("Cs",))), min_size=1, max_size=30),

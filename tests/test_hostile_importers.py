@@ -219,6 +219,7 @@ GDELT_MENTION_EDITABLE = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow  # generated examples: seconds
 @SETTINGS
 @given(
     edits=st.dictionaries(st.sampled_from(UCDP_EDITABLE), hostile_text, max_size=3),
@@ -231,6 +232,7 @@ def test_hostile_ucdp_files_import_or_are_refused_briefly(tmp_path_factory, edit
     attempt("ucdp", [path], folder / "out")
 
 
+@pytest.mark.slow  # generated examples: seconds
 @SETTINGS
 @given(
     edits=st.dictionaries(st.sampled_from(ACLED_EDITABLE), hostile_text, max_size=3),
@@ -246,6 +248,7 @@ def test_hostile_acled_files_import_or_are_refused_briefly(
     attempt("acled", [path], folder / "out", where=where)
 
 
+@pytest.mark.slow  # generated examples: seconds
 @SETTINGS
 @given(
     event_edits=st.dictionaries(st.sampled_from(GDELT_EVENT_EDITABLE), hostile_text, max_size=3),
@@ -288,6 +291,7 @@ MAPPING_ATTACKS = [
 ]
 
 
+@pytest.mark.slow  # generated examples: seconds
 @SETTINGS
 @given(
     attack=st.sampled_from(MAPPING_ATTACKS),
@@ -305,6 +309,7 @@ def test_hostile_mappings_and_sheets_import_or_are_refused_briefly(tmp_path_fact
 ALIAS_NAMES = ["out-ukrinform", "Ukrinform", "a", "b", "c", "cl-sinegubov", "x y", "\x1b[2J"]
 
 
+@pytest.mark.slow  # generated examples: seconds
 @SETTINGS
 @given(
     pairs=st.lists(

@@ -252,6 +252,7 @@ def assert_refused_briefly(error: BriefingError) -> None:
     assert all(len(line.encode()) < LINE_BYTES for line in lines), max(lines, key=len)[:300]
 
 
+@pytest.mark.slow  # generated examples: seconds
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
