@@ -86,6 +86,16 @@ def test_seed_briefing_meets_wcag_21_aa_in_chromium(seed_briefing):
     assert axe_violations(seed_briefing.folder / "briefing.html") == []
 
 
+def test_seed_briefing_notes_resolve_and_every_judgment_is_sourced(seed_briefing):
+    page = (seed_briefing.folder / "briefing.html").read_text()
+    targets = set(re.findall(r'href="#(note-\d+)"', page))
+    assert targets and all(f'id="{target}"' in page for target in targets)
+    judgments = page.split('<ol class="judgments">', 1)[1].split("</ol>", 1)[0]
+    items = judgments.split("<li>")[1:]
+    assert items and all('href="#note-' in item for item in items)  # each has its note
+    assert "<script" not in page
+
+
 def test_seed_briefing_figures_say_what_they_show(seed_briefing):
     page = (seed_briefing.folder / "briefing.html").read_text()
     svgs = re.findall(r"<svg\b[^>]*>", page)
