@@ -408,10 +408,11 @@ def place_map(result, labels: int = 10, mapdata: Path | None = None) -> Figure |
     if folder is not None:
         step = (bounds[2] - bounds[0]) / MAP_POINTS_ACROSS
         _draw_boundaries(ax, basemap.basemap(bounds, folder, resolution=step), bounds, named)
+    size = float(np.clip(30 * np.sqrt(200 / len(places)), 8, 30))  # smaller when crowded
     for status in reversed(STATUS_PRIORITY):  # a layer per status, the most pressing on top
         here = places[places["status"] == status]
         if len(here):
-            ax.scatter(here["lon"], here["lat"], c=STATUS_COLORS[status], s=30,
+            ax.scatter(here["lon"], here["lat"], c=STATUS_COLORS[status], s=size,
                        marker=STATUS_MARKERS[status], edgecolor="black", linewidth=0.4,
                        zorder=5, label=status)  # fmt: skip
     # on a pale box, legible over the lines (a stroked halo would write each name's glyphs
@@ -436,7 +437,8 @@ def place_map(result, labels: int = 10, mapdata: Path | None = None) -> Figure |
     handles, names = ax.get_legend_handles_labels()
     order = sorted(range(len(names)), key=lambda i: STATUS_PRIORITY.index(names[i]))
     fig.legend([handles[i] for i in order], [names[i] for i in order],
-               loc="outside lower center", ncols=5, fontsize=7, frameon=False)  # fmt: skip
+               loc="outside lower center", ncols=5, fontsize=7, frameon=False,
+               markerscale=float(np.sqrt(30 / size)))  # fmt: skip
     return fig
 
 
