@@ -58,11 +58,16 @@ def test_assertion_board_bars_by_status(seed_result, tmp_path):
     assert all(p.get_hatch() == "///" and p.get_rasterized() for p in refuting)
     widths = sorted(p.get_width() for p in ax.patches)
     assert widths[0] == -1 and widths[-1] == 2
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+    (legend,) = ax.figure.legends
+    assert [t.get_text() for t in legend.get_texts()] == [
         "contested",
         "corroborated",
         "single-source",
     ]
+    # the status in words at each bar's end too: colour is never its only sign
+    words = [t.get_text() for t in ax.texts]
+    assert words.count("contested") == 3 and words.count("corroborated") == 2
+    assert len(words) == addressed
 
 
 def test_lag_chart_points(tmp_path):

@@ -238,6 +238,11 @@ def assertion_board(result, max_assertions: int = 24) -> Figure:
         rasterized=True,  # Chromium prints each SVG hatch pattern as its own large image
     )
     ax.axvline(0, color="black", linewidth=0.8)
+    for lane, (support, status) in enumerate(zip(table["independent_support"], table["status"],
+                                                 strict=True)):  # fmt: skip
+        ax.text(float(support) + 0.04, lane, str(status), va="center", fontsize=6.5,
+                color="#444444")  # the status in words too: never by colour alone  # fmt: skip
+    ax.margins(x=0.12)  # room for the words at the longest bar's end
     prefix, labels = shared_prefix(table["statement"].astype(str).tolist())
     ax.set_yticks(y, [_short(label, 60) for label in labels])
     ax.set_xlabel("evidence lines: refuting (hatched, left) | supporting (right)")
@@ -246,7 +251,8 @@ def assertion_board(result, max_assertions: int = 24) -> Figure:
     ax.set_title("Assertions by status" + (f" ({cut})" if cut else "") + about)
     shown = [s for s in STATUS_COLORS if s in set(table["status"])]
     handles = [Patch(facecolor=STATUS_COLORS[s], edgecolor="black", label=s) for s in shown]
-    ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False,
+               fontsize=8)  # fmt: skip
     return fig
 
 
