@@ -169,6 +169,7 @@ def test_a_spoilt_history_is_one_line_for_run_plan_and_jobs(tmp_path, capsys, ho
     assert not (tmp_path / "elsewhere.sqlite").exists()  # nothing made through the link
 
 
+@pytest.mark.slow  # a second process holds the lock
 def test_a_history_locked_for_long_is_one_line(tmp_path, capsys, monkeypatch):
     import subprocess
     import sys

@@ -414,6 +414,7 @@ def one_line_or_nothing(capsys, code: int) -> None:
         assert len(err.strip().splitlines()) == 1 and err.startswith("briefing: error: "), err
 
 
+@pytest.mark.slow  # generated examples: seconds
 @settings(
     max_examples=EXAMPLES,
     deadline=dt.timedelta(seconds=20),
@@ -494,6 +495,7 @@ SERIES_DAMAGE = [
 ]
 
 
+@pytest.mark.slow  # generated examples: seconds
 @settings(
     max_examples=EXAMPLES,
     deadline=dt.timedelta(seconds=20),

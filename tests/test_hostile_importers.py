@@ -376,6 +376,7 @@ def test_a_ucdp_header_naming_a_column_twice_is_refused(tmp_path):
         import_dataset("ucdp", [path], tmp_path / "out")
 
 
+@pytest.mark.slow  # a 20 MB cell and a 40 MB one
 def test_a_cell_bigger_than_the_block_is_read_by_ucdp_and_sheets_refused_by_acled(tmp_path):
     """Bigger than pyarrow's block (1 MB for UCDP, 4 MB for ACLED, 16 MB for sheets): before,
     'straddling object straddles two block boundaries (try to increase block size?)'."""
@@ -560,6 +561,7 @@ def test_an_alias_chain_is_followed_to_its_end(tmp_path):
     assert "wire-b" not in set(dataset.sources["source_id"])
 
 
+@pytest.mark.slow  # 200,000-row alias files
 def test_a_long_alias_chain_and_a_long_cycle_are_resolved_in_seconds(tmp_path):
     """Two hundred thousand rows: resolved by pointer doubling, not a walk per row (the
     first cycle message took 190 s walking a Python list)."""
