@@ -119,7 +119,9 @@ def _topology(path: Path) -> tuple[dict, tuple[np.ndarray, ...], np.ndarray]:
         with np.load(decoded) as saved:
             points, lengths = saved["points"], saved["lengths"]
             objects = json.loads(bytes(saved["objects"]).decode("utf-8"))
-        return _arcs({"objects": objects}, points, lengths)
+            uses = saved["uses"] if "uses" in saved.files else None
+        topology = {"objects": objects} if uses is None else {"objects": objects, "uses": uses}
+        return _arcs(topology, points, lengths)
     return _decode(path)
 
 
@@ -188,7 +190,9 @@ def _flatten(nested) -> list[int]:
 
 def _country_lines(path: Path, bounds: Bounds) -> tuple[list[np.ndarray], list[np.ndarray]]:
     topology, arcs, boxes = _topology(path)
-    used = _arc_uses(topology["objects"]["countries"]["geometries"], len(arcs))
+    used = topology.get("uses")
+    if used is None:
+        used = _arc_uses(topology["objects"]["countries"]["geometries"], len(arcs))
     west, south, east, north = bounds
     near = (
         (boxes[:, 2] >= west)
@@ -266,12 +270,17 @@ def write_index(folder: Path) -> Path:
     for path in [*folder.glob("countries-*.json"), *(folder / "regions").glob("*.topo.json")]:
         topology, arcs, _ = _decode(path)  # ~250 files, once, at set-up
         points = np.concatenate(arcs) if arcs else np.empty((0, 2))
+        extra = {}
+        if path.name.startswith("countries-"):  # a map needs only how often each arc is used
+            extra["uses"] = _arc_uses(topology["objects"]["countries"]["geometries"], len(arcs))
+            topology = {"objects": {}}
         objects = json.dumps(topology["objects"]).encode("utf-8")
         np.savez(
             _decoded_path(path),
             points=points,
             lengths=np.array([len(arc) for arc in arcs], dtype=np.int64),
             objects=np.frombuffer(objects, dtype=np.uint8),
+            **extra,
         )
     boxes = {}
     for path in sorted((folder / "regions").glob("*.topo.json")):  # ~250 countries, once

@@ -392,14 +392,16 @@ def mapped_places(result) -> pd.DataFrame:
     )[["place_id", "name", "lat", "lon", "status", "claims"]]
 
 
-def place_map(result, labels: int = 10, mapdata: Path | None = None) -> Figure | None:
+def place_map(
+    result, labels: int = 10, mapdata: Path | None = None, places: pd.DataFrame | None = None
+) -> Figure | None:
     """The places with coordinates, coloured and shaped by the status of their assertions
     (the most pressing one when a place has several), the most reported ones named, over
     country borders, coasts and first-level regions with their names (``mapdata``: the
     boundaries ``make mapdata`` installs, found by itself when not given), an inset of
     the wider area, a scale and north. None when no place has coordinates. No tiles:
-    nothing is fetched at build time."""
-    places = mapped_places(result)
+    nothing is fetched at build time. ``places``: :func:`mapped_places`, if already at hand."""
+    places = mapped_places(result) if places is None else places
     if places.empty:
         return None
     lat, lon = places["lat"], places["lon"]

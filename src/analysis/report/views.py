@@ -403,7 +403,9 @@ def provenance(result: Analysis, parameters: dict) -> HTML:
         ("As of", "everything" if result.as_of is None else iso_day(result.as_of)),
         ("Parameters", _parameters(parameters)),
     ]
-    if basemap.mapdata_folder() is not None and not plots.mapped_places(result).empty:
+    places = data.places
+    mapped = len(places) and places[["lat", "lon"]].notna().all(axis=1).any()
+    if mapped and basemap.mapdata_folder() is not None:
         rows.append(("Map boundaries", basemap.LICENCE))
     items = "".join(f'<tr><th scope="row">{_e(k)}</th><td>{_e(v)}</td></tr>' for k, v in rows)
     method = (
@@ -515,10 +517,11 @@ def _replay_note(replayed) -> str:
 
 def place_map(result: Analysis) -> SVG | HTML:
     """The map of places, or a sentence when no place has coordinates."""
-    fig = plots.place_map(result)
+    places = plots.mapped_places(result)
+    fig = plots.place_map(result, places=places)
     if fig is None:
         return HTML('<p class="empty">No place in this dataset has coordinates to map.</p>')
-    return figure(fig, alt_text.place_map(plots.mapped_places(result)))
+    return figure(fig, alt_text.place_map(places))
 
 
 def lag_figure(result: Analysis) -> SVG | HTML:
