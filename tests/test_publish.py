@@ -203,7 +203,10 @@ def test_a_browser_reading_the_site_never_sees_a_mix_while_it_is_published(tmp_p
                 )
                 index_generations = {int(t.rsplit(" ", 1)[1]) for t in titles}
                 if len(index_generations) != 1 or len(links) != len(titles):
-                    problems.append(f"index mixes generations {index_generations}")
+                    problems.append(
+                        f"index mixes generations {index_generations}: {len(titles)} rows, "
+                        f"{len(links)} links"
+                    )
                     continue
                 (generation,) = index_generations
                 if seen and generation < seen[-1]:
