@@ -82,6 +82,12 @@ if (Path(dataset) / f"KILL-{topic}").exists():
     os.kill(os.getppid(), signal.SIGKILL)
     time.sleep(10)
 """
+HOSTILE = settings(  # the generated tests: fixed seed, EXAMPLES each, bounded time
+    max_examples=EXAMPLES,
+    deadline=dt.timedelta(seconds=20),
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def sleepy_desk(root: Path, topics: list[str], notify: str = "") -> Path:
@@ -415,12 +421,7 @@ def one_line_or_nothing(capsys, code: int) -> None:
 
 
 @pytest.mark.slow  # generated examples: seconds
-@settings(
-    max_examples=EXAMPLES,
-    deadline=dt.timedelta(seconds=20),
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@HOSTILE
 @given(
     rows=hostile_rows(),
     damage=st.sampled_from(DAMAGE),
@@ -496,12 +497,7 @@ SERIES_DAMAGE = [
 
 
 @pytest.mark.slow  # generated examples: seconds
-@settings(
-    max_examples=EXAMPLES,
-    deadline=dt.timedelta(seconds=20),
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@HOSTILE
 @given(damages=st.lists(st.sampled_from(SERIES_DAMAGE), min_size=1, max_size=4))
 def test_a_run_survives_whatever_is_in_the_way_of_each_briefing(
     tmp_path_factory, capsys, monkeypatch, damages

@@ -241,7 +241,8 @@ def assertion_board(result, max_assertions: int = 24) -> Figure:
     for lane, (support, status) in enumerate(zip(table["independent_support"], table["status"],
                                                  strict=True)):  # fmt: skip
         ax.text(float(support) + 0.04, lane, str(status), va="center", fontsize=6.5,
-                color="#444444")  # the status in words too: never by colour alone  # fmt: skip
+                color="#444444", bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
+                )  # the status in words too: never by colour alone; on white, not struck by the grid  # fmt: skip
     ax.margins(x=0.12)  # room for the words at the longest bar's end
     prefix, labels = shared_prefix(table["statement"].astype(str).tolist())
     ax.set_yticks(y, [_short(label, 60) for label in labels])
