@@ -16,7 +16,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
-	$(BIN)/python -c "from analysis.report.execute import ensure_kernel; ensure_kernel()"
+	$(BIN)/python -c "from analysis.build.execute import ensure_kernel; ensure_kernel()"
 	touch $(STAMP)
 
 # Debian's chromium, installed with apt when missing; skipped when BRIEFING_CHROMIUM
@@ -53,7 +53,7 @@ $(MAPDATA)/index.json: $(STAMP)
 	tar -xzf $(MAPDATA).part/world-atlas-2.0.2.tgz -C $(MAPDATA).part --strip-components=1 \
 	  --transform 's/LICENSE/LICENSE.world-atlas/' package/countries-10m.json package/countries-50m.json package/LICENSE
 	rm -f $(MAPDATA).part/*.tgz
-	$(BIN)/python -m analysis.basemap index $(MAPDATA).part
+	$(BIN)/python -m analysis.present.basemap index $(MAPDATA).part
 	mv $(MAPDATA).part $(MAPDATA)
 
 briefing: setup

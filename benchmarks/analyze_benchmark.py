@@ -21,10 +21,10 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import write_synthetic  # noqa: E402
 
-from analysis.agreement import pairwise_agreement, positions  # noqa: E402
-from analysis.chronology import known_claims  # noqa: E402
-from analysis.dataset import load_dataset  # noqa: E402
-from analysis.results import analyze  # noqa: E402
+from analysis.compute.agreement import pairwise_agreement, positions  # noqa: E402
+from analysis.compute.chronology import known_claims  # noqa: E402
+from analysis.compute.results import analyze  # noqa: E402
+from analysis.contract.dataset import load_dataset  # noqa: E402
 
 
 def naive_pairwise(held: pd.DataFrame) -> pd.DataFrame:

@@ -46,7 +46,7 @@ def frame(shape: str, n: int):
 
 
 def child(shape: str, n: int) -> None:
-    from analysis.chronology import conflicts
+    from analysis.compute.chronology import conflicts
 
     data = frame(shape, n)
     started = time.perf_counter()

@@ -164,7 +164,7 @@ from analysis.importers import acled
 from analysis.importers.report import ImportReport
 from analysis.importers.request import ImportRequest
 from analysis.importers.writer import table_in_order, write_csv
-from analysis import schema
+from analysis.contract import schema
 marks = [(time.perf_counter(), time.process_time())]
 tables = acled.convert(ImportRequest([Path(sys.argv[1])], ImportReport(acled.TITLE)))
 marks.append((time.perf_counter(), time.process_time()))
@@ -178,7 +178,7 @@ print(json.dumps([[b[0] - a[0], b[1] - a[1]] for a, b in zip(marks, marks[1:])])
 """
 LOAD = (
     "import sys; from analysis.runtime import tune_process; tune_process(); "
-    "from analysis.dataset import load_dataset; load_dataset(sys.argv[1])"
+    "from analysis.contract.dataset import load_dataset; load_dataset(sys.argv[1])"
 )
 
 

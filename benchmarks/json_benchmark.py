@@ -28,9 +28,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import SHAPES, write_synthetic  # noqa: E402
 
-from analysis.contract_json import write_contract  # noqa: E402
-from analysis.dataset import load_dataset  # noqa: E402
-from analysis.results import CONTRACT_JSON, analyze  # noqa: E402
+from analysis.compute.contract_json import write_contract  # noqa: E402
+from analysis.compute.results import CONTRACT_JSON, analyze  # noqa: E402
+from analysis.contract.dataset import load_dataset  # noqa: E402
 
 
 def status_kb(field: str) -> int | None:

@@ -12,7 +12,7 @@ def axe_violations(page_file: Path) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
-    from analysis.report.export import CHROMIUM_FLAGS, find_chromium
+    from analysis.build.export import CHROMIUM_FLAGS, find_chromium
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)

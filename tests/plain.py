@@ -16,7 +16,7 @@ from itertools import combinations, pairwise
 
 import pandas as pd
 
-from analysis.dataset import Dataset
+from analysis.contract.dataset import Dataset
 
 STATUS_COLUMNS = [
     "assertion_id",

@@ -7,8 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from analysis.dataset import load_dataset
-from analysis.results import CONTRACT_JSON, analyze, to_contract, to_json
+from analysis.compute.contract_json import CONTRACT_JSON
+from analysis.compute.results import analyze, to_contract, to_json
+from analysis.contract.dataset import load_dataset
 
 from .builders import write_dataset
 from .conftest import CONTRACT_EXAMPLE, SEED

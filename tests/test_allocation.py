@@ -24,7 +24,7 @@ reports_thp = pytest.mark.skipif(
 PROBE = """
 import ctypes, subprocess, sys
 ctypes.CDLL(None).prctl(41, 0, 0, 0, 0)
-import analysis, analysis.results, analysis.dataset
+import analysis, analysis.compute.results, analysis.contract.dataset
 status = lambda text: [l.split()[1] for l in text.splitlines() if l.startswith("THP_enabled")][0]
 print(status(open("/proc/self/status").read()))
 from analysis.runtime import tune_process
@@ -60,7 +60,7 @@ REUSE = """
 import ctypes, resource, sys, threading
 ctypes.CDLL(None).prctl(41, 1, 0, 0, 0)
 import numpy as np
-import analysis, analysis.results, analysis.dataset
+import analysis, analysis.compute.results, analysis.contract.dataset
 if sys.argv[1] == "tune":
     from analysis.runtime import tune_process
     tune_process()

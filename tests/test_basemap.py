@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from matplotlib.collections import LineCollection, PathCollection
 
-from analysis import basemap, plots
-from analysis.dataset import load_dataset
-from analysis.results import analyze
+from analysis.compute.results import analyze
+from analysis.contract.dataset import load_dataset
+from analysis.present import basemap, plots
 
 from .conftest import SEED
 

@@ -12,11 +12,10 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from analysis import plots
-from analysis.dataset import load_dataset
-from analysis.replay import replay
-from analysis.report import views
-from analysis.results import analyze
+from analysis.compute.replay import replay
+from analysis.compute.results import analyze
+from analysis.contract.dataset import load_dataset
+from analysis.present import plots, views
 
 from .accessibility import axe_violations
 from .builders import write_dataset
@@ -205,7 +204,7 @@ def thin_pages(pdf) -> list[int]:
 def test_a_briefing_on_the_wiki_shows_shift_conflict_lag_and_attribution_on_full_pages(
     tmp_path, wiki
 ):
-    from analysis.report import build_briefing
+    from analysis.build import build_briefing
 
     built = build_briefing(
         "briefing",
@@ -231,8 +230,8 @@ def test_a_briefing_on_the_wiki_shows_shift_conflict_lag_and_attribution_on_full
 @needs_realdata
 @pytest.mark.slow
 def test_a_briefing_on_the_ucdp_import_has_no_thin_or_trailing_page(tmp_path):
+    from analysis.build import build_briefing
     from analysis.importers.run import import_dataset
-    from analysis.report import build_briefing
 
     data, _ = import_dataset("ucdp", [GED_2022], tmp_path / "ged")
     built = build_briefing("briefing", [("dataset", str(data.path))], reports=tmp_path / "r")
@@ -251,7 +250,7 @@ def test_a_briefing_on_100000_claims_stays_short(tmp_path):
          "100000", "--documents", "5000", "--assertions", "10000", "--sources", "500"],
         check=True, capture_output=True,
     )  # fmt: skip
-    from analysis.report import build_briefing
+    from analysis.build import build_briefing
 
     built = build_briefing("briefing", [("dataset", str(folder))], reports=tmp_path / "r")
     pdf = built.folder / "briefing.pdf"

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from analysis import cache
-from analysis.dataset import load_dataset
+from analysis.compute.results import analyze, to_json
+from analysis.contract import cache
+from analysis.contract.dataset import load_dataset
 from analysis.errors import DatasetError
-from analysis.results import analyze, to_json
 
 from .conftest import CONTRACT_EXAMPLE, SEED
 from .test_properties import TODAY, datasets, write_folder

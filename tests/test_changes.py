@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.changes import changes_facts, compare, snapshot_tables
-from analysis.dataset import load_dataset
-from analysis.report.snapshot import load_snapshot, save_snapshot
-from analysis.results import analyze
+from analysis.compute.changes import changes_facts, compare, snapshot_tables
+from analysis.compute.results import analyze
+from analysis.contract.dataset import load_dataset
+from analysis.present.snapshot import load_snapshot, save_snapshot
 
 from .conftest import CONTRACT_EXAMPLE
 

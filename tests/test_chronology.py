@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.chronology import certainly_before
-from analysis.dataset import load_dataset
-from analysis.results import analyze
+from analysis.compute.chronology import certainly_before
+from analysis.compute.results import analyze
+from analysis.contract.dataset import load_dataset
 
 from .builders import write_dataset
 from .conftest import SEED

@@ -111,9 +111,9 @@ def test_build_refuses_bad_parameters_with_exit_2(capsys, tmp_path):
 
 
 def test_summary_shows_the_most_telling_first_and_counts_the_rest():
-    from analysis.dataset import load_dataset
-    from analysis.results import analyze
-    from analysis.summary import analysis_summary
+    from analysis.compute.results import analyze
+    from analysis.contract.dataset import load_dataset
+    from analysis.present.summary import analysis_summary
 
     text = analysis_summary(analyze(load_dataset(SEED)), max_rows=2)
     rows = text.split("supporting / refuting\n", 1)[1].splitlines()

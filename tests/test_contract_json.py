@@ -1,4 +1,4 @@
-"""The streamed contract §5 JSON (analysis.contract_json) against the reference it
+"""The streamed contract §5 JSON (analysis.compute.contract_json) against the reference it
 replaced: json.dumps(indent=1, ensure_ascii=False) over the rows one dict at a time.
 
 The expected files of the contract example are a public interface, so the writer
@@ -24,10 +24,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.cli import main
-from analysis.contract_json import records, write_contract
-from analysis.dataset import load_dataset
+from analysis.compute.contract_json import CONTRACT_JSON, ONLY_WHEN_GIVEN, records, write_contract
+from analysis.compute.results import (
+    Analysis,
+    analyze,
+    to_contract,
+    to_json,
+)
+from analysis.contract.dataset import load_dataset
 from analysis.errors import BriefingError
-from analysis.results import CONTRACT_JSON, ONLY_WHEN_GIVEN, Analysis, analyze, to_contract, to_json
 
 from .builders import write_dataset
 from .conftest import CONTRACT_EXAMPLE, SEED

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from analysis.build.outputs import check_replaceable_run
 from analysis.cli import main
-from analysis.report.outputs import check_replaceable_run
 
 from .conftest import SEED
 
@@ -223,8 +223,8 @@ def test_an_import_from_before_marks_is_replaced_and_a_link_is_not(tmp_path, cap
     "destination", ["-oProxyCommand=touch%pwned:site", "user@-oProxyCommand=x:site", "-e:site"]
 )
 def test_a_remote_destination_never_becomes_an_option_of_ssh_or_scp(tmp_path, destination):
+    from analysis.build.site import remote_commands
     from analysis.errors import BriefingError
-    from analysis.report.site import remote_commands
 
     with pytest.raises(BriefingError, match="is not a host name"):
         remote_commands(tmp_path, destination, "rsync", "0123456789ab")

@@ -14,7 +14,8 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from analysis import DatasetError, load_dataset, schema
+from analysis import DatasetError, load_dataset
+from analysis.contract import schema
 from analysis.errors import REASON_CODES, Problem
 
 from .conftest import CONTRACT_EXAMPLE, DATA, ROOT, SEED
@@ -509,7 +510,9 @@ def codes_in_source() -> set[str]:
     kebab = re.compile(r"[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)+\Z")
     found = set()
     for module in ("csvfile", "dataset", "schema", "timeexpr"):
-        tree = ast.parse((ROOT / "src" / "analysis" / f"{module}.py").read_text(encoding="utf-8"))
+        tree = ast.parse(
+            (ROOT / "src" / "analysis" / "contract" / f"{module}.py").read_text(encoding="utf-8")
+        )
         found |= {
             node.value
             for node in ast.walk(tree)
@@ -714,10 +717,12 @@ def test_every_section_reference_resolves_to_a_section_of_the_contract():
 def test_every_name_in_the_rule_index_exists():
     index = CONTRACT.read_text(encoding="utf-8").split("\n## Rule index\n", 1)[1]
     names = re.findall(r"`([a-z_]+(?:\.[A-Za-z_]+)+)`", index)
-    assert "dataset._Loader._check_citations" in names
+    assert "contract.dataset._Loader._check_citations" in names
     for name in names:
-        module, *attributes = name.split(".")
-        target = importlib.import_module(f"analysis.{module}")
+        parts = name.split(".")
+        modules = 1 if parts[0] == "errors" else 2  # errors.py is a module of its own
+        target = importlib.import_module(".".join(["analysis", *parts[:modules]]))
+        attributes = parts[modules:]
         for attribute in attributes:
             assert hasattr(target, attribute), f"docs/contract.md names {name}, which is gone"
             target = getattr(target, attribute)
@@ -795,7 +800,7 @@ def test_a_load_that_breaks_leaves_no_thread_behind(monkeypatch):
     import threading
     import time
 
-    from analysis import dataset as loading
+    from analysis.contract import dataset as loading
 
     found = loading.CitationLookup.find
 

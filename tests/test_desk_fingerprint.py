@@ -7,9 +7,9 @@ import json
 
 import pytest
 
+from analysis.contract.fingerprint import dataset_hash
 from analysis.desk.fingerprint import Fingerprint, changes
 from analysis.desk.jobs import load_jobs
-from analysis.fingerprint import dataset_hash
 
 from .test_desk_support import JOB, fingerprinter, kyiv, notebook_json, write_desk
 

@@ -16,9 +16,9 @@ from analysis.desk.jobs import (
     load_jobs,
     select_jobs,
 )
-from analysis.desk.positions import scan
 from analysis.desk.schedule import Schedule
 from analysis.errors import BriefingError
+from analysis.tomlfile import scan
 
 from .conftest import ROOT
 from .test_desk_support import JOB, kyiv, write_desk

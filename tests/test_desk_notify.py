@@ -190,7 +190,7 @@ def parts(message) -> tuple[str, str, list]:
 
 
 def test_the_success_mail_carries_judgments_changes_and_the_pdf_escaped(tmp_path, smtp_server):
-    from analysis.report.masthead import MIMETYPE
+    from analysis.present.masthead import MIMETYPE
 
     assert MIMETYPE == "application/vnd.claim-briefings.masthead+json"
     inbox, environment = smtp_server

@@ -169,7 +169,7 @@ def test_what_changed_names_exactly_the_moved_statuses(tmp_path):
 
 def test_one_chromium_prints_every_briefing_of_a_run(tmp_path, monkeypatch):
     """A warm batch: the run keeps one browser for its briefings instead of one each."""
-    from analysis.report.export import PdfPrinter
+    from analysis.build.export import PdfPrinter
 
     jobs_file = make_desk(tmp_path, [("east", "one")])
     jobs_file.write_text(jobs_file.read_text().replace('formats = ["html"]', 'formats = ["pdf"]'))

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from analysis import analyze, load_dataset
-from analysis.report import views
-from analysis.report.endnotes import Endnotes, safe_urls, url_markup
+from analysis.present import views
+from analysis.present.endnotes import Endnotes, safe_urls, url_markup
 
 from .conftest import CONTRACT_EXAMPLE
 
@@ -124,8 +124,8 @@ def test_a_built_briefing_links_every_note_in_the_page_and_the_pdf(tmp_path):
     from playwright.sync_api import sync_playwright
     from pypdf import PdfReader
 
-    from analysis.report import build_briefing
-    from analysis.report.export import CHROMIUM_FLAGS, find_chromium
+    from analysis.build import build_briefing
+    from analysis.build.export import CHROMIUM_FLAGS, find_chromium
 
     dataset = with_urls(tmp_path / "linked")
     built = build_briefing("briefing", [("dataset", str(dataset))], reports=tmp_path / "reports")
@@ -165,7 +165,7 @@ def test_a_built_briefing_links_every_note_in_the_page_and_the_pdf(tmp_path):
 def test_the_notes_stop_at_their_limit_and_say_how_many_citations_they_left_out(
     result, monkeypatch
 ):
-    from analysis.report import endnotes
+    from analysis.present import endnotes
 
     monkeypatch.setattr(endnotes, "MAX_NOTES", 2)
     notes = Endnotes(result)

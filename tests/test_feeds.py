@@ -8,7 +8,7 @@ from pathlib import Path
 
 import feedparser
 
-from analysis.report.outputs import write_index
+from analysis.build.outputs import write_index
 
 from .test_publish import KEYS, make_site
 

@@ -19,9 +19,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from analysis.build import build_briefing
+from analysis.build.execute import WarmKernel, kernel_command
 from analysis.errors import BriefingError
-from analysis.report import build_briefing, zygote
-from analysis.report.execute import WarmKernel, kernel_command
+from analysis.runtime import zygote
 
 from .conftest import ROOT
 
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.slow  # real kernels and Chromium
 
 SEED = ROOT / "notebooks" / "briefing.ipynb"
 TOY = ROOT / "benchmarks" / "notebooks" / "toy.ipynb"
-BOOT = "analysis.report.zygote import serve"
+BOOT = "analysis.runtime.zygote import serve"
 BRIEFING = str(Path(sys.executable).parent / "briefing")
 
 # What a kernel can tell about how it was started and what it imported under.
@@ -38,14 +39,14 @@ import json, os, sys
 import matplotlib, pandas as pd, numpy as np
 import matplotlib.pyplot as plt
 leaked = "leftover" in globals()
-import analysis.plots as plots
+import analysis.present.plots as plots
 module_leaked = hasattr(plots, "_probe")
 leftover = plots._probe = True
 parent = open(f"/proc/{os.getppid()}/cmdline").read()
 print(json.dumps({
     "leaked": leaked,
     "module_leaked": module_leaked,
-    "forked": "analysis.report.zygote" in parent,
+    "forked": "analysis.runtime.zygote" in parent,
     "pid": os.getpid(),
     "parent_pid": os.getppid(),
     "random": float(np.random.random()),

@@ -37,6 +37,7 @@ from filelock import FileLock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analysis.build.outputs import write_index
 from analysis.cli import main
 from analysis.desk import history as history_module
 from analysis.desk import run as run_module
@@ -44,7 +45,6 @@ from analysis.desk.history import History, Run, history_path
 from analysis.desk.jobs import load_jobs
 from analysis.desk.plan import BUILD, NOT_DUE, plan_briefings
 from analysis.errors import BriefingError
-from analysis.report.outputs import write_index
 
 from .conftest import CONTRACT_EXAMPLE, DATA
 from .peers import HostilePeer

@@ -37,7 +37,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.dataset import load_dataset
+from analysis.contract.dataset import load_dataset
 from analysis.errors import BriefingError, DatasetError
 from analysis.importers import compressed
 from analysis.importers.gdelt import EVENT_COLUMNS, MENTION_COLUMNS

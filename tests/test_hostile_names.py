@@ -22,11 +22,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analysis.build.briefing import run_name
+from analysis.build.site import check_replaceable_site, publish_site
 from analysis.errors import BriefingError
 from analysis.importers.writer import check_out_folder
-from analysis.report.build import run_name
-from analysis.report.ownership import folder_name, mark
-from analysis.report.site import check_replaceable_site, publish_site
+from analysis.runtime.ownership import folder_name, mark
 
 from .test_data_loss import snapshot
 from .test_publish import make_site

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.dataset import load_dataset
+from analysis.contract.dataset import load_dataset
 from analysis.errors import BriefingError
 from analysis.importers.run import import_dataset
 

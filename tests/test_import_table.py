@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from analysis.cli import main
-from analysis.dataset import load_dataset
+from analysis.contract.dataset import load_dataset
 from analysis.errors import BriefingError
 from analysis.importers.mapping import MappingError
 from analysis.importers.run import import_dataset

@@ -301,7 +301,7 @@ def test_the_2014_extract_utf8_with_iso_dates_is_read_by_the_same_importer(tmp_p
 def test_a_briefing_built_from_the_import_carries_the_attribution(tmp_path, extract, formats):
     from pypdf import PdfReader
 
-    from analysis.report import build_briefing
+    from analysis.build import build_briefing
 
     data, _ = import_dataset("ucdp", [extract], tmp_path / "ged")
     analyze(data)

@@ -10,8 +10,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from analysis.csvfile import frame_from_arrow, read_table
-from analysis.dataset import DatasetError, load_dataset, validate_written
+from analysis.contract.csvfile import frame_from_arrow, read_table
+from analysis.contract.dataset import DatasetError, load_dataset, validate_written
 from analysis.importers.run import import_dataset
 from analysis.importers.writer import table_in_order, write_csv
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from analysis.dataset import load_dataset
-from analysis.judgments import key_judgments
-from analysis.results import analyze
+from analysis.compute.results import analyze
+from analysis.contract.dataset import load_dataset
+from analysis.present.judgments import key_judgments
 
 from .conftest import CONTRACT_EXAMPLE, SEED
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from jupyter_client.manager import KernelManager
 
+from analysis.build.execute import WarmKernel, ensure_kernel, ready_client_class
 from analysis.errors import BriefingError
-from analysis.report.execute import WarmKernel, ensure_kernel, ready_client_class
 
 from .conftest import ROOT
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import memory
-from analysis.dataset import load_dataset
+from analysis.contract import memory
+from analysis.contract.dataset import load_dataset
 from analysis.errors import BriefingError
 
 from .conftest import SEED

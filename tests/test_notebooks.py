@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from analysis.report import notebook_parameters
+from analysis.build import notebook_parameters
 
 from .conftest import ROOT
 
@@ -47,7 +47,7 @@ def test_run_all_as_in_jupyterlab_with_no_edits(path):
     """No injected parameters: the notebook's own defaults, its folder as working directory."""
     from nbclient import NotebookClient
 
-    from analysis.report.execute import ensure_kernel
+    from analysis.build.execute import ensure_kernel
 
     nb = nbformat.read(path, as_version=4)
     NotebookClient(
@@ -67,8 +67,8 @@ def test_title_and_marking_show_in_jupyterlab_as_in_a_build():
     first output is the title block with them, escaped."""
     from nbclient import NotebookClient
 
-    from analysis.report.execute import ensure_kernel
-    from analysis.report.masthead import MIMETYPE
+    from analysis.build.execute import ensure_kernel
+    from analysis.present.masthead import MIMETYPE
 
     path = ROOT / "notebooks" / "briefing.ipynb"
     nb = nbformat.read(path, as_version=4)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from analysis.report.outputs import publish, staging_folder, write_index
+from analysis.build.outputs import publish, staging_folder, write_index
 
 
 def _run(reports, folder_name, run, **manifest):

@@ -8,14 +8,14 @@ import json
 import papermill
 import pytest
 
-from analysis.errors import BriefingError
-from analysis.report.parameters import (
+from analysis.build.parameters import (
     ParameterError,
     check_parameters,
     dataset_parameter,
     notebook_parameters,
     parameters_in,
 )
+from analysis.errors import BriefingError
 
 from .conftest import DATA, ROOT
 

@@ -8,7 +8,7 @@ import psutil
 import pytest
 from pypdf import PdfReader
 
-from analysis.report.export import PdfPrinter, find_chromium
+from analysis.build.export import PdfPrinter, find_chromium
 
 
 def chromium_processes() -> list[psutil.Process]:

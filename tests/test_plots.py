@@ -8,9 +8,9 @@ import matplotlib.colors as mcolors
 import pandas as pd
 import pytest
 
-from analysis import plots
-from analysis.dataset import load_dataset
-from analysis.results import analyze
+from analysis.compute.results import analyze
+from analysis.contract.dataset import load_dataset
+from analysis.present import plots
 
 from .conftest import CONTRACT_EXAMPLE, SEED
 
@@ -82,7 +82,7 @@ def test_lag_chart_points(tmp_path):
 def test_a_briefing_figure_is_inline_svg_with_its_text_escaped(seed_result):
     import re
 
-    from analysis.report.views import figure
+    from analysis.present.views import figure
 
     fig = plots.assertion_board(seed_result)
     fig.axes[0].set_title("<script>alert(1)</script> & more")
@@ -101,7 +101,7 @@ def test_a_briefing_figure_is_inline_svg_with_its_text_escaped(seed_result):
 
 
 def test_many_marks_become_one_image_inside_the_vector_figure(seed_result, monkeypatch):
-    from analysis.report.views import figure
+    from analysis.present.views import figure
 
     few = figure(plots.timeline_figure(seed_result), "timeline").markup
     assert "<image" not in few and few.count("<use") >= len(seed_result.timeline)
@@ -117,7 +117,7 @@ def test_many_marks_become_one_image_inside_the_vector_figure(seed_result, monke
 def test_dollar_signs_in_data_are_text_not_math(dataset_copy):
     import re
 
-    from analysis.report.views import figure
+    from analysis.present.views import figure
 
     path = dataset_copy(CONTRACT_EXAMPLE)
     assertions = path / "assertions.csv"
@@ -149,7 +149,7 @@ def wiki_result():
 
 
 def test_status_over_time_has_a_band_per_shown_assertion_coloured_by_status(wiki_result):
-    from analysis.replay import status_over_time
+    from analysis.compute.replay import status_over_time
 
     history, left_out = status_over_time(wiki_result, 30)
     shown = list(dict.fromkeys(history["assertion_id"]))
@@ -176,7 +176,7 @@ def test_the_map_has_a_point_per_place_with_coordinates_and_a_scale(wiki_result)
 
 
 def test_no_map_without_coordinates_but_a_sentence():
-    from analysis.report import views
+    from analysis.present import views
 
     result = analyze(load_dataset(CONTRACT_EXAMPLE))  # it has no places.csv
     assert plots.place_map(result) is None

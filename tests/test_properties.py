@@ -29,10 +29,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from analysis import agreement, chronology
-from analysis.dataset import load_dataset
+from analysis.compute import agreement, chronology
+from analysis.compute.results import analyze
+from analysis.contract.dataset import load_dataset
 from analysis.errors import BriefingError
-from analysis.results import analyze
 
 from . import plain
 from .conftest import CONTRACT_EXAMPLE

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from analysis.build.export import CHROMIUM_FLAGS, find_chromium
+from analysis.build.outputs import FAILED, FAILED_MARK, write_index
+from analysis.build.site import is_remote, publish_site, remote_commands
 from analysis.cli import main
 from analysis.desk.run import point_latest
 from analysis.errors import BriefingError
-from analysis.report.export import CHROMIUM_FLAGS, find_chromium
-from analysis.report.outputs import FAILED, FAILED_MARK, write_index
-from analysis.report.site import is_remote, publish_site, remote_commands
 
 KEYS = ("north", "south", "east")
 

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from analysis.pyobjects import gc_paused
+from analysis.compute.pyobjects import gc_paused
 
 
 def test_collector_stays_paused_until_the_last_overlapping_block_ends():

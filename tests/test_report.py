@@ -13,12 +13,12 @@ import pytest
 from pypdf import PdfReader
 
 from analysis import DatasetError
-from analysis.dataset import load_dataset
+from analysis.build import CellError, ParameterError, build_briefing
+from analysis.build.export import CHROMIUM_FLAGS, find_chromium
+from analysis.compute.results import analyze
+from analysis.contract.dataset import load_dataset
 from analysis.errors import BriefingError
-from analysis.judgments import key_judgments
-from analysis.report import CellError, ParameterError, build_briefing
-from analysis.report.export import CHROMIUM_FLAGS, find_chromium
-from analysis.results import analyze
+from analysis.present.judgments import key_judgments
 
 from .accessibility import axe_violations
 from .conftest import CONTRACT_EXAMPLE, DATA, REALDATA, SEED, needs_realdata
@@ -330,7 +330,7 @@ def test_a_build_under_a_deep_temporary_folder(tmp_path, monkeypatch):
 
 
 def test_a_kernel_that_cannot_start_is_one_line_and_publishes_nothing(tmp_path, monkeypatch):
-    from analysis.report import execute
+    from analysis.build import execute
 
     too_long = str(tmp_path / ("s" * 120) / "kernel")  # no socket can be made there
     monkeypatch.setattr(execute, "_unique_ipc_prefix", lambda: too_long)
@@ -404,7 +404,7 @@ def test_a_very_long_url_wraps_instead_of_widening_the_page(tmp_path):
 
 
 def test_a_chromium_that_hangs_fails_the_build_in_bounded_time_with_one_line(tmp_path, monkeypatch):
-    from analysis.report import export
+    from analysis.build import export
 
     hanging = tmp_path / "chromium"
     hanging.write_text("#!/bin/sh\nexec sleep 600\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 
-from analysis.report.sockets import SOCKET_PATH_MAX, socket_parent
+from analysis.runtime.sockets import SOCKET_PATH_MAX, socket_parent
 
 
 def test_sockets_stay_in_a_temporary_folder_with_room_and_leave_one_without(monkeypatch, tmp_path):

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from analysis import sorting
-from analysis.arrowtext import all_unique
+from analysis.compute import sorting
+from analysis.contract.arrowtext import all_unique
 
 RANGES = st.sampled_from([1, 2, 3, 100, 2**20, 2**33, 2**40, 2**62])
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from analysis.dataset import load_dataset
-from analysis.summary import dataset_summary, relative_phrases
+from analysis.contract.dataset import load_dataset
+from analysis.present.summary import dataset_summary, relative_phrases
 
 from .builders import write_dataset
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from analysis.report.build import BuildTimeout, time_limit
+from analysis.build.briefing import BuildTimeout, time_limit
 
 
 def run_in_thread(work) -> list:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.timeexpr import parse_rule, resolve_expressions
+from analysis.contract.timeexpr import parse_rule, resolve_expressions
 
 MON, TUE, SUN = "2025-04-07", "2025-04-08", "2025-04-13"  # a Monday, Tuesday and Sunday
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis import load_dataset
-from analysis.timeexpr import resolve_expressions
+from analysis.contract.timeexpr import resolve_expressions
 
 from .conftest import SEED
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from analysis.dataset import load_dataset
-from analysis.report import views
-from analysis.results import analyze
+from analysis.compute.results import analyze
+from analysis.contract.dataset import load_dataset
+from analysis.present import views
 
 from .builders import write_dataset
 from .conftest import CONTRACT_EXAMPLE, SEED

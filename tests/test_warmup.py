@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from analysis.build.briefing import BuildPlan, checked_dataset
 from analysis.errors import BriefingError, DatasetError
-from analysis.report import warmup
-from analysis.report.build import BuildPlan, checked_dataset
+from analysis.present import warmup
 
 from .conftest import CONTRACT_EXAMPLE
 

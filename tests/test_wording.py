@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import wording
+from analysis.present import wording
 
 ts = pd.Timestamp
 

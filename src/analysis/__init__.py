@@ -11,17 +11,17 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _PUBLIC = {
-    "Analysis": ".results",
-    "analyze": ".results",
-    "to_contract": ".results",
-    "to_json": ".results",
+    "Analysis": ".compute.results",
+    "analyze": ".compute.results",
+    "to_contract": ".compute.results",
+    "to_json": ".compute.results",
     "BriefingError": ".errors",
     "DatasetError": ".errors",
     "Problem": ".errors",
-    "Dataset": ".dataset",
-    "citation_edges": ".dataset",
-    "load_dataset": ".dataset",
-    "resolve_expressions": ".timeexpr",
+    "Dataset": ".contract.dataset",
+    "citation_edges": ".contract.dataset",
+    "load_dataset": ".contract.dataset",
+    "resolve_expressions": ".contract.timeexpr",
 }
 
 __all__ = sorted(_PUBLIC)

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import BriefingError, BuildFailed, DatasetError
+from analysis.errors import BriefingError, BuildFailed, DatasetError
 
 DESCRIPTION = """\
 Turn a dataset of claims (who claimed what, when, about which event) into
@@ -356,7 +356,7 @@ def _import(args: argparse.Namespace) -> int:
         if getattr(args, key, None) is not None
     }
     if getattr(args, "template", False):
-        from .importers.table import template
+        from analysis.importers.table import template
 
         print(template(args.inputs[0] if args.inputs else None, sheet=args.sheet), end="")
         return 0
@@ -364,7 +364,7 @@ def _import(args: argparse.Namespace) -> int:
         raise BriefingError(f"briefing import {args.format}: give at least one INPUT file")
     if args.out is None:
         raise BriefingError(f"briefing import {args.format}: say where to write with --out DIR")
-    from .importers.run import import_dataset
+    from analysis.importers.run import import_dataset
 
     dataset, report = import_dataset(
         args.format,
@@ -409,8 +409,8 @@ def _add_sources_command(commands) -> None:
 
 
 def _sources(args: argparse.Namespace) -> int:
-    from .dataset import load_dataset
-    from .importers.similar import similar_sources, source_listing
+    from analysis.contract.dataset import load_dataset
+    from analysis.importers.similar import similar_sources, source_listing
 
     data = load_dataset(args.dataset)
     if not args.similar:
@@ -433,7 +433,7 @@ def _desk_files(command: argparse.ArgumentParser) -> None:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from .desk.commands import plan_command
+    from analysis.desk.commands import plan_command
 
     _at_time(args.at)  # checked here: the plan's clock arithmetic needs a sane time
     return plan_command(Path(args.jobs), args.job, due=args.due, at=args.at, reports=Path(args.out))
@@ -444,7 +444,7 @@ AT_YEARS = (1970, 9000)  # --at outside these is a typo; near year 1 or 9999 the
 
 def _at_time(text: str | None) -> dt.datetime | None:
     """``--at`` as an aware time within AT_YEARS, or a one-line BriefingError."""
-    from .desk.commands import parse_time
+    from analysis.desk.commands import parse_time
 
     if text is None:
         return None
@@ -490,9 +490,9 @@ def _workers(text: str) -> int:
 def _run(args: argparse.Namespace) -> int:
     """The desk run; SIGTERM (systemd, ``timeout``) and Ctrl-C stop it cleanly: builds under
     way unwind unrecorded, due again next time, and the summary says what finished."""
-    from .desk import stopping
-    from .desk.notify import smtp_settings
-    from .desk.run import run_desk, summary
+    from analysis.desk import stopping
+    from analysis.desk.notify import smtp_settings
+    from analysis.desk.run import run_desk, summary
 
     now = _at_time(args.at) or dt.datetime.now().astimezone()
     executor, scheduler = _executor(args)
@@ -525,7 +525,7 @@ def _run(args: argparse.Namespace) -> int:
 def _executor(args: argparse.Namespace) -> tuple[str, str | None]:
     """Where the run builds: the flags, else the jobs file's ``[desk]`` table, else local
     processes. A scheduler address, from either, means Dask unless ``local`` is said."""
-    from .desk.jobs import load_desk
+    from analysis.desk.jobs import load_desk
 
     if args.executor == "local" and args.scheduler:
         raise BriefingError("--scheduler needs --executor dask (or no --executor)")
@@ -534,7 +534,7 @@ def _executor(args: argparse.Namespace) -> tuple[str, str | None]:
     executor = executor or ("dask" if desk.scheduler else "local")
     scheduler = (args.scheduler or desk.scheduler) if executor == "dask" else None
     if scheduler is not None:
-        from .desk.dask_executor import probe_scheduler
+        from analysis.desk.dask_executor import probe_scheduler
 
         probe_scheduler(scheduler)  # a peer that is not a Dask scheduler: one line, quickly
     return executor, scheduler
@@ -566,7 +566,7 @@ def _stop(signum, frame):
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from .report.site import publish_site
+    from analysis.build.site import publish_site
 
     done = publish_site(Path(args.out), args.destination, via=args.via)
     print(f"published {done.briefings} briefing(s), {done.files} file(s) to {done.destination}")
@@ -574,13 +574,13 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _jobs(args: argparse.Namespace) -> int:
-    from .desk.commands import jobs_command
+    from analysis.desk.commands import jobs_command
 
     return jobs_command(Path(args.jobs), Path(args.out))
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .report import build_briefing
+    from analysis.build import build_briefing
 
     signal.signal(signal.SIGTERM, _stop)
 
@@ -608,8 +608,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _notebooks(args: argparse.Namespace) -> int:
-    from .report import notebook_parameters, notebooks_folder
-    from .report.parameters import TYPE_MEANINGS
+    from analysis.build import notebook_parameters, notebooks_folder
+    from analysis.build.parameters import TYPE_MEANINGS
 
     folder = notebooks_folder()
     used: set[str] = set()
@@ -635,14 +635,14 @@ def _as_of_date(text: str):
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from .dataset import load_dataset
-    from .results import analyze, to_json
-    from .summary import analysis_summary
+    from analysis.compute.results import analyze, to_json
+    from analysis.contract.dataset import load_dataset
+    from analysis.present.summary import analysis_summary
 
     dataset = load_dataset(args.dataset, follow_links=args.follow_links)
     result = analyze(dataset, as_of=args.as_of, topic=args.topic)
     if args.json:
-        from .contract_json import write_contract
+        from analysis.compute.contract_json import write_contract
 
         # Streamed as bytes: for a million claims the JSON is several hundred MB.
         out = getattr(sys.stdout, "buffer", None)
@@ -665,8 +665,8 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .dataset import load_dataset
-    from .summary import dataset_summary
+    from analysis.contract.dataset import load_dataset
+    from analysis.present.summary import dataset_summary
 
     dataset = load_dataset(args.dataset, follow_links=args.follow_links)
     print(dataset_summary(dataset))
@@ -716,7 +716,7 @@ def run() -> None:
     although the process is about to end; freezing it first skips that work,
     about 0.25 s per build. Files and child processes are closed by then.
     """
-    from .runtime import tune_process
+    from analysis.runtime import tune_process
 
     tune_process()
     code = main()

@@ -5,9 +5,8 @@ Kept free of pandas: the ``briefing`` command imports this module at start-up.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-from .schema import DATASET_FILES
 
 # Every reason a dataset can be refused, as a stable code (docs/contract.md §3,
 # docs/data-format.md has the rule and what to fix for each).
@@ -91,11 +90,13 @@ class BuildFailed(BriefingError):
 
 
 class DatasetError(BriefingError):
-    """A dataset that cannot be loaded, with every problem found."""
+    """A dataset that cannot be loaded, with every problem found, listed file by file in
+    ``file_order`` (the dataset's own order: manifest, then tables), then by row."""
 
-    def __init__(self, path: str, problems: list[Problem]):
+    def __init__(self, path: str, problems: list[Problem], file_order: Sequence[str] = ()):
         self.path = path
-        self.problems = sorted(set(problems), key=_problem_order)
+        rank = {name: i for i, name in enumerate(file_order)}
+        self.problems = sorted(set(problems), key=lambda p: _problem_order(p, rank))
         super().__init__(self.render())
 
     def render(self, limit: int | None = None) -> str:
@@ -123,7 +124,6 @@ SHOWN_PROBLEMS = 100  # problem lines printed at most
 LINE_LENGTH = 400  # a problem quoting a huge cell is cut here
 
 
-def _problem_order(p: Problem) -> tuple:
-    """Files in the dataset's own order (manifest, then tables), then row, column, message."""
-    rank = DATASET_FILES.index(p.file) if p.file in DATASET_FILES else len(DATASET_FILES)
-    return (rank, p.file, p.row if p.row is not None else -1, p.column or "", p.message)
+def _problem_order(p: Problem, rank: dict[str, int]) -> tuple:
+    row = p.row if p.row is not None else -1
+    return (rank.get(p.file, len(rank)), p.file, row, p.column or "", p.message)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..errors import BriefingError
-from .history import History, Run
-from .jobs import JOBS_FILE, load_jobs, select_jobs
-from .plan import BUILD, NOT_DUE, SKIP, plan_briefings
+from analysis.desk.history import History, Run
+from analysis.desk.jobs import JOBS_FILE, load_jobs, select_jobs
+from analysis.desk.plan import BUILD, NOT_DUE, SKIP, plan_briefings
+from analysis.errors import BriefingError
 
 TIME_EXAMPLE = "2026-11-28T06:00+02:00"
 

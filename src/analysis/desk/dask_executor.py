@@ -34,11 +34,11 @@ import time
 import uuid
 from collections.abc import Iterator
 
-from ..errors import BriefingError
-from ..report.export import find_chromium
-from . import stopping
-from .jobs import load_jobs
-from .run import POLL, Outcome, Task, build_one, prepare_worker
+from analysis.build.export import find_chromium
+from analysis.desk import stopping
+from analysis.desk.jobs import load_jobs
+from analysis.desk.run import POLL, Outcome, Task, build_one, prepare_worker
+from analysis.errors import BriefingError
 
 ALLOWED_FAILURES = 1  # a briefing whose worker dies is tried once more, elsewhere
 CONNECT_TIMEOUT = "20s"

@@ -21,14 +21,14 @@ from dataclasses import asdict, dataclass, field, fields
 from importlib import metadata
 from pathlib import Path
 
-from .. import __version__
-from ..errors import BriefingError
-from ..fingerprint import DATASET_FILE_SUFFIXES, dataset_hash
-from ..report.build import PROJECT_ROOT
-from ..report.export import TEMPLATES
-from ..report.parameters import notebook_cells
-from .jobs import JobBriefing
-from .jobs_text import shown
+from analysis import __version__
+from analysis.build.briefing import PROJECT_ROOT
+from analysis.build.export import TEMPLATES
+from analysis.build.parameters import notebook_cells
+from analysis.contract.fingerprint import DATASET_FILE_SUFFIXES, dataset_hash
+from analysis.desk.jobs import JobBriefing
+from analysis.desk.jobs_text import shown
+from analysis.errors import BriefingError
 
 LOCK_FILE = PROJECT_ROOT / "requirements.lock"
 TEMPLATE_FOLDER = TEMPLATES / "briefing"

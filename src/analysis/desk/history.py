@@ -23,8 +23,8 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BriefingError
-from .fingerprint import Fingerprint
+from analysis.desk.fingerprint import Fingerprint
+from analysis.errors import BriefingError
 
 HISTORY_FILE = Path(".desk") / "history.sqlite"
 RESULTS = ("built", "skipped", "failed")

@@ -16,21 +16,21 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import BriefingError
-from ..report.build import FORMATS, find_notebook
-from ..report.outputs import RUN_NAME_PARAMETER
-from ..report.ownership import NAME_MAX, folder_name
-from ..report.parameters import (
+from analysis.build.briefing import FORMATS, find_notebook
+from analysis.build.outputs import RUN_NAME_PARAMETER
+from analysis.build.parameters import (
     Parameter,
     check_parameters,
     dataset_parameter,
     effective_parameters,
     notebook_parameters,
 )
-from .grid import MAX_BRIEFINGS, count_shown, grid_size
-from .jobs_text import JobsFileError, JobsProblem, read_toml, shown
-from .positions import JOB_TABLE, Positions, scan
-from .schedule import CATCH_UP, Schedule, cron_problem, time_zone
+from analysis.desk.grid import MAX_BRIEFINGS, count_shown, grid_size
+from analysis.desk.jobs_text import JobsFileError, JobsProblem, read_toml, shown
+from analysis.desk.schedule import CATCH_UP, Schedule, cron_problem, time_zone
+from analysis.errors import BriefingError
+from analysis.runtime.ownership import NAME_MAX, folder_name
+from analysis.tomlfile import JOB_TABLE, Positions, scan
 
 JOBS_FILE = "briefings.toml"
 JOB_KEYS = (

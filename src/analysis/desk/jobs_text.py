@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BriefingError
+from analysis.errors import BriefingError
 
 MAX_BYTES = 1 << 20  # a jobs file of a thousand jobs is well under 1 MiB
 MAX_KEY_PARTS = 32  # parts of one dotted key or header (``job.schedule.cron`` has 3)

@@ -36,11 +36,11 @@ from email.message import EmailMessage
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..errors import BriefingError
-from ..report.masthead import MIMETYPE as MASTHEAD
-from ..report.masthead import displayed
-from .history import History, Notice
-from .jobs import Job
+from analysis.desk.history import History, Notice
+from analysis.desk.jobs import Job
+from analysis.errors import BriefingError
+from analysis.present.masthead import MIMETYPE as MASTHEAD
+from analysis.present.masthead import displayed
 
 ENVIRONMENT = "BRIEFING_SMTP_"  # HOST, PORT, STARTTLS, USER, PASSWORD, FROM, BUDGET
 SEND_TIMEOUT = 20.0  # seconds one mail may take, connection to goodbye

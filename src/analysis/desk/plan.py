@@ -19,9 +19,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .fingerprint import Fingerprint, Fingerprinter, changes
-from .history import History
-from .jobs import Job, JobBriefing
+from analysis.desk.fingerprint import Fingerprint, Fingerprinter, changes
+from analysis.desk.history import History
+from analysis.desk.jobs import Job, JobBriefing
 
 BUILD, SKIP, NOT_DUE = "build", "skip", "not due"
 

@@ -42,26 +42,27 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from ..errors import BriefingError
-from ..report import build_briefing, zygote
-from ..report.execute import kernel_command
-from ..report.export import PdfPrinter, find_chromium
-from ..report.outputs import (
+from analysis.build import build_briefing
+from analysis.build.execute import kernel_command
+from analysis.build.export import PdfPrinter, find_chromium
+from analysis.build.outputs import (
     DUE_MARK,
     FAILED_MARK,
     RUN_NAME_PARAMETER,
     replace_file,
     write_index,
 )
-from ..report.ownership import NAME_MAX, folder_name
-from ..report.parameters import PREVIOUS, parameter_of_type
-from . import stopping
-from .commands import text_table
-from .fingerprint import Fingerprinter
-from .history import History, Run
-from .jobs import JobBriefing, load_jobs, select_jobs
-from .notify import Notifier, SmtpSettings
-from .plan import BUILD, SKIP, Decision, decide, plan_briefings
+from analysis.build.parameters import PREVIOUS, parameter_of_type
+from analysis.desk import stopping
+from analysis.desk.commands import text_table
+from analysis.desk.fingerprint import Fingerprinter
+from analysis.desk.history import History, Run
+from analysis.desk.jobs import JobBriefing, load_jobs, select_jobs
+from analysis.desk.notify import Notifier, SmtpSettings
+from analysis.desk.plan import BUILD, SKIP, Decision, decide, plan_briefings
+from analysis.errors import BriefingError
+from analysis.runtime import zygote
+from analysis.runtime.ownership import NAME_MAX, folder_name
 
 LOCKS = Path(".desk") / "locks"
 LATEST = "latest"
@@ -160,7 +161,7 @@ def run_desk(
     chromium_path = find_chromium(chromium) if pdf else None
     notify = Notifier({job.name: job for job in jobs}, history, smtp)
     if executor == "dask" and tasks:
-        from .dask_executor import run_on_dask
+        from analysis.desk.dask_executor import run_on_dask
 
         results = run_on_dask(tasks, scheduler, workers)
     else:
@@ -369,7 +370,7 @@ _run_process: int | None = None
 
 def prepare_worker(chromium: str | None, zygote_address: str | None = None) -> None:
     """Start what this worker process reuses for every briefing it builds: its Chromium
-    and its zygote (kernels forked with their imports done, see report/zygote.py), or
+    and its zygote (kernels forked with their imports done, see runtime/zygote.py), or
     the run's shared zygote at ``zygote_address``. Idempotent; call it in the thread
     that will build (Playwright objects stay in theirs). Both are let go when the
     process exits; the zygote also kills this worker's kernels if the process is killed."""

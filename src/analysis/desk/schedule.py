@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import CroniterError, croniter
 
-from ..errors import BriefingError
+from analysis.errors import BriefingError
 
 CATCH_UP = ("latest", "none")
 # With catch_up = "none", a scheduled time still counts as "now" for this long: a desk

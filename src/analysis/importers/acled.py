@@ -32,11 +32,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .. import arrowtext
-from .messages import ImportRefused
-from .neutralise import neutralised
-from .request import ImportRequest
-from .tables import (
+from analysis.contract import arrowtext
+from analysis.importers.messages import ImportRefused
+from analysis.importers.neutralise import neutralised
+from analysis.importers.request import ImportRequest
+from analysis.importers.tables import (
     SUPPORTED_YEARS_TEXT,
     ContractTables,
     check_width,

@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import schema
-from ..csvfile import read_table
-from ..errors import DatasetError, Problem
-from .neutralise import neutralised
-from .report import ImportReport
-from .tables import ContractTables
+from analysis.contract import schema
+from analysis.contract.csvfile import read_table
+from analysis.errors import DatasetError, Problem
+from analysis.importers.neutralise import neutralised
+from analysis.importers.report import ImportReport
+from analysis.importers.tables import ContractTables
 
 ALIAS_FILE = "aliases.csv"
 ALIAS_COLUMNS = ("alias", "source_id")  # required; ``name`` (display name) is optional

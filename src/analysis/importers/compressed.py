@@ -24,8 +24,8 @@ from typing import BinaryIO
 
 import pyarrow as pa
 
-from .messages import ImportRefused
-from .progress import ImportProgress
+from analysis.importers.messages import ImportRefused
+from analysis.importers.progress import ImportProgress
 
 MAGIC = {  # how each kind of compressed file starts (bzip2: its block or end marker too,
     # so a text file starting "BZh1" is not taken for one)

@@ -39,10 +39,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .messages import ImportRefused
-from .neutralise import neutralised
-from .request import ImportRequest
-from .tables import ContractTables, content_hash, slug
+from analysis.importers.messages import ImportRefused
+from analysis.importers.neutralise import neutralised
+from analysis.importers.request import ImportRequest
+from analysis.importers.tables import ContractTables, content_hash, slug
 
 TITLE = "GDELT 2.0 Events and Mentions (raw files)"
 LICENCE = (

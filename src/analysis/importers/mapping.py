@@ -4,7 +4,7 @@ An analyst's sheet has columns named however its author liked; the mapping (TOML
 names, per contract field, the column that gives it. It is checked whole before a
 row is read, and every problem names the mapping file and the LINE of the key at
 fault, since a mapping is written by hand and ``tomllib`` keeps no positions
-(:func:`analysis.desk.positions.scan` finds them in the text).
+(:func:`analysis.tomlfile.scan` finds them in the text).
 
 Shape (docs/importers.md, "Any spreadsheet", has a worked example)::
 
@@ -35,11 +35,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import schema
-from ..desk.positions import Positions, scan
-from ..timeexpr import resolve_expressions
-from .messages import ImportRefused
-from .tables import TABLE_COLUMNS
+from analysis.contract import schema
+from analysis.contract.timeexpr import resolve_expressions
+from analysis.importers.messages import ImportRefused
+from analysis.importers.tables import TABLE_COLUMNS
+from analysis.tomlfile import Positions, scan
 
 MAX_SHOWN = 30  # mapping problems listed; more are counted
 MAX_MAPPING_BYTES = 1 << 20  # a hand-written mapping is a few KB

@@ -18,16 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import schema
-from ..errors import BriefingError
-from .mapping import HEDGE_WORDS, enum_form, fold
-from .spreadsheet import (
-    SPACES,
-    TEXT,
-    XLSX_SUFFIXES,
-    read_sheet,
-    utf8_or_guess,
-)
+from analysis.contract import schema
+from analysis.errors import BriefingError
+from analysis.importers.mapping import HEDGE_WORDS, enum_form, fold
+from analysis.importers.spreadsheet import SPACES, TEXT, XLSX_SUFFIXES, read_sheet, utf8_or_guess
 
 DISTINCT_SHOWN = 40  # values of the stance, kind and hedged columns put in a map
 COMMENT_AT = 44  # the column comments start at

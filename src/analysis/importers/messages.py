@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import BriefingError
+from analysis.errors import BriefingError
 
 MESSAGE_CONTROLS = re.compile("[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f\u202a-\u202e\u2066-\u2069]")
 LINE_BYTES = 2_000  # of a message line (UTF-8): a quoted cell can be megabytes

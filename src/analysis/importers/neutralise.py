@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import schema
-from .report import ImportReport
-from .tables import ContractTables
+from analysis.contract import schema
+from analysis.importers.report import ImportReport
+from analysis.importers.tables import ContractTables
 
 # C0 controls but tab and line feed (a carriage return is made a line feed first), DEL, C1
 # controls, bidi embeddings, overrides and isolates; written so that Python's and pyarrow's

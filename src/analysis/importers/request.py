@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .compressed import OpenedInput, open_input
-from .messages import ImportRefused
-from .progress import ImportProgress
-from .report import ImportReport
+from analysis.importers.compressed import OpenedInput, open_input
+from analysis.importers.messages import ImportRefused
+from analysis.importers.progress import ImportProgress
+from analysis.importers.report import ImportReport
 
 OPERATORS = ("!=", ">=", "<=", "=", "~", ">", "<")  # two-character ones first
 OPERATOR_CHARACTER = re.compile(r"[=!~<>]")

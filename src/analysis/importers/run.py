@@ -7,15 +7,15 @@ import os
 import shlex
 from pathlib import Path
 
-from ..dataset import Dataset
-from ..errors import BriefingError
-from . import importer
-from .aliases import apply_aliases, read_aliases
-from .neutralise import without_controls
-from .progress import import_progress
-from .report import ImportReport, InputFile
-from .request import ImportRequest, RowFilter
-from .writer import check_out_folder, write_dataset
+from analysis.contract.dataset import Dataset
+from analysis.errors import BriefingError
+from analysis.importers import importer
+from analysis.importers.aliases import apply_aliases, read_aliases
+from analysis.importers.neutralise import without_controls
+from analysis.importers.progress import import_progress
+from analysis.importers.report import ImportReport, InputFile
+from analysis.importers.request import ImportRequest, RowFilter
+from analysis.importers.writer import check_out_folder, write_dataset
 
 
 def import_dataset(

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from ..dataset import Dataset
+from analysis.contract.dataset import Dataset
 
 BLOCK = 2_000  # names compared at once: a BLOCK x all matrix of bytes stays small
 SHORTEST_PREFIX = 4  # "BBC" starting "BBC Monitoring" is a hint, "A" starting anything is not

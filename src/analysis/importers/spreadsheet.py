@@ -22,11 +22,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .compressed import open_input
-from .messages import ImportRefused
-from .progress import ImportProgress
-from .tables import check_width
-from .workbook import worksheet_cells
+from analysis.importers.compressed import open_input
+from analysis.importers.messages import ImportRefused
+from analysis.importers.progress import ImportProgress
+from analysis.importers.tables import check_width
+from analysis.importers.workbook import worksheet_cells
 
 BOM = b"\xef\xbb\xbf"
 TEXT = pd.StringDtype("pyarrow")  # text cells: pyarrow's vectorized string kernels, missing = NA

@@ -31,9 +31,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import schema
-from ..timeexpr import ISO_HINT, resolve_expressions
-from .mapping import (
+from analysis.contract import schema
+from analysis.contract.timeexpr import ISO_HINT, resolve_expressions
+from analysis.importers.mapping import (
     HEDGE_WORDS,
     OUTPUT_TABLE,
     SECTIONS,
@@ -42,13 +42,13 @@ from .mapping import (
     kept_name,
     load_mapping,
 )
-from .mapping_template import template
-from .messages import ImportRefused
-from .neutralise import neutralised
-from .report import InputFile
-from .request import ImportRequest
-from .spreadsheet import SPACES, TEXT, iso_datetimes, read_sheet
-from .tables import MAX_SLUG, ContractTables, content_hash, slug
+from analysis.importers.mapping_template import template
+from analysis.importers.messages import ImportRefused
+from analysis.importers.neutralise import neutralised
+from analysis.importers.report import InputFile
+from analysis.importers.request import ImportRequest
+from analysis.importers.spreadsheet import SPACES, TEXT, iso_datetimes, read_sheet
+from analysis.importers.tables import MAX_SLUG, ContractTables, content_hash, slug
 
 TITLE = "Spreadsheet (CSV or XLSX) read by a mapping file"
 LICENCE = ""  # the analyst's own data: none unless the mapping's [dataset] gives one

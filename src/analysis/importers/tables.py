@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import schema
-from ..timeexpr import SUPPORTED_YEARS
-from .messages import ImportRefused
+from analysis.contract import schema
+from analysis.contract.timeexpr import SUPPORTED_YEARS
+from analysis.importers.messages import ImportRefused
 
 # The contract's own columns of each table, in the order they are written;
 # an importer's extra columns follow them in the importer's order.

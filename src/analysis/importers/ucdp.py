@@ -23,11 +23,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from .aliases import alias_key
-from .messages import ImportRefused
-from .neutralise import neutralised
-from .request import ImportRequest
-from .tables import (
+from analysis.importers.aliases import alias_key
+from analysis.importers.messages import ImportRefused
+from analysis.importers.neutralise import neutralised
+from analysis.importers.request import ImportRequest
+from analysis.importers.tables import (
     SUPPORTED_YEARS_TEXT,
     ContractTables,
     check_width,

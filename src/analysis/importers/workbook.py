@@ -20,8 +20,8 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-from .compressed import ExpansionRefused, expansion_limit
-from .messages import ImportRefused
+from analysis.importers.compressed import ExpansionRefused, expansion_limit
+from analysis.importers.messages import ImportRefused
 
 FORMULAS_SHOWN = 10
 TEXT = pd.StringDtype("pyarrow")

@@ -22,16 +22,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .. import schema
-from ..arrowtext import trimmed
-from ..dataset import Dataset, validate_written
-from ..errors import BriefingError, DatasetError
-from ..report.ownership import is_empty_folder, made_by_us, mark
-from .tables import TABLE_COLUMNS, ContractTables
+from analysis.contract import schema
+from analysis.contract.arrowtext import trimmed
+from analysis.contract.dataset import Dataset, validate_written
+from analysis.errors import BriefingError, DatasetError
+from analysis.importers.tables import TABLE_COLUMNS, ContractTables
+from analysis.runtime.ownership import is_empty_folder, made_by_us, mark
 
 IMPORT_REPORT_FILE = "IMPORT.md"
 ALIASES_FILE = "aliases.csv"
-DATASET = "dataset"  # the kind of mark an imported dataset carries (see report/ownership.py)
+DATASET = "dataset"  # the kind of mark an imported dataset carries (see runtime/ownership.py)
 CSV_OPTIONS = pacsv.WriteOptions(quoting_style="needed")  # strings quoted, numbers bare
 
 

@@ -8,7 +8,7 @@ system's memory behaviour.
 
 from __future__ import annotations
 
-from .allocation import disable_huge_pages, keep_freed_memory
+from analysis.runtime.allocation import disable_huge_pages, keep_freed_memory
 
 # Set for every kernel the command starts, plain or forked. debugpy (imported by
 # ipykernel) warns on stderr, four lines per kernel, that frozen modules may hide

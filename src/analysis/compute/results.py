@@ -1,0 +1,97 @@
+"""One call from a dataset to every table a briefing reports, and its contract §5 JSON."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.compute import agreement, chronology, contract_json
+from analysis.contract.dataset import Dataset
+from analysis.errors import BriefingError
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything computed for one dataset, as of one date, for one topic (or all).
+
+    ``assertions``: status per assertion (see :func:`agreement.assertion_status`);
+    ``positions``: each source's position per assertion; ``lines``: evidence line
+    per (assertion, source); ``pairwise``, ``alpha``; ``timeline``, ``shifts``,
+    ``conflicts`` (see :mod:`analysis.compute.chronology`).
+    """
+
+    dataset: Dataset
+    as_of: pd.Timestamp | None
+    topic: str | None
+    assertions: pd.DataFrame
+    positions: pd.DataFrame
+    lines: pd.DataFrame
+    pairwise: pd.DataFrame
+    alpha: float | None
+    timeline: pd.DataFrame
+    shifts: pd.DataFrame
+    conflicts: pd.DataFrame
+
+
+def analyze(
+    dataset: Dataset, as_of: str | pd.Timestamp | None = None, topic: str | None = None
+) -> Analysis:
+    """Agreement and chronology of ``dataset`` as known on ``as_of`` (None: everything).
+
+    A ``topic`` no assertion has is refused: a briefing on it would be empty.
+    """
+    if topic is not None and not (dataset.assertions["topic"] == topic).any():
+        topics = sorted(dataset.assertions["topic"].dropna().unique())
+        raise BriefingError(
+            f"no assertion has topic {topic!r}; topics in this dataset: "
+            + (", ".join(topics) or "none")
+        )
+    as_of = None if as_of is None else pd.Timestamp(as_of).normalize()
+    known = chronology.known_claims(dataset, as_of, topic)
+    assertions = dataset.assertions
+    if topic is not None:
+        assertions = assertions[assertions["topic"] == topic]
+    # Independent branches over read-only tables: the caller works out positions, lines
+    # and status while two pool threads take the chronology and the pairwise figures.
+    # NumPy and Arrow release the GIL in their sorts, takes and arithmetic, so on two
+    # cores the analysis takes about the time of its longest branch (docs/scale.md).
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="analyze") as pool:
+        ordered = pool.submit(chronology.timeline, dataset, known)
+        held = agreement.positions(known)
+        pairwise = pool.submit(agreement.pairwise_agreement, held)
+        alpha = pool.submit(agreement.overall_alpha, held)
+        shifts = pool.submit(lambda: chronology.shifts(ordered.result()))
+        conflicts = pool.submit(lambda: chronology.conflicts(ordered.result()))
+        lines = agreement.evidence_lines(known, dataset, held)
+        status = agreement.assertion_status(assertions, known, held, lines)
+        return Analysis(
+            dataset=dataset,
+            as_of=as_of,
+            topic=topic,
+            assertions=status,
+            positions=held,
+            lines=lines,
+            pairwise=pairwise.result(),
+            alpha=alpha.result(),
+            timeline=ordered.result(),
+            shifts=shifts.result(),
+            conflicts=conflicts.result(),
+        )
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """Rows as JSON-ready dicts: dates as YYYY-MM-DD, missing values as null."""
+    return contract_json.records(frame, columns)
+
+
+def to_contract(result: Analysis) -> dict:
+    """The contract §5 object, key by key as CONTRACT_JSON declares it."""
+    return contract_json.contract_dict(result)
+
+
+def to_json(result: Analysis) -> str:
+    """Byte-stable JSON text of :func:`to_contract`, ending in a newline (for the whole
+    text in memory; ``contract_json.write_contract`` streams it to a file instead)."""
+    return contract_json.contract_text(result)

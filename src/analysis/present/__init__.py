@@ -1,0 +1,1 @@
+"""What a reader sees: wording, key judgments, figures, the map and the notebook views."""

@@ -1,0 +1,116 @@
+"""Key judgments: the analysis in plain sentences, as an analyst would write them.
+
+Sentences name sources, give dates at their real precision ("March 2025", not
+"2025-03-01"), say when support is hedged and when one source relies on
+another, and count lines of evidence rather than sources. Deterministic.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.contract.dataset import citation_edges
+from analysis.present.wording import (
+    count_spelled,
+    describe_day,
+    describe_intervals,
+    joined,
+    named_few,
+    ranked_assertions,
+    stance_as_noun,
+)
+
+_STATUS_LABEL = {
+    "contested": "Contested",
+    "corroborated": "Corroborated",
+    "single-source": "Single source",
+    "denied": "Denied",
+}
+
+
+def _holders(held: pd.DataFrame) -> str:
+    """The holders of one stance, earliest first, naming a few and counting the rest."""
+    return named_few([_describe_holder(row) for row in held.itertuples(index=False)])
+
+
+def _position_details(result, assertion_ids: pd.Series) -> pd.DataFrame:
+    """Positions on these assertions, with source name, date words, hedge and reliance."""
+    names = result.dataset.sources.set_index("source_id")["name"]
+    claims = result.timeline.set_index("claim_id")
+    held = result.positions[result.positions["assertion_id"].isin(assertion_ids)].copy()
+    chosen = claims.reindex(held["claim_id"])
+    held["name"] = names.reindex(held["source_id"]).to_numpy()
+    held["since"] = chosen["stated_start"].to_numpy()
+    held["when"] = describe_intervals(
+        chosen["stated_start"], chosen["stated_end"], chosen["stated_precision"]
+    ).to_numpy()
+    edges = citation_edges(
+        result.dataset.claims[result.dataset.claims["claim_id"].isin(held["claim_id"])]
+    )
+    cited_source = result.dataset.claims.set_index("claim_id")["source_id"]
+    edges["relied_on"] = names.reindex(cited_source.reindex(edges["cited_claim_id"])).to_numpy()
+    relies = (
+        edges.dropna()
+        .drop_duplicates(["claim_id", "relied_on"])
+        .groupby("claim_id")["relied_on"]
+        .agg(lambda s: joined(sorted(s)))
+    )
+    held["relies_on"] = relies.reindex(held["claim_id"]).to_numpy()
+    return held
+
+
+def _describe_holder(row) -> str:
+    notes = []
+    if row.hedged:
+        notes.append("hedged")
+    if isinstance(row.relies_on, str) and row.relies_on != row.name:
+        notes.append(f"relying on {row.relies_on}")
+    notes.append(row.when)
+    return f"{row.name} ({', '.join(notes)})"
+
+
+def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
+    """One judgment per addressed assertion, most contested first, then one per shift.
+
+    ``limit`` keeps the first ``limit`` judgments and words only those, so a
+    briefing on a large dataset does not write sentences nobody reads.
+    Columns: assertion_id, status, judgment, claims (the ids of the claims it rests
+    on: the current positions, or the two claims of a shift; for its endnotes).
+    """
+    names = result.dataset.sources.set_index("source_id")["name"]
+    rows = []
+    table = ranked_assertions(result.assertions[result.assertions["status"] != "unaddressed"])
+    if limit is not None:
+        table = table.head(limit)
+    details = _position_details(result, table["assertion_id"])
+    by_assertion = dict(list(details.groupby(details["assertion_id"].astype(str), sort=False)))
+    for item in table.itertuples(index=False):  # one sentence per assertion shown
+        held = by_assertion[item.assertion_id].sort_values(["since", "name"])
+        support = held[held["stance"] == "supports"]
+        refute = held[held["stance"] == "refutes"]
+        parts = [f"{_STATUS_LABEL[item.status]}: {item.statement}."]
+        clauses = []
+        if len(support):
+            lines = count_spelled(int(item.independent_support), "line")
+            clauses.append("Supported by " + _holders(support) + f", {lines} of evidence")
+        if len(refute):
+            refuted = "refuted by " if clauses else "Refuted by "
+            clauses.append(refuted + _holders(refute))
+        parts.append("; ".join(clauses) + ".")
+        if item.hedged_only:
+            parts.append("All support for it is hedged.")
+        if item.neutral_sources:
+            neutral = named_few(sorted(names.reindex(item.neutral_sources).tolist()))
+            parts.append(f"{neutral} addressed it without taking a side.")
+        rows.append((item.assertion_id, item.status, " ".join(parts), held["claim_id"].tolist()))
+    statements = result.dataset.assertions.set_index("assertion_id")["statement"]
+    shifts = result.shifts if limit is None else result.shifts.head(max(limit - len(rows), 0))
+    for shift in shifts.itertuples(index=False):
+        before = f"{stance_as_noun(shift.from_stance, shift.from_hedged)} ({describe_day(shift.from_at)})"
+        after = f"{stance_as_noun(shift.to_stance, shift.to_hedged)} ({describe_day(shift.at)})"
+        sentence = (
+            f"{names[shift.source_id]} moved from {before} to {after} "
+            f"on: {statements[shift.assertion_id]}."
+        )
+        rows.append((shift.assertion_id, "shift", sentence, [shift.from_claim, shift.to_claim]))
+    return pd.DataFrame(rows, columns=["assertion_id", "status", "judgment", "claims"])

@@ -1,0 +1,127 @@
+"""A one-screen text summary of a loaded dataset, for ``briefing validate``."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.contract.dataset import Dataset
+from analysis.contract.timeexpr import resolve_expressions
+from analysis.present.wording import (
+    LIST_ALL,
+    and_more,
+    describe_alpha,
+    describe_day,
+    iso_day,
+    ranked_assertions,
+    says,
+)
+
+
+def relative_phrases(claims: pd.DataFrame) -> int:
+    """How many claims state their date as a relative phrase ("last week", "Monday") that
+    their document's date resolved; ISO dates, date-times, months and intervals are not."""
+    values = claims["stated"].dropna().unique()
+    absolute = resolve_expressions(pd.Series(values, dtype=object), allow_relative=False)
+    relative = values[absolute["problem"].notna().to_numpy()]
+    return int((claims["stated"].isin(relative) & claims["stated_start"].notna()).sum())
+
+
+def dataset_summary(dataset: Dataset, *, max_sources: int = 12) -> str:
+    """Counts per table, the span of dates, and the most active sources."""
+    claims = dataset.claims
+    lines = [
+        f"{dataset.name}: {dataset.title}",
+        f"valid dataset at {dataset.path}",
+        "",
+        "tables",
+    ]
+    for name in ("sources", "documents", "assertions", "claims", "places"):
+        lines.append(f"  {name:<11}{len(getattr(dataset, name)):>10,}")
+    stances = claims["stance"].value_counts()
+    lines.append(
+        "  stances    "
+        + ", ".join(f"{stances.get(s, 0):,} {s}" for s in ("supports", "refutes", "neutral"))
+        + f"; {int(claims['hedged'].sum()):,} hedged"
+    )
+    published = dataset.documents["published_day"]
+    lines += [
+        "",
+        "dates",
+        f"  published  {iso_day(published.min())} .. {iso_day(published.max())}",
+        f"  stated     {iso_day(claims['stated_start'].min())} .. "
+        f"{iso_day(claims['stated_end'].max())}",
+    ]
+    relative = relative_phrases(claims)
+    lines.append(f"  {relative:,} of {len(claims):,} stated dates are relative phrases, resolved")
+    per_source = (
+        claims.groupby("source_id", observed=True)
+        .size()
+        .rename("claims")
+        .reset_index()
+        .merge(dataset.sources[["source_id", "name", "kind"]], on="source_id", how="left")
+        .sort_values(["claims", "source_id"], ascending=[False, True])
+    )
+    lines += ["", f"sources ({len(dataset.sources):,})"]
+    for row in per_source.head(max_sources).itertuples(index=False):
+        lines.append(f"  {row.claims:>6,}  {row.source_id:<22} {row.kind:<11} {row.name}")
+    if len(per_source) > max_sources:
+        lines.append("  " + and_more(len(per_source), max_sources))
+    return "\n".join(lines)
+
+
+def analysis_summary(result, max_rows: int = 40) -> str:
+    """The terminal view of ``briefing analyze``: status table, contested assertions,
+    shifts and conflicts, at most ``max_rows`` lines each, the most telling first."""
+    from analysis.compute.agreement import (
+        STATUSES,  # here, so `briefing validate` never loads scipy
+    )
+
+    def more(total: int, shown: int) -> list[str]:
+        return ["  " + and_more(total, shown, LIST_ALL)] if total > shown else []
+
+    scope = "everything known" if result.as_of is None else f"as of {iso_day(result.as_of)}"
+    if result.topic:
+        scope += f", topic {result.topic}"
+    table = result.assertions
+    counts = table["status"].value_counts()
+    lines = [
+        f"{result.dataset.name}: {scope}",
+        "",
+        "status     " + ", ".join(f"{counts[s]:,} {s}" for s in STATUSES if s in counts),
+        f"alpha      {describe_alpha(result.alpha)} (Krippendorff, nominal, over all positions)",
+        "",
+        f"{'assertion':<32} {'status':<14} {'lines':>5}  supporting / refuting",
+    ]
+    shown = ranked_assertions(table).head(max_rows)
+    for row in shown.itertuples(index=False):  # one line per assertion shown
+        hedge = " (hedged only)" if row.hedged_only else ""
+        supporting = ", ".join(row.supporting_sources) or "-"
+        refuting = ", ".join(row.refuting_sources) or "-"
+        lines.append(
+            f"{row.assertion_id[:32]:<32} {row.status:<14} {row.independent_support:>5}  "
+            f"{supporting} / {refuting}{hedge}"
+        )
+    lines += more(len(table), len(shown))
+    contested = ranked_assertions(table[table["status"] == "contested"])
+    if len(contested):
+        lines += ["", f"contested ({len(contested):,})"]
+        lines += [
+            f"  {row.assertion_id}: {row.statement}"
+            for row in contested.head(max_rows).itertuples(index=False)
+        ]
+        lines += more(len(contested), min(len(contested), max_rows))
+    lines += ["", f"shifts ({len(result.shifts):,})"]
+    lines += [
+        f"  {describe_day(row.at)}  {row.source_id} on {row.assertion_id}: "
+        f"{says(row.from_stance, row.from_hedged)} -> {says(row.to_stance, row.to_hedged)}"
+        for row in result.shifts.head(max_rows).itertuples(index=False)
+    ]
+    lines += more(len(result.shifts), min(len(result.shifts), max_rows))
+    if len(result.conflicts):
+        lines += ["", f"conflicts ({len(result.conflicts):,})"]
+        lines += [
+            f"  {row.source_id} on {row.assertion_id}: {row.claim_a} vs {row.claim_b}"
+            for row in result.conflicts.head(max_rows).itertuples(index=False)
+        ]
+        lines += more(len(result.conflicts), min(len(result.conflicts), max_rows))
+    return "\n".join(lines)
