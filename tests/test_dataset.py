@@ -674,6 +674,7 @@ def test_problems_are_ordered_like_the_declared_files():
             Problem("sources.csv", 3, "kind", "must be one of", "not-in-enum"),
             Problem("dataset.toml", None, None, "not valid TOML", "bad-manifest"),
         ],
+        schema.DATASET_FILES,
     )
     assert [p.file for p in error.problems] == [
         "dataset.toml",
