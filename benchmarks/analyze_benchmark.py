@@ -10,6 +10,7 @@ positions on assertion) at 100,000 claims and reports the ratio.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -48,8 +49,9 @@ def best_of(repeat: int, func) -> float:
 
 def main() -> None:
     from analysis.runtime import tune_process
+    from analysis.settings import Settings
 
-    tune_process()  # as the briefing command does
+    tune_process(Settings.from_environment(os.environ))  # as the briefing command does
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)

@@ -15,6 +15,7 @@ child process so its peak memory is its own:
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -58,8 +59,9 @@ def child(shape: str, n: int) -> None:
 
 def main() -> None:
     from analysis.runtime import tune_process
+    from analysis.settings import Settings
 
-    tune_process()  # as the briefing command does
+    tune_process(Settings.from_environment(os.environ))  # as the briefing command does
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)

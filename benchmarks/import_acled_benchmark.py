@@ -157,7 +157,7 @@ def generate(
 
 
 PHASES = """
-from analysis.runtime import tune_process; tune_process()  # as the briefing command does
+import os; from analysis.runtime import tune_process; from analysis.settings import Settings; tune_process(Settings.from_environment(os.environ))  # as the briefing command does
 import json, sys, time
 from pathlib import Path
 from analysis.importers import acled
@@ -177,7 +177,7 @@ marks.append((time.perf_counter(), time.process_time()))
 print(json.dumps([[b[0] - a[0], b[1] - a[1]] for a, b in zip(marks, marks[1:])]))
 """
 LOAD = (
-    "import sys; from analysis.runtime import tune_process; tune_process(); "
+    "import sys; import os; from analysis.runtime import tune_process; from analysis.settings import Settings; tune_process(Settings.from_environment(os.environ)); "
     "from analysis.contract.dataset import load_dataset; load_dataset(sys.argv[1])"
 )
 

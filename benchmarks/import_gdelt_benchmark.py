@@ -48,7 +48,7 @@ PLACES = [  # FullName, country (FIPS), ADM1, lat, lon, FeatureID
     ("Berlin, Berlin, Germany", "GM", "GM16", "52.5167", "13.4", "-1746443"),
 ]
 MEASURE = """
-from analysis.runtime import tune_process; tune_process()  # as the briefing command does
+import os; from analysis.runtime import tune_process; from analysis.settings import Settings; tune_process(Settings.from_environment(os.environ))  # as the briefing command does
 import json, sys, time
 import analysis.importers.run as run, analysis.importers.writer as writer
 from pathlib import Path

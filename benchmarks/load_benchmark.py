@@ -23,7 +23,7 @@ from synthetic import SHAPES  # noqa: E402
 
 MEASURE = """
 import json, resource, sys, time
-from analysis.runtime import tune_process; tune_process()  # as the briefing command does
+import os; from analysis.runtime import tune_process; from analysis.settings import Settings; tune_process(Settings.from_environment(os.environ))  # as the briefing command does
 from analysis import load_dataset, analyze
 t0 = time.perf_counter()
 data = load_dataset(sys.argv[1])

@@ -27,8 +27,10 @@ ctypes.CDLL(None).prctl(41, 0, 0, 0, 0)
 import analysis, analysis.compute.results, analysis.contract.dataset
 status = lambda text: [l.split()[1] for l in text.splitlines() if l.startswith("THP_enabled")][0]
 print(status(open("/proc/self/status").read()))
+import os
 from analysis.runtime import tune_process
-print(tune_process()["huge_pages_off"])
+from analysis.settings import Settings
+print(tune_process(Settings.from_environment(os.environ))["huge_pages_off"])
 print(status(open("/proc/self/status").read()))
 print(status(subprocess.run(["cat", "/proc/self/status"], capture_output=True, text=True).stdout))
 """
@@ -63,7 +65,8 @@ import numpy as np
 import analysis, analysis.compute.results, analysis.contract.dataset
 if sys.argv[1] == "tune":
     from analysis.runtime import tune_process
-    tune_process()
+    from analysis.settings import Settings
+    tune_process(Settings())
 size = 256 << 20
 faults = []
 def reuse():

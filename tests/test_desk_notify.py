@@ -21,12 +21,17 @@ from pypdf import PdfReader, PdfWriter
 from analysis.cli import main
 from analysis.desk.history import History
 from analysis.desk.jobs import JobsFileError, Notify, load_jobs
-from analysis.desk.notify import Notifier, smtp_settings
+from analysis.desk.notify import Notifier
 from analysis.errors import BriefingError
+from analysis.settings import Settings
 
 from .conftest import CONTRACT_EXAMPLE, DATA, SEED
 from .peers import HostilePeer
 from .test_desk_support import JOB, write_desk
+
+
+def smtp_settings(environment):
+    return Settings.from_environment(environment).smtp
 
 
 class Tags(HTMLParser):

@@ -45,9 +45,7 @@ class Variable:
 
 VARIABLES = (
     Variable("BRIEFING_CHROMIUM", "Debian's `chromium`", "the Chromium binary that prints PDFs"),
-    Variable(
-        "BRIEFING_MAPDATA", "`<venv>/share/claim-briefings/mapdata`", "the map's boundaries"
-    ),
+    Variable("BRIEFING_MAPDATA", "`<venv>/share/claim-briefings/mapdata`", "the map's boundaries"),
     Variable(
         "BRIEFING_CACHE",
         "`$XDG_CACHE_HOME/briefing/datasets`, else `~/.cache/briefing/datasets`",

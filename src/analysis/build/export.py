@@ -123,16 +123,16 @@ def to_html(nb: nbformat.NotebookNode, masthead: Masthead, exporter=None) -> str
     return body
 
 
-def find_chromium(explicit: str | None = None) -> str:
+def find_chromium(explicit: str | Path | None = None) -> str:
     """The Chromium binary to print with: ``explicit`` (refused if unusable, never silently
     replaced by another), else Debian's."""
     if explicit:
         if not (Path(explicit).is_file() and os.access(explicit, os.X_OK)):
             raise BriefingError(
-                f"Chromium {explicit!r} (BRIEFING_CHROMIUM) is not an executable file; "
+                f"Chromium {str(explicit)!r} (BRIEFING_CHROMIUM) is not an executable file; "
                 "fix the path, unset BRIEFING_CHROMIUM to use Debian's chromium, or build with --to html"
             )
-        return explicit
+        return str(explicit)
     for candidate in ([explicit] if explicit else []) + [
         *CHROMIUM_CANDIDATES,
         shutil.which("chromium"),

@@ -10,6 +10,7 @@ where importing pandas, scipy and pandera first would take over a second.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import re
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 
 from analysis.cli import briefings, datasets, desk, importing
 from analysis.errors import BriefingError, BuildFailed, DatasetError
+from analysis.settings import Settings
 
 DESCRIPTION = """\
 Turn a dataset of claims (who claimed what, when, about which event) into
@@ -55,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        args.settings = Settings.from_environment(os.environ)
         return args.handler(args)
     except DatasetError as exc:
         print(_printable(exc.render()), file=sys.stderr)
@@ -95,8 +98,10 @@ def run() -> None:
     about 0.25 s per build. Files and child processes are closed by then.
     """
     from analysis.runtime import tune_process
+    from analysis.settings import Settings
 
-    tune_process()
+    with contextlib.suppress(BriefingError):  # a bad variable is reported by main
+        tune_process(Settings.from_environment(os.environ))
     code = main()
     gc.freeze()
     sys.exit(code)

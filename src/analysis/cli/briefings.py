@@ -84,7 +84,7 @@ def _build(args: argparse.Namespace) -> int:
         [tuple(pair) for pair in args.parameter],
         formats=args.to,
         reports=Path(args.out),
-        chromium=os.environ.get("BRIEFING_CHROMIUM"),
+        chromium=args.settings.chromium,
         cell_timeout=args.cell_timeout,
         timeout=args.timeout,
     )

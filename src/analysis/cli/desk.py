@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import os
 import signal
 import sys
 from pathlib import Path
@@ -126,7 +125,6 @@ def _run(args: argparse.Namespace) -> int:
     """The desk run; SIGTERM (systemd, ``timeout``) and Ctrl-C stop it cleanly: builds under
     way unwind unrecorded, due again next time, and the summary says what finished."""
     from analysis.desk import stopping
-    from analysis.desk.notify import smtp_settings
     from analysis.desk.run import run_desk, summary
 
     now = at_time(args.at) or dt.datetime.now().astimezone()
@@ -141,10 +139,10 @@ def _run(args: argparse.Namespace) -> int:
             workers=args.workers,
             timeout=args.timeout,
             reports=Path(args.out),
-            chromium=os.environ.get("BRIEFING_CHROMIUM"),
+            chromium=args.settings.chromium,
             report=report,
             on_plan=on_plan,
-            smtp=smtp_settings(os.environ),
+            smtp=args.settings.smtp,
             executor=executor,
             scheduler=scheduler,
         )

@@ -8,8 +8,8 @@ inline styles only, no scripts, no images, no links out; every text that comes
 from data is escaped. Sending is best effort: a mail that cannot be sent is
 recorded in the run history and never fails the briefing.
 
-SMTP settings are given by the caller (the CLI reads them from the environment,
-see :func:`smtp_settings`); the jobs file only names recipients.
+SMTP settings are given by the caller (the CLI reads them from the environment into
+:class:`analysis.settings.Settings`); the jobs file only names recipients.
 
 A mail server never holds a run: all of a run's mails share one budget of time
 (``BRIEFING_SMTP_BUDGET``, MAIL_BUDGET seconds by default), each send gets at most
@@ -30,7 +30,6 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from html.parser import HTMLParser
@@ -41,64 +40,9 @@ from analysis.desk.jobs import Job
 from analysis.errors import BriefingError
 from analysis.present.masthead import MIMETYPE as MASTHEAD
 from analysis.present.masthead import displayed
+from analysis.settings import SEND_TIMEOUT, SmtpSettings
 
-ENVIRONMENT = "BRIEFING_SMTP_"  # HOST, PORT, STARTTLS, USER, PASSWORD, FROM, BUDGET
-SEND_TIMEOUT = 20.0  # seconds one mail may take, connection to goodbye
-MAIL_BUDGET = 60.0  # seconds all of a run's mails may take together
-_YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 _JUDGMENTS = '<ol class="judgments">'
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    """Where mail goes out. ``starttls`` upgrades the connection before logging in."""
-
-    host: str
-    port: int = 587
-    starttls: bool = True
-    user: str | None = None
-    password: str | None = None
-    sender: str = "briefings@localhost"
-    budget: float = MAIL_BUDGET  # seconds for all of a run's mails
-
-
-def smtp_settings(environ: Mapping[str, str]) -> SmtpSettings | None:
-    """Settings from ``BRIEFING_SMTP_*`` variables; None without a host. STARTTLS is on by
-    default on port 587 (submission) and off on others (a local relay on 25)."""
-    get = {name: environ.get(ENVIRONMENT + name, "").strip() for name in _VARIABLES}
-    if not get["HOST"]:
-        return None
-    port_text = get["PORT"] or "587"
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise BriefingError(f"{ENVIRONMENT}PORT={port_text!r} is not a port number")
-    port = int(port_text)
-    flag = get["STARTTLS"].lower()
-    if flag and flag not in _YES + _NO:
-        raise BriefingError(f"{ENVIRONMENT}STARTTLS={flag!r}: write yes or no")
-    sender = get["FROM"] or f"briefings@{socket.getfqdn()}"
-    budget = _seconds(get["BUDGET"]) if get["BUDGET"] else MAIL_BUDGET
-    return SmtpSettings(
-        host=get["HOST"],
-        port=port,
-        starttls=flag in _YES if flag else port == 587,
-        user=get["USER"] or None,
-        password=environ.get(ENVIRONMENT + "PASSWORD") or None,
-        sender=sender,
-        budget=budget,
-    )
-
-
-def _seconds(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = -1.0
-    if not 0 < seconds < 86_400:
-        raise BriefingError(f"{ENVIRONMENT}BUDGET={text!r}: give seconds above 0, e.g. 60")
-    return seconds
-
-
-_VARIABLES = ("HOST", "PORT", "STARTTLS", "USER", "FROM", "BUDGET")
 
 
 @dataclass
@@ -149,14 +93,14 @@ class Notifier:
     def _time_left(self) -> float:
         """Seconds the next mail may take; raises (the notice not sent) when it may not."""
         if self.smtp is None:
-            raise OSError(f"no mail server: set {ENVIRONMENT}HOST (see docs/desk.md)")
+            raise OSError("no mail server: set BRIEFING_SMTP_HOST (see docs/desk.md)")
         if self.refused:
             raise TimeoutError(f"not tried: {self.refused}")
         left = self.smtp.budget - self.spent
         if left <= 0:
             raise TimeoutError(
                 f"not tried: the run's mails took their {self.smtp.budget:g} s "
-                f"({ENVIRONMENT}BUDGET) already"
+                "(BRIEFING_SMTP_BUDGET) already"
             )
         return min(SEND_TIMEOUT, left)
 

@@ -27,14 +27,11 @@ that merely imports the package is left alone.
 from __future__ import annotations
 
 import ctypes
-import os
 import sys
 
 PR_SET_THP_DISABLE = 41  # linux/prctl.h; inherited by children, kept across exec
 M_TRIM_THRESHOLD, M_MMAP_MAX, M_ARENA_MAX = -1, -4, -8  # malloc.h
 TRIM_THRESHOLD = (1 << 31) - 1  # mallopt takes an int: the largest, 2 GiB
-HUGE_PAGES = "BRIEFING_HUGE_PAGES"
-KEEP_FREED = "BRIEFING_KEEP_FREED_MEMORY"
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -49,7 +46,7 @@ def _libc() -> ctypes.CDLL | None:
 def disable_huge_pages() -> bool:
     """Turn transparent huge pages off for this process; whether it was done."""
     libc = _libc()
-    if libc is None or os.environ.get(HUGE_PAGES, "").lower() == "on":
+    if libc is None:
         return False
     try:
         return libc.prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0
@@ -60,7 +57,7 @@ def disable_huge_pages() -> bool:
 def keep_freed_memory() -> bool:
     """Have glibc serve large blocks from the heap and keep freed memory; whether done."""
     libc = _libc()
-    if libc is None or os.environ.get(KEEP_FREED, "").lower() == "off":
+    if libc is None:
         return False
     try:
         return all(

@@ -12,4 +12,8 @@ PER_BUILD_VARIABLES = (DATASET_VARIABLE, OUTPUT_VARIABLE)
 PRELOAD_EXPRESSION = "__import__('analysis.present.warmup').present.warmup.preload_dataset()"
 # A build's kernel is a process the command starts: its memory settings are applied
 # first thing in its warm-up (analysis.runtime); an analyst's own kernels are left alone.
-TUNE_STATEMENT = "__import__('analysis.runtime').runtime.tune_process()"
+TUNE_STATEMENT = (
+    "from analysis.settings import Settings as _Settings; import os as _os; "
+    "__import__('analysis.runtime').runtime.tune_process(_Settings.from_environment(_os.environ)); "
+    "del _Settings, _os"
+)

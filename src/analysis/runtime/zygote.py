@@ -436,8 +436,11 @@ def serve() -> None:
     imported_under = _comparable(os.environ)  # before the settings below
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from analysis.runtime import tune_process
+    from analysis.settings import Settings
 
-    tune_process()  # before the imports: the kernels forked from here inherit it
+    tune_process(
+        Settings.from_environment(os.environ)
+    )  # before the imports: the kernels forked from here inherit it
     os.environ.update(KERNEL_ENVIRONMENT)  # as every kernel the command starts has it
     # What IPKernelApp sets before any import of matplotlib, as a plain kernel has it.
     if not os.environ.get("MPLBACKEND"):
