@@ -6,6 +6,10 @@ notebook's own load (:func:`load_for_briefing`) takes that object once, if no
 file of the folder changed meanwhile, so a build reads its dataset once. The
 build gets back the dataset's name and title, or the problems that refused it,
 so it never loads the dataset a second time in its own process.
+
+The warm-up is an entry point of the kernel: it reads the environment (the
+dataset's name, and :class:`~analysis.settings.Settings` for the cache and the
+memory limit) and passes what it found to the library.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from analysis.contract.dataset import Dataset, load_dataset
 from analysis.errors import DatasetError
 from analysis.runtime.handoff import DATASET_VARIABLE
+from analysis.settings import Settings
 
 # At most one dataset loaded ahead of time, keyed by what it was loaded from.
 _preloaded: dict[tuple, Dataset] = {}
@@ -32,8 +37,9 @@ def preload_dataset() -> dict | None:
     path = os.environ.get(DATASET_VARIABLE)
     if not path:
         return None
+    settings = Settings.from_environment(os.environ)
     try:
-        dataset = load_dataset(path)
+        dataset = load_dataset(path, cache=settings.cache, memory_limit=settings.memory_limit)
     except DatasetError as exc:
         return {"path": exc.path, "problems": [asdict(p) for p in exc.problems]}
     _preloaded.clear()
@@ -41,9 +47,12 @@ def preload_dataset() -> dict | None:
     return {"name": dataset.name, "title": dataset.title}
 
 
-def load_for_briefing(path: str | Path) -> Dataset:
+def load_for_briefing(
+    path: str | Path, *, cache: Path | None = None, memory_limit: int | None = None
+) -> Dataset:
     """The dataset at ``path``: the one the warm-up loaded if its files are unchanged
-    (handed over once), else loaded now."""
+    (handed over once), else loaded now (``cache`` and ``memory_limit`` as for
+    :func:`~analysis.contract.dataset.load_dataset`)."""
     if _preloaded:
         try:
             handed = _preloaded.pop(_folder_state(Path(path)), None)
@@ -51,7 +60,7 @@ def load_for_briefing(path: str | Path) -> Dataset:
             handed = None
         if handed is not None:
             return handed
-    return load_dataset(path)
+    return load_dataset(path, cache=cache, memory_limit=memory_limit)
 
 
 def _folder_state(folder: Path) -> tuple:
