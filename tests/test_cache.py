@@ -98,6 +98,16 @@ def test_a_touched_but_unchanged_file_is_a_hit(cache_dir, dataset_copy):
     assert len(entries(cache_dir)) == 1
 
 
+def test_files_that_are_not_the_datasets_do_not_change_the_key(cache_dir, dataset_copy):
+    """The aliases an import kept, a README: a load reads neither, so the entry is the same."""
+    path = dataset_copy()
+    load_dataset(path, cache=cache_dir)
+    (path / "aliases.csv").write_text("alias,source_id\nThe Think Tank,tank\n")
+    (path / "notes.toml").write_text('who = "me"\n')
+    load_dataset(path, cache=cache_dir)
+    assert len(entries(cache_dir)) == 1
+
+
 def corrupt_middle(path: Path) -> None:
     data = bytearray(path.read_bytes())
     middle = len(data) // 2

@@ -1,12 +1,13 @@
 """A cache of validated datasets: a repeat load of unchanged files reads typed tables.
 
-Each entry is keyed by the SHA-256 of the dataset's files (their bytes, never
-their modification times), the package version and the source of the modules
-that load and validate (a changed loader never reads an old entry). An entry is
-one folder of Parquet files, plus ``entry.json`` naming its key and the SHA-256
-of each file; each file also names the key it was written for. Anything that
-does not match (a truncated or altered file, a file of another entry, another
-layout) is ignored and the dataset is loaded from its CSV files again. The cache never changes a result.
+Each entry is keyed by the dataset's identity (:mod:`analysis.contract.fingerprint`:
+its files' SHA-256, from their bytes, never their modification times), the package
+version and the source of the modules that load and validate (a changed loader never
+reads an old entry). An entry is one folder of Parquet files, plus ``entry.json``
+naming its key and the SHA-256 of each file; each file also names the key it was
+written for. Anything that does not match (a truncated or altered file, a file of
+another entry, another layout) is ignored and the dataset is loaded from its CSV
+files again. The cache never changes a result.
 
 The cache folder is given by the caller (:func:`~analysis.contract.dataset.load_dataset`'s
 ``cache``); the entry points take it from :class:`~analysis.settings.Settings`.
@@ -29,12 +30,13 @@ import pyarrow.parquet as pq
 
 from analysis import __version__
 from analysis.contract import schema
+from analysis.contract.fingerprint import dataset_identity
 
 ENTRY = "entry.json"
 KEY_FIELD = b"briefing.cache.key"  # each table file names the entry it belongs to
 LAYOUT = 2  # bumped when the entry's files change shape
 TABLES = ("sources", "documents", "assertions", "claims", "places", "citations")
-LOADER_MODULES = ("arrowtext", "cache", "csvfile", "dataset", "schema", "timeexpr")
+LOADER_MODULES = ("arrowtext", "cache", "csvfile", "dataset", "fingerprint", "schema", "timeexpr")
 KEPT_ENTRIES = 20  # the oldest entries beyond this many are removed after a write
 
 
@@ -49,18 +51,12 @@ def _code_digest() -> str:
 
 
 def dataset_key(folder: Path) -> str | None:
-    """The key of the dataset's current files (None if one cannot be read)."""
-    names = [name for name in schema.DATASET_FILES if (folder / name).is_file()]
-
-    def file_digest(name: str) -> str:
-        return hashlib.sha256((folder / name).read_bytes()).hexdigest()
-
+    """The key of the dataset's current files (their identity, None if one cannot be read)."""
     try:
-        with ThreadPoolExecutor(max_workers=4) as pool:  # hashlib lets go of the GIL
-            digests = list(pool.map(file_digest, names))
+        identity = dataset_identity(folder)
     except OSError:
         return None
-    listing = "\n".join(f"{n}:{d}" for n, d in zip(names, digests, strict=True))
+    listing = "\n".join(f"{name}:{digest}" for name, digest in identity.items())
     rules = repr(schema.TABLES)  # the declarations as they stand (a test may redeclare one)
     return hashlib.sha256(f"{_code_digest()}\n{rules}\n{listing}".encode()).hexdigest()
 

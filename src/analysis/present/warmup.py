@@ -2,8 +2,8 @@
 
 The build names the dataset in the kernel's environment (data, never code).
 During its warm-up the kernel loads and validates it and keeps it here; the
-notebook's own load (:func:`load_for_briefing`) takes that object once, if no
-file of the folder changed meanwhile, so a build reads its dataset once. The
+notebook's own load (:func:`load_for_briefing`) takes that object once, if none
+of the dataset's files changed meanwhile, so a build reads its dataset once. The
 build gets back the dataset's name and title, or the problems that refused it,
 so it never loads the dataset a second time in its own process.
 
@@ -20,6 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from analysis.contract.dataset import Dataset, load_dataset
+from analysis.contract.fingerprint import dataset_files
 from analysis.errors import DatasetError
 from analysis.runtime.handoff import DATASET_VARIABLE
 from analysis.settings import Settings
@@ -64,10 +65,10 @@ def load_for_briefing(
 
 
 def _folder_state(folder: Path) -> tuple:
-    """The folder, today's date and each file's name, size and modification time."""
-    files = sorted(
-        (entry.name, stat.st_size, stat.st_mtime_ns)
-        for entry in folder.iterdir()
-        if entry.is_file() and (stat := entry.stat())
-    )
-    return (str(folder.resolve()), dt.date.today().isoformat(), tuple(files))
+    """The folder, today's date and the name, size and modification time of each of the
+    dataset's files (:func:`~analysis.contract.fingerprint.dataset_files`, the files of
+    its identity). Sizes and times rather than digests: the notebook asks within seconds
+    of the warm-up, and hashing a large dataset again would read it a second time."""
+    stats = {name: (folder / name).stat() for name in dataset_files(folder)}
+    files = tuple((name, stat.st_size, stat.st_mtime_ns) for name, stat in stats.items())
+    return (str(folder.resolve()), dt.date.today().isoformat(), files)
