@@ -158,8 +158,8 @@ def load_dataset(
     None (the default) neither reads nor writes a cache.
     ``memory_limit``: bytes the load may plan for, below what the machine has free; a
     dataset estimated larger is refused before it is read (:mod:`analysis.contract.memory`).
-    The ``briefing`` command and the notebooks pass both from
-    :class:`~analysis.settings.Settings`; nothing here reads the environment.
+    The ``briefing`` command, a build's kernel and the notebooks pass both from
+    :class:`~analysis.settings.Settings` (``BRIEFING_CACHE``, ``BRIEFING_MEMORY_LIMIT``).
     Raises :class:`DatasetError` listing every problem found.
     """
     today = today or dt.date.today()
