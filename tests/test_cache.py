@@ -56,7 +56,7 @@ def only_entry(folder: Path) -> Path:
 
 @pytest.mark.parametrize("path", [SEED, CONTRACT_EXAMPLE], ids=["seed", "contract-example"])
 def test_a_hit_gives_the_same_tables_and_json(cache_dir, path):
-    fresh = load_dataset(path)
+    fresh = load_dataset(path, cache=None)
     assert not cache_dir.exists()  # no cache given: none read or written
     load_dataset(path, cache=cache_dir)  # a miss: validated, then kept
     assert len(entries(cache_dir)) == 1
@@ -74,7 +74,7 @@ def test_generated_datasets_read_back_from_the_cache_unchanged(spec):
     with tempfile.TemporaryDirectory() as tmp:
         kept = Path(tmp) / "cache"
         folder = write_folder(Path(tmp) / "ds", spec)
-        fresh = load_dataset(folder, today=TODAY)
+        fresh = load_dataset(folder, today=TODAY, cache=None)
         load_dataset(folder, today=TODAY, cache=kept)
         assert_same(fresh, load_dataset(folder, today=TODAY, cache=kept))
 
@@ -128,7 +128,7 @@ def corrupt_middle(path: Path) -> None:
     ids=["flipped-byte", "truncated", "bad-entry-file", "missing-table"],
 )
 def test_a_damaged_entry_is_ignored(cache_dir, damage):
-    fresh = load_dataset(SEED)
+    fresh = load_dataset(SEED, cache=None)
     load_dataset(SEED, cache=cache_dir)
     damage(only_entry(cache_dir))
     assert cache.read_entry(cache_dir, only_entry(cache_dir).name, dt.date.today()) is None
@@ -147,7 +147,7 @@ def test_tables_from_another_entry_are_not_trusted(cache_dir):
     entry["digests"] = json.loads((other / cache.ENTRY).read_text())["digests"]
     (seed_entry / cache.ENTRY).write_text(json.dumps(entry))
     assert cache.read_entry(cache_dir, seed_entry.name, dt.date.today()) is None
-    assert_same(load_dataset(SEED), load_dataset(SEED, cache=cache_dir))
+    assert_same(load_dataset(SEED, cache=None), load_dataset(SEED, cache=cache_dir))
 
 
 def test_an_earlier_today_validates_afresh(cache_dir, dataset_copy):
@@ -172,7 +172,7 @@ def test_the_cache_can_be_turned_off(tmp_path):
 def test_an_unwritable_cache_folder_only_costs_time(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("a file where the cache folder would go")
-    assert_same(load_dataset(SEED), load_dataset(SEED, cache=blocked / "cache"))
+    assert_same(load_dataset(SEED, cache=None), load_dataset(SEED, cache=blocked / "cache"))
 
 
 def test_an_invalid_dataset_is_never_kept(cache_dir, dataset_copy):

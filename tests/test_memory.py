@@ -41,7 +41,7 @@ def test_a_dataset_beyond_the_limit_is_refused_before_reading():
     with pytest.raises(
         BriefingError, match=r"needs about \d+ MB of memory .* and 1 MB is available"
     ):
-        load_dataset(SEED, memory_limit=1 << 20)
+        load_dataset(SEED, memory_limit=1 << 20, cache=None)
     assert len(load_dataset(SEED, memory_limit=4 << 30).claims) > 0
 
 
@@ -50,4 +50,4 @@ def test_the_limit_comes_from_the_settings():
     assert limit == 1 << 20
     assert memory.available(limit) == 1 << 20  # the machine has more than 1 MiB free
     with pytest.raises(BriefingError, match="1 MB is available"):
-        load_dataset(SEED, memory_limit=limit)
+        load_dataset(SEED, memory_limit=limit, cache=None)
