@@ -6,9 +6,10 @@ by file) so the desk can say what changed: ``dataset changed: claims.csv``.
 
 The parts: the notebook's source with outputs and execution counts stripped;
 the resolved parameters; the dataset's identity (each of its files' hash, from
-:mod:`analysis.contract.fingerprint`: what a load reads, so a README or the
-``aliases.csv`` an import kept beside it changes nothing); the output formats; the package version; the hash of ``requirements.lock``;
-the hash of the export template's files. Code of the package itself counts
+:mod:`analysis.contract.fingerprint`: the files a load reads, so a README or the
+``aliases.csv`` an import kept beside them changes nothing); the output formats;
+the package version; the hash of ``requirements.lock``; the hash of the export
+template's files. Code of the package itself counts
 through its version only: after editing it without a new version, rebuild
 with ``--force``.
 """
