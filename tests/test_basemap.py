@@ -8,6 +8,7 @@ with the reason, where they are not installed).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +18,12 @@ from matplotlib.collections import LineCollection, PathCollection
 
 from analysis.compute.results import analyze
 from analysis.contract.dataset import load_dataset
-from analysis.present import basemap, plots
+from analysis.present import basemap, plots, views
+from analysis.settings import Settings
 
 from .conftest import SEED
 
-INSTALLED = basemap.mapdata_folder()
+INSTALLED = basemap.installed(Settings.from_environment(os.environ).mapdata)
 needs_mapdata = pytest.mark.skipif(
     INSTALLED is None, reason="map boundaries not installed: run `make mapdata`"
 )
@@ -101,12 +103,24 @@ def test_a_reversed_arc_is_walked_backwards():
     assert ring.tolist() == [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]  # shared ends once
 
 
-def test_without_boundaries_the_map_keeps_its_axes(monkeypatch, tmp_path):
-    monkeypatch.setenv(basemap.MAPDATA_VARIABLE, str(tmp_path / "nowhere"))
-    fig = plots.place_map(analyze(load_dataset(SEED)))
+@pytest.mark.parametrize("folder", [None, "nowhere"])
+def test_without_boundaries_the_map_keeps_its_axes(tmp_path, folder):
+    mapdata = None if folder is None else tmp_path / folder
+    assert basemap.installed(mapdata) is None
+    fig = plots.place_map(analyze(load_dataset(SEED)), mapdata=mapdata)
     (ax,) = [a for a in fig.axes if a.get_xlabel()]
     assert ax.get_xlabel() == "longitude"
     assert not [c for c in ax.collections if isinstance(c, LineCollection)]
+
+
+def test_the_boundaries_are_credited_where_they_are_drawn(tmp_path, mapdata):
+    """The provenance names the boundaries' licence when the map has them, not otherwise."""
+    result = analyze(load_dataset(SEED))
+    assert basemap.installed(mapdata) == mapdata
+    credited = views.provenance(result, {}, mapdata).markup
+    assert "Map boundaries" in credited and "Natural Earth" in credited
+    for missing in (None, tmp_path / "nowhere"):
+        assert "Map boundaries" not in views.provenance(result, {}, missing).markup
 
 
 def _points(ax) -> int:
@@ -116,7 +130,7 @@ def _points(ax) -> int:
 @needs_mapdata
 def test_the_seed_map_has_borders_regions_an_inset_and_a_point_per_place():
     result = analyze(load_dataset(SEED))
-    fig = plots.place_map(result)
+    fig = plots.place_map(result, mapdata=INSTALLED)
     ax = fig.axes[0]
     lines = [c for c in ax.collections if isinstance(c, LineCollection)]
     vertices = sum(len(line) for c in lines for line in c.get_segments())
@@ -155,7 +169,7 @@ def test_two_thousand_places_stay_readable():
     original = plots.mapped_places
     plots.mapped_places = lambda _: many
     try:
-        fig = plots.place_map(result)
+        fig = plots.place_map(result, mapdata=INSTALLED)
     finally:
         plots.mapped_places = original
     ax = fig.axes[0]

@@ -815,5 +815,5 @@ def test_a_load_that_breaks_leaves_no_thread_behind(monkeypatch):
     monkeypatch.setattr(loading.CitationLookup, "find", staticmethod(slow_find))
     monkeypatch.setattr(loading._Loader, "_resolve_dates", broken)
     with pytest.raises(RuntimeError, match="interrupted"):
-        load_dataset(SEED, use_cache=False)
+        load_dataset(SEED, cache=None)  # validated afresh
     assert not [t for t in threading.enumerate() if t.name.startswith(("citations", "phrases"))]

@@ -3,11 +3,14 @@ and says which part did."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 
 import pytest
 
-from analysis.contract.fingerprint import dataset_hash
+from analysis.contract.cache import dataset_key
+from analysis.contract.fingerprint import dataset_files, dataset_hash, dataset_identity
 from analysis.desk.fingerprint import Fingerprint, changes
 from analysis.desk.jobs import load_jobs
 
@@ -106,9 +109,50 @@ def test_a_dataset_file_change_names_the_file(desk):
 
 
 def test_files_outside_the_dataset_contract_do_not_change_it(desk):
+    """A load reads neither a README nor the aliases.csv an import kept for provenance
+    (nor any other CSV or TOML file), so the briefing would be the same."""
     before = fingerprint(desk)
-    (desk / "data" / "one" / "README.md").write_text("notes, edited\n")
-    assert changes(before, fingerprint(desk)) == []
+    folder = desk / "data" / "one"
+    (folder / "README.md").write_text("notes, edited\n")
+    (folder / "aliases.csv").write_text("alias,source_id\nSource 1,s1\n")
+    (folder / "import.toml").write_text('by = "me"\n')
+    after = fingerprint(desk)
+    assert changes(before, after) == []
+    assert after.dataset_sha256 == before.dataset_sha256
+
+
+def test_the_cache_the_desk_and_the_build_agree_on_the_dataset(desk):
+    """One identity: the desk's files are the identity's, and what changes one changes the
+    others (the cache key, the published hash) and nothing else does."""
+    folder = desk / "data" / "one"
+    print_ = fingerprint(desk)
+    assert print_.dataset == dataset_identity(folder)
+    assert list(print_.dataset) == dataset_files(folder) == sorted(print_.dataset)
+    key, whole = dataset_key(folder), dataset_hash(folder)
+    (folder / "aliases.csv").write_text("alias,source_id\nSource 1,s1\n")
+    assert (dataset_key(folder), dataset_hash(folder)) == (key, whole)
+    (folder / "sources.csv").write_text("source_id,name\ns1,Source One\n")
+    assert dataset_key(folder) != key and dataset_hash(folder) != whole
+    assert fingerprint(desk).dataset == dataset_identity(folder) != print_.dataset
+
+
+def test_the_identity_is_the_files_digests(tmp_path):
+    """Worked out by hand: SHA-256 of each file's bytes, by name; the published hash is one
+    SHA-256 over each name, a NUL byte and the bytes, in name order."""
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "sources.csv").write_bytes(b"source_id\ns1\n")
+    (here / "dataset.toml").write_bytes(b'name = "x"\n')
+    (here / "aliases.csv").write_bytes(b"alias,source_id\n")
+    assert dataset_identity(here) == {
+        "dataset.toml": hashlib.sha256(b'name = "x"\n').hexdigest(),
+        "sources.csv": hashlib.sha256(b"source_id\ns1\n").hexdigest(),
+    }
+    whole = b'dataset.toml\0name = "x"\nsources.csv\0source_id\ns1\n'
+    assert dataset_hash(here) == hashlib.sha256(whole).hexdigest()
+    copy = shutil.copytree(here, tmp_path / "elsewhere", copy_function=shutil.copy)
+    assert dataset_identity(copy) == dataset_identity(here)  # where it is, when it was
+    assert dataset_hash(copy) == dataset_hash(here)  # written: neither counts
 
 
 def test_another_dataset_folder_changes_the_parameter_and_the_files_that_differ(desk):

@@ -7,6 +7,7 @@ import pytest
 from analysis.contract import memory
 from analysis.contract.dataset import load_dataset
 from analysis.errors import BriefingError
+from analysis.settings import Settings
 
 from .conftest import SEED
 
@@ -36,26 +37,17 @@ def test_an_empty_claims_file_is_the_loaders_error_not_the_estimates(tmp_path):
         load_dataset(folder)
 
 
-def test_a_dataset_beyond_the_limit_is_refused_before_reading(monkeypatch, tmp_path):
-    monkeypatch.setenv("BRIEFING_CACHE", "off")
-    monkeypatch.setenv(memory.LIMIT_VARIABLE, "1M")
+def test_a_dataset_beyond_the_limit_is_refused_before_reading():
     with pytest.raises(
         BriefingError, match=r"needs about \d+ MB of memory .* and 1 MB is available"
     ):
-        load_dataset(SEED)
-    monkeypatch.setenv(memory.LIMIT_VARIABLE, "4G")
-    assert len(load_dataset(SEED).claims) > 0
+        load_dataset(SEED, memory_limit=1 << 20, cache=None)
+    assert len(load_dataset(SEED, memory_limit=4 << 30).claims) > 0
 
 
-@pytest.mark.parametrize(
-    ("text", "size"),
-    [("8G", 8 << 30), ("512M", 512 << 20), ("2.5g", int(2.5 * (1 << 30))), ("1000", 1000)],
-)
-def test_sizes_are_read_as_people_write_them(text, size):
-    assert memory.parse_size(text) == size
-
-
-def test_a_limit_that_is_not_a_size_is_one_clear_error(monkeypatch):
-    monkeypatch.setenv(memory.LIMIT_VARIABLE, "lots")
-    with pytest.raises(BriefingError, match="not a size; write it like 8G"):
-        memory.available()
+def test_the_limit_comes_from_the_settings():
+    limit = Settings.from_environment({"BRIEFING_MEMORY_LIMIT": "1M"}).memory_limit
+    assert limit == 1 << 20
+    assert memory.available(limit) == 1 << 20  # the machine has more than 1 MiB free
+    with pytest.raises(BriefingError, match="1 MB is available"):
+        load_dataset(SEED, memory_limit=limit, cache=None)

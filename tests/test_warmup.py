@@ -32,6 +32,31 @@ def test_the_warm_up_hands_its_dataset_to_the_notebook_once(dataset_copy, monkey
     assert again is not kept and again.claims.equals(kept.claims)  # handed over once
 
 
+def test_a_file_that_is_not_the_datasets_does_not_stop_the_hand_over(dataset_copy, monkeypatch):
+    path = dataset_copy(CONTRACT_EXAMPLE)
+    monkeypatch.setenv(warmup.DATASET_VARIABLE, str(path))
+    warmup.preload_dataset()
+    (kept,) = warmup._preloaded.values()
+    (path / "aliases.csv").write_text("alias,source_id\nA think tank,tank\n")
+    (path / "README.md").write_text("edited\n")
+    assert warmup.load_for_briefing(path) is kept
+
+
+def test_the_warm_up_loads_with_the_settings_of_its_environment(dataset_copy, monkeypatch):
+    """The kernel's warm-up is an entry point: the cache and the memory limit come from
+    its environment, as the command's do."""
+    path = dataset_copy(CONTRACT_EXAMPLE)
+    kept = path.parent / "cache"
+    monkeypatch.setenv(warmup.DATASET_VARIABLE, str(path))
+    monkeypatch.setenv("BRIEFING_CACHE", str(kept))
+    warmup.preload_dataset()
+    assert len([p for p in kept.iterdir() if not p.name.startswith(".")]) == 1  # kept there
+    monkeypatch.setenv("BRIEFING_CACHE", "off")
+    monkeypatch.setenv("BRIEFING_MEMORY_LIMIT", "1M")
+    with pytest.raises(BriefingError, match="1 MB is available"):
+        warmup.preload_dataset()
+
+
 def test_a_changed_file_is_read_again(dataset_copy, monkeypatch):
     path = dataset_copy(CONTRACT_EXAMPLE)
     monkeypatch.setenv(warmup.DATASET_VARIABLE, str(path))

@@ -1,9 +1,11 @@
 """Every setting of the product, declared once: environment variables, defaults, timeouts.
 
 Entry points read the environment (the ``briefing`` command, a build's kernel at its
-warm-up, a notebook's first cell) by calling :meth:`Settings.from_environment`; the
-library takes what it needs as arguments and never reads ``os.environ`` itself. Every
-variable is listed in docs/configuration.md (a test holds the two together).
+warm-up, a notebook's cell after its parameters) by calling
+:meth:`Settings.from_environment`; the library takes what it needs as arguments (a
+cache folder, a memory limit, the map's boundaries) and never reads ``os.environ``
+itself. Every variable and limit is listed in docs/configuration.md (a test holds the
+two together, and another that nothing outside the entry points reads the environment).
 """
 
 from __future__ import annotations
@@ -105,7 +107,7 @@ class Settings:
         return cls(
             chromium=Path(text["BRIEFING_CHROMIUM"]) if text["BRIEFING_CHROMIUM"] else None,
             mapdata=Path(text["BRIEFING_MAPDATA"]) if text["BRIEFING_MAPDATA"] else cls().mapdata,
-            cache=_cache_folder(cache_text, environ.get("XDG_CACHE_HOME")),
+            cache=_cache_folder(cache_text, environ),
             memory_limit=parse_size("BRIEFING_MEMORY_LIMIT", text["BRIEFING_MEMORY_LIMIT"])
             if text["BRIEFING_MEMORY_LIMIT"]
             else None,
@@ -147,10 +149,15 @@ def parse_size(name: str, text: str) -> int:
     return size
 
 
-def _cache_folder(chosen: str | None, xdg_cache_home: str | None) -> Path | None:
+def _cache_folder(chosen: str | None, environ: Mapping[str, str]) -> Path | None:
+    """``BRIEFING_CACHE`` (off: None), else the user's cache folder as the XDG base
+    directory specification places it (``$XDG_CACHE_HOME``, else ``$HOME/.cache``)."""
     if chosen is not None:
         return None if chosen.strip().lower() in NO else Path(chosen)
-    base = Path(xdg_cache_home) if xdg_cache_home else Path.home() / ".cache"
+    if xdg_cache_home := environ.get("XDG_CACHE_HOME"):
+        base = Path(xdg_cache_home)
+    else:
+        base = (Path(environ["HOME"]) if environ.get("HOME") else Path.home()) / ".cache"
     return base / "briefing" / "datasets"
 
 

