@@ -23,10 +23,11 @@ from synthetic import SHAPES  # noqa: E402
 
 MEASURE = """
 import json, resource, sys, time
-import os; from analysis.runtime import tune_process; from analysis.settings import Settings; tune_process(Settings.from_environment(os.environ))  # as the briefing command does
+import os; from analysis.runtime import tune_process; from analysis.settings import Settings
+settings = Settings.from_environment(os.environ); tune_process(settings)  # as the briefing command does
 from analysis import load_dataset, analyze
 t0 = time.perf_counter()
-data = load_dataset(sys.argv[1])
+data = load_dataset(sys.argv[1], cache=settings.cache, memory_limit=settings.memory_limit)
 t1 = time.perf_counter()
 seconds = None
 if sys.argv[2] == "analyze":

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from analysis.contract import dataset as loading
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SEED = ROOT / "data" / "belgorod-2025-04"
@@ -23,8 +25,16 @@ needs_realdata = pytest.mark.skipif(
 @pytest.fixture(autouse=True, scope="session")
 def _session_dataset_cache(tmp_path_factory):
     """The tests' dataset cache is their own (kernels and commands they start inherit it),
-    never the user's."""
-    os.environ["BRIEFING_CACHE"] = str(tmp_path_factory.mktemp("dataset-cache"))
+    never the user's. Loads in this process use it too, as the command's do (it passes
+    ``Settings.cache``): hundreds of tests load the same few datasets. A test that needs a
+    load to validate afresh passes ``cache=None``."""
+    folder = tmp_path_factory.mktemp("dataset-cache")
+    os.environ["BRIEFING_CACHE"] = str(folder)
+    defaults = loading.load_dataset.__kwdefaults__
+    saved = dict(defaults)
+    defaults["cache"] = folder
+    yield
+    defaults.update(saved)
 
 
 @pytest.fixture

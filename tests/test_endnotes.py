@@ -38,7 +38,7 @@ def with_urls(folder: Path) -> Path:
 
 @pytest.fixture
 def result(tmp_path):
-    return analyze(load_dataset(with_urls(tmp_path / "linked"), use_cache=False))
+    return analyze(load_dataset(with_urls(tmp_path / "linked"), cache=None))
 
 
 def test_documents_are_numbered_in_the_order_they_are_first_cited(result):

@@ -41,14 +41,14 @@ def test_the_imported_dataset_is_the_one_a_load_of_its_files_gives(
     tmp_path, format_name, inputs, options
 ):
     dataset, _ = import_dataset(format_name, inputs, tmp_path / "out", options=options)
-    same_dataset(dataset, load_dataset(tmp_path / "out", use_cache=False))
+    same_dataset(dataset, load_dataset(tmp_path / "out", cache=None))
 
 
 @pytest.mark.skipif(not UCDP_2014.is_dir(), reason="../shared/realdata is not here")
 def test_a_real_ucdp_import_is_the_dataset_a_load_of_its_files_gives(tmp_path):
     inputs = sorted(UCDP_2014.glob("*.csv"))
     dataset, _ = import_dataset("ucdp", inputs, tmp_path / "out")
-    same_dataset(dataset, load_dataset(tmp_path / "out", use_cache=False))
+    same_dataset(dataset, load_dataset(tmp_path / "out", cache=None))
 
 
 AWKWARD = pd.DataFrame(
@@ -94,7 +94,7 @@ def test_a_problem_found_in_memory_names_the_row_of_the_file(tmp_path):
         arrow[name] = table_in_order(name, frame)
         write_csv(arrow[name], tmp_path / f"{name}.csv")
     with pytest.raises(DatasetError) as from_files:
-        load_dataset(tmp_path, use_cache=False)
+        load_dataset(tmp_path, cache=None)
     with pytest.raises(DatasetError) as from_memory:
         validate_written(tmp_path, arrow)
     assert from_memory.value.problems == from_files.value.problems
