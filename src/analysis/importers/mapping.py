@@ -3,7 +3,8 @@
 An analyst's sheet has columns named however its author liked; the mapping (TOML)
 names, per contract field, the column that gives it. It is checked whole before a
 row is read, and every problem names the mapping file and the LINE of the key at
-fault, since a mapping is written by hand and ``tomllib`` keeps no positions
+fault, since a mapping is written by hand; it is read by
+:func:`analysis.tomlfile.read_toml` like the jobs file, and ``tomllib`` keeps no positions
 (:func:`analysis.tomlfile.scan` finds them in the text).
 
 Shape (docs/importers.md, "Any spreadsheet", has a worked example)::
@@ -31,7 +32,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,12 +39,21 @@ from analysis.contract import schema
 from analysis.contract.timeexpr import resolve_expressions
 from analysis.importers.messages import ImportRefused
 from analysis.importers.tables import TABLE_COLUMNS
-from analysis.tomlfile import Positions, scan
+from analysis.tomlfile import Positions, TomlKind, TomlProblem, read_toml, scan
 
 MAX_SHOWN = 30  # mapping problems listed; more are counted
-MAX_MAPPING_BYTES = 1 << 20  # a hand-written mapping is a few KB
 COLUMNS_LISTED = 40  # of a sheet's columns, in a message naming a missing one
 SUGGESTED_FROM = 2_000  # columns compared with a missing name to suggest the closest
+MAPPING_FILE = TomlKind(
+    name="mapping file",
+    missing="{path}: no such mapping file",
+    too_large=(
+        "{path}: larger than {kib} KB; a mapping names a few dozen columns: check this is "
+        "the mapping file (start one with --template)"
+    ),
+    key_parts_fix="a mapping's keys have 1 to 4 parts",
+    max_bytes=1 << 20,  # a hand-written mapping is a few KB
+)
 
 
 @dataclass(frozen=True)
@@ -267,41 +276,14 @@ def load_mapping(path: Path | str | None) -> Mapping:
         )
     path = Path(path)
     try:
-        with path.open("rb") as file:
-            data = file.read(MAX_MAPPING_BYTES + 1)
-    except (FileNotFoundError, IsADirectoryError):
-        raise ImportRefused(f"{path}: no such mapping file") from None
-    if len(data) > MAX_MAPPING_BYTES:
-        raise ImportRefused(
-            f"{path}: larger than {MAX_MAPPING_BYTES >> 10} KB; a mapping names a few dozen "
-            "columns: check this is the mapping file (start one with --template)"
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRefused(f"{path}: the mapping is not UTF-8 text; save it as UTF-8") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise MappingError(path, [_syntax_problem(exc, text)]) from None
-    except RecursionError:  # tomllib recurses once per level of [ or {
-        raise MappingError(
-            path, [(1, "not valid TOML for a mapping: arrays or tables nested too deeply")]
-        ) from None
+        text, data = read_toml(path, MAPPING_FILE)
+    except TomlProblem as exc:
+        raise MappingError(path, [(exc.line, str(exc))]) from None
     reader = _Reader(path, scan(text))
     mapping = reader.read(data)
     if reader.problems:
         raise MappingError(path, reader.problems)
     return mapping
-
-
-def _syntax_problem(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int, str]:
-    message = str(exc)
-    found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
-    if found:
-        return int(found[1]), f"not valid TOML: {message[: found.start()]} (column {found[2]})"
-    end = max(1, len(text.splitlines()))
-    return end, "not valid TOML: " + re.sub(r"\s*\(at .*\)$", "", message)
 
 
 @dataclass
