@@ -121,6 +121,11 @@ EXAMPLE_COLUMNS = {
     ("claim", "quote"): "Quote",
 }
 
+EXAMPLE_STANCE_MAP = (
+    '"confirmed" = "supports"',
+    '"denied" = "refutes"',
+    '"no comment" = "neutral"',
+)
 STANCE_GUESSES = (  # (pattern on the folded value, stance), first match wins
     (
         r"no comment|neither|declin|could not|cannot|unverif|unclear|neutral|not confirm|unknown",
@@ -383,21 +388,11 @@ class _Writer:
         if column is None:
             lines.append('column = "COLUMN"                        # no column found: name it')
             if key == "stance":
-                lines += [
-                    f"[{section}.{key}.map]",
-                    '"confirmed" = "supports"',
-                    '"denied" = "refutes"',
-                    '"no comment" = "neutral"',
-                ]
+                lines += [f"[{section}.{key}.map]", *EXAMPLE_STANCE_MAP]
             return lines
         lines.append(f"column = {_toml(column)}")
         if self.facts is None:
-            lines += [
-                f"[{section}.{key}.map]",
-                '"confirmed" = "supports"',
-                '"denied" = "refutes"',
-                '"no comment" = "neutral"',
-            ]
+            lines += [f"[{section}.{key}.map]", *EXAMPLE_STANCE_MAP]
             return lines
         values = self.facts.distinct(column)
         if all(enum_form(allowed, v) in allowed for v in values):
