@@ -8,10 +8,10 @@ top, like any module that works on columns. Its declaration, one ``Format`` in
 the help texts, the options only this format has and which of them reach the
 converter in ``request.options``. The declaration names its converter by module
 path and imports nothing heavy, so ``briefing import --help`` lists every format
-without loading pandas (a second or so) and a converter is imported only to
-import. Keeping the declaration at the top of the converter would load pandas
-for the help; keeping pandas imports inside every converter function would put
-a dozen import lines into each of a thousand-line module's functions.
+without loading pandas and pyarrow (most of a second) and a converter is
+imported only to import. A declaration at the top of its converter would load
+them for the help; imports moved inside the converter's functions would scatter
+them through a module of a thousand lines and its sibling modules.
 """
 
 from __future__ import annotations
