@@ -519,16 +519,45 @@ def test_a_huge_cell_or_a_huge_header_gives_a_short_message_quickly(tmp_path):
         ('[sheet]\nencoding = "rot13"', 'encoding "rot13" is not an encoding'),
         ('[sheet]\nencoding = "hex"', 'encoding "hex" is not an encoding'),
         ("#" + "x" * (1 << 20), "larger than 1024 KB"),
+        ("n = " + "9" * 5000, ":1: not valid TOML: 'Exceeds the limit (4300 digits)"),
+        (
+            ".".join(["claim"] * 20_000) + " = 1",
+            f":{SMALL_MAPPING.count(chr(10)) + 2}: a dotted key or table header of more than 32 "
+            "parts; a mapping's keys have",
+        ),
     ],
 )
 def test_hostile_mappings_are_refused_with_their_line(tmp_path, attack, message):
     """Before: RecursionError from tomllib, LookupError for codecs that are not text
-    encodings; a mapping of any size was read whole."""
+    encodings, a ValueError traceback for an integer of 5,000 digits and half a gigabyte
+    for a key of 20,000 parts; a mapping of any size was read whole."""
     sheet, mapping = tmp_path / "sheet.csv", tmp_path / "m.toml"
     sheet.write_text(SHEET_HEADER + SHEET_ROW)
     mapping.write_text(SMALL_MAPPING + "\n" + attack + "\n")
+    started = time.monotonic()
     with pytest.raises(BriefingError, match=re.escape(message)):
         import_dataset("table", [sheet], tmp_path / "out", options={"mapping": mapping})
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (SMALL_MAPPING.replace("Who", "Qui é").encode("latin-1"), ":2: is not UTF-8 (byte 0xe9"),
+        (b"\xff\xfe" + SMALL_MAPPING.encode("utf-16-le"), "m.toml is UTF-16 text; save it as"),
+        (SMALL_MAPPING.encode("utf-16-le"), ":1: holds NUL bytes, so it is UTF-16 without a BOM"),
+    ],
+)
+def test_a_mapping_that_is_not_utf8_is_refused_with_its_line(tmp_path, data, message):
+    """The mapping is read as the jobs file is (analysis.tomlfile): the line of the first
+    odd byte, the encoding a byte-order mark names."""
+    sheet, mapping = tmp_path / "sheet.csv", tmp_path / "m.toml"
+    sheet.write_text(SHEET_HEADER + SHEET_ROW)
+    mapping.write_bytes(data)
+    with pytest.raises(BriefingError, match=re.escape(message)) as refused:
+        import_dataset("table", [sheet], tmp_path / "out", options={"mapping": mapping})
+    assert str(refused.value).startswith("mapping file ")
+    assert "\n" not in str(refused.value)
 
 
 # ---- 3. aliases files --------------------------------------------------------------------------

@@ -291,7 +291,7 @@ def test_unknown_key_and_wrong_types_are_refused_with_their_lines(tmp_path):
     problems = dict(caught.value.problems)
     assert problems[line_of(text, "author")].startswith('unknown key "author" in [document]')
     assert (
-        "it takes title, publisher, published, id, url, notes" in problems[line_of(text, "author")]
+        "it takes title, publisher, published, url, id, notes" in problems[line_of(text, "author")]
     )
     assert "'press' is not one of official, military" in problems[line_of(text, "press")]
     assert "got 2025" in problems[line_of(text, "stated = 2025")]

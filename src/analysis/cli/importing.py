@@ -1,4 +1,10 @@
-"""``briefing import``: real data into a dataset folder (docs/importers.md)."""
+"""``briefing import``: real data into a dataset folder (docs/importers.md).
+
+The formats, their help and their own options come from the registry
+(:mod:`analysis.importers.formats`); this module adds the options every format
+has and hands the parsed ones to the import. The registry imports no pandas, so
+``briefing import --help`` stays as fast as ``briefing --help``.
+"""
 
 from __future__ import annotations
 
@@ -8,31 +14,7 @@ from pathlib import Path
 
 from analysis.cli.arguments import as_of_date
 from analysis.errors import BriefingError
-
-IMPORT_FORMATS = {
-    "ucdp": (
-        "UCDP GED or Candidate events (CSV, UTF-8 or Windows-1252)",
-        "One assertion per event; each article in source_article a document with the "
-        "outlet's supporting claim, citing the original claimants of source_original.",
-    ),
-    "acled": (
-        "ACLED events (CSV export)",
-        "One assertion per event; each ;-separated source a claim stated on the event's "
-        "date at its time_precision (day, week or month).",
-    ),
-    "gdelt": (
-        "GDELT 2.0 Events and Mentions (tab-separated, .CSV or .zip)",
-        "Give events and mentions files in any order (told apart by their columns). "
-        "Each event an assertion; each mention a claim by the outlet in the document at "
-        "its URL, stated on the event's day.",
-    ),
-    "table": (
-        "any spreadsheet (CSV or XLSX) described by a mapping file",
-        "A mapping file (TOML) names the columns that give the source, the document and "
-        "its date, the assertion, the stance, hedging, the stated date, quotes and "
-        "citations. Start from --template. See docs/importers.md.",
-    ),
-}
+from analysis.importers.formats import FORMATS
 
 
 def add_commands(commands) -> None:
@@ -49,11 +31,12 @@ def add_commands(commands) -> None:
     )
     formats = command.add_subparsers(dest="format", metavar="FORMAT")
     formats.required = True
-    for name, (summary, description) in IMPORT_FORMATS.items():
-        parser = formats.add_parser(name, help=summary, description=description)
-        parser.add_argument(
-            "inputs", nargs="*" if name == "table" else "+", metavar="INPUT", type=Path
+    for declared in FORMATS.values():  # each format's own options: analysis.importers.base
+        parser = formats.add_parser(
+            declared.name, help=declared.summary, description=declared.description
         )
+        nargs = "+" if declared.inputs_required else "*"
+        parser.add_argument("inputs", nargs=nargs, metavar="INPUT", type=Path)
         parser.add_argument(
             "--out",
             metavar="DIR",
@@ -90,37 +73,15 @@ def add_commands(commands) -> None:
             "--replace", action="store_true", help="overwrite an existing dataset folder at --out"
         )
         parser.add_argument("--title", help="the dataset's title (default: from the input)")
-        if name == "gdelt":
-            parser.add_argument(
-                "--min-confidence",
-                metavar="PERCENT",
-                type=int,
-                default=0,
-                help="skip mentions whose Confidence is below this (0-100, default 0)",
-            )
-        if name == "table":
-            parser.add_argument("--mapping", metavar="TOML", type=Path, help="the mapping file")
-            parser.add_argument(
-                "--template",
-                action="store_true",
-                help="print a starting mapping file (for INPUT's columns if given) and stop",
-            )
-            parser.add_argument(
-                "--sheet", help="the worksheet to read from an .xlsx file (default: the first)"
-            )
+        declared.add_options(parser)
         parser.set_defaults(handler=_import)
 
 
 def _import(args: argparse.Namespace) -> int:
-    options = {
-        key: getattr(args, key)
-        for key in ("min_confidence", "mapping", "sheet")
-        if getattr(args, key, None) is not None
-    }
-    if getattr(args, "template", False):
-        from analysis.importers.table import template
-
-        print(template(args.inputs[0] if args.inputs else None, sheet=args.sheet), end="")
+    declared = FORMATS[args.format]
+    text = declared.instead(args)
+    if text is not None:
+        print(text, end="")
         return 0
     if not args.inputs:
         raise BriefingError(f"briefing import {args.format}: give at least one INPUT file")
@@ -138,7 +99,7 @@ def _import(args: argparse.Namespace) -> int:
         aliases=args.aliases,
         replace=args.replace,
         title=args.title,
-        options=options,
+        options=declared.request_options(args),
         command=["briefing", *sys.argv[1:]] if sys.argv[1:2] == ["import"] else None,
     )
     for line in report.lines():

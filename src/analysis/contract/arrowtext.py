@@ -19,6 +19,28 @@ def arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
     return pa.array(values.astype("str"), from_pandas=True)
 
 
+def one_array(values: pd.Series) -> pa.Array:
+    """A pandas text column as one Arrow array (its chunks joined, no Python objects), as
+    taking from it many times wants."""
+    data = pa.array(values)
+    return data.combine_chunks() if isinstance(data, pa.ChunkedArray) else data
+
+
+def text_series(values: pa.Array | pa.ChunkedArray, index: pd.Index | None = None) -> pd.Series:
+    """Arrow text as a pandas string column (missing: NA) without a copy to Python objects.
+    pandas keeps such text as large_string: other text (and an all-missing array) is cast
+    here once."""
+    return pd.Series(pd.arrays.ArrowStringArray(values.cast(pa.large_string())), index=index)
+
+
+def joined(*parts: pa.Array | pa.ChunkedArray | str, separator: str = "-") -> pa.Array:
+    """Text pieces joined row by row, e.g. identifiers ``acled-src-<slug>``. A ``str`` part
+    is the same on every row; it takes the arrays' text type, as Arrow's join requires."""
+    kind = next(part.type for part in parts if not isinstance(part, str))
+    typed = [pa.scalar(part, kind) if isinstance(part, str) else part for part in parts]
+    return pc.binary_join_element_wise(*typed, pa.scalar(separator, kind))
+
+
 def taken(values: pd.Series, rows: np.ndarray) -> pd.Series:
     """``values.take(rows)`` as a text Series (index 0..n-1) by Arrow's take; a categorical
     column through its few categories, so no Python string is made per row (pandas

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from analysis.contract import arrowtext
+from analysis.contract.arrowtext import joined, one_array, text_series, trimmed
 from analysis.importers.messages import ImportRefused
 from analysis.importers.neutralise import neutralised
 from analysis.importers.request import ImportRequest
@@ -362,9 +362,9 @@ def _text(frame: pd.DataFrame, column: str, rows: np.ndarray | None = None) -> p
     cells missing; all missing when the export has no such column."""
     index = frame.index if rows is None else frame.index[rows]
     if column not in frame.columns:
-        return _strings(pa.nulls(len(index), pa.large_string()), index)
+        return text_series(pa.nulls(len(index), pa.large_string()), index)
     values = frame[column] if rows is None else frame[column][rows]
-    return _strings(arrowtext.trimmed(pa.array(values)), index)
+    return text_series(trimmed(pa.array(values)), index)
 
 
 def _numbers(text: pd.Series) -> pd.Series:
@@ -554,7 +554,7 @@ def _mentions(events: pd.DataFrame, request: ImportRequest) -> tuple[pd.DataFram
     """The events that name a source, and their outlets (positions into those events).
     Entries are cleaned once per distinct spelling, not once per mention."""
     report = request.report
-    cells = _arrow(events["source"])
+    cells = one_array(events["source"])
     lists = pc.split_pattern(cells, ";")
     parent = pc.list_parent_indices(lists).to_numpy()
     entries = pc.dictionary_encode(pc.list_flatten(lists))
@@ -572,7 +572,7 @@ def _mentions(events: pd.DataFrame, request: ImportRequest) -> tuple[pd.DataFram
     report.handle(
         "empty entries in a source list ('; Suspilne', 'Ukrinform;')", int(empty.sum()), "ignored"
     )
-    name_of_spelling, distinct = pd.factorize(pd.Series(pd.arrays.ArrowStringArray(names)))
+    name_of_spelling, distinct = pd.factorize(text_series(names))
     slug_of_name, slugs = pd.factorize(slug(pd.Series(distinct)))
     parent, name_code = parent[~empty], name_of_spelling[entry[~empty]]
     slug_code = slug_of_name[name_code]
@@ -654,26 +654,8 @@ def _sources(mentions: Mentions, request: ImportRequest) -> pd.DataFrame:
     )
 
 
-def _strings(values: pa.Array | pa.ChunkedArray, index: pd.Index | None = None) -> pd.Series:
-    """An arrow string array as a pandas string column, without a copy to Python objects."""
-    chunked = values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values])
-    return pd.Series(pd.arrays.ArrowStringArray(chunked), index=index)
-
-
-def _arrow(values: pd.Series) -> pa.Array:
-    """A pandas string column as one arrow array (its chunks joined, no Python objects)."""
-    data = pa.array(values)
-    return data.combine_chunks() if isinstance(data, pa.ChunkedArray) else data
-
-
 def _missing(count: int) -> pd.Series:
-    return _strings(pa.nulls(count, pa.large_string()))
-
-
-def _join(*parts, separator: str = "-") -> pa.Array:
-    """Arrow strings joined element-wise; plain ``str`` parts are the same for every row."""
-    typed = [pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in parts]
-    return pc.binary_join_element_wise(*typed, pa.scalar(separator, pa.large_string()))
+    return text_series(pa.nulls(count, pa.large_string()))
 
 
 def _claims(
@@ -682,7 +664,7 @@ def _claims(
     """One supporting, unhedged claim per (event, outlet), stated on the event's interval;
     identifiers and texts shared by many claims are made once and taken per claim."""
     event = mentions.event
-    key = _arrow(events["key"]).take(pa.array(event))
+    key = one_array(events["key"]).take(pa.array(event))
     slug_code = pa.array(mentions.slug_code)
     slugs = pa.array(mentions.slugs, pa.large_string())
     stated = pa.array(_interval_text(intervals), pa.large_string())
@@ -691,13 +673,13 @@ def _claims(
     missing = _missing(count)
     return pd.DataFrame(
         {
-            "claim_id": _strings(_join("acled", key, slugs.take(slug_code))),
-            "source_id": _strings(_join("acled-src", slugs).take(slug_code)),
-            "assertion_id": _strings(_join("acled", key)),
-            "document_id": _strings(_document_ids(stated).take(interval)),
+            "claim_id": text_series(joined("acled", key, slugs.take(slug_code))),
+            "source_id": text_series(joined("acled-src", slugs).take(slug_code)),
+            "assertion_id": text_series(joined("acled", key)),
+            "document_id": text_series(_document_ids(stated).take(interval)),
             "stance": pd.Categorical.from_codes(np.zeros(count, dtype=np.int8), ["supports"]),
             "hedged": np.zeros(count, dtype=bool),
-            "stated": _strings(stated.take(interval)),
+            "stated": text_series(stated.take(interval)),
             "event_time": missing,
             "quote": missing,
             "cites": missing,
@@ -708,7 +690,7 @@ def _claims(
 
 def _document_ids(stated: pa.Array) -> pa.Array:
     """``acled-doc-2024-03-18``, ``acled-doc-2024-03``, ``acled-doc-2024-03-18_to_2024-03-24``."""
-    return _join("acled-doc", pc.replace_substring(stated, "/", "_to_"))
+    return joined("acled-doc", pc.replace_substring(stated, "/", "_to_"))
 
 
 def _documents(intervals: np.ndarray) -> pd.DataFrame:
@@ -718,7 +700,7 @@ def _documents(intervals: np.ndarray) -> pd.DataFrame:
     count = len(intervals)
     return pd.DataFrame(
         {
-            "document_id": _strings(
+            "document_id": text_series(
                 _document_ids(pa.array(_interval_text(intervals), pa.large_string()))
             ),
             "title": "ACLED event records, " + pd.Series(_date_words(intervals), dtype="string"),
@@ -799,7 +781,7 @@ def _by_distinct(values: pd.DataFrame, compute) -> pd.Series:
     texts = compute(values.iloc[first].reset_index(drop=True))
     # from_pandas: NaN is missing (the result of a column of nothing but missing values)
     texts = pa.array(pd.Series(texts, dtype=object).to_numpy(), pa.large_string(), from_pandas=True)
-    return _strings(texts.take(pa.array(codes.reshape(-1))), index=values.index)
+    return text_series(texts.take(pa.array(codes.reshape(-1))), index=values.index)
 
 
 def _places(events: pd.DataFrame, request: ImportRequest) -> tuple[pd.DataFrame, pd.Series]:
@@ -884,13 +866,13 @@ def _assertions(
         {
             "assertion_id": "acled-" + events["key"],
             "statement": _statements(
-                events, _strings(_per_distinct(keys, _date_words), events.index)
+                events, text_series(_per_distinct(keys, _date_words), events.index)
             ),
             "topic": _by_distinct(area, lambda distinct: slug(distinct.iloc[:, 0])).where(
                 area.iloc[:, 0].notna()
             ),
             "place_id": place_id,
-            "event_time": _strings(_per_distinct(keys, _interval_text), events.index),
+            "event_time": text_series(_per_distinct(keys, _interval_text), events.index),
         },
         index=events.index,
     )
@@ -918,11 +900,11 @@ def _statements(events: pd.DataFrame, when: pd.Series) -> pd.Series:
     actors = events[["sub_event_type", "event_type", "actor1", "actor2"]]
     places = events[["location", "admin1", "country"]]
     when = when.where(events["precision"].ne(2), "in the week " + when)
-    return _strings(
-        _join(
-            _arrow(_by_distinct(actors, _what_and_who)),
-            _arrow(_by_distinct(places, _where)),
-            _arrow(when),
+    return text_series(
+        joined(
+            one_array(_by_distinct(actors, _what_and_who)),
+            one_array(_by_distinct(places, _where)),
+            one_array(when),
             separator="",
         ),
         events.index,

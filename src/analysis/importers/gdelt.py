@@ -39,6 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from analysis.contract.arrowtext import joined, one_array, text_series
 from analysis.importers.messages import ImportRefused
 from analysis.importers.neutralise import neutralised
 from analysis.importers.request import ImportRequest
@@ -345,18 +346,6 @@ def _arrow(values: pd.Series, *, trim: bool = True) -> pa.ChunkedArray:
     return pc.utf8_trim_whitespace(data) if trim else data
 
 
-def _plain(values: pd.Series) -> pa.Array:
-    """A text column as one Arrow array, as taking from it millions of times wants."""
-    return _arrow(values, trim=False).combine_chunks()
-
-
-def _text(array: pa.Array | pa.ChunkedArray) -> pd.Series:
-    """Arrow text as a pandas text column (missing = NA), without copying it."""
-    if isinstance(array, pa.Array):
-        array = pa.chunked_array([array])
-    return pd.Series(pd.arrays.ArrowStringArray(array.cast(pa.string())))
-
-
 def _ints(values: pd.Series) -> np.ndarray:
     """Non-negative whole numbers as int64, -1 where the text is not one."""
     text = _arrow(values)
@@ -422,11 +411,6 @@ def _day_text(days: np.ndarray) -> pa.Array:
     return pc.strftime(pa.array(days.astype("datetime64[D]")), format="%Y-%m-%d")
 
 
-def _join(*parts) -> pd.Series:
-    """Text pieces (Arrow arrays or constant strings) joined with ``-``: identifiers."""
-    return _text(pc.binary_join_element_wise(*parts, "-"))
-
-
 # Events -----------------------------------------------------------------------------------------
 
 
@@ -455,18 +439,20 @@ def _events(raw: pd.DataFrame, request: ImportRequest) -> _Events:
     topic = pc.coalesce(_arrow(frame["ActionGeo_ADM1Code"]), _arrow(frame["ActionGeo_CountryCode"]))
     assertions = pd.DataFrame(
         {
-            "assertion_id": _join("gdelt", pc.cast(pa.array(frame["_id"].to_numpy()), pa.string())),
+            "assertion_id": text_series(
+                joined("gdelt", pc.cast(pa.array(frame["_id"].to_numpy()), pa.string()))
+            ),
             "statement": _statement(frame, day_text),
-            "topic": _text(topic),
+            "topic": text_series(topic),
             "place_id": place_id,
-            "event_time": _text(day_text),
-            "event_code": _text(_arrow(frame["EventCode"])),
+            "event_time": text_series(day_text),
+            "event_code": text_series(_arrow(frame["EventCode"])),
             "quad_class": _counts(_ints(frame["QuadClass"])),
             "goldstein_scale": _reals(frame["GoldsteinScale"]),
             "num_mentions": _counts(_ints(frame["NumMentions"])),
             "num_sources": _counts(_ints(frame["NumSources"])),
             "avg_tone": _reals(frame["AvgTone"]),
-            "source_url": _text(_arrow(frame["SOURCEURL"])),
+            "source_url": text_series(_arrow(frame["SOURCEURL"])),
         }
     )
     return _Events(assertions, places, frame["_id"].to_numpy(), frame["_day"].to_numpy(), read_ids)
@@ -510,14 +496,14 @@ def _statement(frame: pd.DataFrame, day_text: pa.Array) -> pd.Series:
             pc.fill_null(pc.binary_join_element_wise(prefix, _arrow(frame[column]), ""), "")
         )
     pieces += [" on ", day_text]
-    return _text(pc.binary_join_element_wise(*pieces, ""))
+    return text_series(pc.binary_join_element_wise(*pieces, ""))
 
 
 def _places(frame: pd.DataFrame, report) -> tuple[pd.Series, pd.DataFrame]:
     """The action's place for each event (GDELT's gazetteer FeatureID as its identity) and the
     places table: one row per place, with its most frequent name and coordinates."""
-    feature = _text(pc.utf8_lower(_arrow(frame["ActionGeo_FeatureID"])))
-    name = _text(_arrow(frame["ActionGeo_FullName"]))
+    feature = text_series(pc.utf8_lower(_arrow(frame["ActionGeo_FeatureID"])))
+    name = text_series(_arrow(frame["ActionGeo_FullName"]))
     lat = pd.Series(_reals(frame["ActionGeo_Lat"]))
     lon = pd.Series(_reals(frame["ActionGeo_Long"]))
     off = ~(lat.between(-90, 90) & lon.between(-180, 180)) & (lat.notna() | lon.notna())
@@ -542,8 +528,8 @@ def _places(frame: pd.DataFrame, report) -> tuple[pd.Series, pd.DataFrame]:
             "name": name,
             "lat": lat,
             "lon": lon,
-            "adm1_code": _text(_arrow(frame["ActionGeo_ADM1Code"])),
-            "country_fips": _text(_arrow(frame["ActionGeo_CountryCode"])),
+            "adm1_code": text_series(_arrow(frame["ActionGeo_ADM1Code"])),
+            "country_fips": text_series(_arrow(frame["ActionGeo_CountryCode"])),
         }
     ).dropna(subset=["place_id"])
     variants = places.value_counts(dropna=False, sort=False).rename("_n").reset_index()
@@ -586,18 +572,20 @@ def _mentions(
     chosen, sentences, event, doc = chosen[~early], sentences[~early], event[~early], doc[~early]
 
     documents = documents[np.isin(documents.pop("_code").to_numpy(), doc)]
-    outlet_ids = pa.array(slug(_text(outlets), prefix="gdelt-src-").to_numpy(dtype=object))
+    outlet_ids = pa.array(slug(text_series(outlets), prefix="gdelt-src-").to_numpy(dtype=object))
     event_rows, doc_hash = pa.array(event), pc.take(hashes, pa.array(doc))
     event_text = pc.cast(pa.array(events.ids[event]), pa.string())
     claims = pd.DataFrame(
         {
-            "claim_id": _join("gdelt", event_text, doc_hash),
-            "source_id": _text(pc.take(outlet_ids, pa.array(kept["source"][chosen]))),
-            "assertion_id": _text(pc.take(_plain(events.assertions["assertion_id"]), event_rows)),
-            "document_id": _join("gdelt-doc", doc_hash),
+            "claim_id": text_series(joined("gdelt", event_text, doc_hash)),
+            "source_id": text_series(pc.take(outlet_ids, pa.array(kept["source"][chosen]))),
+            "assertion_id": text_series(
+                pc.take(one_array(events.assertions["assertion_id"]), event_rows)
+            ),
+            "document_id": text_series(joined("gdelt-doc", doc_hash)),
             "stance": "supports",
             "hedged": np.zeros(len(chosen), dtype=bool),
-            "stated": _text(pc.take(_plain(events.assertions["event_time"]), event_rows)),
+            "stated": text_series(pc.take(one_array(events.assertions["event_time"]), event_rows)),
             "confidence": _counts(kept["confidence"][chosen]),
             "doc_tone": kept["tone"][chosen],
             "sentence_id": _counts(kept["sentence"][chosen]),
@@ -711,7 +699,7 @@ def _documents(
     rows = np.flatnonzero(key == best[doc])
     present, at = np.unique(doc[rows], return_index=True)
     head = rows[at]  # one row per document code present, in code order
-    url = _text(pc.take(urls, pa.array(present)))
+    url = text_series(pc.take(urls, pa.array(present)))
     hashes = content_hash(url.rename("url").to_frame())
     by_code = np.full(len(urls), None, dtype=object)
     by_code[present] = hashes.to_numpy()
@@ -723,10 +711,10 @@ def _documents(
         {
             "document_id": "gdelt-doc-" + hashes,
             "title": url,
-            "publisher": _text(pc.take(outlets, pa.array(kept["source"][head]))),
-            "published": _text(pc.binary_join_element_wise(pa.array(stamps), "Z", "")),
+            "publisher": text_series(pc.take(outlets, pa.array(kept["source"][head]))),
+            "published": text_series(pc.binary_join_element_wise(pa.array(stamps), "Z", "")),
             "url": url.where(kept["kind"][head] == 1),
-            "translated_from": _text(_take(language, kept["translation"][head])),
+            "translated_from": text_series(_take(language, kept["translation"][head])),
             "_code": present,
         }
     )
@@ -768,8 +756,8 @@ def _sources(outlets: pa.Array, ids: pa.Array, used: np.ndarray, report) -> pd.D
     """One media source per outlet; names that make the same identifier are one source."""
     sources = pd.DataFrame(
         {
-            "source_id": _text(pc.take(ids, pa.array(used))),
-            "name": _text(pc.take(outlets, pa.array(used))),
+            "source_id": text_series(pc.take(ids, pa.array(used))),
+            "name": text_series(pc.take(outlets, pa.array(used))),
         }
     ).sort_values(["source_id", "name"])
     repeated = sources["source_id"].duplicated()

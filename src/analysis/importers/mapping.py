@@ -3,7 +3,8 @@
 An analyst's sheet has columns named however its author liked; the mapping (TOML)
 names, per contract field, the column that gives it. It is checked whole before a
 row is read, and every problem names the mapping file and the LINE of the key at
-fault, since a mapping is written by hand and ``tomllib`` keeps no positions
+fault, since a mapping is written by hand; it is read by
+:func:`analysis.tomlfile.read_toml` like the jobs file, and ``tomllib`` keeps no positions
 (:func:`analysis.tomlfile.scan` finds them in the text).
 
 Shape (docs/importers.md, "Any spreadsheet", has a worked example)::
@@ -31,7 +32,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,59 +39,89 @@ from analysis.contract import schema
 from analysis.contract.timeexpr import resolve_expressions
 from analysis.importers.messages import ImportRefused
 from analysis.importers.tables import TABLE_COLUMNS
-from analysis.tomlfile import Positions, scan
+from analysis.tomlfile import Positions, TomlKind, TomlProblem, read_toml, scan
 
 MAX_SHOWN = 30  # mapping problems listed; more are counted
-MAX_MAPPING_BYTES = 1 << 20  # a hand-written mapping is a few KB
 COLUMNS_LISTED = 40  # of a sheet's columns, in a message naming a missing one
 SUGGESTED_FROM = 2_000  # columns compared with a missing name to suggest the closest
+MAPPING_FILE = TomlKind(
+    name="mapping file",
+    missing="{path}: no such mapping file",
+    too_large=(
+        "{path}: larger than {kib} KB; a mapping names a few dozen columns: check this is "
+        "the mapping file (start one with --template)"
+    ),
+    key_parts_fix="a mapping's keys have 1 to 4 parts",
+    max_bytes=1 << 20,  # a hand-written mapping is a few KB
+)
 
 
 @dataclass(frozen=True)
 class Role:
     """What a mapping key gives: ``kind`` is ``text``, ``id``, ``enum`` (one of ``values``),
-    ``bool``, ``day`` (a full date), ``date`` (a date expression), ``number`` or ``cites``."""
+    ``bool``, ``day`` (a full date), ``date`` (a date expression), ``number`` or ``cites``;
+    ``help`` is what the starting mapping (:mod:`.mapping_template`) says of it."""
 
     kind: str = "text"
     required: bool = False
     values: tuple[str, ...] = ()
     relative: bool = False  # a date that may be a relative phrase ("yesterday")
+    help: str = ""
 
 
+# Every field of a mapping, declared once: read and checked here, written with its help by
+# --template, in this order (the order unknown-key messages list them in too).
 SECTIONS: dict[str, dict[str, Role]] = {
     "source": {
-        "name": Role(required=True),
-        "id": Role("id"),
-        "kind": Role("enum", True, schema.SOURCE_KINDS),
-        "side": Role(),
-        "reliability": Role("enum", values=schema.RELIABILITY),
+        "name": Role(required=True, help="who said it; the same name is the same source"),
+        "id": Role("id", help="default: made from the name"),
+        "kind": Role("enum", True, schema.SOURCE_KINDS, help=", ".join(schema.SOURCE_KINDS)),
+        "side": Role(help="the party it speaks for: UA, RU, none..."),
+        "reliability": Role(
+            "enum", values=schema.RELIABILITY, help='Admiralty A..F ("B2" reads as B)'
+        ),
         "url": Role(),
         "notes": Role(),
     },
     "document": {
         "title": Role(required=True),
         "publisher": Role(required=True),
-        "published": Role("day", True),
-        "id": Role("id"),
+        "published": Role("day", True, help="a full date: the anchor of relative stated dates"),
         "url": Role(),
+        "id": Role("id", help="default: made from publisher, title, published and url"),
         "notes": Role(),
     },
     "assertion": {
-        "statement": Role(required=True),
-        "id": Role("id"),
+        "statement": Role(
+            required=True, help="one checkable proposition; the same text is the same assertion"
+        ),
+        "id": Role("id", help="default: made from the statement"),
         "topic": Role(),
-        "event_time": Role("date"),
-        "place": Role(),
+        "event_time": Role(
+            "date", help="when it happened; ISO only (relative: [claim] event_time)"
+        ),
+        "place": Role(help="a place name; [place] may add id, admin1, country, lat, lon"),
     },
     "claim": {
-        "stance": Role("enum", True, schema.STANCES),
-        "hedged": Role("bool"),
-        "stated": Role("date", relative=True),
-        "event_time": Role("date", relative=True),
-        "id": Role("id"),
+        "stance": Role(
+            "enum",
+            True,
+            schema.STANCES,
+            help="supports, refutes or neutral (addressed it without taking a side)",
+        ),
+        "stated": Role(
+            "date",
+            relative=True,
+            help='when said; may be relative ("yesterday"); empty: the published date',
+        ),
+        "event_time": Role(
+            "date", relative=True, help="when it happened, as this claim says; may be relative"
+        ),
         "quote": Role(),
         "notes": Role(),
-        "cites": Role("cites"),
+        "cites": Role("cites", help='rows of this sheet it relies on, e.g. "12; 15"'),
+        "id": Role("id", help="default: made from the claim's content"),
+        "hedged": Role("bool", help="yes/no, true/false, y/n, 1/0 or x"),
     },
     "place": {
         "id": Role("id"),
@@ -101,7 +131,7 @@ SECTIONS: dict[str, dict[str, Role]] = {
         "lon": Role("number", values=("-180", "180")),
     },
 }
-KEEPS = ("source", "document", "assertion", "claim")  # sections that take ``keep``
+MAIN_SECTIONS = ("source", "document", "assertion", "claim")  # required; each takes ``keep``
 OUTPUT_TABLE = {"source": "sources", "document": "documents", "assertion": "assertions"}
 OUTPUT_TABLE |= {"claim": "claims", "place": "places"}
 INPUT_COLUMNS = ("input_row", "input_file")  # extra claims columns the import adds itself
@@ -246,41 +276,14 @@ def load_mapping(path: Path | str | None) -> Mapping:
         )
     path = Path(path)
     try:
-        with path.open("rb") as file:
-            data = file.read(MAX_MAPPING_BYTES + 1)
-    except (FileNotFoundError, IsADirectoryError):
-        raise ImportRefused(f"{path}: no such mapping file") from None
-    if len(data) > MAX_MAPPING_BYTES:
-        raise ImportRefused(
-            f"{path}: larger than {MAX_MAPPING_BYTES >> 10} KB; a mapping names a few dozen "
-            "columns: check this is the mapping file (start one with --template)"
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRefused(f"{path}: the mapping is not UTF-8 text; save it as UTF-8") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise MappingError(path, [_syntax_problem(exc, text)]) from None
-    except RecursionError:  # tomllib recurses once per level of [ or {
-        raise MappingError(
-            path, [(1, "not valid TOML for a mapping: arrays or tables nested too deeply")]
-        ) from None
+        text, data = read_toml(path, MAPPING_FILE)
+    except TomlProblem as exc:
+        raise MappingError(path, [(exc.line, str(exc))]) from None
     reader = _Reader(path, scan(text))
     mapping = reader.read(data)
     if reader.problems:
         raise MappingError(path, reader.problems)
     return mapping
-
-
-def _syntax_problem(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int, str]:
-    message = str(exc)
-    found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
-    if found:
-        return int(found[1]), f"not valid TOML: {message[: found.start()]} (column {found[2]})"
-    end = max(1, len(text.splitlines()))
-    return end, "not valid TOML: " + re.sub(r"\s*\(at .*\)$", "", message)
 
 
 @dataclass
@@ -315,14 +318,14 @@ class _Reader:
                     (name,), f"{name} must be a table: write [{name}] on a line of its own"
                 )
                 data = {k: v for k, v in data.items() if k != name}
-        for name in KEEPS:
+        for name in MAIN_SECTIONS:
             if name not in data:
                 self.problems.append((1, f"the mapping has no [{name}] section; {_NEEDS[name]}"))
         specs: dict[tuple[str, str], Spec] = {}
         keep: dict[str, tuple[tuple[str, ...], int]] = {}
         for section, roles in SECTIONS.items():  # a loop over the five sections
             table = data.get(section, {})
-            allowed = (*roles, "keep") if section in KEEPS else tuple(roles)
+            allowed = (*roles, "keep") if section in MAIN_SECTIONS else tuple(roles)
             self.unknown((section,), table, allowed, f"[{section}]")
             for key, role in roles.items():
                 if key in table:
@@ -333,7 +336,7 @@ class _Reader:
                     self.problem(
                         (section,), f"[{section}] needs {key}: {_REQUIRED_HINT[role.kind]}"
                     )
-            if "keep" in table and section in KEEPS:
+            if "keep" in table and section in MAIN_SECTIONS:
                 keep[section] = (
                     self.columns((section, "keep"), table["keep"]),
                     self.line(section, "keep"),

@@ -18,9 +18,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.contract import schema
 from analysis.errors import BriefingError
-from analysis.importers.mapping import HEDGE_WORDS, enum_form, fold
+from analysis.importers.mapping import (
+    HEDGE_WORDS,
+    MAIN_SECTIONS,
+    SECTIONS,
+    Role,
+    enum_form,
+    fold,
+)
 from analysis.importers.spreadsheet import SPACES, TEXT, XLSX_SUFFIXES, read_sheet, utf8_or_guess
 
 DISTINCT_SHOWN = 40  # values of the stance, kind and hedged columns put in a map
@@ -115,43 +121,11 @@ EXAMPLE_COLUMNS = {
     ("claim", "quote"): "Quote",
 }
 
-# field -> (required?, what it is), in the order the template writes them
-FIELDS: dict[str, list[tuple[str, bool, str]]] = {
-    "source": [
-        ("name", True, "who said it; the same name is the same source"),
-        ("id", False, "default: made from the name"),
-        ("kind", True, ", ".join(schema.SOURCE_KINDS)),
-        ("side", False, "the party it speaks for: UA, RU, none..."),
-        ("reliability", False, 'Admiralty A..F ("B2" reads as B)'),
-        ("url", False, ""),
-        ("notes", False, ""),
-    ],
-    "document": [
-        ("title", True, ""),
-        ("publisher", True, ""),
-        ("published", True, "a full date: the anchor of relative stated dates"),
-        ("url", False, ""),
-        ("id", False, "default: made from publisher, title, published and url"),
-        ("notes", False, ""),
-    ],
-    "assertion": [
-        ("statement", True, "one checkable proposition; the same text is the same assertion"),
-        ("id", False, "default: made from the statement"),
-        ("topic", False, ""),
-        ("event_time", False, "when it happened; ISO only (relative: [claim] event_time)"),
-        ("place", False, "a place name; [place] may add id, admin1, country, lat, lon"),
-    ],
-    "claim": [
-        ("stated", False, 'when said; may be relative ("yesterday"); empty: the published date'),
-        ("event_time", False, "when it happened, as this claim says; may be relative"),
-        ("quote", False, ""),
-        ("notes", False, ""),
-        ("cites", False, 'rows of this sheet it relies on, e.g. "12; 15"'),
-        ("id", False, "default: made from the claim's content"),
-        ("hedged", False, "yes/no, true/false, y/n, 1/0 or x; or give a map"),
-    ],
-}
-
+EXAMPLE_STANCE_MAP = (
+    '"confirmed" = "supports"',
+    '"denied" = "refutes"',
+    '"no comment" = "neutral"',
+)
 STANCE_GUESSES = (  # (pattern on the folded value, stance), first match wins
     (
         r"no comment|neither|declin|could not|cannot|unverif|unclear|neutral|not confirm|unknown",
@@ -272,7 +246,7 @@ class _Writer:
             self.column_list()
         self.dataset()
         self.sheet()
-        for section in FIELDS:  # a loop over the four sections
+        for section in MAIN_SECTIONS:  # a loop over the four sections
             self.section(section)
         return "\n".join(self.lines) + "\n"
 
@@ -342,26 +316,22 @@ class _Writer:
     def section(self, section: str) -> None:
         self.lines += ["", f"[{section}]"]
         tables = []
-        if section == "claim":
-            tables.append(self.enum_table("claim", "stance", schema.STANCES, STANCE_GUESSES))
-        for key, required, what in FIELDS[section]:  # a loop over a section's fields
-            if (section, key) == ("source", "kind"):
-                kind = self.chosen.get(("source", "kind"))
-                if kind is None:
+        for key, role in SECTIONS[section].items():  # a loop over a section's fields
+            if (section, key) == ("claim", "stance"):
+                tables.append(self.enum_table("claim", "stance", role, STANCE_GUESSES))
+            elif (section, key) == ("source", "kind"):
+                if ("source", "kind") in self.chosen:
+                    tables.append(self.enum_table("source", "kind", role, KIND_GUESSES))
+                else:
                     why = "no column found: " if self.facts else ""
                     self.add(
                         'kind = { value = "other" }',
-                        f"(required) {why}one for every source, or a column: {what}",
+                        f"(required) {why}one for every source, or a column: {role.help}",
                     )
-                else:
-                    tables.append(
-                        self.enum_table("source", "kind", schema.SOURCE_KINDS, KIND_GUESSES)
-                    )
-                continue
-            if (section, key) == ("claim", "hedged"):
-                self.hedged()
-                continue
-            self.field(section, key, required, what)
+            elif (section, key) == ("claim", "hedged"):
+                self.hedged(role)
+            else:
+                self.field(section, key, role)
         unused = (
             [c for c in self.facts.columns if c not in self.chosen.values()] if self.facts else []
         )
@@ -370,8 +340,9 @@ class _Writer:
         for table in tables:
             self.lines += table
 
-    def field(self, section: str, key: str, required: bool, what: str) -> None:
+    def field(self, section: str, key: str, role: Role) -> None:
         column = self.chosen.get((section, key))
+        required, what = role.required, role.help
         label = "(required) " if required else ""
         if column is not None:
             what = (label + what).strip()
@@ -386,7 +357,7 @@ class _Writer:
         else:
             self.add(f'{key} = "..."', what, active=False)
 
-    def hedged(self) -> None:
+    def hedged(self, role: Role) -> None:
         column = self.chosen.get(("claim", "hedged"))
         if column is None:
             self.add(
@@ -398,7 +369,7 @@ class _Writer:
         values = self.facts.distinct(column) if self.facts else []
         unknown = [v for v in values if fold(v) not in HEDGE_WORDS]
         if not unknown:
-            self.add(f"hedged = {_toml(column)}", "yes/no, true/false, y/n, 1/0 or x")
+            self.add(f"hedged = {_toml(column)}", role.help)
             return
         pairs = [
             f"{_toml(v)} = {'true' if HEDGE_WORDS.get(fold(v)) else 'false'}"
@@ -410,34 +381,18 @@ class _Writer:
             f"# CHECK hedged: no guess for {', '.join(_toml(v) for v in unknown)}; add them to the map"
         )
 
-    def enum_table(self, section: str, key: str, allowed: tuple[str, ...], guesses) -> list[str]:
+    def enum_table(self, section: str, key: str, role: Role, guesses) -> list[str]:
         """``[section.key]`` with a map of the column's values (or an example map)."""
-        column = self.chosen.get((section, key))
-        lines = ["", f"[{section}.{key}]"]
-        if key == "stance":
-            lines.append(
-                "# (required) supports, refutes or neutral (addressed it without taking a side)"
-            )
-        else:
-            lines.append(f"# (required) {', '.join(allowed)}")
+        column, allowed = self.chosen.get((section, key)), role.values
+        lines = ["", f"[{section}.{key}]", f"# (required) {role.help}"]
         if column is None:
             lines.append('column = "COLUMN"                        # no column found: name it')
             if key == "stance":
-                lines += [
-                    f"[{section}.{key}.map]",
-                    '"confirmed" = "supports"',
-                    '"denied" = "refutes"',
-                    '"no comment" = "neutral"',
-                ]
+                lines += [f"[{section}.{key}.map]", *EXAMPLE_STANCE_MAP]
             return lines
         lines.append(f"column = {_toml(column)}")
         if self.facts is None:
-            lines += [
-                f"[{section}.{key}.map]",
-                '"confirmed" = "supports"',
-                '"denied" = "refutes"',
-                '"no comment" = "neutral"',
-            ]
+            lines += [f"[{section}.{key}.map]", *EXAMPLE_STANCE_MAP]
             return lines
         values = self.facts.distinct(column)
         if all(enum_form(allowed, v) in allowed for v in values):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from analysis.contract.dataset import Dataset
 from analysis.errors import BriefingError
-from analysis.importers import importer
 from analysis.importers.aliases import apply_aliases, read_aliases
+from analysis.importers.formats import format_named
 from analysis.importers.neutralise import without_controls
 from analysis.importers.progress import import_progress
 from analysis.importers.report import ImportReport, InputFile
@@ -37,7 +37,7 @@ def import_dataset(
     Raises BriefingError (nothing written) for a mistake in the request or the
     inputs, and ImportInvalid when the converted data breaks a contract rule.
     """
-    module = importer(format_name)
+    module = format_named(format_name).converter()
     out = Path(os.path.abspath(out))  # `--out .` or `a/..` names the folder itself
     _check_request(inputs, out, since, until, aliases, replace)
     filters = [RowFilter.parse(text) for text in where]
