@@ -23,6 +23,7 @@ import html
 import re
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,8 @@ ROLE_WORDS = re.compile(
     r"illustrat\w*|contributors?|compiled|compiler|with|et al)\b\.?",
     re.IGNORECASE,
 )
+PREFIXES = {"Mac", "Mc", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von", "Del", "Della", "St"}
+GLUED = re.compile(r"\b([A-Z][a-z]+)(?=[A-Z][a-z])")
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md", "dr", "prof", "mr", "mrs", "ms"}
 
 
@@ -68,11 +71,12 @@ def author_last_names(text: str) -> str:
 
     Handles "Last, First", "First Last", lists joined by ; & and / or commas, role
     words, and names glued without separators ("Pattison, TedHummel, Joe")."""
-    text = html.unescape(str(text)).strip()
+    text = unicodedata.normalize("NFKD", html.unescape(str(text))).strip()
+    text = "".join(c for c in text if not unicodedata.combining(c))
     if text.lower() in {"", "not available", "nan"}:
         return ""
     text = ROLE_WORDS.sub(" ", text)
-    text = re.sub(r"([a-z]{2,})([A-Z][a-z])", r"\1;\2", text)
+    text = GLUED.sub(lambda m: m[1] if m[1] in PREFIXES else m[1] + ";", text)
     names = set()
     for part in re.split(r";|&|\band\b|/|\|", text):
         pieces = [p.strip() for p in part.split(",")]
@@ -231,7 +235,9 @@ def one_coin_dawid_skene(
     over the item's other claimed values; EM from the majority vote."""
     rows = _candidates(claims, item)
     facts = rows[[item, "value"]].drop_duplicates().reset_index(drop=True)
-    fact = pd.MultiIndex.from_frame(facts).get_indexer(pd.MultiIndex.from_frame(rows[[item, "value"]]))
+    fact = pd.MultiIndex.from_frame(facts).get_indexer(
+        pd.MultiIndex.from_frame(rows[[item, "value"]])
+    )
     fact_item, items = pd.factorize(facts[item])
     source, sources = pd.factorize(rows["source_id"])
     classes = np.bincount(fact_item)[fact_item]
@@ -243,7 +249,8 @@ def one_coin_dawid_skene(
         accuracy = np.clip(accuracy, 1e-4, 1 - 1e-4)
         others = np.maximum(classes[fact] - 1, 1)
         score = np.bincount(
-            fact, weights=np.log(accuracy[source] * others / (1 - accuracy[source])),
+            fact,
+            weights=np.log(accuracy[source] * others / (1 - accuracy[source])),
             minlength=len(facts),
         )
         top = pd.Series(score).groupby(fact_item).transform("max").to_numpy()
@@ -279,8 +286,10 @@ def run_categorical(name: str, data: TruthData, options: TruthOptions) -> dict[s
     seconds = time.perf_counter() - t0
     ours = estimates.answers.set_index("question_id")["value"]
     best_source = (
-        data.claims.assign(right=data.claims["value"].to_numpy()
-                           == data.gold.reindex(data.claims["question_id"]).to_numpy())
+        data.claims.assign(
+            right=data.claims["value"].to_numpy()
+            == data.gold.reindex(data.claims["question_id"]).to_numpy()
+        )
         .query("question_id in @data.gold.index")
         .groupby("source_id")["right"]
         .agg(["mean", "size"])
@@ -292,7 +301,9 @@ def run_categorical(name: str, data: TruthData, options: TruthOptions) -> dict[s
     )
     top = best_source[best_source["size"] >= 20].sort_values("mean").tail(1)
     if len(top):
-        print(f"  best single source on gold (>= 20 items): {top.index[0]} {top['mean'].iloc[0]:.3f}")
+        print(
+            f"  best single source on gold (>= 20 items): {top.index[0]} {top['mean'].iloc[0]:.3f}"
+        )
     return {
         "ours": accuracy_against(data.gold, ours),
         "vote": accuracy_against(data.gold, majority_vote(data.claims)),

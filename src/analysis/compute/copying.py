@@ -18,9 +18,10 @@ sources a, b with accuracies A_a, A_b, on each item both speak to:
   weaker: the test errs towards independence);
 - they differ: the ratio is (1-c).
 
-The log-odds sum over shared items, each a per-pair factor times a count, so all
-pairs come from three sparse products sources x values x sources, never from a
-loop over pairs. The pair's dependence is the posterior probability under the
+The log-odds sum over shared items, each a per-pair factor times a count. Who meets
+whom is listed once per estimate (:func:`co_claims`: every pair of holders of each
+item and of each value, by sorting, never a loop over pairs), and each round only
+re-weighs those lists with the current probabilities (``np.bincount``). The pair's dependence is the posterior probability under the
 prior ``copy_prior``. The **copier** of a pair is the source whose values on the
 shared items are right at a rate unlike its values elsewhere (copied values follow
 the original's accuracy, while the original is as accurate on them as on the
@@ -32,11 +33,13 @@ vote, as in Dong et al.'s discounted vote; the original keeps its whole vote.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
-from scipy import sparse
 from scipy.special import expit, logit
 
+from analysis.compute import sorting
 from analysis.compute.reliability import TruthOptions
 
 PAIR_COLUMNS = (
@@ -50,53 +53,123 @@ PAIR_COLUMNS = (
 )
 
 
-def _at(matrix: sparse.spmatrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The entries of a sparse product at the pairs (a, b), 0 where absent."""
-    return np.asarray(sparse.csr_matrix(matrix)[a, b]).ravel().astype(np.float64)
+def _pairs_within(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i, j), i < j, of every two rows of the same group (rows sorted by group)."""
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    sizes = np.diff(np.r_[starts, len(groups)])
+    rank = np.arange(len(groups)) - np.repeat(starts, sizes)
+    after = np.repeat(sizes, sizes) - 1 - rank
+    first = np.repeat(np.arange(len(groups)), after)
+    offset = np.arange(len(first)) - np.repeat(np.cumsum(after) - after, after)
+    return first, first + 1 + offset
+
+
+@dataclass(frozen=True)
+class CoClaims:
+    """Every meeting of two sources, listed once per estimate.
+
+    ``a``, ``b``: the pairs (source codes, a < b) sharing at least ``min_shared``
+    judged items; ``shared``: how many. Item meetings: ``item_pair`` (index into the
+    pairs), ``item_a``/``item_b`` (the (source, item) unit of each side, indexing
+    ``unit_claims``); value meetings: ``value_pair`` and ``value`` (the candidate).
+    ``unit``: each claim's (source, item) unit; ``unit_source``, ``unit_judged``: each
+    unit's source and whether its item is judged.
+    """
+
+    a: np.ndarray
+    b: np.ndarray
+    shared: np.ndarray
+    item_pair: np.ndarray
+    item_a: np.ndarray
+    item_b: np.ndarray
+    value_pair: np.ndarray
+    value: np.ndarray
+    unit: np.ndarray
+    unit_source: np.ndarray
+    unit_judged: np.ndarray
+    n_units: int
+    n_sources: int
+
+
+def co_claims(
+    source: np.ndarray,
+    item: np.ndarray,
+    candidate: np.ndarray,
+    judged: np.ndarray,
+    n_sources: int,
+    options: TruthOptions,
+) -> CoClaims:
+    """List who meets whom on judged items and values (claims one per (source, value))."""
+    n_items = int(item.max()) + 1
+    unit_keys, unit = sorting.unique_inverse(source * n_items + item)
+    unit_source, unit_item = unit_keys // n_items, unit_keys % n_items
+    unit_judged = np.zeros(len(unit_keys), dtype=bool)
+    unit_judged[unit] = judged
+    on_units = np.flatnonzero(unit_judged)
+    by_item = on_units[sorting.lexsort((unit_source[on_units], unit_item[on_units]))]
+    i, j = _pairs_within(unit_item[by_item])
+    ua, ub = by_item[i], by_item[j]
+    keys = unit_source[ua] * n_sources + unit_source[ub]
+    pair_keys, item_pair = sorting.unique_inverse(keys)
+    shared = np.bincount(item_pair, minlength=len(pair_keys))
+    kept = shared >= options.min_shared
+    renumber = np.cumsum(kept) - 1
+    meeting = kept[item_pair]
+    on_claims = np.flatnonzero(judged)
+    by_value = on_claims[sorting.lexsort((source[on_claims], candidate[on_claims]))]
+    vi, vj = _pairs_within(candidate[by_value])
+    vkeys = source[by_value[vi]] * n_sources + source[by_value[vj]]
+    vpair = np.searchsorted(pair_keys, vkeys)
+    vmeeting = kept[vpair]
+    return CoClaims(
+        a=pair_keys[kept] // n_sources,
+        b=pair_keys[kept] % n_sources,
+        shared=shared[kept].astype(np.float64),
+        item_pair=renumber[item_pair[meeting]],
+        item_a=ua[meeting],
+        item_b=ub[meeting],
+        value_pair=renumber[vpair[vmeeting]],
+        value=candidate[by_value[vi[vmeeting]]],
+        unit=unit,
+        unit_source=unit_source,
+        unit_judged=unit_judged,
+        n_units=len(unit_keys),
+        n_sources=n_sources,
+    )
 
 
 def source_dependence(
-    source: np.ndarray,
-    item: np.ndarray,
+    co: CoClaims,
     candidate: np.ndarray,
     candidate_item: np.ndarray,
     p_true: np.ndarray,
     accuracy: np.ndarray,
-    judged: np.ndarray,
     options: TruthOptions,
 ) -> pd.DataFrame:
-    """Every pair of sources sharing at least ``min_shared`` judged items, scored.
+    """Every pair of :class:`CoClaims`, scored with the current probabilities.
 
-    Claims are one per (source, candidate value); ``candidate_item`` maps a candidate
-    to its item and ``p_true`` gives its probability of being true. Columns: source_a,
-    source_b (codes, a < b), shared_items, shared_values, shared_false (soft count of
-    shared values judged false), dependence (posterior probability), copier (code).
+    ``candidate`` is each claim's value, ``candidate_item`` each value's item and
+    ``p_true`` each value's probability of being true. Columns: source_a, source_b
+    (codes), shared_items, shared_values, shared_false (soft count of shared values
+    judged false), dependence (posterior probability), copier (code).
     """
-    n_sources, n_candidates = len(accuracy), len(candidate_item)
-    on = judged
-    s, cand = source[on], candidate[on]
-    ones = np.ones(len(s))
-    values = sparse.csr_matrix((ones, (s, cand)), shape=(n_sources, n_candidates))
-    values.data[:] = 1.0  # a repeat of a (source, value) counts once
-    items = sparse.csr_matrix((ones, (s, item[on])), shape=(n_sources, int(item.max()) + 1))
-    items.data[:] = 1.0  # split claims of one source on one item: one shared item
-    shared = sparse.triu(items @ items.T, k=1).tocoo()
-    keep = shared.data >= options.min_shared
-    a, b = shared.row[keep].astype(np.int64), shared.col[keep].astype(np.int64)
-    n_shared = shared.data[keep]
-    if len(a) == 0:
+    n_pairs = len(co.a)
+    if n_pairs == 0:
         return pd.DataFrame({column: np.array([], dtype=np.int64) for column in PAIR_COLUMNS})
-    held = np.bincount(cand, minlength=n_candidates).astype(np.float64)
+    held = np.bincount(candidate, minlength=len(candidate_item)).astype(np.float64)
     wrong_mass = (1.0 - p_true) * held
     item_wrong = np.bincount(candidate_item, weights=wrong_mass)
-    f = (wrong_mass + 1.0) / (item_wrong[candidate_item] + options.false_values)
-    same = _at(values @ values.T, a, b)
-    same_true = _at(values @ sparse.diags(p_true) @ values.T, a, b)
-    rarity = _at(values @ sparse.diags((1.0 - p_true) * -np.log(f)) @ values.T, a, b)
+    unseen = 1.0 if options.false_values is None else options.false_values
+    f = (wrong_mass + 1.0) / (item_wrong[candidate_item] + unseen)
+    same = np.bincount(co.value_pair, minlength=n_pairs).astype(np.float64)
+    same_true = np.bincount(co.value_pair, weights=p_true[co.value], minlength=n_pairs)
+    rarity = np.bincount(
+        co.value_pair, weights=((1.0 - p_true) * -np.log(f))[co.value], minlength=n_pairs
+    )
     same_false = np.maximum(same - same_true, 0.0)
-    differ = np.maximum(n_shared - same, 0.0)
+    differ = np.maximum(co.shared - same, 0.0)
     acc = np.clip(accuracy, 1e-3, 1 - 1e-3)
-    aa, ab = acc[a], acc[b]
+    aa, ab = acc[co.a], acc[co.b]
     mean = (aa + ab) / 2.0
     c = options.copy_rate
     log_odds = (
@@ -106,45 +179,47 @@ def source_dependence(
         + rarity
         + differ * np.log(1 - c)
     )
-    copier = _copier(a, b, n_shared, s, item[on], items, p_true[cand], acc, options)
+    right = np.bincount(co.unit, weights=p_true[candidate], minlength=co.n_units)
     return pd.DataFrame(
         {
-            "source_a": a,
-            "source_b": b,
-            "shared_items": n_shared,
+            "source_a": co.a,
+            "source_b": co.b,
+            "shared_items": co.shared,
             "shared_values": same,
             "shared_false": same_false,
             "dependence": expit(log_odds),
-            "copier": copier,
+            "copier": _copier(co, right, acc, options),
         }
     )
 
 
-def _copier(a, b, n_shared, s, claim_item, items, right, acc, options) -> np.ndarray:
+def _copier(co: CoClaims, right: np.ndarray, acc: np.ndarray, options) -> np.ndarray:
     """Which source of each pair copies: the one whose values on the shared items are
     right at a rate unlike its other values (they follow the original's accuracy);
     when either has fewer than ``min_shared`` other items, the one sharing the larger
     part of its items; ties to the less accurate."""
-    rightness = sparse.csr_matrix((right, (s, claim_item)), shape=items.shape)
-    on_shared = rightness @ items.T  # [x, y]: x's right count on the items it shares with y
-    right_ab, right_ba = _at(on_shared, a, b), _at(on_shared, b, a)
-    total_right = np.asarray(rightness.sum(axis=1)).ravel()
-    total = np.asarray(items.sum(axis=1)).ravel()
-    rest_a, rest_b = total[a] - n_shared, total[b] - n_shared
+    n_pairs = len(co.a)
+    right_ab = np.bincount(co.item_pair, weights=right[co.item_a], minlength=n_pairs)
+    right_ba = np.bincount(co.item_pair, weights=right[co.item_b], minlength=n_pairs)
+    judged_units = co.unit_judged.astype(np.float64)
+    total = np.bincount(co.unit_source, weights=judged_units, minlength=co.n_sources)
+    total_right = np.bincount(co.unit_source, weights=judged_units * right, minlength=co.n_sources)
+    rest_a, rest_b = total[co.a] - co.shared, total[co.b] - co.shared
 
     def gap(right_shared, source, rest):
-        shared_rate = (right_shared + 1.0) / (n_shared + 2.0)
+        shared_rate = (right_shared + 1.0) / (co.shared + 2.0)
         rest_rate = (total_right[source] - right_shared + 1.0) / (rest + 2.0)
         return np.abs(shared_rate - rest_rate)
 
-    gap_a, gap_b = gap(right_ab, a, rest_a), gap(right_ba, b, rest_b)
+    gap_a, gap_b = gap(right_ab, co.a, rest_a), gap(right_ba, co.b, rest_b)
     few_rest = np.minimum(rest_a, rest_b) < options.min_shared
+    by_accuracy = acc[co.a] <= acc[co.b]
     a_copies = np.where(
         few_rest,
-        (rest_a < rest_b) | ((rest_a == rest_b) & (acc[a] <= acc[b])),
-        (gap_a > gap_b) | ((gap_a == gap_b) & (acc[a] <= acc[b])),
+        (rest_a < rest_b) | ((rest_a == rest_b) & by_accuracy),
+        (gap_a > gap_b) | ((gap_a == gap_b) & by_accuracy),
     )
-    return np.where(a_copies, a, b)
+    return np.where(a_copies, co.a, co.b)
 
 
 def copy_discount(
@@ -152,12 +227,13 @@ def copy_discount(
     candidate: np.ndarray,
     pairs: pd.DataFrame,
     options: TruthOptions,
-    floor: float = 0.05,
 ) -> np.ndarray:
-    """Each claim's vote factor: the product of (1 - c*dependence) over the pairs in
-    which its source is the copier and the original holds the same value."""
+    """Each claim's vote factor: the product of (1 - c*dependence) over the pairs judged
+    dependent in which its source is the copier and the original holds the same value.
+    Pairs below ``dependence_threshold`` keep their whole vote: most pairs that share a
+    few items sit near the prior, and discounting them all would tax every agreement."""
     factor = np.ones(len(source))
-    pairs = pairs[pairs["dependence"] >= floor]
+    pairs = pairs[pairs["dependence"] >= options.dependence_threshold]
     if pairs.empty:
         return factor
     copier = pairs["copier"].to_numpy(np.int64)
@@ -171,8 +247,9 @@ def copy_discount(
     pair_of = np.repeat(np.arange(len(copier)), lengths)
     offsets = np.arange(len(pair_of)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     claim = by_source[np.repeat(starts[:-1][copier], lengths) + offsets]
-    held = source.astype(np.int64) * n_candidates + candidate
+    held = np.sort(source.astype(np.int64) * n_candidates + candidate)
     wanted = original[pair_of].astype(np.int64) * n_candidates + candidate[claim]
-    hit = np.isin(wanted, held)
+    where = np.minimum(np.searchsorted(held, wanted), len(held) - 1)
+    hit = held[where] == wanted
     total = np.bincount(claim[hit], weights=log_keep[pair_of[hit]], minlength=len(source))
     return factor * np.exp(total)

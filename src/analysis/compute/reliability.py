@@ -36,6 +36,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.compute import sorting
+
 
 @dataclass(frozen=True)
 class TruthOptions:
@@ -47,11 +49,11 @@ class TruthOptions:
     min_judged: float = 5.0  # effective judged claims below which an estimate is "few claims"
     hedge_weight: float = 0.5  # a hedged claim's weight, relative to a plain one
     cite_weight: float = 0.1  # a citing claim's vote when the cited source holds the value
-    false_values: float = 10.0  # n: how many wrong values an item has besides the true one
+    false_values: float | None = None  # n: wrong values per item; None: those claimed + 1 unseen
     copy_rate: float = 0.8  # c: the share of its values a copier takes from its original
     copy_prior: float = 0.1  # prior probability that two sources sharing items are dependent
     dependence_threshold: float = 0.5  # pairs at or above are reported as dependent
-    min_shared: int = 3  # pairs sharing fewer items are not judged for copying
+    min_shared: int = 5  # pairs sharing fewer items are not judged for copying
     copy_rounds: int = 3  # copy detection -> discounted estimate, repeated
     max_iterations: int = 100  # per estimate: accuracy <-> answers until stable
     convergence: float = 1e-6  # largest change of any accuracy that counts as stable
@@ -123,22 +125,27 @@ def judged_claims(
     value_codes, _ = pd.factorize(frame["value"])
     frame = frame.assign(s=source_codes, i=item_codes, v=value_codes)
     # one row per (source, item, value): the heaviest of its repeats
-    frame = frame.sort_values(["s", "i", "v", "weight"], ascending=[True, True, True, False])
-    frame = frame[~frame.duplicated(["s", "i", "v"]).to_numpy()]
+    heaviest = pd.factorize(frame["weight"].to_numpy(), sort=True)[0].astype(np.int64)
+    order = sorting.lexsort((-heaviest, value_codes, item_codes, source_codes))
+    frame = frame.iloc[order]
+    key = (frame["s"].to_numpy(np.int64) * len(items) + frame["i"].to_numpy()) * (
+        int(value_codes.max(initial=0)) + 1
+    ) + frame["v"].to_numpy()
+    frame = frame[np.r_[True, key[1:] != key[:-1]]]
     distinct = frame.groupby(["s", "i"], sort=False)["v"].transform("size").to_numpy()
     weight = frame["weight"].to_numpy() / distinct
     source = frame["s"].to_numpy(np.int64)
     item = frame["i"].to_numpy(np.int64)
     value_code = frame["v"].to_numpy(np.int64)
     vote = weight * _citation_factor(frame, sources, source, item, value_code, options)
-    per_pair = np.bincount(_first_of_pairs(source, item, len(items)), minlength=len(items))
+    per_item = sources_per_item(source, item, len(items))
     return JudgedClaims(
         source=source,
         item=item,
         value=frame["value"].to_numpy(),
         weight=weight,
         vote=vote,
-        judged=(per_pair >= 2)[item],
+        judged=(per_item >= 2)[item],
         sources=pd.Index(sources),
         items=pd.Index(items),
     )
@@ -150,10 +157,10 @@ def _column(claims: pd.DataFrame, name: str, default: float) -> np.ndarray:
     return claims[name].fillna(default).to_numpy(dtype=np.float64)
 
 
-def _first_of_pairs(source: np.ndarray, item: np.ndarray, n_items: int) -> np.ndarray:
-    """The item of each distinct (source, item) pair: bincount of it counts sources per item."""
-    key = np.unique(source * n_items + item)
-    return key % n_items
+def sources_per_item(source: np.ndarray, item: np.ndarray, n_items: int) -> np.ndarray:
+    """How many distinct sources claim on each item."""
+    pairs = sorting.unique(source * n_items + item)
+    return np.bincount(pairs % n_items, minlength=n_items)
 
 
 def _citation_factor(
@@ -209,7 +216,9 @@ def source_table(
     hits = np.bincount(judged.source, weights=weight * right, minlength=n)
     estimate, low, high = beta_interval(hits, counted, options)
     enough = counted >= options.min_judged
-    basis = np.where(enough, "judged", np.where(counted > 0, "few judged claims", "no claim judged"))
+    basis = np.where(
+        enough, "judged", np.where(counted > 0, "few judged claims", "no claim judged")
+    )
     table = pd.DataFrame(
         {
             "source_id": judged.sources,

@@ -38,8 +38,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.compute.copying import copy_discount, source_dependence
-from analysis.compute.reliability import TruthOptions, judged_claims, source_table
+from analysis.compute import sorting
+from analysis.compute.copying import co_claims, copy_discount, source_dependence
+from analysis.compute.reliability import (
+    TruthOptions,
+    judged_claims,
+    source_table,
+    sources_per_item,
+)
 
 
 @dataclass(frozen=True)
@@ -64,23 +70,32 @@ class AnswerEstimates:
     iterations: int
 
 
+def false_value_counts(candidate_item: np.ndarray, false_values: float | None) -> np.ndarray:
+    """n per item: ``false_values`` if given, else the item's claimed values (so the true
+    one among them plus one unseen value's worth of "none of these")."""
+    kinds = np.bincount(candidate_item).astype(np.float64)
+    return kinds if false_values is None else np.full(len(kinds), float(false_values))
+
+
 def answer_probabilities(
     candidate: np.ndarray,
     candidate_item: np.ndarray,
     source: np.ndarray,
     vote: np.ndarray,
     accuracy: np.ndarray,
-    false_values: float,
+    false_values: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each candidate value's probability of being true, and each item's unclaimed mass.
 
     ``candidate`` is each claim's value (an index into ``candidate_item``, which is
-    sorted by item); ``vote`` its weight; ``accuracy`` per source.
+    sorted by item); ``vote`` its weight; ``accuracy`` per source; ``false_values``
+    the n of each item.
     """
     n_items = int(candidate_item[-1]) + 1
     acc = np.clip(accuracy, 1e-6, 1 - 1e-6)
-    tau = np.log(false_values * acc / (1.0 - acc))
-    score = np.bincount(candidate, weights=vote * tau[source], minlength=len(candidate_item))
+    n = false_values[candidate_item[candidate]]
+    tau = np.log(n * acc[source] / (1.0 - acc[source]))
+    score = np.bincount(candidate, weights=vote * tau, minlength=len(candidate_item))
     starts = np.flatnonzero(np.r_[True, candidate_item[1:] != candidate_item[:-1]])
     top = np.maximum(np.maximum.reduceat(score, starts), 0.0)
     kinds = np.diff(np.r_[starts, len(candidate_item)])
@@ -100,19 +115,18 @@ def _accuracy(source, weight, right, n_sources, options: TruthOptions) -> np.nda
 def _iterate(claims, candidate, candidate_item, vote, accuracy, options):
     """Alternate answers and accuracies until stable; returns (p, unclaimed, accuracy, steps)."""
     weight = np.where(claims.judged, claims.weight, 0.0)
+    n = false_value_counts(candidate_item, options.false_values)
     n_sources = len(claims.sources)
     for step in range(1, options.max_iterations + 1):
         p, unclaimed = answer_probabilities(
-            candidate, candidate_item, claims.source, vote, accuracy, options.false_values
+            candidate, candidate_item, claims.source, vote, accuracy, n
         )
         updated = _accuracy(claims.source, weight, p[candidate], n_sources, options)
         moved = np.max(np.abs(updated - accuracy), initial=0.0)
         accuracy = updated
         if moved < options.convergence:
             break
-    p, unclaimed = answer_probabilities(
-        candidate, candidate_item, claims.source, vote, accuracy, options.false_values
-    )
+    p, unclaimed = answer_probabilities(candidate, candidate_item, claims.source, vote, accuracy, n)
     return p, unclaimed, accuracy, step
 
 
@@ -129,7 +143,7 @@ def estimate_answers(claims: pd.DataFrame, options: TruthOptions | None = None) 
         raise ValueError("truth estimates: no claim has a source, a question and a value")
     value_codes, _ = pd.factorize(judged.value)
     width = int(value_codes.max()) + 1
-    keys, candidate = np.unique(judged.item * width + value_codes, return_inverse=True)
+    keys, candidate = sorting.unique_inverse(judged.item * width + value_codes)
     candidate_item = keys // width
     first_claim = np.zeros(len(keys), dtype=np.int64)
     first_claim[candidate[::-1]] = np.arange(len(candidate))[::-1]
@@ -137,6 +151,10 @@ def estimate_answers(claims: pd.DataFrame, options: TruthOptions | None = None) 
     accuracy = np.full(n_sources, options.prior_right / (options.prior_right + options.prior_wrong))
     vote = judged.vote
     pairs = None
+    if options.copy_rounds:
+        meetings = co_claims(
+            judged.source, judged.item, candidate, judged.judged, n_sources, options
+        )
     steps = 0
     for round_ in range(options.copy_rounds + 1):
         p, unclaimed, accuracy, taken = _iterate(
@@ -145,16 +163,7 @@ def estimate_answers(claims: pd.DataFrame, options: TruthOptions | None = None) 
         steps += taken
         if round_ == options.copy_rounds:
             break
-        pairs = source_dependence(
-            judged.source,
-            judged.item,
-            candidate,
-            candidate_item,
-            p,
-            accuracy,
-            judged.judged,
-            options,
-        )
+        pairs = source_dependence(meetings, candidate, candidate_item, p, accuracy, options)
         vote = judged.vote * copy_discount(judged.source, candidate, pairs, options)
     right = p[candidate]
     holders = np.bincount(candidate, minlength=len(keys))
@@ -182,9 +191,7 @@ def _answers(judged, candidate_item, p, unclaimed, holders, backing, values) -> 
     order = np.lexsort((-p, candidate_item))
     best = order[np.r_[True, candidate_item[order][1:] != candidate_item[order][:-1]]]
     n_items = len(judged.items)
-    sources = np.bincount(
-        np.unique(judged.source * n_items + judged.item) % n_items, minlength=n_items
-    )
+    sources = sources_per_item(judged.source, judged.item, n_items)
     kinds = np.bincount(candidate_item, minlength=n_items)
     basis = np.where(
         sources == 1, "single source", np.where(kinds == 1, "sources agree", "contested")

@@ -31,7 +31,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.compute.reliability import TruthOptions, require_columns, judged_claims, source_table
+from analysis.compute.reliability import (
+    TruthOptions,
+    judged_claims,
+    require_columns,
+    source_table,
+    sources_per_item,
+)
 
 
 @dataclass(frozen=True)
@@ -100,11 +106,13 @@ def estimate_quantities(
     value = judged.value.astype(np.float64)
     n_items, n_sources = len(judged.items), len(judged.sources)
     weight = np.where(judged.judged, judged.weight, 0.0)
-    reliability = np.full(n_sources, options.prior_right / (options.prior_right + options.prior_wrong))
+    reliability = np.full(
+        n_sources, options.prior_right / (options.prior_right + options.prior_wrong)
+    )
     estimate = None
     for step in range(1, options.max_iterations + 1):
         trust = np.clip(reliability, 1e-6, 1 - 1e-6)
-        vote = np.maximum(np.log(options.false_values * trust / (1 - trust)), 1e-3)
+        vote = np.maximum(np.log(trust / (1 - trust)), 1e-3)
         weights = judged.vote * vote[judged.source]
         updated = weighted_quantile(judged.item, value, weights, 0.5, n_items)
         hit = _relative_error(value, updated[judged.item]) <= options.relative_tolerance + 1e-12
@@ -123,9 +131,7 @@ def estimate_quantities(
     within = error <= options.relative_tolerance + 1e-12
     total = np.bincount(judged.item, weights=weights, minlength=n_items)
     support = np.bincount(judged.item, weights=weights * within, minlength=n_items) / total
-    sources = np.bincount(
-        np.unique(judged.source * n_items + judged.item) % n_items, minlength=n_items
-    )
+    sources = sources_per_item(judged.source, judged.item, n_items)
     agree = np.bincount(judged.item, weights=~within, minlength=n_items) == 0
     quantities = pd.DataFrame(
         {
