@@ -25,9 +25,11 @@ Beta posterior's equal-tailed ``level`` interval: it reflects how many judged
 claims back the figure, not the uncertainty of the truth itself, which is small
 when several independent sources speak.
 
-Copying (:mod:`analysis.compute.copying`) is then detected from the current
-probabilities and accuracies, the copiers' shared values lose part of their
-vote, and the estimate runs again, ``copy_rounds`` times. Hedges, revisions,
+Copying (:mod:`analysis.compute.copying`) is looked for first from the plain
+weighted vote (before any accuracy is learnt: otherwise a bloc of copiers teaches
+the estimate that it is the accurate one), the copiers' shared values lose part
+of their vote, the estimate runs, and detection and estimate alternate
+``copy_rounds`` times; the pairs reported are those the final estimate used. Hedges, revisions,
 contradictions and citations are weighed as :mod:`analysis.compute.reliability` says.
 """
 
@@ -117,7 +119,9 @@ def _iterate(claims, candidate, candidate_item, vote, accuracy, options):
     weight = np.where(claims.judged, claims.weight, 0.0)
     n = false_value_counts(candidate_item, options.false_values)
     n_sources = len(claims.sources)
-    for step in range(1, options.max_iterations + 1):
+    step = 0
+    while step < options.max_iterations:
+        step += 1
         p, unclaimed = answer_probabilities(
             candidate, candidate_item, claims.source, vote, accuracy, n
         )
@@ -151,20 +155,38 @@ def estimate_answers(claims: pd.DataFrame, options: TruthOptions | None = None) 
     accuracy = np.full(n_sources, options.prior_right / (options.prior_right + options.prior_wrong))
     vote = judged.vote
     pairs = None
+    # the weighted vote first: copying is looked for before any accuracy is learnt,
+    # or a bloc of copiers would teach the estimate that it is the accurate one
+    p, _ = answer_probabilities(
+        candidate,
+        candidate_item,
+        judged.source,
+        vote,
+        accuracy,
+        false_value_counts(candidate_item, options.false_values),
+    )
+    # and each source's accuracy against that vote: judged at the prior's 2/3, two
+    # accurate sources would agree more often than independence allows and look dependent
+    accuracy = _accuracy(
+        judged.source,
+        np.where(judged.judged, judged.weight, 0.0),
+        p[candidate],
+        n_sources,
+        options,
+    )
     if options.copy_rounds:
         meetings = co_claims(
             judged.source, judged.item, candidate, judged.judged, n_sources, options
         )
     steps = 0
-    for round_ in range(options.copy_rounds + 1):
+    for _ in range(max(options.copy_rounds, 1)):
+        if options.copy_rounds:
+            pairs = source_dependence(meetings, candidate, candidate_item, p, accuracy, options)
+            vote = judged.vote * copy_discount(judged.source, candidate, pairs, options)
         p, unclaimed, accuracy, taken = _iterate(
             judged, candidate, candidate_item, vote, accuracy, options
         )
         steps += taken
-        if round_ == options.copy_rounds:
-            break
-        pairs = source_dependence(meetings, candidate, candidate_item, p, accuracy, options)
-        vote = judged.vote * copy_discount(judged.source, candidate, pairs, options)
     right = p[candidate]
     holders = np.bincount(candidate, minlength=len(keys))
     backing = np.bincount(candidate, weights=vote, minlength=len(keys))

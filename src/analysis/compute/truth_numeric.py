@@ -110,7 +110,9 @@ def estimate_quantities(
         n_sources, options.prior_right / (options.prior_right + options.prior_wrong)
     )
     estimate = None
-    for step in range(1, options.max_iterations + 1):
+    step = 0
+    while step < options.max_iterations:
+        step += 1
         trust = np.clip(reliability, 1e-6, 1 - 1e-6)
         vote = np.maximum(np.log(trust / (1 - trust)), 1e-3)
         weights = judged.vote * vote[judged.source]
