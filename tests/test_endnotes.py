@@ -112,13 +112,33 @@ def test_views_carry_note_links_and_the_section_lists_what_they_cite(result):
     assert "<th>Notes</th>" in rows and "<th>Note</th>" in said
 
 
+def _row_notes(markup: str) -> list[list[str]]:
+    """Per table row (after the header), the note numbers its Notes cell links to."""
+    rows = markup.split("<tr")[2:]
+    return [re.findall(r'href="#note-(\d+)"', row) for row in rows]
+
+
+def test_the_chronology_tables_link_each_row_to_its_documents(result):
+    # timeline order (stated start, then end, then id): e1 d1, e2 d1, e9 d3, e3 d1, e6 d2,
+    # e4 d2, e8 d3, e5 d2, e7 d3; documents numbered as first cited: d1 1, d3 2, d2 3
+    notes = Endnotes(result)
+    timeline = views.timeline_table(result, notes=notes).markup
+    expected = [["1"], ["1"], ["2"], ["1"], ["3"], ["3"], ["2"], ["3"], ["2"]]
+    assert _row_notes(timeline) == expected
+    # mod_a's shift on town_taken: e6 (d2) to e7 (d3); mod_b's conflict: e2 (d1) and e9 (d3)
+    assert _row_notes(views.shifts_table(result, notes=Endnotes(result)).markup) == [["1", "2"]]
+    assert _row_notes(views.conflicts_table(result, notes=Endnotes(result)).markup) == [["1", "2"]]
+    assert "<th>Notes</th>" not in views.timeline_table(result).markup
+
+
 def test_views_without_notes_are_unchanged(result):
     assert "note-" not in views.judgments(result).markup
     assert "<th>Notes</th>" not in views.status_table(result).markup
 
 
 @pytest.mark.slow
-def test_a_built_briefing_links_every_note_in_the_page_and_the_pdf(tmp_path):
+@pytest.mark.parametrize("notebook", ["briefing", "chronology"])
+def test_a_built_briefing_links_every_note_in_the_page_and_the_pdf(tmp_path, notebook):
     """Real build, real Chromium: every note link in the HTML leads to a note on the page,
     external links are the web addresses only, and the PDF keeps both kinds live."""
     from playwright.sync_api import sync_playwright
@@ -128,8 +148,8 @@ def test_a_built_briefing_links_every_note_in_the_page_and_the_pdf(tmp_path):
     from analysis.build.export import CHROMIUM_FLAGS, find_chromium
 
     dataset = with_urls(tmp_path / "linked")
-    built = build_briefing("briefing", [("dataset", str(dataset))], reports=tmp_path / "reports")
-    page_file = built.folder / "briefing.html"
+    built = build_briefing(notebook, [("dataset", str(dataset))], reports=tmp_path / "reports")
+    page_file = built.folder / f"{notebook}.html"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_FLAGS)
         page = browser.new_context(offline=True).new_page()
@@ -148,7 +168,7 @@ def test_a_built_briefing_links_every_note_in_the_page_and_the_pdf(tmp_path):
     assert [h for h in hrefs if not h.startswith("#")] == [URLS["d1"]]
     assert not any(h.lower().startswith(("javascript:", "data:")) for h in hrefs)
 
-    reader = PdfReader(built.folder / "briefing.pdf")
+    reader = PdfReader(built.folder / f"{notebook}.pdf")
     links = [
         annotation.get_object()
         for pdf_page in reader.pages

@@ -326,8 +326,9 @@ def labelled_svg(markup: str, alt: str) -> str:
     return f"{head}<title>{label}</title>{markup[opening:]}"
 
 
-def shifts_table(result: Analysis, limit: int | None = 40) -> HTML:
-    """Each change of stance or hedging, with its dates."""
+def shifts_table(result: Analysis, limit: int | None = 40, notes: Endnotes | None = None) -> HTML:
+    """Each change of stance or hedging, with its dates; with ``notes``, links to the
+    documents of both claims."""
     if result.shifts.empty:
         return HTML(
             '<p class="empty">No source changed its stance in a way the dates can order.</p>'
@@ -345,7 +346,19 @@ def shifts_table(result: Analysis, limit: int | None = 40) -> HTML:
             "On": describe_days(shifts["at"]).to_numpy(),
         }
     )
-    return HTML(_table(shown, "shifts").markup + note)
+    return _with_notes(shown, "shifts", note, notes, shifts["from_claim"], shifts["to_claim"])
+
+
+def _with_notes(
+    shown: pd.DataFrame, css_class: str, note: str, notes: Endnotes | None, *claims: pd.Series
+) -> HTML:
+    """A table with, given ``notes``, a last column of links to the documents of each
+    row's claims (one or two per row: the columns ``claims`` name)."""
+    if notes is None:
+        return HTML(_table(shown, css_class).markup + note)
+    rows = zip(*(column.astype(str).tolist() for column in claims), strict=True)
+    shown = shown.assign(Notes=[notes.cell(list(ids)) for ids in rows])
+    return HTML(_table(shown, css_class, markup_columns=("Notes",)).markup + note)
 
 
 def pairwise_table(result: Analysis, limit: int | None = 40) -> HTML:
@@ -439,8 +452,11 @@ def _parameters(parameters: dict) -> str:
     return ", ".join(f"{key} = {value!r}" for key, value in shared.items())
 
 
-def timeline_table(result: Analysis, limit: int | None = 100) -> HTML:
-    """Every known claim in order, dates in words beside the text the source used."""
+def timeline_table(
+    result: Analysis, limit: int | None = 100, notes: Endnotes | None = None
+) -> HTML:
+    """Every known claim in order, dates in words beside the text the source used; with
+    ``notes``, a link to each claim's document."""
     if result.timeline.empty:
         return HTML('<p class="empty">No claim was known by this date.</p>')
     names = _names(result.dataset)
@@ -460,7 +476,7 @@ def timeline_table(result: Analysis, limit: int | None = 100) -> HTML:
             .to_numpy(),
         }
     )
-    return HTML(_table(shown, "timeline").markup + note)
+    return _with_notes(shown, "timeline", note, notes, claims["claim_id"])
 
 
 def status_over_time(result: Analysis, max_assertions: int = 24) -> HTML:
@@ -571,8 +587,11 @@ def timeline(result: Analysis, max_sources: int = 20) -> SVG:
     return figure(plots.timeline_figure(result, max_sources), alt_text.timeline(result))
 
 
-def conflicts_table(result: Analysis, limit: int | None = 40) -> HTML:
-    """Claims by one source that overlap in time but differ: often two accounts of one statement."""
+def conflicts_table(
+    result: Analysis, limit: int | None = 40, notes: Endnotes | None = None
+) -> HTML:
+    """Claims by one source that overlap in time but differ: often two accounts of one
+    statement; with ``notes``, links to the documents of both."""
     if result.conflicts.empty:
         return HTML(
             '<p class="empty">No source is reported two different ways for the same time.</p>'
@@ -597,7 +616,7 @@ def conflicts_table(result: Analysis, limit: int | None = 40) -> HTML:
             "Other account": accounts(conflicts["claim_b"]),
         }
     )
-    return HTML(_table(shown, "conflicts").markup + note)
+    return _with_notes(shown, "conflicts", note, notes, conflicts["claim_a"], conflicts["claim_b"])
 
 
 @dataclass(frozen=True)
