@@ -89,6 +89,7 @@ def furnish(folder: Path, contents: list[str]) -> None:
                 os.symlink("/", with_link)
 
 
+@pytest.mark.slow  # a whole publish per example: seconds
 @SETTINGS
 @given(contents=st.lists(st.sampled_from(CONTENTS), max_size=5))
 def test_publish_replaces_only_a_new_empty_or_marked_folder(tmp_path_factory, contents):

@@ -148,6 +148,7 @@ def wiki_result():
     return analyze(load_dataset(WIKI))
 
 
+@pytest.mark.slow  # replays two years of the real history: seconds
 def test_status_over_time_has_a_band_per_shown_assertion_coloured_by_status(wiki_result):
     from analysis.compute.replay import status_over_time
 
