@@ -195,7 +195,7 @@ def test_one_run_builds_the_good_briefing_beside_hostile_ones(tmp_path, dripping
     assert "history could not record it" in lines["east/unrecorded"]
     assert "1 built" in done.stdout and "5 failed" in done.stdout
     # no traceback through the desk (a timed-out build's kernel task is logged by asyncio
-    # as "never retrieved": the build's to quiet, see report/build.py's time_limit)
+    # as "never retrieved": the build's to quiet, see build/execute.py)
     assert "analysis/desk/" not in done.stderr, done.stderr
 
     assert (reports / "east" / "good" / "latest").resolve().name == "2026-11-27"
