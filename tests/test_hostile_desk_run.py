@@ -541,7 +541,7 @@ def test_a_run_survives_whatever_is_in_the_way_of_each_briefing(
         shutil.rmtree(reports / ".desk" / "locks" / "morning")
         (reports / ".desk" / "locks" / "morning").symlink_to(outside)
     monkeypatch.setattr(run_module, "build_briefing", stand_in_build(fail_keys))
-    monkeypatch.setenv(run_module.ZYGOTE_VARIABLE, "off")  # no kernel is started here
+    monkeypatch.setenv("BRIEFING_ZYGOTE", "off")  # no kernel is started here
     before = files_under(outside)
 
     code = main(
@@ -606,7 +606,7 @@ def test_a_key_too_long_for_a_folder_is_refused_before_anything_starts(
     jobs_file = write_desk(tmp_path, JOB_WITH_GRID + f'\n[job.grid]\ntopic = ["{long}", "ok"]\n')
     reports = tmp_path / "reports"
     monkeypatch.setattr(run_module, "build_briefing", stand_in_build(set()))
-    monkeypatch.setenv(run_module.ZYGOTE_VARIABLE, "off")
+    monkeypatch.setenv("BRIEFING_ZYGOTE", "off")
     code = main(["run", "--jobs", str(jobs_file), "--out", str(reports), "--at", AT])
     out, err = capsys.readouterr()
     assert code == 2 and "cannot name a folder" in err and "longer than" in err
@@ -663,7 +663,7 @@ def test_an_index_in_the_way_and_a_wordless_failure_still_end_in_a_summary(
         return build(notebook, given, destination=destination, **options)
 
     monkeypatch.setattr(run_module, "build_briefing", wordless_for_a)
-    monkeypatch.setenv(run_module.ZYGOTE_VARIABLE, "off")
+    monkeypatch.setenv("BRIEFING_ZYGOTE", "off")
     code = main(["run", "--jobs", str(jobs_file), "--out", str(reports), "--at", AT])
     out, err = capsys.readouterr()
     assert code == 1 and err == ""
@@ -699,7 +699,7 @@ def test_a_skip_the_history_cannot_record_fails_that_briefing_alone(tmp_path, ca
     jobs_file = write_desk(tmp_path, JOB_WITH_GRID + '\n[job.grid]\ntopic = ["a", "b"]\n')
     reports = tmp_path / "reports"
     monkeypatch.setattr(run_module, "build_briefing", stand_in_build(set()))
-    monkeypatch.setenv(run_module.ZYGOTE_VARIABLE, "off")
+    monkeypatch.setenv("BRIEFING_ZYGOTE", "off")
     command = ["run", "--jobs", str(jobs_file), "--out", str(reports), "--at", AT]
     assert main(command) == 0  # both built
     with contextlib.closing(sqlite3.connect(history_path(reports))) as connection:
@@ -742,7 +742,7 @@ def test_a_run_notes_when_each_briefing_is_next_due_and_the_index_shows_it(tmp_p
     jobs_file = write_desk(tmp_path, JOB_WITH_GRID)
     reports = tmp_path / "reports"
     monkeypatch.setattr(run_module, "build_briefing", stand_in_build(set()))
-    monkeypatch.setenv(run_module.ZYGOTE_VARIABLE, "off")
+    monkeypatch.setenv("BRIEFING_ZYGOTE", "off")
     assert main(["run", "--jobs", str(jobs_file), "--out", str(reports), "--at", AT]) == 0
     due = json.loads((reports / "morning" / "default" / ".due.json").read_text())
     assert due["next"] == "2026-11-28T06:00:00+02:00"

@@ -38,13 +38,7 @@ from pathlib import Path
 
 from analysis.build.deadline import Deadline
 from analysis.build.execute import WarmKernel, execute_notebook, import_executor
-from analysis.build.export import (
-    PRINT_TIMEOUT,
-    PdfPrinter,
-    find_chromium,
-    html_exporter,
-    to_html,
-)
+from analysis.build.export import PRINT_TIMEOUT, find_chromium, html_exporter, to_html
 from analysis.build.outputs import (
     FAILED,
     RUN_NAME_PARAMETER,
@@ -65,6 +59,7 @@ from analysis.build.parameters import (
     effective_parameters,
     parameter_of_type,
 )
+from analysis.build.resources import BuildResources
 from analysis.contract.fingerprint import dataset_hash
 from analysis.contract.schema import DATASET_FILES
 from analysis.errors import BriefingError, BuildFailed, DatasetError, Problem
@@ -163,11 +158,11 @@ def build_briefing(
     *,
     formats: str | tuple[str, ...] = FORMATS,
     reports: Path = Path("reports"),
-    chromium: str | Path | None = None,
+    chromium: Path | None = None,
     destination: Path | None = None,
     cell_timeout: float | None = CELL_TIMEOUT,
     timeout: float | None = None,
-    printer: PdfPrinter | None = None,
+    resources: BuildResources | None = None,
 ) -> Briefing:
     """Execute ``notebook`` with the ``-p`` pairs ``given`` and publish it under ``reports``.
 
@@ -176,8 +171,9 @@ def build_briefing(
     ``reports/index.html`` is rewritten. Raises BriefingError subclasses for the
     user's mistakes (bad parameters, invalid dataset, a failing cell), and
     :class:`~.deadline.BuildTimeout` when the whole build takes longer than ``timeout`` seconds
-    (its kernel is killed, see :mod:`.deadline`). ``printer``: a Chromium kept
-    open by the caller for many builds (a desk worker), instead of one for this build.
+    (its kernel is killed, see :mod:`.deadline`). ``resources``: what the caller keeps
+    for many builds (a desk worker's zygote and Chromium, see :mod:`.resources`); by
+    default a plain kernel and a Chromium for this build alone.
     """
     with Deadline(timeout) as deadline:
         try:
@@ -189,7 +185,7 @@ def build_briefing(
                 chromium,
                 destination,
                 cell_timeout,
-                printer,
+                resources or BuildResources(),
                 deadline,
             )
         except BriefingError:
@@ -198,7 +194,7 @@ def build_briefing(
 
 
 def _build(
-    notebook, given, formats, reports, chromium, destination, cell_timeout, shared_printer, deadline
+    notebook, given, formats, reports, chromium, destination, cell_timeout, resources, deadline
 ) -> Briefing:
     plan = plan_build(notebook, given or [], parse_formats(formats), reports, chromium)
     plan = dataclasses.replace(
@@ -211,11 +207,13 @@ def _build(
     # process imports papermill, starts Chromium and compiles the template.
     with (
         staged_run(plan.reports) as staging,
-        WarmKernel(plan.notebook, plan.dataset, output=staging, deadline=deadline) as kernel,
+        WarmKernel(
+            plan.notebook, plan.dataset, output=staging, deadline=deadline, resources=resources
+        ) as kernel,
         _helper_thread() as helper,
     ):
         import_executor()
-        with PdfPrinter.maybe(plan.chromium, shared_printer) as printer:
+        with resources.printer_for(plan.chromium) as printer:
             exporter = helper.submit(html_exporter, plan.notebook)
             dataset = checked_dataset(plan, kernel.ready())
             briefing = execute_and_publish(
@@ -245,7 +243,7 @@ def plan_build(
     given: list[tuple[str, str]],
     formats: tuple[str, ...],
     reports: Path,
-    chromium: str | None,
+    chromium: Path | None,
 ) -> BuildPlan:
     """Find the notebook, check the parameters and Chromium: every refusal before any start."""
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from analysis.build.deadline import Deadline
 from analysis.build.parameters import code_cells
 from analysis.errors import BriefingError, BuildFailed
-from analysis.runtime import KERNEL_ENVIRONMENT, zygote
+from analysis.runtime import KERNEL_ENVIRONMENT
 from analysis.runtime.handoff import (
     DATASET_VARIABLE,
     OUTPUT_VARIABLE,
@@ -42,6 +42,8 @@ from analysis.runtime.sockets import socket_parent
 
 if TYPE_CHECKING:
     import nbformat
+
+    from analysis.build.resources import BuildResources
 
 KERNEL_NAME = "claim-briefings"
 KERNEL_DISPLAY_NAME = "Claim briefings (project venv)"
@@ -198,9 +200,10 @@ class WarmKernel:
     Started once parameters are checked, it boots, imports and loads the dataset
     (``dataset``, handed over in its environment) while this process starts
     Chromium and the HTML exporter. Papermill then runs the notebook on it. Use
-    as a context manager; the kernel is shut down on exit. In a process with a
-    zygote (a desk worker, see zygote.py) the kernel is forked from it, its imports
-    done; otherwise, or if the zygote refuses, it is launched the plain way.
+    as a context manager; the kernel is shut down on exit. With ``resources`` that
+    hold a zygote (a desk worker's, see :mod:`.resources`) the kernel is forked from
+    it, its imports done; otherwise, or if the zygote refuses, it is launched the
+    plain way. The build's ``deadline`` kills it when the time is up.
     """
 
     def __init__(
@@ -210,6 +213,7 @@ class WarmKernel:
         output: Path | None = None,
         *,
         deadline: Deadline | None = None,
+        resources: BuildResources | None = None,
     ):
         from jupyter_client.manager import KernelManager
 
@@ -217,7 +221,8 @@ class WarmKernel:
             kernel_name=ensure_kernel(), transport="ipc", ip=_unique_ipc_prefix()
         )
         self.manager.client_factory = ready_client_class()
-        zygote.fork_with(self.manager)  # in a desk worker: forked, its imports already done
+        if resources is not None:  # a desk worker's: forked, its imports already done
+            resources.launch_with(self.manager)
         env = {k: v for k, v in os.environ.items() if k not in PER_BUILD_VARIABLES}
         env |= KERNEL_ENVIRONMENT
         if dataset is not None:
