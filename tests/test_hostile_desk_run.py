@@ -37,7 +37,7 @@ from filelock import FileLock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.build.outputs import write_index
+from analysis.build import ReportsLayout, write_index
 from analysis.cli import main
 from analysis.desk import history as history_module
 from analysis.desk import run as run_module
@@ -576,9 +576,14 @@ timezone = "Europe/Kyiv"
 
 def test_a_key_too_long_for_a_lock_file_name_gets_a_hashed_lock():
     key = "k" * 253  # a folder name, but not with ".lock" after it
-    name = run_module._lock_name(key)
-    assert name.endswith(".lock") and len(name) < 255 and name != run_module._lock_name("k" * 252)
-    assert run_module._lock_name("drones") == "drones.lock"
+    layout = ReportsLayout(Path("/reports"))
+    name = layout.lock("morning", key).name
+    assert (
+        name.endswith(".lock")
+        and len(name) < 255
+        and name != layout.lock("morning", "k" * 252).name
+    )
+    assert layout.lock("morning", "drones") == Path("/reports/.desk/locks/morning/drones.lock")
 
 
 @pytest.mark.parametrize("as_of", ["../../etc", "/tmp", ".hidden", "latest", "a\nb", "x" * 300])

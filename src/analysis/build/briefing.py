@@ -39,8 +39,8 @@ from pathlib import Path
 from analysis.build.deadline import Deadline
 from analysis.build.execute import WarmKernel, execute_notebook, import_executor
 from analysis.build.export import PRINT_TIMEOUT, find_chromium, html_exporter, to_html
+from analysis.build.layout import ReportsLayout
 from analysis.build.outputs import (
-    FAILED,
     RUN_NAME_PARAMETER,
     check_replaceable_run,
     check_reports_folder,
@@ -102,7 +102,8 @@ class BuildPlan:
     def run_folder(self) -> Path:
         if self.destination is not None:
             return self.destination
-        return self.reports / self.notebook.stem / run_name(self.parameters, self.started)
+        folder = ReportsLayout(self.reports).notebook_folder(self.notebook.stem)
+        return folder / run_name(self.parameters, self.started)
 
 
 def run_name(parameters: dict, started: dt.datetime) -> str:
@@ -330,7 +331,8 @@ def execute_and_publish(
     ``deadline`` passed first: then nothing is published)."""
     stem = plan.notebook.stem
     executed = staging / f"{stem}.ipynb"
-    failed = plan.reports / FAILED / f"{stem}-{plan.started:%Y%m%dT%H%M%S}-{staging.name[-6:]}"
+    kept = f"{stem}-{plan.started:%Y%m%dT%H%M%S}-{staging.name[-6:]}"
+    failed = ReportsLayout(plan.reports).failed_notebooks() / kept
     nb = execute_notebook(
         plan.notebook, executed, plan.parameters, failed, kernel, plan.cell_timeout, deadline
     )

@@ -21,8 +21,11 @@ folder name (:func:`analysis.runtime.ownership.folder_name`) before a path is ma
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,12 +62,38 @@ class ReportsLayout:
         return series / LATEST
 
     @staticmethod
-    def failed_mark(series: Path) -> Path:
-        return series / FAILED_MARK
+    def note_failed(series: Path, note: dict) -> None:
+        """Mark the briefing's last run failed (the index shows it stale until one succeeds)."""
+        series.mkdir(parents=True, exist_ok=True)
+        replace_file(series / FAILED_MARK, json.dumps(note, indent=1) + "\n")
 
     @staticmethod
-    def due_mark(series: Path) -> Path:
-        return series / DUE_MARK
+    def clear_failed(series: Path) -> None:
+        (series / FAILED_MARK).unlink(missing_ok=True)
+
+    @staticmethod
+    def failed_note(series: Path) -> dict | None:
+        """The note of the briefing's failed last run, or None."""
+        if not (series / FAILED_MARK).is_file():
+            return None
+        try:
+            return json.loads((series / FAILED_MARK).read_text())
+        except (OSError, ValueError):
+            return {"error": "the last run failed"}
+
+    @staticmethod
+    def note_due(series: Path, due: dict) -> None:
+        """When the briefing is next due (``next``, an ISO time, and its ``schedule``)."""
+        replace_file(series / DUE_MARK, json.dumps(due) + "\n")
+
+    @staticmethod
+    def next_due(series: Path) -> dt.datetime | None:
+        try:
+            due = json.loads((series / DUE_MARK).read_text())
+            moment = dt.datetime.fromisoformat(due["next"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return moment if moment.tzinfo else None
 
     @property
     def history(self) -> Path:
@@ -84,3 +113,11 @@ class ReportsLayout:
     def is_internal(name: str) -> bool:
         """An entry readers never see: hidden (staging, the desk, notes) or ``_failed``."""
         return name.startswith((".", "_"))
+
+
+def replace_file(path: Path, text: str) -> Path:
+    """Write ``path`` whole: a reader never sees half of it."""
+    staging = path.with_name(f".{path.name}-{uuid.uuid4().hex[:8]}")
+    staging.write_text(text, encoding="utf-8")
+    os.replace(staging, path)
+    return path

@@ -16,13 +16,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.build.briefing import FORMATS, find_notebook
-from analysis.build.outputs import RUN_NAME_PARAMETER
-from analysis.build.parameters import (
+from analysis.build import (
+    FORMATS,
+    RUN_NAME_PARAMETER,
     Parameter,
     check_parameters,
     dataset_parameter,
     effective_parameters,
+    find_notebook,
     notebook_parameters,
 )
 from analysis.desk import executors

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import json
 import os
 import time
 import uuid
@@ -36,15 +34,16 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from analysis.build import BuildResources, build_briefing, find_chromium
-from analysis.build.outputs import (
-    DUE_MARK,
-    FAILED_MARK,
+from analysis.build import (
+    PREVIOUS,
     RUN_NAME_PARAMETER,
-    replace_file,
+    BuildResources,
+    ReportsLayout,
+    build_briefing,
+    find_chromium,
+    parameter_of_type,
     write_index,
 )
-from analysis.build.parameters import PREVIOUS, parameter_of_type
 from analysis.desk import executors, stopping
 from analysis.desk.commands import text_table
 from analysis.desk.fingerprint import Fingerprinter
@@ -54,10 +53,7 @@ from analysis.desk.notify import Notifier, SmtpSettings
 from analysis.desk.plan import BUILD, SKIP, Decision, decide, plan_briefings
 from analysis.desk.task import Outcome, Task
 from analysis.errors import BriefingError
-from analysis.runtime.ownership import NAME_MAX, folder_name
-
-LOCKS = Path(".desk") / "locks"
-LATEST = "latest"
+from analysis.runtime.ownership import folder_name
 
 
 def run_desk(
@@ -138,13 +134,15 @@ def _note_next_due(reports: Path, decisions: list[Decision], now: dt.datetime) -
     folder): the index marks it stale once that time has passed with no newer build,
     which is how readers learn that the desk stopped running."""
     for decision in decisions:  # a loop over the run's briefings
-        folder = reports / decision.briefing.job.name / decision.briefing.key
         schedule = decision.briefing.job.schedule
         try:
+            folder = ReportsLayout(reports).series(
+                decision.briefing.job.name, decision.briefing.key
+            )
             if not folder.is_dir() or folder.is_symlink():
                 continue
             due = {"next": schedule.next(now).isoformat(), "schedule": schedule.describe()}
-            replace_file(folder / DUE_MARK, json.dumps(due) + "\n")
+            ReportsLayout.note_due(folder, due)
         except (BriefingError, OSError, ValueError):  # a note for readers, never the run's end
             continue
 
@@ -193,8 +191,8 @@ def build_one(task: Task, resources: BuildResources) -> Outcome:
 def _briefing_lock(task: Task) -> Iterator[bool]:
     """The briefing's lock (False: another run holds it), refused with a one-line reason
     when its path is not the desk's own plain file under the reports folder."""
-    folder = task.reports / LOCKS / folder_name(task.job, "job")
-    path = folder / _lock_name(folder_name(task.key, "key"))
+    layout = ReportsLayout(task.reports)
+    folder, path = layout.lock_folder(task.job), layout.lock(task.job, task.key)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -216,14 +214,6 @@ def _briefing_lock(task: Task) -> Iterator[bool]:
         yield True
     finally:
         lock.release()
-
-
-def _lock_name(key: str) -> str:
-    """``<key>.lock``; a key too long for that gets its hash as the name."""
-    name = f"{key}.lock"
-    if len(os.fsencode(name)) <= NAME_MAX:
-        return name
-    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest() + ".lock"
 
 
 def _decide_and_build(task: Task, resources: BuildResources) -> Outcome:
@@ -261,7 +251,7 @@ def _build(
     clock = time.perf_counter()
     series = None  # reports/<job>/<key>/, once its names are checked
     try:
-        series = task.reports / folder_name(job, "job") / folder_name(key, "key")
+        series = ReportsLayout(task.reports).series(job, key)
         destination = series / _run_name(briefing, decision)
         given = briefing.given(decision.scheduled)
         compare_with = parameter_of_type(briefing.job.notebook, PREVIOUS)
@@ -300,7 +290,7 @@ def _build(
         error = f"built in {built.folder}, but {_error_text(exc)}"
         return _failed(history, decision, task, series, error, clock, folder=built.folder)
     with contextlib.suppress(OSError):
-        (series / FAILED_MARK).unlink(missing_ok=True)
+        ReportsLayout.clear_failed(series)
     duration = time.perf_counter() - clock
     try:
         _record(history, decision, "built", duration, folder=str(built.folder))
@@ -360,8 +350,7 @@ def mark_failed(folder: Path, error: str, kept: Path | None) -> bool:
         "kept": str(kept) if kept else None,
     }
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        replace_file(folder / FAILED_MARK, json.dumps(note, indent=1) + "\n")
+        ReportsLayout.note_failed(folder, note)
     except OSError:
         return False
     return True
@@ -381,14 +370,14 @@ def point_latest(folder: Path) -> Path:
     """Make ``latest`` beside ``folder`` a relative link to it, replaced in one rename.
     Only a link is ever replaced: anything else named ``latest`` (a folder, a file) is
     someone's, and is refused with a BriefingError."""
-    latest = folder.parent / LATEST
+    latest = ReportsLayout.latest(folder.parent)
     if os.path.lexists(latest) and not latest.is_symlink():
         kind = "a folder" if latest.is_dir() else "a file"
         raise BriefingError(
             f"{latest} is {kind}, not the desk's link to the newest briefing; "
             "move it away and the next run links it"
         )
-    staging = folder.parent / f".{LATEST}-{uuid.uuid4().hex[:8]}"
+    staging = folder.parent / f".{latest.name}-{uuid.uuid4().hex[:8]}"
     os.symlink(folder.name, staging)
     try:
         os.replace(staging, latest)  # a folder made meanwhile is not replaced: EISDIR
