@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from analysis.build import BuildResources
     from analysis.desk.task import Outcome, Task
 
+    Build = Callable[[Task, BuildResources], Outcome]  # builds one briefing: run.build_one
+
 DEFAULT = "local"
 POLL = 0.2  # seconds between looks at a stop while an executor builds
 
@@ -43,12 +45,7 @@ class Executor(Protocol):
     name: str
     meaning: str  # in a few words, for the jobs file's fix: "processes on this machine"
 
-    def run(
-        self,
-        tasks: list[Task],
-        build: Callable[[Task, BuildResources], Outcome],
-        options: Options,
-    ) -> Iterator[Outcome]: ...
+    def run(self, tasks: list[Task], build: Build, options: Options) -> Iterator[Outcome]: ...
 
 
 def names() -> tuple[str, ...]:

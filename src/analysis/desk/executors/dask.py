@@ -32,7 +32,7 @@ import struct
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from analysis.build import find_chromium
@@ -43,9 +43,7 @@ from analysis.desk.task import Outcome, Task
 from analysis.errors import BriefingError
 
 if TYPE_CHECKING:
-    from analysis.build import BuildResources
-
-    Build = Callable[[Task, BuildResources], Outcome]
+    from analysis.desk.executors import Build
 
 ALLOWED_FAILURES = 1  # a briefing whose worker dies is tried once more, elsewhere
 CONNECT_TIMEOUT = "20s"

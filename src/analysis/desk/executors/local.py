@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
@@ -25,7 +25,7 @@ from analysis.desk.executors import POLL, Options, _worker
 from analysis.desk.task import INTERRUPTED, Outcome, Task
 
 if TYPE_CHECKING:
-    Build = Callable[[Task, BuildResources], Outcome]
+    from analysis.desk.executors import Build
 
 UNWIND_TIMEOUT = 30.0  # seconds the pool's builds get to unwind once the run is stopped
 
