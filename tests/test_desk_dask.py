@@ -22,7 +22,7 @@ import pytest
 from dask.distributed import Client, LocalCluster
 
 from analysis.cli import main
-from analysis.desk import dask_executor
+from analysis.desk.executors import dask as dask_executor
 from analysis.desk.history import History
 
 from .peers import HostilePeer

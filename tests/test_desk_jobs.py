@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -384,3 +385,17 @@ def test_desk_table_problems_name_their_line_and_refuse_the_file(tmp_path):
     assert _problems(tmp_path / "c", '[dsk]\nexecutor = "dask"\n' + JOB) == [
         "1: unknown key 'dsk'; did you mean 'desk'? the run's settings are a [desk] table"
     ]
+
+
+def test_the_executors_are_the_modules_of_their_folder():
+    """Adding an executor is adding a module: the run, the CLI and the jobs file's check
+    all take the names from desk/executors/."""
+    from analysis.desk import executors
+
+    folder = Path(executors.__file__).parent
+    modules = {p.stem for p in folder.glob("*.py") if not p.stem.startswith("_")}
+    assert executors.names()[0] == "local" and set(executors.names()) == modules
+    assert modules == {"local", "dask"}
+    assert [executors.named(name).name for name in executors.names()] == ["local", "dask"]
+    with pytest.raises(ValueError, match="no executor 'daks'; choose from local, dask"):
+        executors.named("daks")

@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.build import build_briefing
+from analysis.build import BuildResources, BuildTimeout, build_briefing
 from analysis.build.execute import WarmKernel, kernel_command
 from analysis.errors import BriefingError
 from analysis.runtime import zygote
@@ -69,10 +69,12 @@ def in_worker():
     """This test process as a desk worker: a zygote forks its kernels. Started in the
     test itself: pytest sets PYTEST_CURRENT_TEST anew for it, and a zygote forks only
     for the environment it was started in."""
-    started = []
-    yield lambda: started.append(zygote.start(kernel_command()[0])) or started[0]
-    zygote.stop()
-    assert all(z.process.poll() is not None for z in started)
+    started: list[BuildResources] = []
+    yield lambda: started.append(BuildResources.start(fork=True)) or started[0]
+    zygotes = [r.zygote for r in started]
+    for resources in started:
+        resources.close()
+    assert all(z.process.poll() is not None for z in zygotes)
 
 
 def probe_notebook(folder: Path, extra: list[str] = ()) -> Path:
@@ -116,15 +118,14 @@ def outputs(briefing, stem: str) -> list:
 def test_a_forked_kernel_briefs_as_a_plain_one(tmp_path):
     plain = build(SEED, tmp_path / "plain", ("marking", "X"))
     plain_probe = probed(build(probe_notebook(tmp_path / "nb"), tmp_path / "plain-probe").folder)
-    zygote.start(kernel_command()[0])
-    try:
-        forked = build(SEED, tmp_path / "forked", ("marking", "X"))
+    with BuildResources.start(fork=True) as worker:
+        forked = build(SEED, tmp_path / "forked", ("marking", "X"), resources=worker)
         forked_probe = probed(
-            build(probe_notebook(tmp_path / "nb"), tmp_path / "forked-probe").folder
+            build(
+                probe_notebook(tmp_path / "nb"), tmp_path / "forked-probe", resources=worker
+            ).folder
         )
-        assert zygote.current().forked == 2
-    finally:
-        zygote.stop()
+        assert worker.zygote.forked == 2
     assert outputs(forked, "briefing") == outputs(plain, "briefing")
     (facts, kinds), (plain_facts, plain_kinds) = forked_probe, plain_probe
     assert facts["forked"] and not plain_facts["forked"]
@@ -144,9 +145,9 @@ def test_a_forked_kernel_briefs_as_a_plain_one(tmp_path):
 def test_two_briefings_of_one_worker_share_nothing(tmp_path, in_worker):
     worker = in_worker()
     notebook = probe_notebook(tmp_path / "nb")
-    first, _ = probed(build(notebook, tmp_path / "one").folder)
-    second, _ = probed(build(notebook, tmp_path / "two").folder)
-    assert first["forked"] and second["forked"] and worker.forked == 2
+    first, _ = probed(build(notebook, tmp_path / "one", resources=worker).folder)
+    second, _ = probed(build(notebook, tmp_path / "two", resources=worker).folder)
+    assert first["forked"] and second["forked"] and worker.zygote.forked == 2
     assert not second["leaked"] and not second["module_leaked"]
     assert first["pid"] != second["pid"]
     assert first["random"] != second["random"]  # each kernel draws its own seed
@@ -157,8 +158,8 @@ def test_a_forked_kernel_killed_mid_cell_is_reported(tmp_path, in_worker):
     kill = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
     notebook = probe_notebook(tmp_path / "nb", [kill])
     with pytest.raises(BriefingError, match="the kernel died while running cell 3"):
-        build(notebook, tmp_path / "r")
-    assert worker.forked == 1
+        build(notebook, tmp_path / "r", resources=worker)
+    assert worker.zygote.forked == 1
 
 
 def test_a_forked_kernel_past_its_cell_timeout_is_stopped(tmp_path, in_worker):
@@ -166,29 +167,45 @@ def test_a_forked_kernel_past_its_cell_timeout_is_stopped(tmp_path, in_worker):
     notebook = probe_notebook(tmp_path / "nb", ["import time\ntime.sleep(120)"])
     started = time.monotonic()
     with pytest.raises(BriefingError, match="cell 3 ran longer than 3 s and was stopped"):
-        build(notebook, tmp_path / "r", cell_timeout=3)
+        build(notebook, tmp_path / "r", cell_timeout=3, resources=worker)
     assert time.monotonic() - started < 60
-    assert worker.forked == 1
+    assert worker.zygote.forked == 1
+
+
+def test_a_forked_kernel_past_the_build_deadline_is_killed(tmp_path, in_worker):
+    """The deadline kills the kernel through the zygote's pidfd: the build ends at once,
+    with the deadline's words, and the worker's next kernel is forked as before."""
+    worker = in_worker()
+    notebook = probe_notebook(tmp_path / "nb", ["import time\ntime.sleep(120)"])
+    started = time.monotonic()
+    with pytest.raises(BuildTimeout, match="^the build took longer than 8 s and was stopped$"):
+        build(notebook, tmp_path / "r", timeout=8, resources=worker)
+    assert time.monotonic() - started < 30
+    assert not (tmp_path / "r").exists()  # nothing published, nothing kept
+    facts, _ = probed(
+        build(probe_notebook(tmp_path / "nb2"), tmp_path / "r", resources=worker).folder
+    )
+    assert facts["forked"] and worker.zygote.forked == 2
 
 
 def test_a_dead_zygote_means_a_plain_launch(in_worker):
     worker = in_worker()
-    worker.process.kill()
-    worker.process.wait()
-    with WarmKernel(TOY) as kernel:
+    worker.zygote.process.kill()
+    worker.zygote.process.wait()
+    with WarmKernel(TOY, resources=worker) as kernel:
         kernel.ready(timeout=120)
         assert kernel.manager.provisioner.refused.startswith("the zygote")
         assert not isinstance(kernel.manager.provisioner.process, zygote.ForkedKernel)
-    assert zygote.current() is None
+    assert worker.zygote.dead
 
 
 def test_another_environment_means_a_plain_launch(in_worker, monkeypatch):
     worker = in_worker()
     monkeypatch.setenv("TZ", "Asia/Tokyo")  # read by libraries at import: not forked
-    with WarmKernel(TOY) as kernel:
+    with WarmKernel(TOY, resources=worker) as kernel:
         kernel.ready(timeout=120)
         assert "environment" in kernel.manager.provisioner.refused
-    assert worker.forked == 0
+    assert worker.zygote.forked == 0
 
 
 def test_workers_share_a_zygote_and_take_their_kernels_with_them(tmp_path):
@@ -301,10 +318,9 @@ def test_a_zygote_that_cannot_start_leaves_nothing_behind(tmp_path, monkeypatch)
     with pytest.raises(OSError):
         zygote.Zygote(str(tmp_path / "no-python"), shared=True)
     assert list(tmp_path.iterdir()) == []
-    assert zygote.start_shared(str(tmp_path / "no-python")) is None  # kernels launched plainly
+    assert zygote.start_zygote(str(tmp_path / "no-python"), shared=True) is None  # plain kernels
     assert list(tmp_path.iterdir()) == []
-    assert zygote.start(str(tmp_path / "no-python")) is None
-    assert not zygote.started()
+    assert zygote.start_zygote(str(tmp_path / "no-python")) is None
 
 
 JOBS = """\
@@ -406,7 +422,7 @@ def test_kernels_print_no_debugger_warning(tmp_path, capfd, in_worker):
     forked, into every `briefing run`'s output."""
     notebook = probe_notebook(tmp_path / "nb")
     build(notebook, tmp_path / "plain")
-    in_worker()
-    build(notebook, tmp_path / "forked")
-    assert zygote.current().forked == 1
+    worker = in_worker()
+    build(notebook, tmp_path / "forked", resources=worker)
+    assert worker.zygote.forked == 1
     assert "Debugger warning" not in capfd.readouterr().err

@@ -37,7 +37,7 @@ from filelock import FileLock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.build.outputs import write_index
+from analysis.build import ReportsLayout, write_index
 from analysis.cli import main
 from analysis.desk import history as history_module
 from analysis.desk import run as run_module
@@ -195,7 +195,7 @@ def test_one_run_builds_the_good_briefing_beside_hostile_ones(tmp_path, dripping
     assert "history could not record it" in lines["east/unrecorded"]
     assert "1 built" in done.stdout and "5 failed" in done.stdout
     # no traceback through the desk (a timed-out build's kernel task is logged by asyncio
-    # as "never retrieved": the build's to quiet, see report/build.py's time_limit)
+    # as "never retrieved": the build's to quiet, see build/execute.py)
     assert "analysis/desk/" not in done.stderr, done.stderr
 
     assert (reports / "east" / "good" / "latest").resolve().name == "2026-11-27"
@@ -541,7 +541,7 @@ def test_a_run_survives_whatever_is_in_the_way_of_each_briefing(
         shutil.rmtree(reports / ".desk" / "locks" / "morning")
         (reports / ".desk" / "locks" / "morning").symlink_to(outside)
     monkeypatch.setattr(run_module, "build_briefing", stand_in_build(fail_keys))
-    monkeypatch.setenv(run_module.ZYGOTE_VARIABLE, "off")  # no kernel is started here
+    monkeypatch.setenv("BRIEFING_ZYGOTE", "off")  # no kernel is started here
     before = files_under(outside)
 
     code = main(
@@ -576,9 +576,14 @@ timezone = "Europe/Kyiv"
 
 def test_a_key_too_long_for_a_lock_file_name_gets_a_hashed_lock():
     key = "k" * 253  # a folder name, but not with ".lock" after it
-    name = run_module._lock_name(key)
-    assert name.endswith(".lock") and len(name) < 255 and name != run_module._lock_name("k" * 252)
-    assert run_module._lock_name("drones") == "drones.lock"
+    layout = ReportsLayout(Path("/reports"))
+    name = layout.lock("morning", key).name
+    assert (
+        name.endswith(".lock")
+        and len(name) < 255
+        and name != layout.lock("morning", "k" * 252).name
+    )
+    assert layout.lock("morning", "drones") == Path("/reports/.desk/locks/morning/drones.lock")
 
 
 @pytest.mark.parametrize("as_of", ["../../etc", "/tmp", ".hidden", "latest", "a\nb", "x" * 300])
@@ -606,7 +611,7 @@ def test_a_key_too_long_for_a_folder_is_refused_before_anything_starts(
     jobs_file = write_desk(tmp_path, JOB_WITH_GRID + f'\n[job.grid]\ntopic = ["{long}", "ok"]\n')
     reports = tmp_path / "reports"
     monkeypatch.setattr(run_module, "build_briefing", stand_in_build(set()))
-    monkeypatch.setenv(run_module.ZYGOTE_VARIABLE, "off")
+    monkeypatch.setenv("BRIEFING_ZYGOTE", "off")
     code = main(["run", "--jobs", str(jobs_file), "--out", str(reports), "--at", AT])
     out, err = capsys.readouterr()
     assert code == 2 and "cannot name a folder" in err and "longer than" in err
@@ -663,7 +668,7 @@ def test_an_index_in_the_way_and_a_wordless_failure_still_end_in_a_summary(
         return build(notebook, given, destination=destination, **options)
 
     monkeypatch.setattr(run_module, "build_briefing", wordless_for_a)
-    monkeypatch.setenv(run_module.ZYGOTE_VARIABLE, "off")
+    monkeypatch.setenv("BRIEFING_ZYGOTE", "off")
     code = main(["run", "--jobs", str(jobs_file), "--out", str(reports), "--at", AT])
     out, err = capsys.readouterr()
     assert code == 1 and err == ""
@@ -699,7 +704,7 @@ def test_a_skip_the_history_cannot_record_fails_that_briefing_alone(tmp_path, ca
     jobs_file = write_desk(tmp_path, JOB_WITH_GRID + '\n[job.grid]\ntopic = ["a", "b"]\n')
     reports = tmp_path / "reports"
     monkeypatch.setattr(run_module, "build_briefing", stand_in_build(set()))
-    monkeypatch.setenv(run_module.ZYGOTE_VARIABLE, "off")
+    monkeypatch.setenv("BRIEFING_ZYGOTE", "off")
     command = ["run", "--jobs", str(jobs_file), "--out", str(reports), "--at", AT]
     assert main(command) == 0  # both built
     with contextlib.closing(sqlite3.connect(history_path(reports))) as connection:
@@ -742,7 +747,7 @@ def test_a_run_notes_when_each_briefing_is_next_due_and_the_index_shows_it(tmp_p
     jobs_file = write_desk(tmp_path, JOB_WITH_GRID)
     reports = tmp_path / "reports"
     monkeypatch.setattr(run_module, "build_briefing", stand_in_build(set()))
-    monkeypatch.setenv(run_module.ZYGOTE_VARIABLE, "off")
+    monkeypatch.setenv("BRIEFING_ZYGOTE", "off")
     assert main(["run", "--jobs", str(jobs_file), "--out", str(reports), "--at", AT]) == 0
     due = json.loads((reports / "morning" / "default" / ".due.json").read_text())
     assert due["next"] == "2026-11-28T06:00:00+02:00"

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from analysis.build.outputs import publish, staging_folder, write_index
+from analysis.errors import BriefingError
 
 
 def _run(reports, folder_name, run, **manifest):
@@ -101,3 +102,32 @@ def test_a_reader_always_finds_the_run_while_it_is_replaced(tmp_path):
         done.set()
         reader.join()
     assert missing == []
+
+
+def test_the_reports_layout_names_every_place_once(tmp_path):
+    """The build, the desk and the site find each place under a reports folder here."""
+    from analysis.build import ReportsLayout
+
+    layout = ReportsLayout(tmp_path)
+    series = layout.series("morning", "east")
+    assert series == tmp_path / "morning" / "east"
+    assert layout.notebook_folder("briefing") == tmp_path / "briefing"
+    assert layout.failed_notebooks() == tmp_path / "_failed"
+    assert layout.history == tmp_path / ".desk" / "history.sqlite"
+    assert layout.lock("morning", "east") == tmp_path / ".desk" / "locks" / "morning" / "east.lock"
+    assert ReportsLayout.latest(series) == series / "latest"
+    assert ReportsLayout.failed_note(series) is None and ReportsLayout.next_due(series) is None
+    ReportsLayout.note_failed(series, {"error": "KeyError"})
+    assert json.loads((series / ".failed.json").read_text()) == {"error": "KeyError"}
+    assert ReportsLayout.failed_note(series) == {"error": "KeyError"}
+    ReportsLayout.clear_failed(series)
+    assert ReportsLayout.failed_note(series) is None
+    ReportsLayout.note_due(series, {"next": "2026-11-28T06:00:00+02:00", "schedule": "x"})
+    assert ReportsLayout.next_due(series).isoformat() == "2026-11-28T06:00:00+02:00"
+    assert [ReportsLayout.is_internal(n) for n in (".desk", "_failed", "morning")] == [
+        True,
+        True,
+        False,
+    ]
+    with pytest.raises(BriefingError, match="cannot name a folder"):
+        layout.series("../etc", "east")

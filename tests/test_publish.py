@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from analysis.build import write_index
 from analysis.build.export import CHROMIUM_FLAGS, find_chromium
-from analysis.build.outputs import FAILED, FAILED_MARK, write_index
+from analysis.build.layout import FAILED, FAILED_MARK
 from analysis.build.site import is_remote, publish_site, remote_commands
 from analysis.cli import main
 from analysis.desk.run import point_latest

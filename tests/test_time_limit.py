@@ -1,13 +1,18 @@
-"""The build time limit holds in any thread (a Dask worker builds outside the main one)."""
+"""A build's time limit ends what the build waits on (its kernel), in any thread (a Dask
+worker builds outside the main one), and never fires into a build that met it."""
 
 from __future__ import annotations
 
+import subprocess
 import threading
 import time
 
 import pytest
 
-from analysis.build.briefing import BuildTimeout, time_limit
+from analysis.build import BuildTimeout, build_briefing
+from analysis.build.deadline import Deadline
+
+from .conftest import DATA
 
 
 def run_in_thread(work) -> list:
@@ -21,35 +26,66 @@ def run_in_thread(work) -> list:
 
     thread = threading.Thread(target=target)
     thread.start()
-    thread.join(timeout=10)
+    thread.join(timeout=120)
     assert not thread.is_alive()
     return outcome
 
 
-def test_a_build_thread_over_its_limit_is_stopped():
-    def slow() -> str:
-        with time_limit(0.3):
-            for _ in range(500):  # 5 s of waiting in small steps
-                time.sleep(0.01)
-        return "finished"
+def test_at_the_deadline_what_the_build_waits_on_is_killed_in_any_thread():
+    waited: list[float] = []
 
-    started = time.monotonic()
-    (outcome,) = run_in_thread(slow)
+    def wait_on_a_process() -> None:
+        process = subprocess.Popen(["sleep", "30"])
+        started = time.monotonic()
+        with Deadline(1) as deadline:
+            deadline.on_expiry(process.kill)
+            process.wait(timeout=20)
+            waited.append(time.monotonic() - started)
+            deadline.check()
+
+    (outcome,) = run_in_thread(wait_on_a_process)
     assert isinstance(outcome, BuildTimeout)
-    assert "took longer than" in str(outcome)
-    assert time.monotonic() - started < 3
+    assert str(outcome) == "the build took longer than 1 s and was stopped"
+    assert 0.9 < waited[0] < 5
 
 
-def test_a_build_thread_within_its_limit_is_never_hit_later():
-    def quick() -> str:
-        with time_limit(0.2):
+def test_a_deadline_met_never_fires_later():
+    process = subprocess.Popen(["sleep", "30"])
+    try:
+        with Deadline(0.2) as deadline:
+            deadline.on_expiry(process.kill)
             time.sleep(0.01)
-        time.sleep(0.5)  # past the limit, outside it: nothing may arrive
-        return "finished"
+        time.sleep(0.5)  # past the limit, outside it: nothing may be killed
+        assert process.poll() is None
+    finally:
+        process.kill()
+        process.wait()
 
-    assert run_in_thread(quick) == ["finished"]
+
+def test_an_action_given_after_the_time_is_up_runs_at_once_and_waits_are_cut_short():
+    killed = []
+    with Deadline(0.1) as deadline:
+        assert 0 < deadline.left(60) <= 0.1
+        time.sleep(0.2)
+        deadline.on_expiry(lambda: killed.append(True))
+        assert killed == [True] and deadline.left(60) == 0
+        with pytest.raises(BuildTimeout, match="longer than"):
+            deadline.check()
+    with Deadline(None) as unlimited:
+        assert unlimited.left(60) == 60 and not unlimited.expired
 
 
-def test_the_main_thread_keeps_its_timer_signal():
-    with pytest.raises(BuildTimeout, match="longer than"), time_limit(0.2):
-        time.sleep(2)
+@pytest.mark.slow  # a real kernel
+def test_a_build_in_a_thread_over_its_time_limit_kills_its_kernel_and_publishes_nothing(
+    tmp_path,
+):
+    started = time.monotonic()
+    (outcome,) = run_in_thread(
+        lambda: build_briefing(
+            DATA / "notebooks" / "sleeps.ipynb", formats=("html",), reports=tmp_path, timeout=3
+        )
+    )
+    assert isinstance(outcome, BuildTimeout), outcome
+    assert str(outcome) == "the build took longer than 3 s and was stopped"
+    assert time.monotonic() - started < 20  # the cell sleeps far longer
+    assert list(tmp_path.iterdir()) == []  # nothing published, nothing kept, no staging

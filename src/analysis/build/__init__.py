@@ -1,16 +1,52 @@
-"""Briefings: papermill execution, nbconvert export, PDF, manifest and index."""
+"""Briefings: papermill execution, nbconvert export, PDF, manifest and index.
 
-from analysis.build.briefing import Briefing, build_briefing, find_notebook, notebooks_folder
+The public API of the build layer: what the desk and the command line use.
+"""
+
+from analysis.build.briefing import (
+    FORMATS,
+    Briefing,
+    build_briefing,
+    find_notebook,
+    notebooks_folder,
+)
+from analysis.build.deadline import BuildTimeout
 from analysis.build.execute import CellError
-from analysis.build.parameters import Parameter, ParameterError, notebook_parameters
+from analysis.build.export import find_chromium
+from analysis.build.layout import ReportsLayout
+from analysis.build.outputs import RUN_NAME_PARAMETER, write_index
+from analysis.build.parameters import (
+    PREVIOUS,
+    Parameter,
+    ParameterError,
+    check_parameters,
+    dataset_parameter,
+    effective_parameters,
+    notebook_parameters,
+    parameter_of_type,
+)
+from analysis.build.resources import BuildResources, shared_zygote
 
 __all__ = [
+    "FORMATS",
+    "PREVIOUS",
+    "RUN_NAME_PARAMETER",
     "Briefing",
+    "BuildResources",
+    "BuildTimeout",
     "CellError",
     "Parameter",
     "ParameterError",
+    "ReportsLayout",
     "build_briefing",
+    "check_parameters",
+    "dataset_parameter",
+    "effective_parameters",
+    "find_chromium",
     "find_notebook",
     "notebook_parameters",
     "notebooks_folder",
+    "parameter_of_type",
+    "shared_zygote",
+    "write_index",
 ]

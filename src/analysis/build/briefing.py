@@ -20,28 +20,27 @@ One build, its processes and threads (time runs down)::
     manifest, publish, index
 
 Every wait is bounded: the warm-up (``WarmKernel.ready``), the exporter
-(``EXPORT_TIMEOUT``) and the printer (``export.PRINT_TIMEOUT``). The run is
-written in a staging folder and published whole or not at all.
+(``EXPORT_TIMEOUT``) and the printer (``export.PRINT_TIMEOUT``), each by the build's
+own time limit too (:mod:`.deadline`: the kernel is killed when it passes). The run
+is written in a staging folder and published whole or not at all.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import dataclasses
 import datetime as dt
-import signal
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.build.deadline import Deadline
 from analysis.build.execute import WarmKernel, execute_notebook, import_executor
-from analysis.build.export import PdfPrinter, find_chromium, html_exporter, to_html
+from analysis.build.export import PRINT_TIMEOUT, find_chromium, html_exporter, to_html
+from analysis.build.layout import ReportsLayout
 from analysis.build.outputs import (
-    FAILED,
     RUN_NAME_PARAMETER,
     check_replaceable_run,
     check_reports_folder,
@@ -60,6 +59,7 @@ from analysis.build.parameters import (
     effective_parameters,
     parameter_of_type,
 )
+from analysis.build.resources import BuildResources
 from analysis.contract.fingerprint import dataset_hash
 from analysis.contract.schema import DATASET_FILES
 from analysis.errors import BriefingError, BuildFailed, DatasetError, Problem
@@ -102,7 +102,8 @@ class BuildPlan:
     def run_folder(self) -> Path:
         if self.destination is not None:
             return self.destination
-        return self.reports / self.notebook.stem / run_name(self.parameters, self.started)
+        folder = ReportsLayout(self.reports).notebook_folder(self.notebook.stem)
+        return folder / run_name(self.parameters, self.started)
 
 
 def run_name(parameters: dict, started: dt.datetime) -> str:
@@ -158,29 +159,43 @@ def build_briefing(
     *,
     formats: str | tuple[str, ...] = FORMATS,
     reports: Path = Path("reports"),
-    chromium: str | None = None,
+    chromium: Path | None = None,
     destination: Path | None = None,
     cell_timeout: float | None = CELL_TIMEOUT,
     timeout: float | None = None,
-    printer: PdfPrinter | None = None,
+    resources: BuildResources | None = None,
 ) -> Briefing:
     """Execute ``notebook`` with the ``-p`` pairs ``given`` and publish it under ``reports``.
 
     Output: ``destination``, by default ``reports/<notebook>/<as_of or run date>/``, with the executed
     ``.ipynb``, the ``.html`` and ``.pdf`` asked for, and ``manifest.json``;
     ``reports/index.html`` is rewritten. Raises BriefingError subclasses for the
-    user's mistakes (bad parameters, invalid dataset, a failing cell), and when the
-    whole build takes longer than ``timeout`` seconds. ``printer``: a Chromium kept
-    open by the caller for many builds (a desk worker), instead of one for this build.
+    user's mistakes (bad parameters, invalid dataset, a failing cell), and
+    :class:`~.deadline.BuildTimeout` when the whole build takes longer than ``timeout`` seconds
+    (its kernel is killed, see :mod:`.deadline`). ``resources``: what the caller keeps
+    for many builds (a desk worker's zygote and Chromium, see :mod:`.resources`); by
+    default a plain kernel and a Chromium for this build alone.
     """
-    with time_limit(timeout):
-        return _build(
-            notebook, given, formats, reports, chromium, destination, cell_timeout, printer
-        )
+    with Deadline(timeout) as deadline:
+        try:
+            return _build(
+                notebook,
+                given,
+                formats,
+                reports,
+                chromium,
+                destination,
+                cell_timeout,
+                resources or BuildResources(),
+                deadline,
+            )
+        except BriefingError:
+            deadline.check()  # what failed was stopped by the deadline: say that
+            raise
 
 
 def _build(
-    notebook, given, formats, reports, chromium, destination, cell_timeout, shared_printer
+    notebook, given, formats, reports, chromium, destination, cell_timeout, resources, deadline
 ) -> Briefing:
     plan = plan_build(notebook, given or [], parse_formats(formats), reports, chromium)
     plan = dataclasses.replace(
@@ -193,14 +208,18 @@ def _build(
     # process imports papermill, starts Chromium and compiles the template.
     with (
         staged_run(plan.reports) as staging,
-        WarmKernel(plan.notebook, plan.dataset, output=staging) as kernel,
+        WarmKernel(
+            plan.notebook, plan.dataset, output=staging, deadline=deadline, resources=resources
+        ) as kernel,
         _helper_thread() as helper,
     ):
         import_executor()
-        with PdfPrinter.maybe(plan.chromium, shared_printer) as printer:
+        with resources.printer_for(plan.chromium) as printer:
             exporter = helper.submit(html_exporter, plan.notebook)
             dataset = checked_dataset(plan, kernel.ready())
-            briefing = execute_and_publish(plan, dataset, kernel, printer, exporter, staging)
+            briefing = execute_and_publish(
+                plan, dataset, kernel, printer, exporter, staging, deadline
+            )
     try:
         write_index(plan.reports)
     except (OSError, BriefingError) as exc:  # the briefing is out; only its listing is not
@@ -208,65 +227,6 @@ def _build(
         where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
         return dataclasses.replace(briefing, index_error=f"{reason}{where}")
     return briefing
-
-
-class BuildTimeout(BuildFailed):
-    """The whole build took longer than it was allowed."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`BuildTimeout` in this thread after ``seconds``, so the build unwinds
-    (kernel and browser shut, staging removed, nothing published). In the main thread a
-    timer signal; in another (a Dask worker builds in one) an asynchronous exception
-    set by a timer thread, delivered when the thread next runs Python code."""
-    if not seconds:
-        yield
-        return
-    if threading.current_thread() is not threading.main_thread():
-        with _thread_time_limit(seconds):
-            yield
-        return
-
-    def expire(signum, frame):
-        raise BuildTimeout(f"the build took longer than {seconds:.0f} s and was stopped")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-@contextlib.contextmanager
-def _thread_time_limit(seconds: float) -> Iterator[None]:
-    message = f"the build took longer than {seconds:.0f} s and was stopped"
-
-    class Expired(BuildTimeout):
-        def __init__(self) -> None:
-            super().__init__(message)
-
-    thread = ctypes.c_ulong(threading.get_ident())
-    lock = threading.Lock()
-    ended = False
-
-    def expire() -> None:
-        with lock:
-            if not ended:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(Expired))
-
-    timer = threading.Timer(seconds, expire)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield
-    finally:
-        with lock:
-            ended = True
-            timer.cancel()
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)  # drop one not yet raised
 
 
 @contextlib.contextmanager
@@ -284,7 +244,7 @@ def plan_build(
     given: list[tuple[str, str]],
     formats: tuple[str, ...],
     reports: Path,
-    chromium: str | None,
+    chromium: Path | None,
 ) -> BuildPlan:
     """Find the notebook, check the parameters and Chromium: every refusal before any start."""
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
@@ -364,38 +324,49 @@ def checked_dataset(plan: BuildPlan, kernel: WarmKernel) -> DatasetFacts | None:
     raise BuildFailed(f"the notebook kernel could not load the dataset: {reason}")
 
 
-def execute_and_publish(plan: BuildPlan, dataset, kernel, printer, exporter, staging) -> Briefing:
-    """Execute in ``staging``, export there and publish it as the run folder."""
+def execute_and_publish(
+    plan: BuildPlan, dataset, kernel, printer, exporter, staging, deadline: Deadline
+) -> Briefing:
+    """Execute in ``staging``, export there and publish it as the run folder (unless the
+    ``deadline`` passed first: then nothing is published)."""
     stem = plan.notebook.stem
     executed = staging / f"{stem}.ipynb"
-    failed = plan.reports / FAILED / f"{stem}-{plan.started:%Y%m%dT%H%M%S}-{staging.name[-6:]}"
+    kept = f"{stem}-{plan.started:%Y%m%dT%H%M%S}-{staging.name[-6:]}"
+    failed = ReportsLayout(plan.reports).failed_notebooks() / kept
     nb = execute_notebook(
-        plan.notebook, executed, plan.parameters, failed, kernel, plan.cell_timeout
+        plan.notebook, executed, plan.parameters, failed, kernel, plan.cell_timeout, deadline
     )
+    deadline.check()
     masthead = masthead_of(nb, stem, plan.started)
-    files = [executed, *export(plan, nb, masthead, exporter, printer, staging)]
+    files = [executed, *export(plan, nb, masthead, exporter, printer, staging, deadline)]
     manifest = build_manifest(plan, dataset, masthead, printer, files)
     manifest["changes"] = displayed(nb, CHANGES_MIMETYPE)
     write_manifest(staging, manifest)
     check_replaceable_run(plan.run_folder)  # again: the build took a while
+    deadline.check()  # the last moment to stop: the swap below is published whole
     folder = publish(staging, plan.run_folder)
     return Briefing(folder, [folder / f.name for f in files], manifest)
 
 
-def export(plan: BuildPlan, nb, masthead: Masthead, exporter, printer, staging: Path) -> list:
-    """The reader's HTML, and the PDF printed from it, in ``staging``; the files asked for."""
+def export(
+    plan: BuildPlan, nb, masthead: Masthead, exporter, printer, staging: Path, deadline: Deadline
+) -> list:
+    """The reader's HTML, and the PDF printed from it, in ``staging``; the files asked for.
+    Each wait ends at the build's ``deadline`` if it comes first."""
     stem = plan.notebook.stem
     page = staging / f"{stem}.html"
     try:
-        ready = exporter.result(EXPORT_TIMEOUT)
+        ready = exporter.result(deadline.left(EXPORT_TIMEOUT))
     except TimeoutError:
+        deadline.check()
         raise BuildFailed(
             f"the HTML exporter was not ready within {EXPORT_TIMEOUT:.0f} s; nothing was published"
         ) from None
     page.write_text(to_html(nb, masthead, ready), encoding="utf-8")
     files = [page] if "html" in plan.formats else []
     if printer:
-        files.append(printer.print(page, staging / f"{stem}.pdf", masthead.marking))
+        pdf = staging / f"{stem}.pdf"
+        files.append(printer.print(page, pdf, masthead.marking, deadline.left(PRINT_TIMEOUT)))
         printer.finish()
     if "html" not in plan.formats:
         page.unlink()  # only the PDF was asked for; the HTML was its source

@@ -16,6 +16,7 @@ import ast
 import contextlib
 import functools
 import json
+import logging
 import os
 import shutil
 import sys
@@ -26,9 +27,10 @@ from pathlib import Path
 from queue import Empty
 from typing import TYPE_CHECKING
 
+from analysis.build.deadline import Deadline
 from analysis.build.parameters import code_cells
 from analysis.errors import BriefingError, BuildFailed
-from analysis.runtime import KERNEL_ENVIRONMENT, zygote
+from analysis.runtime import KERNEL_ENVIRONMENT
 from analysis.runtime.handoff import (
     DATASET_VARIABLE,
     OUTPUT_VARIABLE,
@@ -40,6 +42,8 @@ from analysis.runtime.sockets import socket_parent
 
 if TYPE_CHECKING:
     import nbformat
+
+    from analysis.build.resources import BuildResources
 
 KERNEL_NAME = "claim-briefings"
 KERNEL_DISPLAY_NAME = "Claim briefings (project venv)"
@@ -196,13 +200,20 @@ class WarmKernel:
     Started once parameters are checked, it boots, imports and loads the dataset
     (``dataset``, handed over in its environment) while this process starts
     Chromium and the HTML exporter. Papermill then runs the notebook on it. Use
-    as a context manager; the kernel is shut down on exit. In a process with a
-    zygote (a desk worker, see zygote.py) the kernel is forked from it, its imports
-    done; otherwise, or if the zygote refuses, it is launched the plain way.
+    as a context manager; the kernel is shut down on exit. With ``resources`` that
+    hold a zygote (a desk worker's, see :mod:`.resources`) the kernel is forked from
+    it, its imports done; otherwise, or if the zygote refuses, it is launched the
+    plain way. The build's ``deadline`` kills it when the time is up.
     """
 
     def __init__(
-        self, notebook: Path, dataset: str | Path | None = None, output: Path | None = None
+        self,
+        notebook: Path,
+        dataset: str | Path | None = None,
+        output: Path | None = None,
+        *,
+        deadline: Deadline | None = None,
+        resources: BuildResources | None = None,
     ):
         from jupyter_client.manager import KernelManager
 
@@ -210,15 +221,19 @@ class WarmKernel:
             kernel_name=ensure_kernel(), transport="ipc", ip=_unique_ipc_prefix()
         )
         self.manager.client_factory = ready_client_class()
-        zygote.fork_with(self.manager)  # in a desk worker: forked, its imports already done
+        if resources is not None:  # a desk worker's: forked, its imports already done
+            resources.launch_with(self.manager)
         env = {k: v for k, v in os.environ.items() if k not in PER_BUILD_VARIABLES}
         env |= KERNEL_ENVIRONMENT
         if dataset is not None:
             env[DATASET_VARIABLE] = str(dataset)
         if output is not None:
             env[OUTPUT_VARIABLE] = str(output)
+        self.deadline = deadline or Deadline(None)
         try:
             self.manager.start_kernel(cwd=str(notebook.parent), env=env)
+            self._process = self.manager.provisioner.process
+            self.deadline.on_expiry(self.kill)
             self._client = self.manager.blocking_client()  # the warm-up's own, let go later
             self._client.start_channels()
         except Exception as exc:  # no kernel, or one we cannot talk to (sockets, ports)
@@ -253,18 +268,19 @@ class WarmKernel:
         """
         if not self._client.channels_running:
             return self
-        deadline = time.monotonic() + timeout
+        until = time.monotonic() + self.deadline.left(timeout)
         try:
             while True:
                 try:
                     reply = self._client.get_shell_msg(timeout=0.5)
                 except Empty:
+                    self.deadline.check()  # the build's time is up (the kernel is killed)
                     if not self.manager.is_alive():
                         raise BuildFailed(
                             "the notebook kernel died while starting (out of memory, or "
                             "killed); nothing was run"
                         ) from None
-                    if time.monotonic() > deadline:
+                    if time.monotonic() > until:
                         raise BuildFailed(
                             f"the notebook kernel did not start within {timeout:.0f} s"
                         ) from None
@@ -280,6 +296,12 @@ class WarmKernel:
 
     def __enter__(self) -> WarmKernel:
         return self
+
+    def kill(self) -> None:
+        """End the kernel now (the build's time is up): a cell or a warm-up waiting on it
+        fails within a second. Safe from any thread, at any moment, more than once."""
+        with contextlib.suppress(OSError):
+            self._process.kill()
 
     def release(self) -> None:
         """Shut the kernel down in the background: the notebook has run, export need not wait."""
@@ -377,6 +399,7 @@ def execute_notebook(
     failed_dir: Path,
     kernel: WarmKernel | None = None,
     cell_timeout: float | None = None,
+    deadline: Deadline | None = None,
 ) -> nbformat.NotebookNode:
     """Execute ``notebook`` into ``output`` with ``parameters`` injected.
 
@@ -384,7 +407,8 @@ def execute_notebook(
     raises becomes a :class:`CellError`; the executed notebook is then copied
     into ``failed_dir`` for debugging. ``kernel`` reuses a started kernel. A cell
     running longer than ``cell_timeout`` seconds, or a kernel that dies, ends the
-    build with a message saying so.
+    build with a message saying so; one killed because the build's ``deadline`` passed
+    ends it with :class:`BuildTimeout` (nothing kept: the build was stopped, not broken).
     """
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -392,21 +416,24 @@ def execute_notebook(
 
     progress = _Progress()
     try:
-        executed = papermill.execute_notebook(
-            str(notebook),
-            str(output),
-            parameters=parameters,
-            kernel_name=ensure_kernel(),
-            cwd=str(notebook.parent),
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,  # written once at the end (or on failure)
-            km=kernel.ready().manager if kernel else None,
-            execution_timeout=cell_timeout,
-            on_notebook_start=progress.notebook_started,
-            on_cell_start=progress.cell_started,
-        )
+        with _quiet_once_stopped(deadline):
+            executed = papermill.execute_notebook(
+                str(notebook),
+                str(output),
+                parameters=parameters,
+                kernel_name=ensure_kernel(),
+                cwd=str(notebook.parent),
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,  # written once at the end (or on failure)
+                km=kernel.ready().manager if kernel else None,
+                execution_timeout=cell_timeout,
+                on_notebook_start=progress.notebook_started,
+                on_cell_start=progress.cell_started,
+            )
     except DeadKernelError:
+        if deadline is not None and deadline.expired:
+            raise deadline.error() from None
         where = progress.keep(output, failed_dir)
         raise BuildFailed(
             f"{notebook.name}: the kernel died while running {progress.where()} (out of "
@@ -422,13 +449,34 @@ def execute_notebook(
         saved = _saved(output, failed_dir)
         cell = exc.exec_count or exc.cell_index
         raise CellError(notebook.name, cell, exc.ename, exc.evalue, saved) from None
-    except BaseException:  # a deadline or a stop interrupted the event loop mid-cell
+    except BaseException:  # a stop (Ctrl-C, SIGTERM) interrupted the event loop mid-cell
         _drop_abandoned_tasks()
         raise
     finally:
         if kernel:
             kernel.release()
     return executed
+
+
+@contextlib.contextmanager
+def _quiet_once_stopped(deadline: Deadline | None):
+    """Drop what nbclient logs in this thread once the build's deadline has killed its
+    kernel ("Kernel died while waiting for execute reply"): the build says it was stopped,
+    in its own words, as before the deadline killed kernels."""
+    if deadline is None or deadline.seconds is None:
+        yield
+        return
+    thread = threading.get_ident()
+
+    def keep(record: logging.LogRecord) -> bool:
+        return record.thread != thread or not deadline.expired
+
+    logger = logging.getLogger("papermill")  # nbclient logs through papermill's logger
+    logger.addFilter(keep)
+    try:
+        yield
+    finally:
+        logger.removeFilter(keep)
 
 
 def _drop_abandoned_tasks() -> None:

@@ -291,19 +291,21 @@ class PdfPrinter:
         )
         return pdf_file
 
-    def print(self, html_file: Path, pdf_file: Path, marking: str) -> Path:
+    def print(
+        self, html_file: Path, pdf_file: Path, marking: str, timeout: float = PRINT_TIMEOUT
+    ) -> Path:
         """Print ``html_file`` to ``pdf_file``; a browser that does not answer within
-        PRINT_TIMEOUT seconds (its start-up included) is a failure, not a hang."""
+        ``timeout`` seconds (its start-up included) is a failure, not a hang."""
         number = next(self._next_job)
         self._jobs.put((number, html_file, pdf_file, marking))
-        deadline = time.monotonic() + PRINT_TIMEOUT
+        deadline = time.monotonic() + timeout
         answered = None
         while answered != number:  # a late answer to an earlier, timed-out job is dropped
             try:
                 answered, result = self._results.get(timeout=max(deadline - time.monotonic(), 0))
             except queue.Empty:
                 raise BuildFailed(
-                    f"Chromium did not print the PDF within {PRINT_TIMEOUT:.0f} s"
+                    f"Chromium did not print the PDF within {timeout:.0f} s"
                 ) from None
         if isinstance(result, Exception):
             raise BuildFailed(f"printing the PDF in Chromium failed: {_one_line(result)}") from None

@@ -24,10 +24,10 @@ from pathlib import Path
 
 from analysis.build.export import TEMPLATES
 from analysis.build.feeds import FEED_FILE, write_feeds
+from analysis.build.layout import ReportsLayout, replace_file
 from analysis.errors import BriefingError
 
 _STAGING_NAME = re.compile(r"\.building-(?P<pid>[0-9]{1,10})-[0-9a-f]{12}")
-FAILED = "_failed"
 RUN_NAME_PARAMETER = "as_of"  # a run folder is named for this parameter's value, else the day
 TOOLS = (
     "papermill",
@@ -233,8 +233,6 @@ def write_manifest(folder: Path, manifest: dict) -> Path:
     return path
 
 
-FAILED_MARK = ".failed.json"  # in a desk briefing's folder: its last run failed
-DUE_MARK = ".due.json"  # in a desk briefing's folder: when it is next due (the desk writes it)
 STALE_AFTER = dt.timedelta(hours=1)  # past its due time by this much, unbuilt: stale
 
 
@@ -283,7 +281,7 @@ def _published_folders(folder: Path) -> list[Path]:
     return [
         Path(entry.path)
         for entry in entries
-        if not entry.name.startswith((".", "_"))
+        if not ReportsLayout.is_internal(entry.name)
         and not entry.is_symlink()
         and entry.is_dir(follow_symlinks=False)
     ]
@@ -291,32 +289,17 @@ def _published_folders(folder: Path) -> list[Path]:
 
 def _group(reports: Path, group: str) -> dict:
     folder = reports / group
-    failed = None
-    if (folder / FAILED_MARK).is_file():
-        try:
-            failed = json.loads((folder / FAILED_MARK).read_text())
-        except (OSError, ValueError):
-            failed = {"error": "the last run failed"}
-    latest = (folder / "latest").is_symlink()
+    latest = ReportsLayout.latest(folder)
     job = group.split("/")[0]
     return {
         "group": group,
-        "latest": f"{group}/latest" if latest else None,
+        "latest": f"{group}/{latest.name}" if latest.is_symlink() else None,
         "feed": f"{job}/{FEED_FILE}",
-        "failed": failed,
-        "due": _next_due(folder),
+        "failed": ReportsLayout.failed_note(folder),
+        "due": ReportsLayout.next_due(folder),
         "overdue": None,
         "runs": [],
     }
-
-
-def _next_due(folder: Path) -> dt.datetime | None:
-    try:
-        due = json.loads((folder / DUE_MARK).read_text())
-        moment = dt.datetime.fromisoformat(due["next"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return moment if moment.tzinfo else None
 
 
 def _mark_overdue(entry: dict, now: dt.datetime) -> None:
@@ -372,11 +355,3 @@ def _render_index(groups: list[dict]) -> str:
     written = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
     page = environment.get_template("index.html.j2").render(groups=groups, written=written)
     return page + "\n"
-
-
-def replace_file(path: Path, text: str) -> Path:
-    """Write ``path`` whole: a reader never sees half of it."""
-    staging = path.with_name(f".{path.name}-{uuid.uuid4().hex[:8]}")
-    staging.write_text(text, encoding="utf-8")
-    os.replace(staging, path)
-    return path

@@ -28,13 +28,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.build.layout import LATEST, ReportsLayout
 from analysis.build.outputs import publish
 from analysis.errors import BriefingError
 from analysis.runtime.ownership import is_empty_folder, made_by_us, mark
 
 SITE_FILES = ("index.html", "index.json", "feed.atom")
 SITE = "site"  # the kind of mark a published site carries (see runtime/ownership.py)
-LATEST = "latest"
 COPY_ATTEMPTS = 5  # a briefing folder swapped by a build while it is copied is copied again
 TOOLS = ("rsync", "scp")
 STAMP_LENGTH = 12  # hex digits naming each remote copy (see _stamp)
@@ -173,7 +173,7 @@ def _copy_folder(reports: Path, source: Path, copy: Path, latest: list) -> int:
 
 
 def _site_entries(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if not p.name.startswith((".", "_")))
+    return sorted(p for p in folder.iterdir() if not ReportsLayout.is_internal(p.name))
 
 
 def _internals(folder: str, names: list[str]) -> list[str]:

@@ -75,19 +75,23 @@ def _stop(signum, frame):
 
 
 def _build(args: argparse.Namespace) -> int:
-    from analysis.build import build_briefing
+    from analysis.build import BuildResources, build_briefing
 
     signal.signal(signal.SIGTERM, _stop)
 
-    briefing = build_briefing(
-        args.notebook,
-        [tuple(pair) for pair in args.parameter],
-        formats=args.to,
-        reports=Path(args.out),
-        chromium=args.settings.chromium,
-        cell_timeout=args.cell_timeout,
-        timeout=args.timeout,
-    )
+    # One build: a plain kernel (a zygote's imports would cost what the kernel's do) and
+    # a Chromium for this build alone.
+    with BuildResources() as resources:
+        briefing = build_briefing(
+            args.notebook,
+            [tuple(pair) for pair in args.parameter],
+            formats=args.to,
+            reports=Path(args.out),
+            chromium=args.settings.chromium,
+            cell_timeout=args.cell_timeout,
+            timeout=args.timeout,
+            resources=resources,
+        )
 
     def shown(path: Path) -> str:
         return os.path.relpath(path) if path.is_relative_to(Path.cwd()) else str(path)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from analysis.cli.arguments import at_time, desk_files, seconds, workers
+from analysis.desk import executors
 from analysis.errors import BriefingError
 
 
@@ -58,7 +59,7 @@ def add_commands(commands) -> None:
     )
     run.add_argument(
         "--executor",
-        choices=("local", "dask"),
+        choices=executors.names(),
         help="local processes (the default), or a dask.distributed cluster; overrides "
         "executor in the jobs file's [desk] table (see docs/desk.md)",
     )
@@ -140,6 +141,7 @@ def _run(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             reports=Path(args.out),
             chromium=args.settings.chromium,
+            forked=args.settings.zygote,
             report=report,
             on_plan=on_plan,
             smtp=args.settings.smtp,
@@ -167,7 +169,7 @@ def _executor(args: argparse.Namespace) -> tuple[str, str | None]:
     executor = executor or ("dask" if desk.scheduler else "local")
     scheduler = (args.scheduler or desk.scheduler) if executor == "dask" else None
     if scheduler is not None:
-        from analysis.desk.dask_executor import probe_scheduler
+        from analysis.desk.executors.dask import probe_scheduler
 
         probe_scheduler(scheduler)  # a peer that is not a Dask scheduler: one line, quickly
     return executor, scheduler

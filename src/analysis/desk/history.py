@@ -23,10 +23,10 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.build import ReportsLayout
 from analysis.desk.fingerprint import Fingerprint
 from analysis.errors import BriefingError
 
-HISTORY_FILE = Path(".desk") / "history.sqlite"
 RESULTS = ("built", "skipped", "failed")
 TIMEOUT = 30.0  # seconds a writer waits for another run's transaction
 SCHEMA_VERSION = 1
@@ -111,7 +111,7 @@ _TABLES = {
 
 
 def history_path(reports: Path) -> Path:
-    return Path(reports) / HISTORY_FILE
+    return ReportsLayout(Path(reports)).history
 
 
 class History:

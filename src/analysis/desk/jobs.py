@@ -16,15 +16,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.build.briefing import FORMATS, find_notebook
-from analysis.build.outputs import RUN_NAME_PARAMETER
-from analysis.build.parameters import (
+from analysis.build import (
+    FORMATS,
+    RUN_NAME_PARAMETER,
     Parameter,
     check_parameters,
     dataset_parameter,
     effective_parameters,
+    find_notebook,
     notebook_parameters,
 )
+from analysis.desk import executors
 from analysis.desk.grid import MAX_BRIEFINGS, count_shown, grid_size
 from analysis.desk.jobs_text import JobsFileError, JobsProblem, read_toml, shown
 from analysis.desk.schedule import CATCH_UP, Schedule, cron_problem, time_zone
@@ -51,7 +53,6 @@ SCHEDULE_KEYS = ("cron", "timezone", "catch_up")
 NOTIFY_KEYS = ("on_success", "on_failure")
 DESK_TABLE = "desk"  # the run's own settings, beside the jobs
 DESK_KEYS = ("executor", "scheduler")
-EXECUTORS = ("local", "dask")
 # A dask.distributed scheduler's address: a protocol, a host (or [IPv6]) and a port.
 # (All matched whole with fullmatch: ``$`` would let a trailing newline through.)
 _SCHEDULER = re.compile(r"(?:tcp|tls|ws|wss|ucx)://(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}")
@@ -224,7 +225,6 @@ FIXES = {
     ("schedule", "catch_up"): 'write "latest" (build once for missed times) or "none"',
     ("notify",): 'write [job.notify] with on_failure = ["desk@example.org"]',
     ("desk",): 'write [desk] with executor = "dask" and scheduler = "tcp://10.0.0.5:8786"',
-    ("desk", "executor"): 'write "local" (processes on this machine) or "dask" (a cluster)',
     ("desk", "scheduler"): 'write a running scheduler\'s address, e.g. "tcp://10.0.0.5:8786"',
 }
 
@@ -296,10 +296,10 @@ class _Reader:
             return Desk()
         self.unknown_keys(None, (DESK_TABLE,), table, DESK_KEYS, "[desk]")
         executor, scheduler = table.get("executor"), table.get("scheduler")
-        if executor is not None and executor not in EXECUTORS:
-            close = difflib.get_close_matches(str(executor)[:100], EXECUTORS, n=1)
+        if executor is not None and executor not in executors.names():
+            close = difflib.get_close_matches(str(executor)[:100], executors.names(), n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            fix = hint + FIXES[DESK_TABLE, "executor"]
+            fix = hint + executors.how_to_choose()
             message = f"executor {shown(executor)} is not known"
             self.problem(None, (DESK_TABLE, "executor"), message, fix)
             executor = None

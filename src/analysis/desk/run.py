@@ -25,81 +25,35 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import json
 import os
-import signal
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass
-from multiprocessing import get_context
-from multiprocessing.util import Finalize
+from dataclasses import asdict
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from analysis.build import build_briefing
-from analysis.build.execute import kernel_command
-from analysis.build.export import PdfPrinter, find_chromium
-from analysis.build.outputs import (
-    DUE_MARK,
-    FAILED_MARK,
+from analysis.build import (
+    PREVIOUS,
     RUN_NAME_PARAMETER,
-    replace_file,
+    BuildResources,
+    ReportsLayout,
+    build_briefing,
+    find_chromium,
+    parameter_of_type,
     write_index,
 )
-from analysis.build.parameters import PREVIOUS, parameter_of_type
-from analysis.desk import stopping
+from analysis.desk import executors, stopping
 from analysis.desk.commands import text_table
 from analysis.desk.fingerprint import Fingerprinter
 from analysis.desk.history import History, Run
 from analysis.desk.jobs import JobBriefing, load_jobs, select_jobs
 from analysis.desk.notify import Notifier, SmtpSettings
 from analysis.desk.plan import BUILD, SKIP, Decision, decide, plan_briefings
+from analysis.desk.task import Outcome, Task
 from analysis.errors import BriefingError
-from analysis.runtime import zygote
-from analysis.runtime.ownership import NAME_MAX, folder_name
-
-LOCKS = Path(".desk") / "locks"
-LATEST = "latest"
-ZYGOTE_VARIABLE = "BRIEFING_ZYGOTE"  # "off": every kernel launched the plain way
-INTERRUPTED = "interrupted"  # stopped by a signal: not recorded, due again
-POLL = 0.2  # seconds between looks at a stop while a pool builds
-UNWIND_TIMEOUT = 30.0  # seconds the pool's builds get to unwind once the run is stopped
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a run did with one briefing, for the summary and the exit code."""
-
-    job: str
-    key: str
-    result: str  # built, skipped, failed, not due, busy (another run holds it), interrupted
-    detail: str
-    duration_s: float = 0.0
-    folder: str | None = None
-    cell: int | None = None  # a failure's failing cell, when a cell raised
-    kept: str | None = None  # a failure's partly executed notebook, under _failed/
-
-
-@dataclass(frozen=True)
-class Task:
-    """One briefing to build, as plain data a worker process can receive."""
-
-    jobs_file: Path
-    job: str
-    key: str
-    now: dt.datetime
-    due: bool
-    force: bool
-    reports: Path
-    chromium: str | None
-    started: dt.datetime  # when the run began: a build finished since is another run's
-    timeout: float | None = None  # seconds one briefing's build may take
+from analysis.runtime.ownership import folder_name
 
 
 def run_desk(
@@ -112,11 +66,12 @@ def run_desk(
     workers: int = 1,
     timeout: float | None = None,
     reports: Path = Path("reports"),
-    chromium: str | None = None,
+    chromium: Path | None = None,
+    forked: bool = True,
     report=print,
     on_plan=None,
     smtp: SmtpSettings | None = None,
-    executor: str = "local",
+    executor: str = executors.DEFAULT,
     scheduler: str | None = None,
 ) -> list[Outcome]:
     """Plan, then build each briefing the plan builds, ``workers`` at a time.
@@ -125,8 +80,9 @@ def run_desk(
     ``report`` gets one line per briefing as it ends. Returns every outcome,
     skipped and not-due briefings included, in the jobs file's order. Jobs with
     ``notify`` recipients get their mails through ``smtp`` as each briefing ends.
-    ``executor`` ``dask`` builds on the cluster at ``scheduler`` (a LocalCluster of
-    ``workers`` processes without one) instead of local processes.
+    ``executor`` names where they are built (:mod:`analysis.desk.executors`: ``local``
+    processes, or ``dask`` on the cluster at ``scheduler``, a LocalCluster of ``workers``
+    processes without one); ``forked``: kernels forked from a zygote (settings.zygote).
     """
     reports = reports.resolve()
     started = dt.datetime.now(dt.UTC)
@@ -160,13 +116,8 @@ def run_desk(
     pdf = any("pdf" in d.briefing.job.formats for d in decisions if d.action == BUILD)
     chromium_path = find_chromium(chromium) if pdf else None
     notify = Notifier({job.name: job for job in jobs}, history, smtp)
-    if executor == "dask" and tasks:
-        from analysis.desk.dask_executor import run_on_dask
-
-        results = run_on_dask(tasks, scheduler, workers)
-    else:
-        results = _run_tasks(tasks, workers, chromium_path)
-    for outcome in results:
+    options = executors.Options(workers, scheduler, chromium_path, forked)
+    for outcome in executors.named(executor).run(tasks, build_one, options):
         report(_line(outcome))
         outcomes[(outcome.job, outcome.key)] = outcome
         if stopping.stopped():
@@ -183,13 +134,15 @@ def _note_next_due(reports: Path, decisions: list[Decision], now: dt.datetime) -
     folder): the index marks it stale once that time has passed with no newer build,
     which is how readers learn that the desk stopped running."""
     for decision in decisions:  # a loop over the run's briefings
-        folder = reports / decision.briefing.job.name / decision.briefing.key
         schedule = decision.briefing.job.schedule
         try:
+            folder = ReportsLayout(reports).series(
+                decision.briefing.job.name, decision.briefing.key
+            )
             if not folder.is_dir() or folder.is_symlink():
                 continue
             due = {"next": schedule.next(now).isoformat(), "schedule": schedule.describe()}
-            replace_file(folder / DUE_MARK, json.dumps(due) + "\n")
+            ReportsLayout.note_due(folder, due)
         except (BriefingError, OSError, ValueError):  # a note for readers, never the run's end
             continue
 
@@ -214,217 +167,22 @@ def _write_index(reports: Path, report) -> None:
         report(f"the index of {reports} could not be written: {exc}")
 
 
-def _run_tasks(tasks: list[Task], workers: int, chromium: str | None):
-    """Outcomes as briefings finish: in this process for one worker, else in a pool of
-    fresh processes (spawned: a kernel per build, no forked threads). Each process
-    keeps one Chromium for all the briefings it prints; one zygote, started here
-    before the workers, forks every briefing's kernel with its imports done. A worker
-    that dies is that briefing's failure; an interrupted run cancels the briefings
-    not yet started."""
-    if workers <= 1 or len(tasks) <= 1:
-        with _kept_printer(chromium) as printer, _kept_zygote(len(tasks) > 1):
-            for task in tasks:  # once stopped, each one left is "not started"
-                yield build_one(task, printer)
-        return
-    with _shared_zygote() as address:
-        yield from _run_in_pool(tasks, min(workers, len(tasks)), chromium, address)
-
-
-def _run_in_pool(tasks: list[Task], workers: int, chromium: str | None, zygote_address):
-    """Outcomes as the pool's workers finish briefings. A worker that dies (killed, out
-    of memory) breaks its whole pool: each briefing the pool had not finished is tried
-    again alone, in a fresh worker, so the one that kills its worker fails by itself and
-    the others are built."""
-    lost = yield from _pool_round(tasks, workers, chromium, zygote_address)
-    for task in lost:  # rare: one small pool per briefing, to find the one at fault
-        if stopping.stopped():
-            yield _interrupted(task, started=False)
-            continue
-        if (yield from _pool_round([task], 1, chromium, zygote_address)):
-            said = "the worker process building it died, twice (killed, or out of memory)"
-            yield Outcome(task.job, task.key, "failed", said)
-
-
-def _pool_round(tasks: list[Task], workers: int, chromium: str | None, zygote_address):
-    """Yield the outcomes of one pool's briefings; return the tasks a dead worker left
-    unfinished. Once the run is stopped, the stop is passed to the workers, whose builds
-    unwind, and the rest are cancelled."""
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=get_context("spawn"),
-        initializer=_start_pool_worker,
-        initargs=(chromium, os.getpid(), zygote_address),
-    )
-    futures = {pool.submit(build_one, task): task for task in tasks}
-    pending, lost = set(futures), []
-    try:
-        while pending and not stopping.stopped():
-            done, pending = wait(pending, timeout=POLL, return_when=FIRST_COMPLETED)
-            for future in done:
-                if _broken(future):
-                    lost.append(futures[future])
-                else:
-                    yield _outcome_of(future, futures[future])
-        if pending:
-            yield from _stop_pool(pool, {f: futures[f] for f in pending})
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-    return lost
-
-
-def _broken(future) -> bool:
-    """Whether the future failed because a worker of its pool died (not by a stop)."""
-    failure = None if future.cancelled() else future.exception()
-    return isinstance(failure, BrokenProcessPool) and not stopping.stopped()
-
-
-def _stop_pool(pool: ProcessPoolExecutor, pending: dict) -> Iterator[Outcome]:
-    """Cancel what has not started, pass the stop to the workers, give their builds
-    UNWIND_TIMEOUT to unwind, then end the workers still busy (their kernels go with
-    them), so none records a briefing after the run is over."""
-    for future in pending:
-        future.cancel()
-    workers = list(pool._processes.values())  # private, but the only way to the workers
-    for process in workers:
-        with contextlib.suppress(OSError):
-            os.kill(process.pid, stopping.stopped() or signal.SIGTERM)
-    done, late = wait(pending, timeout=UNWIND_TIMEOUT)
-    for future in done:
-        yield _outcome_of(future, pending[future])
-    for future in late:
-        task = pending[future]
-        yield Outcome(task.job, task.key, INTERRUPTED, "stopped; its build did not unwind in time")
-    if late:
-        for process in workers:
-            with contextlib.suppress(OSError):
-                os.kill(process.pid, signal.SIGKILL)
-    pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _outcome_of(future, task: Task) -> Outcome:
-    """A pool future's outcome: a worker that died is that briefing's failure, unless the
-    run was stopped (then nothing finished and nothing is recorded)."""
-    try:
-        return future.result()
-    except CancelledError:
-        return _interrupted(task, started=False)
-    except KeyboardInterrupt:  # a worker stopped before its own handler was in place
-        return _interrupted(task)
-    except Exception as exc:  # the worker process itself failed
-        if stopping.stopped():
-            return _interrupted(task)
-        return Outcome(task.job, task.key, "failed", f"{type(exc).__name__}: {exc}")
-
-
-@contextlib.contextmanager
-def _kept_printer(chromium: str | None) -> Iterator[PdfPrinter | None]:
-    """One Chromium, kept open for every briefing of this process; None without PDFs."""
-    if chromium is None:
-        yield None
-        return
-    with PdfPrinter(chromium, keep_open=True) as printer:
-        yield printer
-
-
-@contextlib.contextmanager
-def _kept_zygote(wanted: bool) -> Iterator[None]:
-    """A zygote for the briefings this process builds itself, stopped after them (one
-    already running, a worker's, is left as it is). None for a single briefing: its
-    imports would cost the zygote what they cost the kernel."""
-    if not wanted or zygote.started() or not _zygote_wanted():
-        yield
-        return
-    zygote.start(kernel_command()[0])
-    try:
-        yield
-    finally:
-        zygote.stop()
-
-
-@contextlib.contextmanager
-def _shared_zygote() -> Iterator[str | None]:
-    """A zygote the pool's workers join (its address), stopped after them; None when
-    kernels are launched the plain way."""
-    if not _zygote_wanted():
-        yield None
-        return
-    shared = zygote.start_shared(kernel_command()[0])
-    try:
-        yield shared and shared.address
-    finally:
-        if shared is not None:
-            shared.close()
-
-
-def _zygote_wanted() -> bool:
-    return os.environ.get(ZYGOTE_VARIABLE, "").lower() not in ("0", "no", "off", "false")
-
-
-# A worker process's own Chromium, started by the pool's initializer, closed at exit.
-_worker_printer: PdfPrinter | None = None
-# A pool worker's run (its parent): when it is gone, the run was killed.
-_run_process: int | None = None
-
-
-def prepare_worker(chromium: str | None, zygote_address: str | None = None) -> None:
-    """Start what this worker process reuses for every briefing it builds: its Chromium
-    and its zygote (kernels forked with their imports done, see runtime/zygote.py), or
-    the run's shared zygote at ``zygote_address``. Idempotent; call it in the thread
-    that will build (Playwright objects stay in theirs). Both are let go when the
-    process exits; the zygote also kills this worker's kernels if the process is killed."""
-    global _worker_printer
-    if chromium is not None and _worker_printer is None:
-        _worker_printer = PdfPrinter(chromium, keep_open=True)
-        Finalize(None, _worker_printer.close, exitpriority=10)
-    if not zygote.started() and _zygote_wanted():
-        if zygote_address:
-            zygote.join(zygote_address, kernel_command()[0])
-        else:
-            zygote.start(kernel_command()[0])
-        Finalize(None, zygote.stop, exitpriority=10)
-
-
-def _start_pool_worker(chromium: str | None, run: int, zygote_address: str | None) -> None:
-    """A pool worker: its resources, and an exit when the run that started it is killed
-    (a pool's idle workers would wait for it for ever, their zygote and Chromium too)."""
-    global _run_process
-    _run_process = run
-    stopping.handle_stop_signals()  # the run passes its stop on; a terminal's Ctrl-C too
-    prepare_worker(chromium, zygote_address)
-    threading.Thread(target=_exit_without, args=(run,), name="run-watch", daemon=True).start()
-
-
-def _run_lost() -> bool:
-    """Whether this pool worker's run was killed: its builds then end with their kernels
-    (the run's zygote kills them) and must not be recorded as failures."""
-    return _run_process is not None and os.getppid() != _run_process
-
-
-def _exit_without(run: int) -> None:
-    """End this process once ``run``, its parent, is gone; its zygote and Chromium then
-    see their pipes close and end too."""
-    while os.getppid() == run:
-        time.sleep(1.0)
-    os._exit(1)
-
-
-def build_one(task: Task, printer: PdfPrinter | None = None) -> Outcome:
-    """Build one briefing under its lock; a briefing's failure, whatever it is, is an
-    outcome (recorded when the history can be written), never an exception. A stopped
-    run starts nothing and records nothing for a build it interrupted."""
+def build_one(task: Task, resources: BuildResources) -> Outcome:
+    """Build one briefing under its lock, with the ``resources`` of the process that builds
+    it; a briefing's failure, whatever it is, is an outcome (recorded when the history can
+    be written), never an exception. A stopped run starts nothing and records nothing for
+    a build it interrupted."""
     if stopping.stopped():
-        return _interrupted(task, started=False)
+        return task.interrupted(started=False)
     try:
         with _briefing_lock(task) as held:
             if not held:
                 return Outcome(task.job, task.key, "busy", "another run is building it")
-            return _decide_and_build(task, printer or _worker_printer)
+            return _decide_and_build(task, resources)
     except KeyboardInterrupt:
         if not stopping.stopped():
             raise  # an interrupt the caller handles itself
-        return _interrupted(task)
+        return task.interrupted()
     except Exception as exc:  # a bug or the machine: this briefing fails, the run goes on
         return Outcome(task.job, task.key, "failed", _error_text(exc))
 
@@ -433,8 +191,8 @@ def build_one(task: Task, printer: PdfPrinter | None = None) -> Outcome:
 def _briefing_lock(task: Task) -> Iterator[bool]:
     """The briefing's lock (False: another run holds it), refused with a one-line reason
     when its path is not the desk's own plain file under the reports folder."""
-    folder = task.reports / LOCKS / folder_name(task.job, "job")
-    path = folder / _lock_name(folder_name(task.key, "key"))
+    layout = ReportsLayout(task.reports)
+    folder, path = layout.lock_folder(task.job), layout.lock(task.job, task.key)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -458,15 +216,7 @@ def _briefing_lock(task: Task) -> Iterator[bool]:
         lock.release()
 
 
-def _lock_name(key: str) -> str:
-    """``<key>.lock``; a key too long for that gets its hash as the name."""
-    name = f"{key}.lock"
-    if len(os.fsencode(name)) <= NAME_MAX:
-        return name
-    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest() + ".lock"
-
-
-def _decide_and_build(task: Task, printer: PdfPrinter | None) -> Outcome:
+def _decide_and_build(task: Task, resources: BuildResources) -> Outcome:
     """Decide again under the lock: another run may have built the briefing meanwhile."""
     briefing = _briefing(task)
     history = History(task.reports)
@@ -478,7 +228,7 @@ def _decide_and_build(task: Task, printer: PdfPrinter | None) -> Outcome:
         if decision.action == SKIP:
             _record(history, decision, "skipped", 0.0, _last_folder(history, decision))
         return Outcome(task.job, task.key, _result(decision.action), decision.reason)
-    return _build(briefing, decision, history, task, printer)
+    return _build(briefing, decision, history, task, resources)
 
 
 def _briefing(task: Task) -> JobBriefing:
@@ -495,13 +245,13 @@ def _build(
     decision: Decision,
     history: History,
     task: Task,
-    printer: PdfPrinter | None,
+    resources: BuildResources,
 ) -> Outcome:
     job, key = briefing.job.name, briefing.key
     clock = time.perf_counter()
     series = None  # reports/<job>/<key>/, once its names are checked
     try:
-        series = task.reports / folder_name(job, "job") / folder_name(key, "key")
+        series = ReportsLayout(task.reports).series(job, key)
         destination = series / _run_name(briefing, decision)
         given = briefing.given(decision.scheduled)
         compare_with = parameter_of_type(briefing.job.notebook, PREVIOUS)
@@ -518,11 +268,11 @@ def _build(
                 destination=destination,
                 timeout=task.timeout or briefing.job.timeout,
                 cell_timeout=briefing.job.cell_timeout,
-                printer=printer,
+                resources=resources,
             )
     except Exception as exc:  # a failing briefing never stops the others
-        if stopping.stopped() or _run_lost():  # the build was cut short: it did not fail
-            return _interrupted(task)
+        if stopping.stopped() or stopping.run_lost():  # cut short: it did not fail
+            return task.interrupted()
         error = _error_text(exc)
         return _failed(
             history,
@@ -540,7 +290,7 @@ def _build(
         error = f"built in {built.folder}, but {_error_text(exc)}"
         return _failed(history, decision, task, series, error, clock, folder=built.folder)
     with contextlib.suppress(OSError):
-        (series / FAILED_MARK).unlink(missing_ok=True)
+        ReportsLayout.clear_failed(series)
     duration = time.perf_counter() - clock
     try:
         _record(history, decision, "built", duration, folder=str(built.folder))
@@ -600,18 +350,10 @@ def mark_failed(folder: Path, error: str, kept: Path | None) -> bool:
         "kept": str(kept) if kept else None,
     }
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        replace_file(folder / FAILED_MARK, json.dumps(note, indent=1) + "\n")
+        ReportsLayout.note_failed(folder, note)
     except OSError:
         return False
     return True
-
-
-def _interrupted(task: Task, started: bool = True) -> Outcome:
-    signum = stopping.stopped()
-    by = f" by {signal.Signals(signum).name}" if signum else ""
-    said = "stopped before it finished" if started else "not started"
-    return Outcome(task.job, task.key, INTERRUPTED, f"{said}: the run was stopped{by}; due again")
 
 
 def _error_text(exc: BaseException) -> str:
@@ -628,14 +370,14 @@ def point_latest(folder: Path) -> Path:
     """Make ``latest`` beside ``folder`` a relative link to it, replaced in one rename.
     Only a link is ever replaced: anything else named ``latest`` (a folder, a file) is
     someone's, and is refused with a BriefingError."""
-    latest = folder.parent / LATEST
+    latest = ReportsLayout.latest(folder.parent)
     if os.path.lexists(latest) and not latest.is_symlink():
         kind = "a folder" if latest.is_dir() else "a file"
         raise BriefingError(
             f"{latest} is {kind}, not the desk's link to the newest briefing; "
             "move it away and the next run links it"
         )
-    staging = folder.parent / f".{LATEST}-{uuid.uuid4().hex[:8]}"
+    staging = folder.parent / f".{latest.name}-{uuid.uuid4().hex[:8]}"
     os.symlink(folder.name, staging)
     try:
         os.replace(staging, latest)  # a folder made meanwhile is not replaced: EISDIR

@@ -7,14 +7,17 @@ only inside a build (:func:`interruptible`), which then unwinds as on Ctrl-C (ke
 and Chromium shut, staging removed, nothing published). Outside a build (deciding,
 recording, linking) the work in hand is finished first, so a briefing is recorded
 whole or not at all, and the run stops before the next one. SIGKILL cannot be caught:
-a briefing is recorded only once it has ended, so a killed one is simply not there.
+a briefing is recorded only once it has ended, so a killed one is simply not there; a
+pool worker whose run was killed (:func:`watch_run`) exits and records nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -25,6 +28,7 @@ SIGNALS = (signal.SIGTERM, signal.SIGINT)
 class _Stop:
     signum: int | None = None  # the first stop signal this process received
     building: bool = False  # the main thread is inside a build
+    run: int | None = None  # a pool worker's run (its parent): when gone, the run was killed
 
 
 _STOP = _Stop()  # per process: signals are
@@ -77,3 +81,22 @@ def _stop(signum: int, frame) -> None:
     if first and _STOP.building:
         _STOP.building = False  # a second signal must not break the unwinding
         raise KeyboardInterrupt
+
+
+def watch_run(run: int) -> None:
+    """In a pool worker: end this process once ``run``, its parent, is gone (a pool's idle
+    workers would wait for it for ever, their zygote and Chromium too)."""
+    _STOP.run = run
+    threading.Thread(target=_exit_without, args=(run,), name="run-watch", daemon=True).start()
+
+
+def run_lost() -> bool:
+    """Whether this pool worker's run was killed: its builds then end with their kernels
+    (the run's zygote kills them) and must not be recorded as failures."""
+    return _STOP.run is not None and os.getppid() != _STOP.run
+
+
+def _exit_without(run: int) -> None:
+    while os.getppid() == run:
+        time.sleep(1.0)
+    os._exit(1)

@@ -26,6 +26,10 @@ Native threads are there after the imports (OpenBLAS workers, jemalloc's
 background thread in Arrow); both libraries register ``pthread_atfork``
 handlers, and OpenBLAS stops its workers before each fork.
 
+A zygote is an object (:class:`Zygote`), held by whoever runs builds
+(:class:`analysis.build.resources.BuildResources`) and handed to each kernel's
+launch (:func:`fork_with`); nothing here is module state.
+
 The process that starts the zygote owns it: the zygote reads requests from a
 socket only its owner holds, and when that closes (the owner exited or was
 killed) it kills the kernels it forked and exits. A run with several worker
@@ -304,22 +308,33 @@ class ForkedKernel:
         self.send_signal(signal.SIGTERM)
 
 
+def start_zygote(python: str, *, shared: bool = False) -> Zygote | None:
+    """A zygote for ``python`` (``shared``: the other processes of this user may join it
+    at its ``address``, as a desk run's workers do); None if it cannot start, and
+    kernels are then launched the plain way."""
+    try:
+        return Zygote(python, shared=shared)
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 @functools.cache
 def forked_provisioner_class() -> type:
-    """jupyter_client's local provisioner, launching through this process's zygote when
-    it can (defined on first use: jupyter_client is not imported by the kernel)."""
+    """jupyter_client's local provisioner, launching through its ``zygote`` when it can
+    (defined on first use: jupyter_client is not imported by the kernel)."""
     from jupyter_client.provisioning import LocalProvisioner
 
     class ForkedProvisioner(LocalProvisioner):
         """Launches the kernel as a child of the zygote; the plain launch if refused."""
 
         refused: str | None = None
+        zygote: Zygote | None = None  # set by fork_with
 
         async def launch_kernel(self, cmd: list[str], **kwargs: Any):
-            zygote = current()
+            zygote = self.zygote
             extra = set(kwargs) - {"env", "cwd", "stdout", "stderr", "stdin", "kernel_id"}
-            if zygote is None or extra or kwargs.get("stdin") is not None:
-                self.refused = "no zygote" if zygote is None else "Popen options"
+            if zygote is None or zygote.dead or extra or kwargs.get("stdin") is not None:
+                self.refused = "no zygote" if zygote is None or zygote.dead else "Popen options"
                 return await super().launch_kernel(cmd, **kwargs)
             cwd = str(kwargs.get("cwd") or Path.cwd())
             try:
@@ -335,74 +350,16 @@ def forked_provisioner_class() -> type:
     return ForkedProvisioner
 
 
-def fork_with(manager) -> None:
-    """Have ``manager`` (a KernelManager not yet started) fork its kernel from this
-    process's zygote, if it has one."""
-    if current() is None:
-        return
+def fork_with(manager, zygote: Zygote) -> None:
+    """Have ``manager`` (a KernelManager not yet started) fork its kernel from ``zygote``
+    (launched the plain way if the zygote refuses or is gone)."""
     import uuid
 
     manager.kernel_id = manager.kernel_id or str(uuid.uuid4())
     manager.provisioner = forked_provisioner_class()(
         kernel_id=manager.kernel_id, kernel_spec=manager.kernel_spec, parent=manager
     )
-
-
-_zygote: Zygote | None = None
-_starting = threading.Lock()
-
-
-def start(python: str, env: Mapping[str, str] | None = None) -> Zygote | None:
-    """This process's zygote, started on the first call (later calls return it); None
-    if it cannot start, and kernels are launched the plain way."""
-    global _zygote
-    with _starting:
-        if _zygote is None:
-            _zygote = _started(lambda: Zygote(python, env))
-        return _zygote
-
-
-def start_shared(python: str) -> Zygote | None:
-    """A zygote the other processes of this user may join at its ``address`` (a desk
-    run's, for its workers); None if it cannot start."""
-    return _started(lambda: Zygote(python, shared=True))
-
-
-def _started(start) -> Zygote | None:
-    try:
-        return start()
-    except (OSError, subprocess.SubprocessError):  # kernels are launched the plain way
-        return None
-
-
-def join(address: str, python: str) -> Zygote:
-    """Fork this process's kernels from the shared zygote at ``address`` (a desk run's)."""
-    global _zygote
-    with _starting:
-        if _zygote is None:
-            _zygote = Zygote.join(address, python)
-        return _zygote
-
-
-def started() -> bool:
-    """Whether this process has started a zygote (still forking or not)."""
-    return _zygote is not None
-
-
-def current() -> Zygote | None:
-    """This process's zygote while it can still fork, else None."""
-    zygote = _zygote
-    return zygote if zygote is not None and not zygote.dead else None
-
-
-def stop() -> None:
-    """Stop this process's zygote, or leave the shared one, if any (the kernels forked
-    for this process that still run are killed)."""
-    global _zygote
-    with _starting:
-        zygote, _zygote = _zygote, None
-    if zygote is not None:
-        zygote.close()
+    manager.provisioner.zygote = zygote
 
 
 def _comparable(env: Mapping[str, str]) -> dict[str, str]:

@@ -1,14 +1,14 @@
 """``briefing run --executor dask``: each briefing a task on a ``dask.distributed`` cluster.
 
-The task is :func:`analysis.desk.run.build_one`, as the local executor runs it: the
-same lock, fresh decision, build, history row and failure kept apart, done on a
-worker. So the workers need the project installed (the same version) and the
+The task is the run's ``build`` (:func:`analysis.desk.run.build_one`), as the local
+executor runs it: the same lock, fresh decision, build, history row and failure kept
+apart, done on a worker. So the workers need the project installed (the same version) and the
 reports folder at the same path (a shared file system: the locks are ``flock``
 locks and the history is SQLite on it). Results and errors come back to the run.
 
 Like a local worker process, a Dask worker keeps what it can reuse between
-briefings (its Chromium, its kernel zygote): :func:`build_on_worker` calls
-``prepare_worker`` in the task itself. Dask runs tasks in a worker's executor thread, not in the thread
+briefings (its Chromium, its kernel zygote): :func:`build_on_worker` prepares them
+(:mod:`._worker`) in the task itself. Dask runs tasks in a worker's executor thread, not in the thread
 where a ``WorkerPlugin`` or ``client.run`` would start things, and the build
 should find its resources prepared by the thread that uses them.
 
@@ -33,12 +33,17 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from analysis.build.export import find_chromium
+from analysis.build import find_chromium
 from analysis.desk import stopping
+from analysis.desk.executors import POLL, Options, _worker
 from analysis.desk.jobs import load_jobs
-from analysis.desk.run import POLL, Outcome, Task, build_one, prepare_worker
+from analysis.desk.task import Outcome, Task
 from analysis.errors import BriefingError
+
+if TYPE_CHECKING:
+    from analysis.desk.executors import Build
 
 ALLOWED_FAILURES = 1  # a briefing whose worker dies is tried once more, elsewhere
 CONNECT_TIMEOUT = "20s"
@@ -49,9 +54,25 @@ _ADDRESS = re.compile(
 )
 
 
-def run_on_dask(tasks: list[Task], scheduler: str | None, workers: int) -> Iterator[Outcome]:
-    """Outcomes as briefings finish on the cluster at ``scheduler`` (a ``LocalCluster``
-    of ``workers`` processes when None)."""
+class DaskExecutor:
+    name = "dask"
+    meaning = "a cluster"
+
+    def run(self, tasks: list[Task], build: Build, options: Options) -> Iterator[Outcome]:
+        """Outcomes as briefings finish on the cluster at ``options.scheduler`` (a
+        ``LocalCluster`` of ``options.workers`` processes when None)."""
+        if tasks:
+            yield from _run_on_dask(
+                tasks, build, options.scheduler, options.workers, options.forked
+            )
+
+
+EXECUTOR = DaskExecutor()
+
+
+def _run_on_dask(
+    tasks: list[Task], build: Build, scheduler: str | None, workers: int, forked: bool
+) -> Iterator[Outcome]:
     import dask
     from dask.distributed import Client, LocalCluster
 
@@ -84,8 +105,10 @@ def run_on_dask(tasks: list[Task], scheduler: str | None, workers: int) -> Itera
         futures = {
             client.submit(
                 build_on_worker,
+                build,
                 task,
                 prints,
+                forked,
                 key=f"briefing-{task.job}-{task.key}-{run}",
                 pure=False,
             ): task
@@ -109,7 +132,7 @@ def _outcomes(client, futures: dict) -> Iterator[Outcome]:
             try:
                 yield future.result()
             except Exception as exc:  # the task itself was lost (its workers died), not the build
-                yield Outcome(task.job, task.key, "failed", f"{type(exc).__name__}: {exc}")
+                yield task.failed(f"{type(exc).__name__}: {exc}")
     if pending:
         client.cancel(list(pending))
         for future in pending:
@@ -212,17 +235,16 @@ def _is_handshake(greeting: bytes) -> bool:
     return isinstance(message, dict) and "python" in message
 
 
-def build_on_worker(task: Task, prints: bool) -> Outcome:
+def build_on_worker(build: Build, task: Task, prints: bool, forked: bool) -> Outcome:
     """One briefing, on a Dask worker: the worker's reusable resources prepared first
-    (once per worker process: its zygote, and its Chromium when the run prints PDFs),
-    then the build a local worker does. A Chromium that cannot be found is left to the
-    build, which fails the briefing with the same words as a local run."""
+    (once per worker process: its zygote when ``forked``, and its Chromium when the run
+    prints PDFs), then the build a local worker does. A Chromium that cannot be found is
+    left to the build, which fails the briefing with the same words as a local run."""
     chromium = None
     if prints:
         with contextlib.suppress(BriefingError):
             chromium = find_chromium(task.chromium)
-    prepare_worker(chromium)
-    return build_one(task)
+    return build(task, _worker.prepare(chromium, fork=forked))
 
 
 def _prints_pdf(tasks: list[Task]) -> bool:
