@@ -66,10 +66,10 @@ def reference_contract(result: Analysis) -> dict:
     }
     doc: dict = {}
     for key, columns in CONTRACT_JSON.items():
-        if columns is not None:
-            doc[key] = reference_records(getattr(result, key), list(columns))
-        elif key not in ONLY_WHEN_GIVEN or values[key] is not None:
-            doc[key] = values[key]
+        value = values[key] if columns is None else getattr(result, key)
+        if key in ONLY_WHEN_GIVEN and value is None:
+            continue
+        doc[key] = value if columns is None else reference_records(value, list(columns))
     return doc
 
 

@@ -97,7 +97,7 @@ def figure_claims(dataset: Dataset, known: pd.DataFrame) -> pd.DataFrame:
     claims = known.iloc[taking].reset_index(drop=True)
     rows = claims["claim_row"].to_numpy()
     running = cumulative[assertion[taking]]
-    day = claims["event_end"].fillna(claims["stated_end"]).to_numpy()
+    day = claims["event_end"].fillna(claims["stated_end"]).to_numpy(copy=True)
     day[~running] = np.datetime64("NaT")
     return claims.assign(
         **{name: dataset.claims[name].to_numpy()[rows] for name in FIGURE_COLUMNS},
