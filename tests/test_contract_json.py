@@ -121,6 +121,21 @@ def test_contract_example_streams_its_expected_bytes(as_of, expected):
     assert streamed(result, chunk_rows=2) == (CONTRACT_EXAMPLE / expected).read_bytes()
 
 
+@pytest.mark.parametrize("as_of", [None, "2025-05-01", "2025-05-03", "2025-05-06"])
+def test_quantities_and_questions_stream_as_the_reference_writes_them(as_of):
+    result = analyze(load_dataset(CONTRACT_EXAMPLE.parent / "quantities-and-questions"), as_of)
+    assert_same_as_reference(result)
+    document = json.loads(to_json(result))
+    assert list(document)[-6:] == [
+        "quantities",
+        "figures",
+        "revisions",
+        "series",
+        "questions",
+        "alternatives",
+    ]
+
+
 @pytest.mark.parametrize(
     ("as_of", "topic"),
     [
