@@ -196,6 +196,7 @@ class _Loader:
         self.refused: set[str] = set()  # files not read: links leading out of the folder
         self.problems: list[Problem] = []
         self.tables: dict[str, pd.DataFrame | None] = {}
+        self.numbers: dict[str, np.ndarray] = {}  # claims' figure columns, parsed once
         # per (table, reference column): codes into the referenced table's sorted ids
         self.codes: dict[tuple[str, str], np.ndarray] = {}
         self.sorted: dict[str, pd.Series] = {}  # per table: its ids in text order
@@ -505,96 +506,63 @@ class _Loader:
     def _check_claim_figures(
         self, claims: pd.DataFrame, codes: np.ndarray, assertions: pd.DataFrame
     ) -> None:
-        """The figures of claims against the assertions their ``assertion_id`` names."""
+        """The figures of claims against the assertions their ``assertion_id`` names; the
+        per-row text of a problem is built for the failing rows only."""
         names = schema.FIGURE_COLUMNS
         given = np.column_stack([claims[c].notna().to_numpy() for c in names])
-        numbers = np.column_stack([schema.parse_numbers(claims[c]) for c in names])
+        figure = given.any(axis=1)
+        quantity_of = assertions["unit"].notna().to_numpy()
+        if not figure.any() and not quantity_of.any():
+            return  # no quantity, no figure: a dataset of propositions
+        numbers = np.column_stack([self._numbers(claims, c) for c in names])
         known = codes >= 0
         row = np.where(known, self.order["assertions"][np.maximum(codes, 0)], 0)
-        units = assertions["unit"].to_numpy(dtype=object)[row]
-        quantity = known & pd.notna(units)
-        units = np.where(quantity, units, None)
-        figure = given.any(axis=1)
-        first_given = np.array(names, dtype=object)[given.argmax(axis=1)]
-        stance = claims["stance"].to_numpy(dtype=object)
-        file = schema.TABLE_BY_NAME["claims"].file
-        frame = pd.DataFrame(
-            {
-                "assertion": claims["assertion_id"].to_numpy(dtype=object),
-                "stance": stance,
-                "unit": units,
-                "column": first_given,
-                "quote": claims["quote"].to_numpy(dtype=object),
-                **{name: numbers[:, i] for i, name in enumerate(names)},
-            },
-            index=claims.index,
-        )
-        self._fail_where(
-            file,
-            frame,
-            figure & known & ~quantity,
-            "{column}",
-            "a figure on assertion {assertion!r}, a proposition (it has no unit); give the "
-            "assertion a unit in assertions.csv if it counts something, or leave value, low "
-            "and high blank",
-            "figure-on-proposition",
-        )
-        self._fail_where(
-            file,
-            frame,
-            figure & quantity & np.isin(stance, schema.STANCES[1:]),
-            "{column}",
-            "a figure on a {stance} claim: a source that gives a figure supports the "
-            "quantity with it; set stance to supports, or leave value, low and high blank",
-            "misplaced-figure",
-        )
-        missing = quantity & (stance == schema.STANCES[0]) & ~figure
-        self._fail_where(
-            file,
-            frame,
-            missing,
-            "value",
-            "a supporting claim on quantity {assertion!r} ({unit}) needs its figure: fill in "
-            "value, or low and/or high for a range{hint}",
-            "missing-figure",
-            hint=lambda f: np.where(
-                f["quote"].fillna("").str.contains(r"\d", regex=True),
-                " (its quote has a number: copy the figure into value)",
-                "",
-            ),
-        )
+        quantity = known & quantity_of[row]
+        supports, stance = _stance_masks(claims["stance"])
         value, low, high = numbers[:, 0], numbers[:, 1], numbers[:, 2]
         with np.errstate(invalid="ignore"):
-            self._fail_where(
-                file,
-                frame,
-                low > high,
-                "low",
-                "low {low:g} is above high {high:g}; swap them",
-                "low-above-high",
-            )
-            self._fail_where(
-                file,
-                frame,
-                (value < low) | (value > high),
-                "value",
-                "value {value:g} lies outside the claim's own range ({low:g} to {high:g}, "
-                "a blank end open); fix the value or the range",
-                "value-outside-range",
-            )
             negative = numbers < 0
-        at = np.array(names, dtype=object)[negative.argmax(axis=1)]
-        frame["negative"] = numbers[np.arange(len(numbers)), negative.argmax(axis=1)]
-        frame["at"] = at
-        self._fail_where(
-            file,
-            frame,
-            negative.any(axis=1) & quantity,
-            "{at}",
-            "{negative:g} is negative; a quantity ({unit}) counts or measures something, so "
-            "its figures are 0 or more",
-            "negative-count",
+            checks = {
+                "figure-on-proposition": figure & known & ~quantity,
+                "misplaced-figure": figure & quantity & stance,
+                "missing-figure": quantity & supports & ~figure,
+                "low-above-high": low > high,
+                "value-outside-range": (value < low) | (value > high),
+                "negative-count": negative.any(axis=1) & quantity,
+            }
+        failing = np.flatnonzero(np.logical_or.reduce(list(checks.values())))
+        if len(failing) == 0:
+            return
+        first_negative = negative[failing].argmax(axis=1)
+        frame = pd.DataFrame(
+            {
+                "assertion": claims["assertion_id"].to_numpy(dtype=object)[failing],
+                "stance": claims["stance"].to_numpy(dtype=object)[failing],
+                "unit": assertions["unit"].to_numpy(dtype=object)[row[failing]],
+                "column": np.array(names, dtype=object)[given[failing].argmax(axis=1)],
+                "quote": claims["quote"].to_numpy(dtype=object)[failing],
+                "at": np.array(names, dtype=object)[first_negative],
+                "negative": numbers[failing, first_negative],
+                **{name: numbers[failing, i] for i, name in enumerate(names)},
+            },
+            index=claims.index[failing],
         )
+        file = schema.TABLE_BY_NAME["claims"].file
+        for code, (column, message) in _FIGURE_PROBLEMS.items():
+            extra = {}
+            if code == "missing-figure":
+                extra["hint"] = lambda f: np.where(
+                    f["quote"].fillna("").str.contains(r"\d", regex=True),
+                    " (its quote has a number: copy the figure into value)",
+                    "",
+                )
+            self._fail_where(file, frame, checks[code][failing], column, message, code, **extra)
+
+    def _numbers(self, frame: pd.DataFrame, column: str) -> np.ndarray:
+        """A figure column's numbers, parsed once for the checks and the typed table."""
+        if column not in self.numbers:
+            self.numbers[column] = schema.parse_numbers(frame[column])
+        return self.numbers[column]
 
     def _fail_where(
         self,
@@ -836,7 +804,7 @@ class _Loader:
             if f.kind == "bool":
                 frame[f.name] = frame[f.name].eq(f.values[0]).fillna(False).astype(bool)
             elif f.kind == "number" and f.low is None:
-                frame[f.name] = schema.parse_numbers(frame[f.name])
+                frame[f.name] = self._numbers(frame, f.name)
             elif f.kind == "number":
                 frame[f.name] = pd.to_numeric(frame[f.name])
         return frame
@@ -864,6 +832,46 @@ class _Loader:
             metadata=meta,
             **tables,
         )
+
+
+# Problems of claims' figures (checked in _Loader._check_claim_figures): the column and
+# the message, formatted with the failing row's fields.
+_FIGURE_PROBLEMS = {
+    "figure-on-proposition": (
+        "{column}",
+        "a figure on assertion {assertion!r}, a proposition (it has no unit); give the "
+        "assertion a unit in assertions.csv if it counts something, or leave value, low "
+        "and high blank",
+    ),
+    "misplaced-figure": (
+        "{column}",
+        "a figure on a {stance} claim: a source that gives a figure supports the quantity "
+        "with it; set stance to supports, or leave value, low and high blank",
+    ),
+    "missing-figure": (
+        "value",
+        "a supporting claim on quantity {assertion!r} ({unit}) needs its figure: fill in "
+        "value, or low and/or high for a range{hint}",
+    ),
+    "low-above-high": ("low", "low {low:g} is above high {high:g}; swap them"),
+    "value-outside-range": (
+        "value",
+        "value {value:g} lies outside the claim's own range ({low:g} to {high:g}, a blank "
+        "end open); fix the value or the range",
+    ),
+    "negative-count": (
+        "{at}",
+        "{negative:g} is negative; a quantity ({unit}) counts or measures something, so its "
+        "figures are 0 or more",
+    ),
+}
+
+
+def _stance_masks(stance: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per claim, whether it supports, and whether it refutes or is neutral (an Arrow
+    lookup in the few stances, no Python string per claim)."""
+    codes = arrowtext.positions(stance, pd.Series(schema.STANCES, dtype="str"))
+    return codes == 0, codes > 0
 
 
 def _latest_day(tables: dict[str, pd.DataFrame]) -> dt.date | None:

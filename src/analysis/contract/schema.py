@@ -300,6 +300,8 @@ def parse_numbers(values):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if values.isna().all():  # a column left out or left blank: no text to parse
+        return np.full(len(values), np.nan)
     try:
         cast = pc.cast(pa.array(values.astype("str"), from_pandas=True), pa.float64())
         return cast.to_numpy(zero_copy_only=False)
