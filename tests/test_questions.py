@@ -106,3 +106,12 @@ def test_a_topic_keeps_the_questions_with_an_alternative_on_it(dataset):
     result = analyze(dataset, topic="x-front")
     # q_empty has no alternative: left out under a topic filter
     assert result.questions["question_id"].tolist() == ["q_town", "q_bridge_day"]
+
+
+def test_a_cached_load_keeps_the_questions(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache"))
+    first = load_dataset(FIXTURE)  # written to the cache
+    again = load_dataset(FIXTURE)  # read from it; questions.csv read again if not kept
+    assert (tmp_path / "cache").is_dir()
+    assert again.questions["question_id"].tolist() == ["q_town", "q_bridge_day", "q_empty"]
+    assert to_json(analyze(again)) == to_json(analyze(first))
