@@ -55,9 +55,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--numeric-share", type=float, default=0.0, help="share of claims giving a figure"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        big = load_dataset(write_synthetic(Path(tmp) / "big", claims=args.claims, documents=50_000))
+        big = load_dataset(
+            write_synthetic(
+                Path(tmp) / "big",
+                claims=args.claims,
+                documents=50_000,
+                numeric_share=args.numeric_share,
+            )
+        )
         small = load_dataset(write_synthetic(Path(tmp) / "small", claims=100_000, documents=50_000))
     seconds = best_of(args.repeat, lambda: analyze(big))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -71,6 +81,11 @@ def main() -> None:
         f"{len(result.timeline):,} timeline rows, {len(result.shifts):,} shifts, "
         f"{len(result.conflicts):,} conflicts, alpha={result.alpha}"
     )
+    if result.quantities is not None:
+        print(
+            f"  quantities: {len(result.quantities):,}, current figures {len(result.figures):,}, "
+            f"revisions {len(result.revisions):,}, running-total entries {len(result.series):,}"
+        )
     print(f"peak memory (max RSS of this process, dataset included): {peak:,.0f} MB")
 
     held = positions(known_claims(small))

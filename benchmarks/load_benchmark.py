@@ -6,6 +6,10 @@ peak memory, max RSS, is its own). Shapes come from benchmarks/synthetic.py
 and reused by later runs with the same size and shape.
 
     python benchmarks/load_benchmark.py [--claims N] [--shape S ...] [--repeat K]
+        [--numeric-share 0.3]
+
+``--numeric-share`` makes that share of the claims give figures on quantities
+(benchmarks/synthetic.py), in a dataset folder of its own.
 """
 
 from __future__ import annotations
@@ -61,9 +65,11 @@ def main() -> None:
     parser.add_argument("--shape", nargs="+", choices=sorted(SHAPES), default=sorted(SHAPES))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/briefing-benchmark"))
+    parser.add_argument("--numeric-share", type=float, default=0.0)
     args = parser.parse_args()
+    numeric = f"-numeric{args.numeric_share:g}" if args.numeric_share else ""
     for shape in args.shape:
-        folder = args.work / f"{shape}-{args.claims}"
+        folder = args.work / f"{shape}-{args.claims}{numeric}"
         if not (folder / "claims.csv").is_file():  # written by a child: the peak memory of
             # a process is inherited across fork and exec, so this one stays small
             subprocess.run(
@@ -75,17 +81,19 @@ def main() -> None:
                     str(args.claims),
                     "--shape",
                     shape,
+                    "--numeric-share",
+                    str(args.numeric_share),
                 ],
                 check=True,
                 capture_output=True,
             )
-        cache = args.work / f"cache-{shape}-{args.claims}"
+        cache = args.work / f"cache-{shape}-{args.claims}{numeric}"
         plain = [measure(folder, "off", "analyze") for _ in range(args.repeat)]
         measure(folder, str(cache), "load")  # fills the cache
         cached = [measure(folder, str(cache), "load") for _ in range(args.repeat)]
         first = plain[0]
         print(
-            f"{shape}: {first['claims']:,} claims, {first['edges']:,} citation edges "
+            f"{shape}{numeric}: {first['claims']:,} claims, {first['edges']:,} citation edges "
             f"({', '.join(f'{k}={v}' for k, v in SHAPES[shape].items())})"
         )
         runs = ", ".join("{load_s:.2f}+{analyze_s:.2f}".format(**r) for r in plain)

@@ -4,6 +4,11 @@ Stated dates mix ISO days and relative phrases; a share of claims cite earlier
 claims, so citation chains exist but never cycles.
 
     python benchmarks/synthetic.py OUT_DIR --claims 1000000 [--shape wide|relayed|dense]
+        [--numeric-share 0.3]
+
+With ``--numeric-share S``, about S of the claims give a figure: assertions are made
+quantities (a fifth of them running totals) so that their claims, nine in ten of them
+supporting, carry a value, a range (three in ten) or an open lower bound (one in ten).
 """
 
 from __future__ import annotations
@@ -90,6 +95,7 @@ def write_synthetic(
     hedged_share: float = 0.2,
     phrase_mix: str = "simple",
     event_time_share: float = 0.0,
+    numeric_share: float = 0.0,
     seed: int = 7,
 ) -> Path:
     """Write the dataset folder ``out`` and return it.
@@ -97,7 +103,8 @@ def write_synthetic(
     ``cite_share`` of claims cite up to ``fan_out`` earlier claims; ``phrase_mix``
     is "simple" (half ISO days, half phrases), "varied" (ISO days, date-times,
     intervals, months and phrases: many distinct values) or "iso" (days only);
-    ``event_time_share`` of claims carry a claim-level ``event_time``.
+    ``event_time_share`` of claims carry a claim-level ``event_time``;
+    ``numeric_share`` of claims give a figure on a quantity (see the module's help).
     """
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -126,33 +133,77 @@ def write_synthetic(
     ).to_csv(out / "documents.csv", index=False)
 
     assertion_ids = ids("a", assertions)
-    pd.DataFrame(
+    assertion_table = pd.DataFrame(
         {
             "assertion_id": assertion_ids,
             "statement": np.char.add("Proposition ", assertion_ids),
             "topic": np.char.add("topic-", (np.arange(assertions) % 50).astype(str)),
         }
-    ).to_csv(out / "assertions.csv", index=False)
+    )
+    quantity = rng.random(assertions) < numeric_share / SUPPORTS_ON_QUANTITIES
+    running = quantity & (rng.random(assertions) < 0.2)
+    if numeric_share > 0:
+        assertion_table["unit"] = np.where(quantity, np.where(running, "tanks", "deaths"), "")
+        assertion_table["cumulative"] = np.where(running, "true", "")
+    assertion_table.to_csv(out / "assertions.csv", index=False)
 
     doc = rng.integers(0, documents, claims)
     anchor = published[doc]
     stated = _stated(rng, anchor, phrase_mix)
     claim_ids = ids("c", claims)
+    about = rng.integers(0, assertions, claims)
+    stance = rng.choice(STANCES, claims, p=[0.55, 0.3, 0.15])
+    on_quantity = quantity[about]
+    stance[on_quantity] = rng.choice(
+        STANCES,
+        int(on_quantity.sum()),
+        p=[
+            SUPPORTS_ON_QUANTITIES,
+            (1 - SUPPORTS_ON_QUANTITIES) / 2,
+            (1 - SUPPORTS_ON_QUANTITIES) / 2,
+        ],
+    )
     columns = {
         "claim_id": claim_ids,
         "source_id": source_ids[rng.integers(0, sources, claims)],
-        "assertion_id": assertion_ids[rng.integers(0, assertions, claims)],
+        "assertion_id": assertion_ids[about],
         "document_id": document_ids[doc],
-        "stance": rng.choice(STANCES, claims, p=[0.55, 0.3, 0.15]),
+        "stance": stance,
         "hedged": np.where(rng.random(claims) < hedged_share, "true", "false"),
         "stated": stated,
         "cites": _cites(rng, claim_ids, cite_share, fan_out),
     }
-    if event_time_share > 0:
+    if event_time_share > 0 or numeric_share > 0:
         when = (anchor - rng.integers(1, 60, claims)).astype(str)
-        columns["event_time"] = np.where(rng.random(claims) < event_time_share, when, "")
+        dated = (rng.random(claims) < event_time_share) | running[about]
+        columns["event_time"] = np.where(dated, when, "")
+    if numeric_share > 0:
+        columns.update(_figures(rng, on_quantity & (stance == "supports")))
     pd.DataFrame(columns).to_csv(out / "claims.csv", index=False)
     return out
+
+
+SUPPORTS_ON_QUANTITIES = 0.9  # the share of claims on a quantity that give a figure
+
+
+def _figures(rng: np.random.Generator, giving: np.ndarray) -> dict[str, np.ndarray]:
+    """``value``, ``low`` and ``high`` for the claims ``giving`` a figure: a value, a range
+    around it (three in ten) or an open lower bound (one in ten); blank elsewhere."""
+    n = len(giving)
+    value = rng.integers(0, 5_000, n)
+    spread = rng.integers(1, 200, n)
+    kind = rng.random(n)
+    ranged, open_low = kind < 0.3, (kind >= 0.3) & (kind < 0.4)
+    blank = np.full(n, "", dtype=object)
+    text = value.astype(str).astype(object)
+    low = np.where(ranged, np.maximum(value - spread, 0).astype(str), blank)
+    low = np.where(open_low, text, low)
+    high = np.where(ranged, (value + spread).astype(str), blank)
+    return {
+        "value": np.where(giving & ~open_low, text, blank),
+        "low": np.where(giving, low, blank),
+        "high": np.where(giving, high, blank),
+    }
 
 
 def _stated(rng: np.random.Generator, anchor: np.ndarray, mix: str) -> np.ndarray:
@@ -199,8 +250,11 @@ def main() -> None:
     parser.add_argument("--documents", type=int, help="overrides the shape's")
     parser.add_argument("--sources", type=int, help="overrides the shape's")
     parser.add_argument("--assertions", type=int, help="overrides the shape's")
+    parser.add_argument(
+        "--numeric-share", type=float, default=0.0, help="share of claims giving a figure"
+    )
     args = parser.parse_args()
-    shape = dict(SHAPES[args.shape])
+    shape = dict(SHAPES[args.shape], numeric_share=args.numeric_share)
     for knob in ("documents", "sources", "assertions"):
         if getattr(args, knob) is not None:
             shape[knob] = getattr(args, knob)

@@ -78,6 +78,9 @@ def claims_table(dataset: Dataset) -> pd.DataFrame:
             "stated_precision": claims["stated_precision"].astype(object),
             "own_event_start": claims["event_start"],
             "own_event_end": claims["event_end"],
+            "value": claims["value"],
+            "low": claims["low"],
+            "high": claims["high"],
         }
     )
     table["published_day"] = [published[d] for d in table["document_id"]]
@@ -384,6 +387,219 @@ def conflicts(ordered: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(sorted(rows), columns=CONFLICT_COLUMNS)
 
 
+# ---------------------------------------------------------------- questions (§4)
+
+
+def implied_claims(known: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """Every known supporting claim on an alternative of a question, once more as a
+    refutation of each other alternative of that question (same source, dates, hedge, id)."""
+    question_of = {
+        a: q
+        for a, q in zip(
+            dataset.assertions["assertion_id"], dataset.assertions["question_id"], strict=True
+        )
+        if isinstance(q, str)
+    }
+    alternatives: dict[str, list[str]] = {}
+    for assertion, question in question_of.items():
+        alternatives.setdefault(question, []).append(assertion)
+    rows = []
+    for claim in known.to_dict("records"):
+        question = question_of.get(claim["assertion_id"])
+        if claim["stance"] != "supports" or question is None:
+            continue
+        for other in alternatives[question]:
+            if other != claim["assertion_id"]:
+                rows.append({**claim, "assertion_id": other, "stance": "refutes", "cites": []})
+    return pd.DataFrame(rows, columns=known.columns)
+
+
+def question_status(
+    dataset: Dataset, status: pd.DataFrame, topic: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The questions (file order) and their analysed alternatives (by question)."""
+    question_of = dict(
+        zip(dataset.assertions["assertion_id"], dataset.assertions["question_id"], strict=True)
+    )
+    alternatives = []
+    for question in dataset.questions["question_id"]:
+        for row in status.itertuples(index=False):
+            if question_of[row.assertion_id] == question:
+                alternatives.append(
+                    {
+                        "question_id": question,
+                        "assertion_id": row.assertion_id,
+                        "statement": row.statement,
+                        "status": row.status,
+                        "independent_support": row.independent_support,
+                        "hedged_only": row.hedged_only,
+                        "holders": row.supporting_sources,
+                    }
+                )
+    questions = []
+    for question in dataset.questions.itertuples(index=False):
+        mine = [a for a in alternatives if a["question_id"] == question.question_id]
+        if topic is not None and not mine:
+            continue
+        corroborated = [a["assertion_id"] for a in mine if a["status"] == "corroborated"]
+        contested = any(a["status"] == "contested" for a in mine)
+        questions.append(
+            {
+                "question_id": question.question_id,
+                "text": question.text,
+                "status": "corroborated" if corroborated else "contested" if contested else "open",
+                "answer": corroborated[0] if corroborated else None,
+                "alternatives": len(mine),
+                "held": sum(1 for a in mine if a["independent_support"] > 0),
+            }
+        )
+    return pd.DataFrame(questions, columns=QUESTION_COLUMNS), pd.DataFrame(
+        alternatives, columns=ALTERNATIVE_COLUMNS
+    )
+
+
+QUESTION_COLUMNS = ["question_id", "text", "status", "answer", "alternatives", "held"]
+ALTERNATIVE_COLUMNS = [
+    "question_id",
+    "assertion_id",
+    "statement",
+    "status",
+    "independent_support",
+    "hedged_only",
+    "holders",
+]
+
+
+# ---------------------------------------------------------------- quantities (§4)
+
+FIGURES = ("value", "low", "high")
+
+
+def _figure(claim) -> tuple:
+    """A claim's figure, blanks as None, so two figures compare as written."""
+    return tuple(None if pd.isna(getattr(claim, n)) else getattr(claim, n) for n in FIGURES)
+
+
+def _lower(figure: tuple):
+    value, low, _ = figure
+    return low if low is not None else value
+
+
+def _upper(figure: tuple):
+    value, low, high = figure
+    return next((x for x in (high, value, low) if x is not None), None)
+
+
+def quantity_figures(dataset: Dataset, known: pd.DataFrame):
+    """Current figures, revisions and running totals, as the contract words them: each
+    source's claims on a quantity in latest order; a running total by day."""
+    assertions = dataset.assertions.set_index("assertion_id")
+    figures, revisions, series = [], [], []
+    taking = known[known["stance"] != "neutral"]
+    for (assertion, source), claims in grouped(taking, "assertion_id", "source_id").items():
+        if pd.isna(assertions.loc[assertion, "unit"]):
+            continue
+        claims = sorted(claims, key=lateness)
+        supporting = [c for c in claims if c.stance == "supports"]
+        if not assertions.loc[assertion, "cumulative"]:
+            latest = claims[-1]
+            if latest.stance == "supports":
+                figures.append((assertion, source, latest, pd.NaT))
+            for a, b in pairwise(supporting):
+                if _figure(a) != _figure(b):
+                    revisions.append((assertion, source, a, b, pd.NaT))
+            continue
+        by_day: dict = {}
+        for claim in supporting:
+            day = claim.own_event_end if pd.notna(claim.own_event_end) else claim.stated_end
+            by_day.setdefault(day, []).append(claim)
+        previous = None
+        for day in sorted(by_day):
+            for a, b in pairwise(by_day[day]):
+                if _figure(a) != _figure(b):
+                    revisions.append((assertion, source, a, b, day))
+            entry = by_day[day][-1]
+            value, low, high = _figure(entry)
+            point = next((x for x in (value, low, high) if x is not None), None)
+            falls = previous is not None and point < previous
+            series.append((assertion, source, day, entry, falls))
+            previous = point
+        if by_day:
+            last = max(by_day)
+            figures.append((assertion, source, by_day[last][-1], last))
+    return figures, revisions, series
+
+
+FIGURE_COLUMNS = ["assertion_id", "source_id", "claim_id", *FIGURES, "hedged", "day"]
+REVISION_COLUMNS = [
+    "assertion_id",
+    "source_id",
+    "from_claim",
+    "to_claim",
+    *(f"from_{n}" for n in FIGURES),
+    *(f"to_{n}" for n in FIGURES),
+    "at",
+    "day",
+]
+SERIES_COLUMNS = ["assertion_id", "source_id", "day", "claim_id", *FIGURES, "hedged", "falls"]
+QUANTITY_COLUMNS = [
+    "assertion_id",
+    "sources",
+    "lowest",
+    "highest",
+    "conservative",
+    "conservative_sources",
+    "range_low",
+    "range_high",
+    "range_basis",
+]
+
+
+def figure_tables(dataset: Dataset, known: pd.DataFrame, topic: str | None):
+    """``figures``, ``revisions``, ``series`` and the per-quantity ``quantities`` frames."""
+    figures, revisions, series = quantity_figures(dataset, known)
+    figure_rows = [(a, s, c.claim_id, *_figure(c), c.hedged, day) for a, s, c, day in figures]
+    revision_rows = [
+        (a, s, x.claim_id, y.claim_id, *_figure(x), *_figure(y), y.stated_start, day)
+        for a, s, x, y, day in revisions
+    ]
+    series_rows = [
+        (a, s, day, c.claim_id, *_figure(c), c.hedged, falls) for a, s, day, c, falls in series
+    ]
+    grade = dict(zip(dataset.sources["source_id"], dataset.sources["reliability"], strict=True))
+    summary = []
+    for assertion in assertions_on_topic(dataset, topic).itertuples():
+        if pd.isna(assertion.unit):
+            continue
+        mine = [(s, _figure(c)) for a, s, c, _ in figures if a == assertion.assertion_id]
+        credible = [(s, f) for s, f in mine if grade[s] != "E"]
+        reliable = [(s, f) for s, f in mine if grade[s] in ("A", "B", "C")]
+        over = reliable or credible
+        lowers = [_lower(f) for _, f in credible if _lower(f) is not None]
+        conservative = min(lowers, default=None)
+        summary.append(
+            (
+                assertion.assertion_id,
+                len(mine),
+                min((_lower(f) for _, f in mine if _lower(f) is not None), default=None),
+                max((_upper(f) for _, f in mine if _upper(f) is not None), default=None),
+                conservative,
+                sorted(
+                    s for s, f in credible if conservative is not None and _lower(f) == conservative
+                ),
+                min((_lower(f) for _, f in over if _lower(f) is not None), default=None),
+                max((_upper(f) for _, f in over if _upper(f) is not None), default=None),
+                "graded" if reliable else "all",
+            )
+        )
+    return (
+        pd.DataFrame(figure_rows, columns=FIGURE_COLUMNS),
+        pd.DataFrame(revision_rows, columns=REVISION_COLUMNS),
+        pd.DataFrame(series_rows, columns=SERIES_COLUMNS),
+        pd.DataFrame(summary, columns=QUANTITY_COLUMNS),
+    )
+
+
 @dataclass(frozen=True)
 class PlainAnalysis:
     """Every table of the analysis, computed the plain way (see the functions above)."""
@@ -397,25 +613,49 @@ class PlainAnalysis:
     timeline: pd.DataFrame
     shifts: pd.DataFrame
     conflicts: pd.DataFrame
+    quantities: pd.DataFrame | None = None
+    figures: pd.DataFrame | None = None
+    revisions: pd.DataFrame | None = None
+    series: pd.DataFrame | None = None
+    questions: pd.DataFrame | None = None
+    alternatives: pd.DataFrame | None = None
+    own_positions: pd.DataFrame | None = None  # without implied refutations
 
 
 def analyze(
     dataset: Dataset, as_of: str | pd.Timestamp | None = None, topic: str | None = None
 ) -> PlainAnalysis:
-    """Agreement and chronology of ``dataset`` as known on ``as_of``, for ``topic`` (or all)."""
+    """Agreement and chronology of ``dataset`` as known on ``as_of``, for ``topic`` (or all).
+
+    With questions, positions, lines and status take the implied refutations; pairwise
+    agreement and alpha the sources' own positions."""
     as_of = None if as_of is None else pd.Timestamp(as_of).normalize()
     known = known_claims(dataset, as_of, topic)
-    held = positions(known)
+    own = positions(known)
+    asked = len(dataset.questions) > 0 or dataset.assertions["question_id"].notna().any()
+    held = own
+    if asked:
+        implied = implied_claims(known, dataset)
+        held = positions(pd.concat([known, implied], ignore_index=True) if len(implied) else known)
     lines = evidence_lines(known, dataset, held)
     ordered = timeline(dataset, known)
+    status = assertion_status(dataset, known, held, lines, topic)
+    extra: dict = {}
+    if dataset.assertions["unit"].notna().any():
+        tables = figure_tables(dataset, known, topic)
+        extra.update(zip(("figures", "revisions", "series", "quantities"), tables, strict=True))
+    if asked:
+        extra["questions"], extra["alternatives"] = question_status(dataset, status, topic)
     return PlainAnalysis(
         known=known,
         positions=held,
         lines=lines,
-        assertions=assertion_status(dataset, known, held, lines, topic),
-        pairwise=pairwise_agreement(held),
-        alpha=overall_alpha(held),
+        assertions=status,
+        pairwise=pairwise_agreement(own),
+        alpha=overall_alpha(own),
         timeline=ordered,
         shifts=shifts(ordered),
         conflicts=conflicts(ordered),
+        own_positions=own,
+        **extra,
     )

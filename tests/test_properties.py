@@ -102,7 +102,9 @@ def write_folder(folder: Path, spec: dict) -> Path:
     """Write a dataset ``spec`` as the contract's CSV files.
 
     ``spec``: sources (ids), documents ({id: published}), assertions ([(id, topic,
-    event_time)]), claims (CSV rows in CLAIM_HEADER order).
+    event_time)]), claims (CSV rows in CLAIM_HEADER order). Optional, for quantities and
+    questions: grades ({source: Admiralty grade}), kinds ({assertion: (unit, cumulative,
+    question_id)}), questions (ids) and figures (per claim: value, low, high as text).
     """
 
     def table(name: str, header: list[str], records: list) -> None:
@@ -113,22 +115,36 @@ def write_folder(folder: Path, spec: dict) -> Path:
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "dataset.toml").write_text('name = "generated"\n')
+    grades = spec.get("grades", {})
     table(
         "sources",
-        ["source_id", "name", "kind"],
-        [(s, f"Source {s}", "media") for s in spec["sources"]],
+        ["source_id", "name", "kind", "reliability"],
+        [(s, f"Source {s}", "media", grades.get(s, "")) for s in spec["sources"]],
     )
     table(
         "documents",
         ["document_id", "title", "publisher", "published"],
         [(d, f"Doc {d}", "Wire", p) for d, p in spec["documents"].items()],
     )
+    kinds = spec.get("kinds", {})
     table(
         "assertions",
-        ["assertion_id", "statement", "topic", "event_time"],
-        [(a, f"Statement {a}", t or "", e or "") for a, t, e in spec["assertions"]],
+        ["assertion_id", "statement", "topic", "event_time", "unit", "cumulative", "question_id"],
+        [
+            (a, f"Statement {a}", t or "", e or "", *kinds.get(a, ("", "", "")))
+            for a, t, e in spec["assertions"]
+        ],
     )
-    table("claims", CLAIM_HEADER, [row.split(",") for row in spec["claims"]])
+    if "questions" in spec:
+        table(
+            "questions", ["question_id", "text"], [(q, f"Question {q}?") for q in spec["questions"]]
+        )
+    figures = spec.get("figures") or [("", "", "")] * len(spec["claims"])
+    table(
+        "claims",
+        [*CLAIM_HEADER, "value", "low", "high"],
+        [row.split(",") + list(f) for row, f in zip(spec["claims"], figures, strict=True)],
+    )
     return folder
 
 
@@ -275,6 +291,43 @@ def datasets(draw) -> dict:
         spec["documents"] |= part["documents"]
         spec["assertions"] += part["assertions"]
         spec["claims"] += part["claims"]
+    return spec
+
+
+# A small pool of figures, so equal figures (no revision) and falls are common.
+FIGURE_TEXT = st.one_of(
+    st.tuples(st.sampled_from(["0", "5", "7", "12"]), st.just(""), st.just("")),
+    st.tuples(st.just("7"), st.sampled_from(["", "5"]), st.sampled_from(["", "7", "20"])),
+    st.tuples(st.just(""), st.sampled_from(["3", "100"]), st.sampled_from(["", "100"])),
+    st.tuples(st.just(""), st.just(""), st.just("50")),
+)
+KINDS = st.sampled_from(
+    [
+        ("", "", ""),
+        ("deaths", "", ""),
+        ("tanks", "true", ""),
+        ("", "", "q1"),
+        ("", "", "q1"),
+        ("", "false", "q2"),
+    ]
+)
+
+
+@st.composite
+def figure_datasets(draw) -> dict:
+    """Datasets as :func:`datasets` draws them, whose assertions are made quantities, running
+    totals, alternatives of two questions or left propositions; every supporting claim on
+    a quantity gets a figure; sources get Admiralty grades."""
+    spec = draw(datasets())
+    spec["kinds"] = {a: draw(KINDS) for a, _, _ in spec["assertions"]}
+    spec["questions"] = ["q1", "q2", "q3"]  # q3 has no alternative
+    spec["grades"] = {s: draw(st.sampled_from(["", "A", "C", "D", "E"])) for s in spec["sources"]}
+    figures = []
+    for row in spec["claims"]:
+        _, _, assertion, _, stance, *_ = row.split(",")
+        unit = spec["kinds"][assertion][0]
+        figures.append(draw(FIGURE_TEXT) if unit and stance == "supports" else ("", "", ""))
+    spec["figures"] = figures
     return spec
 
 
@@ -516,7 +569,7 @@ def check_every_step(dataset, as_of: str | None, topic: str | None) -> plain.Pla
     for counted, multiplied in zip(by_triples, by_products, strict=True):
         assert counted.tolist() == multiplied.tolist(), "pairwise: triples against products"
 
-    by_krippendorff = reliability_alpha(expected.positions)
+    by_krippendorff = reliability_alpha(expected.own_positions)
     assert (by_krippendorff is None) == (expected.alpha is None), "plain alpha defined"
     assert (result.alpha is None) == (expected.alpha is None), "overall_alpha defined"
     if expected.alpha is not None:
@@ -547,6 +600,46 @@ def test_every_step_equals_the_plain_reference(spec, queries):
     dataset = load_spec(spec)
     for as_of, topic in queries:
         note_edge_cases(check_every_step(dataset, as_of, topic), dataset)
+
+
+def check_figures_and_questions(dataset, as_of: str | None, topic: str | None) -> None:
+    """The quantities' and questions' tables against the plain reference (with
+    :func:`check_every_step` for positions, lines, status, pairwise and alpha)."""
+    expected = check_every_step(dataset, as_of, topic)
+    if topic is not None and expected.assertions.empty:
+        return
+    result = analyze(dataset, as_of, topic)
+    for name, columns in (
+        ("figures", plain.FIGURE_COLUMNS),
+        ("revisions", plain.REVISION_COLUMNS),
+        ("series", plain.SERIES_COLUMNS),
+        ("quantities", plain.QUANTITY_COLUMNS),
+        ("questions", plain.QUESTION_COLUMNS),
+        ("alternatives", plain.ALTERNATIVE_COLUMNS),
+    ):
+        ours, theirs = getattr(result, name), getattr(expected, name)
+        assert (ours is None) == (theirs is None), name
+        if ours is not None:
+            assert rows(ours, columns) == rows(theirs, columns), name
+
+
+@settings(
+    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "6")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(spec=figure_datasets(), queries=QUERIES)
+def test_quantities_and_questions_equal_the_plain_reference(spec, queries):
+    dataset = load_spec(spec)
+    for as_of, topic in queries:
+        check_figures_and_questions(dataset, as_of, topic)
+
+
+def test_the_figures_fixture_equals_the_plain_reference():
+    dataset = load_dataset(CONTRACT_EXAMPLE.parent / "quantities-and-questions", today=TODAY)
+    for as_of in (None, "2025-05-03", "2025-05-04", "2025-05-06"):
+        check_figures_and_questions(dataset, as_of, None)
+    check_figures_and_questions(dataset, None, "x-front")
 
 
 @pytest.mark.parametrize(
