@@ -23,7 +23,7 @@ FIXTURE = DATA / "quantities-and-questions"
 
 @pytest.fixture(scope="module")
 def dataset():
-    return load_dataset(FIXTURE, use_cache=False)
+    return load_dataset(FIXTURE, cache=None)
 
 
 def plain(value):

@@ -20,7 +20,7 @@ FIXTURE = DATA / "quantities-and-questions"
 
 @pytest.fixture(scope="module")
 def dataset():
-    return load_dataset(FIXTURE, use_cache=False)
+    return load_dataset(FIXTURE, cache=None)
 
 
 def position(result, source: str, assertion: str) -> tuple[str, str] | None:
@@ -108,10 +108,11 @@ def test_a_topic_keeps_the_questions_with_an_alternative_on_it(dataset):
     assert result.questions["question_id"].tolist() == ["q_town", "q_bridge_day"]
 
 
-def test_a_cached_load_keeps_the_questions(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache"))
-    first = load_dataset(FIXTURE)  # written to the cache
-    again = load_dataset(FIXTURE)  # read from it; questions.csv read again if not kept
-    assert (tmp_path / "cache").is_dir()
+def test_a_cached_load_keeps_the_questions(tmp_path):
+    cache = tmp_path / "cache"
+    first = load_dataset(FIXTURE, cache=cache)  # written to the cache
+    again = load_dataset(FIXTURE, cache=cache)  # read from it, questions.csv with it
+    assert [entry.name for entry in cache.iterdir() if not entry.name.startswith(".")]
+    assert (next(cache.glob("*/questions.parquet"))).is_file()
     assert again.questions["question_id"].tolist() == ["q_town", "q_bridge_day", "q_empty"]
     assert to_json(analyze(again)) == to_json(analyze(first))

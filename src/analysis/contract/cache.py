@@ -34,8 +34,8 @@ from analysis.contract.fingerprint import dataset_identity
 
 ENTRY = "entry.json"
 KEY_FIELD = b"briefing.cache.key"  # each table file names the entry it belongs to
-LAYOUT = 2  # bumped when the entry's files change shape
-TABLES = ("sources", "documents", "assertions", "claims", "places", "citations")
+LAYOUT = 3  # bumped when the entry's files change shape
+TABLES = (*(table.name for table in schema.TABLES), "citations")  # every table, and the lookup
 LOADER_MODULES = ("arrowtext", "cache", "csvfile", "dataset", "fingerprint", "schema", "timeexpr")
 KEPT_ENTRIES = 20  # the oldest entries beyond this many are removed after a write
 

@@ -815,18 +815,7 @@ class _Loader:
                 frame[f.name] = pd.to_numeric(frame[f.name])
         return frame
 
-    def _reread(self, tables: list[Table]) -> dict[str, pd.DataFrame]:
-        """Typed frames of ``tables`` (only tables no other refers to by category) from
-        their files, for a dataset that validated when its cache entry was written (the
-        entry's key covers every file's bytes)."""
-        for table in tables:
-            self.tables[table.name] = self._read(table)
-        return {table.name: self._typed(table).reset_index(drop=True) for table in tables}
-
     def _dataset(self, meta: dict, tables: dict[str, pd.DataFrame]) -> Dataset:
-        missing = [t for t in schema.TABLES if t.name not in tables]
-        if missing:  # a cache entry keeps a fixed list of tables: read the others again
-            tables = {**tables, **self._reread(missing)}
         name = meta.get("name", self.folder.name)
         return Dataset(
             path=self.folder,
