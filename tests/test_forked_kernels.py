@@ -21,7 +21,7 @@ import pytest
 
 from analysis.build import BuildResources, BuildTimeout, build_briefing
 from analysis.build.execute import WarmKernel, kernel_command
-from analysis.errors import BriefingError
+from analysis.errors import BuildFailed
 from analysis.runtime import zygote
 
 from .conftest import ROOT
@@ -157,7 +157,7 @@ def test_a_forked_kernel_killed_mid_cell_is_reported(tmp_path, in_worker):
     worker = in_worker()
     kill = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
     notebook = probe_notebook(tmp_path / "nb", [kill])
-    with pytest.raises(BriefingError, match="the kernel died while running cell 3"):
+    with pytest.raises(BuildFailed, match="the kernel died while running cell 3"):
         build(notebook, tmp_path / "r", resources=worker)
     assert worker.zygote.forked == 1
 
@@ -166,7 +166,7 @@ def test_a_forked_kernel_past_its_cell_timeout_is_stopped(tmp_path, in_worker):
     worker = in_worker()
     notebook = probe_notebook(tmp_path / "nb", ["import time\ntime.sleep(120)"])
     started = time.monotonic()
-    with pytest.raises(BriefingError, match="cell 3 ran longer than 3 s and was stopped"):
+    with pytest.raises(BuildFailed, match="cell 3 ran longer than 3 s and was stopped"):
         build(notebook, tmp_path / "r", cell_timeout=3, resources=worker)
     assert time.monotonic() - started < 60
     assert worker.zygote.forked == 1

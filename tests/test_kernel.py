@@ -11,7 +11,7 @@ import pytest
 from jupyter_client.manager import KernelManager
 
 from analysis.build.execute import WarmKernel, ensure_kernel, ready_client_class
-from analysis.errors import BriefingError
+from analysis.errors import BuildFailed
 
 from .conftest import ROOT
 
@@ -61,7 +61,7 @@ def test_a_dead_kernel_is_reported_not_waited_for(kernel):
     client.start_channels()
     kernel.shutdown_kernel(now=True)
     try:
-        with pytest.raises(BriefingError, match="died before it answered|did not answer"):
+        with pytest.raises(BuildFailed, match="died before it answered|did not answer"):
             asyncio.run(client.wait_for_ready(timeout=5))
     finally:
         client.stop_channels()
@@ -87,6 +87,6 @@ def test_a_kernel_that_dies_while_starting_is_reported_within_seconds():
     with WarmKernel(ROOT / "benchmarks" / "notebooks" / "toy.ipynb") as kernel:
         kernel.manager.provisioner.process.kill()  # as the OOM killer would
         started = time.monotonic()
-        with pytest.raises(BriefingError, match="the notebook kernel died while starting"):
+        with pytest.raises(BuildFailed, match="the notebook kernel died while starting"):
             kernel.ready(timeout=60)
         assert time.monotonic() - started < 10

@@ -17,7 +17,7 @@ from analysis.build import CellError, ParameterError, build_briefing
 from analysis.build.export import CHROMIUM_FLAGS, find_chromium
 from analysis.compute.results import analyze
 from analysis.contract.dataset import load_dataset
-from analysis.errors import BriefingError
+from analysis.errors import BuildFailed
 from analysis.present.judgments import key_judgments
 
 from .accessibility import axe_violations
@@ -255,7 +255,7 @@ def test_dataset_that_fails_validation_is_refused(tmp_path, dataset_copy):
 
 
 def test_a_cell_that_runs_too_long_is_stopped_and_nothing_published(tmp_path):
-    with pytest.raises(BriefingError) as info:
+    with pytest.raises(BuildFailed) as info:
         build_briefing(
             DATA / "notebooks" / "sleeps.ipynb", formats=("html",), reports=tmp_path, cell_timeout=2
         )
@@ -266,7 +266,7 @@ def test_a_cell_that_runs_too_long_is_stopped_and_nothing_published(tmp_path):
 
 
 def test_a_build_over_its_time_limit_unwinds_and_publishes_nothing(tmp_path, capfd, caplog):
-    with pytest.raises(BriefingError, match="the build took longer than 3 s and was stopped"):
+    with pytest.raises(BuildFailed, match="the build took longer than 3 s and was stopped"):
         build_briefing(
             DATA / "notebooks" / "sleeps.ipynb", formats=("html",), reports=tmp_path, timeout=3
         )
@@ -279,7 +279,7 @@ def test_a_build_over_its_time_limit_unwinds_and_publishes_nothing(tmp_path, cap
 
 
 def test_a_kernel_that_dies_is_reported_not_waited_for(tmp_path):
-    with pytest.raises(BriefingError) as caught:
+    with pytest.raises(BuildFailed) as caught:
         build_briefing(DATA / "notebooks" / "dies.ipynb", formats=("html",), reports=tmp_path)
     message = str(caught.value)
     assert message.startswith("dies.ipynb: the kernel died while running cell 2 (out of memory")
@@ -312,7 +312,7 @@ def test_a_build_that_fails_while_printing_publishes_nothing(tmp_path):
     fake = tmp_path / "not-chromium"
     fake.write_text("#!/bin/sh\nexit 1\n")
     fake.chmod(0o755)
-    with pytest.raises(BriefingError, match="printing the PDF in Chromium failed"):
+    with pytest.raises(BuildFailed, match="printing the PDF in Chromium failed"):
         build_briefing("briefing", reports=reports, chromium=str(fake))
     assert not (reports / "briefing").exists()
     assert not list(reports.glob(".building-*"))
@@ -334,7 +334,7 @@ def test_a_kernel_that_cannot_start_is_one_line_and_publishes_nothing(tmp_path, 
 
     too_long = str(tmp_path / ("s" * 120) / "kernel")  # no socket can be made there
     monkeypatch.setattr(execute, "_unique_ipc_prefix", lambda: too_long)
-    with pytest.raises(BriefingError, match="the notebook kernel could not start: ZMQError"):
+    with pytest.raises(BuildFailed, match="the notebook kernel could not start: ZMQError"):
         build_briefing("briefing", reports=tmp_path / "reports", formats=("html",))
     assert not (tmp_path / "reports" / "briefing").exists()
 
@@ -410,7 +410,7 @@ def test_a_chromium_that_hangs_fails_the_build_in_bounded_time_with_one_line(tmp
     hanging.write_text("#!/bin/sh\nexec sleep 600\n")
     hanging.chmod(0o755)
     monkeypatch.setattr(export, "LAUNCH_TIMEOUT", 3.0)
-    with pytest.raises(BriefingError) as caught:
+    with pytest.raises(BuildFailed) as caught:
         build_briefing("briefing", chromium=str(hanging), reports=tmp_path / "reports")
     message = str(caught.value)
     assert message.startswith("printing the PDF in Chromium failed: ")

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from analysis.build.briefing import BuildPlan, checked_dataset
-from analysis.errors import BriefingError, DatasetError
+from analysis.errors import BriefingError, BuildFailed, DatasetError
 from analysis.present import warmup
 
 from .conftest import CONTRACT_EXAMPLE
@@ -83,9 +83,9 @@ def test_what_the_kernel_could_not_load_is_explained(dataset_copy, monkeypatch):
     )
     assert (facts.path, facts.name, facts.title) == (CONTRACT_EXAMPLE, "n", "t")
     odd = SimpleNamespace(preloaded={"ename": "MemoryError", "evalue": "out of memory"})
-    with pytest.raises(BriefingError, match="could not load the dataset: MemoryError: out of"):
+    with pytest.raises(BuildFailed, match="could not load the dataset: MemoryError: out of"):
         checked_dataset(_plan(CONTRACT_EXAMPLE), odd)
-    with pytest.raises(BriefingError, match="could not load the dataset: no answer"):
+    with pytest.raises(BuildFailed, match="could not load the dataset: no answer"):
         checked_dataset(_plan(CONTRACT_EXAMPLE), SimpleNamespace(preloaded=None))
     assert (
         checked_dataset(

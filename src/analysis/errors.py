@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 # Every reason a dataset can be refused, as a stable code (docs/contract.md §3,
 # docs/data-format.md has the rule and what to fix for each).
@@ -85,17 +86,68 @@ class Problem:
         )
 
 
-class BriefingError(Exception):
-    """A mistake the user can fix; the CLI prints it without a traceback and exits 2."""
+class ReportedError(Exception):
+    """An error the command prints in one line, without a traceback, then exits with
+    ``exit_code``. Two families derive from it: :class:`BriefingError`, a mistake the
+    user can fix (exit 2), and :class:`BuildFailed`, a build that broke (exit 1). Bugs
+    stay ordinary exceptions and keep their traceback."""
+
+    exit_code = 1
 
 
-class BuildFailed(BriefingError):
+class BriefingError(ReportedError):
+    """A mistake the user can fix (data, arguments, files, configuration); exit 2."""
+
+    exit_code = 2
+
+
+class BuildFailed(ReportedError):
     """The build itself failed, not the user's input: the kernel died or did not answer,
-    a cell failed or ran too long, the build passed its time limit, Chromium could not
-    print. Printed without a traceback too, but the command exits 1 (as a desk run with a
-    failed briefing does), so a scheduler tells "fix your arguments" from "look into it".
-    A subclass of BriefingError: code that keeps one briefing's failure apart catches both.
-    """
+    a cell failed, the build passed its time limit, Chromium could not print; exit 1, as
+    a desk run with a failed briefing does, so a scheduler tells "fix your arguments"
+    from "look into it". ``cell`` and ``saved`` (the executed notebook kept for a look)
+    are set when they are known."""
+
+    exit_code = 1
+    cell: int | None = None
+    saved: Path | None = None
+
+
+class CellError(BuildFailed):
+    """A notebook cell raised while the briefing ran. When it raised one of our errors
+    for a user's mistake (an unknown topic, say: ``refused``), the message is the
+    library's, told as a refusal, and the command exits 2 as for any mistake."""
+
+    def __init__(self, notebook: str, cell: int, ename: str, evalue: str, saved: Path | None):
+        self.notebook, self.cell, self.ename, self.evalue, self.saved = (
+            notebook,
+            cell,
+            ename,
+            evalue,
+            saved,
+        )
+        where = f"; the executed notebook is kept at {saved}" if saved else ""
+        if self.refused:
+            message = f"{notebook} refused its parameters or data: {evalue}{where}"
+        else:
+            message = f"{notebook}: cell {cell} failed: {ename}: {evalue}{where}"
+        super().__init__(message)
+
+    @property
+    def refused(self) -> bool:
+        return self.ename in _family_names(BriefingError)
+
+    @property
+    def exit_code(self) -> int:  # type: ignore[override]
+        return BriefingError.exit_code if self.refused else BuildFailed.exit_code
+
+
+class BuildTimeout(BuildFailed):
+    """The whole build took longer than it was allowed."""
+
+
+def _family_names(error: type) -> set[str]:
+    return {error.__name__}.union(*(_family_names(sub) for sub in error.__subclasses__()))
 
 
 class DatasetError(BriefingError):

@@ -10,8 +10,6 @@ from analysis.build.briefing import (
     find_notebook,
     notebooks_folder,
 )
-from analysis.build.deadline import BuildTimeout
-from analysis.build.execute import CellError
 from analysis.build.export import find_chromium
 from analysis.build.layout import ReportsLayout
 from analysis.build.outputs import RUN_NAME_PARAMETER, write_index
@@ -26,6 +24,7 @@ from analysis.build.parameters import (
     parameter_of_type,
 )
 from analysis.build.resources import BuildResources, shared_zygote
+from analysis.errors import BuildTimeout, CellError
 
 __all__ = [
     "FORMATS",

@@ -62,7 +62,7 @@ from analysis.build.parameters import (
 from analysis.build.resources import BuildResources
 from analysis.contract.fingerprint import dataset_hash
 from analysis.contract.schema import DATASET_FILES
-from analysis.errors import BriefingError, BuildFailed, DatasetError, Problem
+from analysis.errors import BriefingError, BuildFailed, DatasetError, Problem, ReportedError
 from analysis.present.masthead import CHANGES_MIMETYPE, Masthead, displayed, masthead_of
 from analysis.runtime.ownership import folder_name
 
@@ -189,7 +189,7 @@ def build_briefing(
                 resources or BuildResources(),
                 deadline,
             )
-        except BriefingError:
+        except ReportedError:
             deadline.check()  # what failed was stopped by the deadline: say that
             raise
 

@@ -24,11 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from analysis.errors import BuildFailed
-
-
-class BuildTimeout(BuildFailed):
-    """The whole build took longer than it was allowed."""
+from analysis.errors import BuildTimeout
 
 
 class Deadline:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from analysis.build.deadline import Deadline
 from analysis.build.parameters import code_cells
-from analysis.errors import BriefingError, BuildFailed
+from analysis.errors import BuildFailed, CellError
 from analysis.runtime import KERNEL_ENVIRONMENT
 from analysis.runtime.handoff import (
     DATASET_VARIABLE,
@@ -47,36 +47,6 @@ if TYPE_CHECKING:
 
 KERNEL_NAME = "claim-briefings"
 KERNEL_DISPLAY_NAME = "Claim briefings (project venv)"
-
-
-class CellError(BuildFailed):
-    """A notebook cell raised while the briefing ran (``refused``: it raised one of our
-    errors for a user's mistake, which the command treats as a mistake, exit 2)."""
-
-    def __init__(self, notebook: str, cell: int, ename: str, evalue: str, saved: Path | None):
-        self.notebook, self.cell, self.ename, self.evalue, self.saved = (
-            notebook,
-            cell,
-            ename,
-            evalue,
-            saved,
-        )
-        where = f"; the executed notebook is kept at {saved}" if saved else ""
-        if self.refused:
-            message = f"{notebook} refused its parameters or data: {evalue}{where}"
-        else:
-            message = f"{notebook}: cell {cell} failed: {ename}: {evalue}{where}"
-        super().__init__(message)
-
-    @property
-    def refused(self) -> bool:
-        """The cell raised one of our errors for a user's mistake (an unknown topic, say),
-        not a bug: the message is the library's, told as a refusal."""
-        return self.ename in _mistake_names(BriefingError)
-
-
-def _mistake_names(error: type) -> set[str]:
-    return {error.__name__}.union(*(_mistake_names(sub) for sub in error.__subclasses__()))
 
 
 SHUTDOWN_TIMEOUT = 30.0  # seconds to wait for the kernel's shutdown when the build ends

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 
 from analysis.cli import briefings, datasets, desk, importing
-from analysis.errors import BriefingError, BuildFailed, DatasetError
+from analysis.errors import BriefingError, DatasetError, ReportedError
 from analysis.settings import Settings
 
 DESCRIPTION = """\
@@ -62,12 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatasetError as exc:
         print(_printable(exc.render()), file=sys.stderr)
         return 2
-    except BuildFailed as exc:  # the build's own failure: 1; a cell refusing input: 2
+    except ReportedError as exc:  # a mistake (2) or a failed build (1): one line each
         print(_printable(f"briefing: error: {exc}"), file=sys.stderr)
-        return 2 if getattr(exc, "refused", False) else 1
-    except BriefingError as exc:
-        print(_printable(f"briefing: error: {exc}"), file=sys.stderr)
-        return 2
+        return exc.exit_code
     except BrokenPipeError:  # output piped into head or less that closed early
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (stdout for the rest of the exit)
         return 0
