@@ -9,6 +9,7 @@ Every import counts, including those inside functions.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -54,6 +55,7 @@ def _imports(path: Path, typing_too: bool) -> set[str]:
     return found
 
 
+@functools.cache
 def _graph(typing_too: bool = True) -> dict[str, set[str]]:
     files = {_module_name(p): p for p in SRC.joinpath("analysis").rglob("*.py")}
     return {
@@ -87,8 +89,19 @@ def test_no_module_imports_a_higher_layer_or_a_sibling():
     assert wrong == []
 
 
+def test_the_desk_reaches_the_build_through_its_public_api_only():
+    inside = sorted(
+        f"{module} imports {target}"
+        for module, targets in _graph().items()
+        if layer(module) == "desk"
+        for target in targets
+        if target.startswith("analysis.build.")
+    )
+    assert inside == [], "export what the desk needs from analysis/build/__init__.py"
+
+
 def test_there_are_no_import_cycles():
-    graph = _graph(typing_too=False)
+    graph = dict(_graph(typing_too=False))
     graph = {m: {t for t in ts if t != m and t != "analysis"} for m, ts in graph.items()}
     # packages import their own modules in __init__: that edge is not a cycle back
     for m in graph:

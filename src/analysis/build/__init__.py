@@ -5,12 +5,13 @@ The public API of the build layer: what the desk and the command line use.
 
 from analysis.build.briefing import (
     FORMATS,
+    PROJECT_ROOT,
     Briefing,
     build_briefing,
     find_notebook,
     notebooks_folder,
 )
-from analysis.build.export import find_chromium
+from analysis.build.export import TEMPLATES, find_chromium
 from analysis.build.layout import ReportsLayout
 from analysis.build.outputs import RUN_NAME_PARAMETER, write_index
 from analysis.build.parameters import (
@@ -20,6 +21,7 @@ from analysis.build.parameters import (
     check_parameters,
     dataset_parameter,
     effective_parameters,
+    notebook_cells,
     notebook_parameters,
     parameter_of_type,
 )
@@ -29,7 +31,9 @@ from analysis.errors import BuildTimeout, CellError
 __all__ = [
     "FORMATS",
     "PREVIOUS",
+    "PROJECT_ROOT",
     "RUN_NAME_PARAMETER",
+    "TEMPLATES",
     "Briefing",
     "BuildResources",
     "BuildTimeout",
@@ -43,6 +47,7 @@ __all__ = [
     "effective_parameters",
     "find_chromium",
     "find_notebook",
+    "notebook_cells",
     "notebook_parameters",
     "notebooks_folder",
     "parameter_of_type",

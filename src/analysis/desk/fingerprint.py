@@ -24,9 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 from analysis import __version__
-from analysis.build.briefing import PROJECT_ROOT
-from analysis.build.export import TEMPLATES
-from analysis.build.parameters import notebook_cells
+from analysis.build import PROJECT_ROOT, TEMPLATES, notebook_cells
 from analysis.contract.fingerprint import dataset_hash, dataset_identity
 from analysis.desk.jobs import JobBriefing
 from analysis.desk.jobs_text import shown
