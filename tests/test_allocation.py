@@ -66,7 +66,8 @@ import analysis, analysis.compute.results, analysis.contract.dataset
 if sys.argv[1] == "tune":
     from analysis.runtime import tune_process
     from analysis.settings import Settings
-    tune_process(Settings())
+    import os
+    tune_process(Settings.from_environment(os.environ))
 size = 256 << 20
 faults = []
 def reuse():
