@@ -230,8 +230,9 @@ def running_totals(
         ) < on_it["source_id"].nunique() else ""  # fmt: skip
         ax.set_title(f"{shortened(str(row.statement), 72)} ({row.unit}{cut})", fontsize=9)
         _numbers(ax.yaxis)
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ax.legend(loc="upper left", frameon=False, fontsize=7)
     cut = most_of(len(shown), len(quantities), "disputed")
     fig.suptitle("Running totals by source" + (f", {cut}" if cut else ""), fontsize=10,
