@@ -152,8 +152,8 @@ def disputed_figures(
     ax.set_yticks(range(len(shown)), [shortened(label, 56) for label in labels], fontsize=7.5)
     ax.set_ylim(len(shown) - 0.5, -0.5)
     ax.grid(axis="y", visible=False)
+    _numbers(ax.xaxis)  # "1,000", never mathtext's 10^3 (labels are plain text here)
     if not logged:
-        _numbers(ax.xaxis)
         ax.set_xlim(left=min(0, float(np.nanmin(figures["lower"])) if len(figures) else 0))
     unit = units.iloc[0] if units.nunique() == 1 else "figure"
     ax.set_xlabel(unit + (" (log scale)" if logged else ""))
