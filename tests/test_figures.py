@@ -22,6 +22,7 @@ from analysis.contract.dataset import load_dataset
 from analysis.present import disputes, figure_charts, figure_words, views
 from analysis.present.judgments import key_judgments
 
+from .accessibility import axe_violations
 from .conftest import DATA, ROOT, SEED
 
 FIXTURE = DATA / "quantities-and-questions"
@@ -348,6 +349,7 @@ def test_a_briefing_on_the_fixture_has_the_sections_and_their_figures(tmp_path):
         assert words in pdf
     manifest = json.loads((built.folder / "manifest.json").read_text())
     assert manifest["changes"] == {"first": True}
+    assert axe_violations(built.folder / "briefing.html") == []  # WCAG 2.1 AA, as the seed
 
 
 def _reader_html(path) -> str:
