@@ -29,3 +29,44 @@ def test_only_relative_phrases_count_as_relative(tmp_path):
         "       2  s3                     media       Source S3",
         "  ... and 2 more",
     ]
+
+
+def test_analyze_lists_quantities_and_questions_after_alpha():
+    """tests/data/quantities-and-questions: deaths from 6 (ucdp's low) to 40 (the wire's
+    "about 40") among four current figures, ucdp's 6 the most conservative, graded A-C
+    (ucdp, mod_a) 6-30; tanks 95 (wire's "at least 95") to 105 (mod_a's 3 May total)."""
+    from analysis.compute.results import analyze
+    from analysis.present.summary import analysis_summary
+
+    from .conftest import DATA
+
+    result = analyze(load_dataset(DATA / "quantities-and-questions"))
+    lines = analysis_summary(result).splitlines()
+    start = lines.index("quantities (2, 2 with figures)")
+    assert lines[start - 2].startswith("alpha ")
+    assert lines[start + 1 : start + 9] == [
+        "  Deaths in the strike on X, 1 May: 4 sources, 6-40 deaths; most conservative 6 "
+        "(ucdp); graded range 6-30",
+        "  Side B tanks destroyed since 1 March 2025: 2 sources, 95-105 tanks; most "
+        "conservative 95 (wire); graded range 105",
+        "",
+        "questions (3)",
+        "  Who holds the town of Y?: contested",
+        "  On which day was the bridge at X destroyed?: corroborated [bridge_may1]",
+        "  Who ordered the strike on X?: open",
+        "",
+    ]
+    capped = analysis_summary(result, max_rows=1).splitlines()
+    assert capped[capped.index("questions (3)") + 2] == (
+        "  ... and 2 more (briefing analyze --json lists all)"
+    )
+
+
+def test_analyze_of_a_dataset_without_figures_says_nothing_of_them():
+    from analysis.compute.results import analyze
+    from analysis.present.summary import analysis_summary
+
+    from .conftest import SEED
+
+    text = analysis_summary(analyze(load_dataset(SEED)))
+    assert "quantities" not in text and "questions" not in text

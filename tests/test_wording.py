@@ -150,3 +150,29 @@ def test_sources_most_active_first_ties_by_id():
     timeline = pd.DataFrame({"source_id": pd.Categorical(["s2", "s1", "s2", "s3", "s1", "s0"])})
     assert wording.sources_by_activity(timeline) == ["s1", "s2", "s0", "s3"]
     assert wording.sources_by_activity(timeline.iloc[:0]) == []
+
+
+def test_a_figure_as_the_source_gave_it():
+    nan = float("nan")
+    assert wording.describe_figure(12, 8, 20) == "12 (8\u201320)"
+    assert wording.describe_figure(40, nan, nan, True) == "about 40"  # the hedge is kept
+    assert wording.describe_figure(nan, 100, nan) == "100+"  # "more than 100"
+    assert wording.describe_figure(nan, nan, 50) == "up to 50"
+    assert wording.describe_figure(nan, 8, 20) == "8\u201320"
+    assert wording.describe_figure(3120, nan, nan) == "3,120"
+    assert wording.describe_figure(12.5, nan, nan) == "12.5"
+    figures = pd.DataFrame(
+        {"value": [12, nan, 12], "low": [8, 100, 8], "high": [20, nan, 20],
+         "hedged": [False, True, False]},
+        index=[4, 5, 6],
+    )  # fmt: skip
+    assert wording.describe_figures(figures).to_dict() == {
+        4: "12 (8\u201320)",
+        5: "about 100+",
+        6: "12 (8\u201320)",
+    }
+
+
+def test_a_count_with_its_own_plural():
+    assert wording.count(1, "quantity", "quantities") == "1 quantity"
+    assert wording.count(3, "quantity", "quantities") == "3 quantities"

@@ -114,3 +114,44 @@ def agreement_heatmap(result: Analysis) -> str:
             f" Least agreement: {pair(least)} ({least['agreement']:.0%} of {int(least['shared'])})."
         )
     return text
+
+
+def disputed_figures(result: Analysis, shown: pd.DataFrame, total: int) -> str:
+    """The dot-and-range chart (``shown``: the quantities drawn, ranked): how many, how
+    many disputed, the widest spread in words."""
+    from analysis.present.figure_words import conservative_words, spread_words
+
+    disputed = int(shown["disputed"].sum())
+    text = (
+        f"Dot-and-range chart of each source's current figure on "
+        f"{count(len(shown), 'quantity', 'quantities')}"
+        + (f" of {total:,}" if total > len(shown) else "")
+        + f", {disputed} of them disputed, the widest spread first."
+    )
+    if len(shown):
+        first = shown.iloc[0]
+        text += (
+            f" Widest: {shortened(str(first['statement']), 90)}, "
+            f"{spread_words(first)} from {count(int(first['sources']), 'source')}"
+        )
+        said = conservative_words(result, first)
+        text += f"; most conservative {said}." if said else "."
+    return text
+
+
+def running_totals(result: Analysis, shown: pd.DataFrame, total: int) -> str:
+    """The running-totals panels: which totals, from how many sources, over which days,
+    and where each source's latest total stands."""
+    from analysis.present.figure_words import spread_words
+
+    series = result.series
+    parts = []
+    for row in shown.itertuples(index=False):  # the few panels drawn
+        own = series[series["assertion_id"].astype(str) == row.assertion_id]
+        parts.append(
+            f"{shortened(str(row.statement), 90)}: {count(int(row.sources), 'source')} from "
+            f"{describe_day(own['day'].min())} to {describe_day(own['day'].max())}, latest "
+            f"totals {spread_words(row)}"
+        )
+    more = f" ({len(shown)} of {total:,})" if total > len(shown) else ""
+    return f"Line chart of running totals by source, day by day{more}. " + "; ".join(parts) + "."

@@ -50,7 +50,7 @@ class Endnotes:
         other documents were left out. The claims they relay are cited too, so their
         notes exist when the chain is shown."""
         ids = pd.Index(pd.unique(pd.Series(list(claim_ids), dtype=object).astype(str)))
-        ids = ids[ids.isin(self._claims.index)]
+        ids = ids[self._claims.index.get_indexer(ids) >= 0]  # a hash look-up, not a scan
         documents = self._claims.loc[ids, "document_id"].astype(str).to_numpy()
         distinct = pd.Index(pd.unique(documents))
         numbered = distinct[distinct.isin(list(self._numbers))]
@@ -79,7 +79,7 @@ class Endnotes:
             relayed = citation_edges(self._claims.loc[new].reset_index(drop=True))
             relayed = relayed.groupby("claim_id", sort=False).head(LINKS_PER_ROW)
             ids = pd.Index(relayed["cited_claim_id"].astype(str).unique())
-            ids = ids[ids.isin(self._claims.index)]
+            ids = ids[self._claims.index.get_indexer(ids) >= 0]  # a hash look-up, not a scan
             self._number(pd.unique(self._claims.loc[ids, "document_id"].astype(str)))
 
     def links(self, claim_ids) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.contract.dataset import citation_edges
+from analysis.present.figure_words import quantity_sentences, ranked_quantities
 from analysis.present.wording import (
     count_spelled,
     describe_day,
@@ -69,8 +70,31 @@ def _describe_holder(row) -> str:
     return f"{row.name} ({', '.join(notes)})"
 
 
+def _figure_judgments(result, assertion_ids: pd.Series) -> pd.DataFrame:
+    """Per quantity among ``assertion_ids`` with a current figure: its sentence (see
+    :func:`~analysis.present.figure_words.quantity_sentences`) and the claims of its
+    figures. Indexed by assertion id; empty for a dataset without quantities."""
+    if result.quantities is None:
+        return pd.DataFrame(columns=["sentence", "claims"])
+    ranked = ranked_quantities(result)
+    ranked = ranked[ranked["assertion_id"].isin(assertion_ids.astype(str))]
+    figures = result.figures[
+        result.figures["assertion_id"].astype(str).isin(ranked["assertion_id"])
+    ]
+    claims = figures["claim_id"].astype(str).groupby(figures["assertion_id"].astype(str)).agg(list)
+    return pd.DataFrame(
+        {
+            "sentence": quantity_sentences(result, ranked).to_numpy(),
+            "claims": claims.reindex(ranked["assertion_id"]).to_numpy(),
+        },
+        index=ranked["assertion_id"].to_numpy(),
+    )
+
+
 def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
-    """One judgment per addressed assertion, most contested first, then one per shift.
+    """One judgment per addressed assertion, most contested first, then one per shift; a
+    quantity's judgment names its figures (the best-graded source's, the spread, the
+    most conservative) instead of its supporters.
 
     ``limit`` keeps the first ``limit`` judgments and words only those, so a
     briefing on a large dataset does not write sentences nobody reads.
@@ -84,8 +108,13 @@ def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
         table = table.head(limit)
     details = _position_details(result, table["assertion_id"])
     by_assertion = dict(list(details.groupby(details["assertion_id"].astype(str), sort=False)))
+    figures = _figure_judgments(result, table["assertion_id"])
     for item in table.itertuples(index=False):  # one sentence per assertion shown
         held = by_assertion[item.assertion_id].sort_values(["since", "name"])
+        if item.assertion_id in figures.index:  # a quantity with figures: name them
+            sentence, claims = figures.loc[item.assertion_id]
+            rows.append((item.assertion_id, item.status, sentence, claims))
+            continue
         support = held[held["stance"] == "supports"]
         refute = held[held["stance"] == "refutes"]
         parts = [f"{_STATUS_LABEL[item.status]}: {item.statement}."]

@@ -8,12 +8,13 @@ there, so it is published with the briefing, whole or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.compute.changes import SNAPSHOT_COLUMNS
+from analysis.compute.changes import FIGURE_SNAPSHOT_COLUMNS, SNAPSHOT_COLUMNS
 from analysis.runtime.handoff import OUTPUT_VARIABLE
 
 SNAPSHOT_FOLDER = "analysis"
@@ -29,7 +30,7 @@ def save_snapshot(tables: dict[str, pd.DataFrame], briefing_folder: Path) -> Pat
     """Write each table as Parquet under ``<briefing_folder>/analysis/``."""
     folder = briefing_folder / SNAPSHOT_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():  # a loop over five tables
+    for name, frame in tables.items():  # a loop over eight tables
         frame.to_parquet(folder / f"{name}.parquet", index=False)
     return folder
 
@@ -39,9 +40,16 @@ def load_snapshot(briefing_folder: str | Path) -> dict[str, pd.DataFrame] | None
     then the comparison says so rather than failing the briefing)."""
     folder = Path(briefing_folder) / SNAPSHOT_FOLDER
     try:
-        return {
+        tables = {
             name: pd.read_parquet(folder / f"{name}.parquet", columns=columns)
             for name, columns in SNAPSHOT_COLUMNS.items()
         }
     except (OSError, ValueError, KeyError):
         return None
+    # a briefing built before figures and questions kept none: they are not compared
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        tables |= {
+            name: pd.read_parquet(folder / f"{name}.parquet", columns=columns)
+            for name, columns in FIGURE_SNAPSHOT_COLUMNS.items()
+        }
+    return tables

@@ -9,8 +9,10 @@ from analysis.contract.timeexpr import resolve_expressions
 from analysis.present.wording import (
     LIST_ALL,
     and_more,
+    count,
     describe_alpha,
     describe_day,
+    describe_number,
     iso_day,
     ranked_assertions,
     says,
@@ -89,6 +91,7 @@ def analysis_summary(result, max_rows: int = 40) -> str:
         "",
         "status     " + ", ".join(f"{counts[s]:,} {s}" for s in STATUSES if s in counts),
         f"alpha      {describe_alpha(result.alpha)} (Krippendorff, nominal, over all positions)",
+        *figure_lines(result, max_rows),
         "",
         f"{'assertion':<32} {'status':<14} {'lines':>5}  supporting / refuting",
     ]
@@ -125,3 +128,46 @@ def analysis_summary(result, max_rows: int = 40) -> str:
         ]
         lines += more(len(result.conflicts), min(len(result.conflicts), max_rows))
     return "\n".join(lines)
+
+
+def figure_lines(result, max_rows: int = 40) -> list[str]:
+    """For ``briefing analyze``: a line per quantity, the most disputed first ("statement:
+    N sources, lowest-highest unit; most conservative X (sources); graded range") and
+    one per question ("text: status [answer]"), each list capped at ``max_rows``.
+    Nothing for a dataset without quantities or questions."""
+    from analysis.present.figure_words import ranked_quantities
+
+    lines: list[str] = []
+    if result.quantities is not None:
+        ranked = ranked_quantities(result)
+        lines += ["", f"quantities ({len(result.quantities):,}, {len(ranked):,} with figures)"]
+        for row in ranked.head(max_rows).itertuples(index=False):  # at most max_rows
+            span = _span(row.lowest, row.highest)
+            said = f"  {row.statement}: {count(int(row.sources), 'source')}, {span} {row.unit}"
+            if not pd.isna(row.conservative):
+                said += (
+                    f"; most conservative {describe_number(row.conservative)} "
+                    f"({', '.join(row.conservative_sources)})"
+                )
+            if not pd.isna(row.range_low):
+                basis = "graded" if row.range_basis == "graded" else "credible"
+                said += f"; {basis} range {_span(row.range_low, row.range_high)}"
+            lines.append(said)
+        if len(ranked) > max_rows:
+            lines.append("  " + and_more(len(ranked), max_rows, LIST_ALL))
+    if result.questions is not None:
+        questions = result.questions
+        lines += ["", f"questions ({len(questions):,})"]
+        for row in questions.head(max_rows).itertuples(index=False):  # at most max_rows
+            answer = f" [{row.answer}]" if isinstance(row.answer, str) else ""
+            lines.append(f"  {row.text}: {row.status}{answer}")
+        if len(questions) > max_rows:
+            lines.append("  " + and_more(len(questions), max_rows, LIST_ALL))
+    return lines
+
+
+def _span(low: float, high: float) -> str:
+    """ "6-40", or "105" when both ends are the same."""
+    if low == high:
+        return describe_number(low)
+    return f"{describe_number(low)}-{describe_number(high)}"

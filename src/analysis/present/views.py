@@ -34,6 +34,7 @@ from analysis.present.wording import (
     describe_alpha,
     describe_day,
     describe_days,
+    describe_figures,
     describe_intervals,
     iso_day,
     named_few,
@@ -683,6 +684,7 @@ def _changes_markup(result: Analysis, changes: Changes, since: str, limit: int |
             )
             if len(frame)
         ),
+        *_figure_change_lines(changes),
     ]
     items = "".join(f"<li>{_e(line)}</li>" for line in lines)
     parts = [f'<p class="scope">Changes {since}:</p><ul class="changes">{items}</ul>']
@@ -729,4 +731,62 @@ def _changes_markup(result: Analysis, changes: Changes, since: str, limit: int |
             }
         )
         parts.append(_table(shown, "changes").markup + note)
+    return "".join(parts) + _figure_changes_markup(result, changes, limit)
+
+
+def _figure_change_lines(changes: Changes) -> list[str]:
+    """Counts of what changed in figures, for the list of changes (none: nothing said)."""
+    if not changes.figures_compared:
+        return []
+    counted = (
+        (len(changes.new_revisions), "revised figure", "revised figures", ""),
+        (len(changes.new_figures), "new figure", "new figures", ""),
+        (len(changes.withdrawn_figures), "figure", "figures", " withdrawn"),
+        (changes.updated_totals, "running total", "running totals", " with a later day"),
+    )
+    return [count(n, noun, plural) + after for n, noun, plural, after in counted if n]
+
+
+def _figure_changes_markup(result: Analysis, changes: Changes, limit: int | None) -> str:
+    """The revised figures ("General Staff revised tanks from 3,120 to 3,098 on 4 May
+    2025") and the questions whose status moved, as two small tables."""
+    if not changes.figures_compared:
+        return ""
+    parts = []
+    names = _names(result.dataset)
+    statements = result.dataset.assertions.set_index("assertion_id")["statement"]
+    if len(changes.new_revisions):
+        revisions, note = _cut(changes.new_revisions, limit, "revised figures", "in table order")
+        day = pd.to_datetime(revisions["day"].replace("", None))
+        shown = pd.DataFrame(
+            {
+                "Source": revisions["source_id"].map(names).fillna(revisions["source_id"]),
+                "Quantity": revisions["assertion_id"]
+                .map(statements)
+                .fillna(revisions["assertion_id"]),
+                "For": describe_days(day).fillna("").to_numpy(),
+                "Was": describe_figures(_renamed(revisions, "from_")).to_numpy(),
+                "Now": describe_figures(_renamed(revisions, "to_")).to_numpy(),
+                "On": describe_days(pd.to_datetime(revisions["at"])).to_numpy(),
+            }
+        )
+        parts.append(_table(shown, "changes").markup + note)
+    if len(changes.question_moves):
+        moves, note = _cut(changes.question_moves, limit, "question changes", "in table order")
+        shown = pd.DataFrame(
+            {"Question": moves["text"], "Was": moves["before"], "Now": moves["after"]}
+        )
+        parts.append(_table(shown, "changes").markup + note)
     return "".join(parts)
+
+
+def _renamed(revisions: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """One side of revisions as a figure table: value, low, high (unhedged)."""
+    return pd.DataFrame(
+        {
+            "value": revisions[f"{prefix}value"],
+            "low": revisions[f"{prefix}low"],
+            "high": revisions[f"{prefix}high"],
+            "hedged": False,
+        }
+    )

@@ -78,9 +78,10 @@ def stance_as_noun(stance: str, hedged: bool) -> str:
 # Numbers
 
 
-def count(n: int, noun: str) -> str:
-    """ "1 claim", "2,000 claims": a count in figures, for tables and scope lines."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """ "1 claim", "2,000 claims": a count in figures, for tables and scope lines
+    (``plural`` for a noun that does not just add an s: "quantities")."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def count_spelled(n: int, noun: str) -> str:
@@ -92,6 +93,53 @@ def count_spelled(n: int, noun: str) -> str:
 def describe_alpha(alpha: float | None) -> str:
     """Krippendorff's alpha to three decimals, or "undefined" when no pair can be compared."""
     return "undefined" if alpha is None else f"{alpha:.3f}"
+
+
+def describe_number(x: float) -> str:
+    """ "3,120", "12.5": a figure as a reader writes it, thousands grouped, no ".0"."""
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.6g}"
+
+
+def describe_figure(value: float, low: float, high: float, hedged: bool = False) -> str:
+    """A claimed figure as the source gave it: "12 (8\u201320)", "100+" (a lower bound
+    only: "more than 100"), "up to 50", "8\u201320"; a hedged figure keeps its hedge
+    ("about 40"). Blanks are NaN."""
+    has = [not pd.isna(v) for v in (value, low, high)]
+    about = "about " if hedged else ""
+    if has[0]:
+        shown = describe_number(value)
+        if has[1] and has[2]:
+            return f"{about}{shown} ({describe_number(low)}\u2013{describe_number(high)})"
+        if has[1]:
+            return f"{about}{shown} (at least {describe_number(low)})"
+        if has[2]:
+            return f"{about}{shown} (at most {describe_number(high)})"
+        return f"{about}{shown}"
+    if has[1] and has[2]:
+        return f"{about}{describe_number(low)}\u2013{describe_number(high)}"
+    if has[1]:
+        return f"{about}{describe_number(low)}+"
+    return f"{about}up to {describe_number(high)}" if has[2] else ""
+
+
+def describe_figures(frame: pd.DataFrame) -> pd.Series:
+    """:func:`describe_figure` for every row of a table with value, low, high, hedged;
+    worded once per distinct figure (a running total repeats few)."""
+    columns = ["value", "low", "high", "hedged"]
+    rows = frame[columns].astype({"hedged": bool}).reset_index(drop=True)
+    distinct = rows.drop_duplicates()
+    words = [describe_figure(*figure) for figure in distinct.itertuples(index=False)]
+    keyed = distinct.assign(words=words)
+    worded = rows.merge(keyed, on=columns, how="left")  # NaN keys match NaN in pandas
+    return pd.Series(worded["words"].to_numpy(), index=frame.index, dtype=object)
+
+
+def describe_span(lowest: float, highest: float, unit: str = "") -> str:
+    """The spread of figures: "6 to 40 deaths", "12 tanks" when there is none."""
+    tail = f" {unit}" if unit else ""
+    if lowest == highest:
+        return f"{describe_number(lowest)}{tail}"
+    return f"{describe_number(lowest)} to {describe_number(highest)}{tail}"
 
 
 # Lists

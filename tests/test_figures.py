@@ -1,0 +1,388 @@
+"""The briefing's "Figures in dispute" and "Questions with alternatives" sections, on
+tests/data/quantities-and-questions (every expected figure worked out by hand from its
+claims.csv; see tests/test_quantities.py and tests/test_questions.py for the analysis),
+a generated running total over four years, 100,000 generated claims, and hostile text.
+The end-to-end ones build real briefings (papermill, nbconvert, Chromium) and are slow."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from analysis.compute.results import analyze
+from analysis.contract.dataset import load_dataset
+from analysis.present import disputes, figure_charts, figure_words, views
+from analysis.present.judgments import key_judgments
+
+from .accessibility import axe_violations
+from .conftest import DATA, ROOT, SEED
+
+FIXTURE = DATA / "quantities-and-questions"
+
+
+@pytest.fixture(scope="module")
+def result():
+    return analyze(load_dataset(FIXTURE))
+
+
+def text_of(markup: str) -> str:
+    """Visible text of a piece of HTML, figures left out."""
+    return " ".join(
+        re.sub(r"<[^>]+>", " ", re.sub(r"<svg.*?</svg>", "", markup, flags=re.S)).split()
+    )
+
+
+def write_losses(folder, days: int = 1461, corrections: int = 12):
+    """Two sources' daily running totals of tanks over four years: the General Staff's
+    claim (graded D; a dozen of its days corrected down by 5 the next day) and a lower
+    visually confirmed count (graded B)."""
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(3)
+    (folder / "dataset.toml").write_text('name = "losses"\ntitle = "Tanks: two daily counts"\n')
+    (folder / "sources.csv").write_text(
+        "source_id,name,kind,side,reliability\n"
+        "genstaff,General Staff,military,UA,D\noryx,Visual count,osint,none,B\n"
+    )
+    (folder / "assertions.csv").write_text(
+        "assertion_id,statement,unit,cumulative\n"
+        "tanks,Russian tanks destroyed since 24 February 2022,tanks,true\n"
+    )
+    text = pd.date_range("2022-02-24", periods=days, freq="D").strftime("%Y-%m-%d").to_numpy()
+    docs = np.char.add("d", np.arange(days).astype(str))
+    pd.DataFrame({"document_id": docs, "title": "Daily", "publisher": "Wire",
+                  "published": text}).to_csv(folder / "documents.csv", index=False)  # fmt: skip
+    claimed = np.cumsum(rng.poisson(2.4, days)) + 250
+    confirmed = np.cumsum(rng.poisson(1.9, days)) + 180
+    fixed = np.sort(rng.choice(np.arange(days - 1), corrections, replace=False))
+    claims = pd.concat(
+        [
+            pd.DataFrame({"claim_id": np.char.add("g", np.arange(days).astype(str)),
+                          "source_id": "genstaff", "document_id": docs, "stated": text,
+                          "event_time": text, "value": claimed}),
+            pd.DataFrame({"claim_id": np.char.add("o", np.arange(days).astype(str)),
+                          "source_id": "oryx", "document_id": docs, "stated": text,
+                          "event_time": text, "value": confirmed}),
+            pd.DataFrame({"claim_id": np.char.add("c", fixed.astype(str)),
+                          "source_id": "genstaff", "document_id": docs[fixed + 1],
+                          "stated": text[fixed + 1], "event_time": text[fixed],
+                          "value": claimed[fixed] - 5}),
+        ],
+        ignore_index=True,
+    ).assign(assertion_id="tanks", stance="supports")  # fmt: skip
+    claims.to_csv(folder / "claims.csv", index=False)
+    return folder, claimed, confirmed, fixed
+
+
+# Words
+
+
+def test_quantities_are_ranked_disputed_first_with_their_ends(result):
+    ranked = figure_words.ranked_quantities(result)
+    # deaths: (40 - 6) / 40 = 0.85; tanks: (105 - 95) / 105
+    assert ranked["assertion_id"].tolist() == ["deaths_strike", "tanks_lost"]
+    assert ranked["spread"].tolist() == pytest.approx([0.85, 10 / 105])
+    assert ranked["disputed"].tolist() == [True, True]
+    # the top end 40 is the wire's "about 40" alone; tanks' top 105 is mod_a's plain total
+    assert ranked["highest_hedged"].tolist() == [True, False]
+    assert ranked["lowest_hedged"].tolist() == [False, False]
+
+
+def test_a_quantity_in_a_sentence_names_the_best_graded_figure_spread_and_conservative(result):
+    sentences = figure_words.quantity_sentences(result, figure_words.ranked_quantities(result))
+    assert sentences.tolist() == [
+        # ucdp (A) is the best graded: 9 (6-30); ends 6 (ucdp's low) and 40 (wire, hedged)
+        "Disputed figure: Deaths in the strike on X, 1 May. An event data programme (graded "
+        "A) gives 9 (6\u201330) deaths; four sources range from 6 to about 40 deaths; most "
+        "conservative 6 (An event data programme). Defence ministry of side B revised its "
+        "figure from 5 to 7 deaths on 4 May 2025.",
+        # mod_a (C) beats wire (blank: F); its latest day is 3 May; t2 -> t3 corrected 2 May
+        "Disputed figure: Side B tanks destroyed since 1 March 2025. Defence ministry of "
+        "side A (graded C) gives 105 tanks as of 3 May 2025; two sources range from 95 to 105 "
+        "tanks; most conservative 95 (A news wire). Defence ministry of side A corrected its "
+        "total for 2 May 2025 from 110 to 108 tanks on 4 May 2025.",
+    ]
+
+
+def test_as_of_3_may_a_lower_bound_and_a_single_figure():
+    early = analyze(load_dataset(FIXTURE), as_of="2025-05-03")
+    sentences = figure_words.quantity_sentences(early, figure_words.ranked_quantities(early))
+    # mod_a 12 (8-20), mod_b 5, blog "more than 100" (graded E: not the conservative one)
+    assert sentences.tolist()[0] == (
+        "Disputed figure: Deaths in the strike on X, 1 May. Defence ministry of side A "
+        "(graded C) gives 12 (8\u201320) deaths; three sources range from 5 to 100+ deaths; "
+        "most conservative 5 (Defence ministry of side B)."
+    )
+    assert sentences.tolist()[1] == (
+        "Single figure: Side B tanks destroyed since 1 March 2025. Defence ministry of side A "
+        "(graded C) gives 110 tanks as of 2 May 2025; no other source gives a figure."
+    )
+
+
+def test_key_judgments_name_the_figures_and_rest_on_their_claims(result):
+    judgments = key_judgments(result)
+    table = judgments[judgments["status"] != "shift"].set_index("assertion_id")
+    assert table.loc["deaths_strike", "judgment"].startswith(
+        "Disputed figure: Deaths in the strike on X, 1 May. An event data programme (graded A) "
+        "gives 9 (6\u201330) deaths; four sources range from 6 to about 40 deaths"
+    )
+    # the current figures: mod_a k8, mod_b k4, ucdp k6, wire k5 (blog's k3 withdrawn)
+    assert sorted(table.loc["deaths_strike", "claims"]) == ["k4", "k5", "k6", "k8"]
+    assert sorted(table.loc["tanks_lost", "claims"]) == ["t4", "t6"]
+    # propositions keep their sentences
+    assert table.loc["bridge_hit", "judgment"] == (
+        "Single source: The bridge at X was hit. Supported by Defence ministry of side A "
+        "(on 2 May 2025), one line of evidence."
+    )
+
+
+# The section
+
+
+def test_the_section_says_the_spread_and_tables_each_figure(result):
+    section = disputes.figures_in_dispute(result)
+    text = text_of(section.markup)
+    assert section.markup.startswith("<h2>Figures in dispute</h2>")
+    assert "2 quantities with figures; on 2 of them sources give different figures" in text
+    assert section.markup.count("<svg") == 2  # the one-off toll and the running total
+    row = (
+        "Deaths in the strike on X, 1 May An event data programme 9 (6\u201330); Defence "
+        "ministry of side A 12 (8\u201320); Defence ministry of side B 7; A news wire about 40 "
+        "6 to about 40 deaths 6 (An event data programme) 6 to 30 (sources graded A to C)"
+    )
+    assert row in text
+    # the revisions, newest first: both on 4 May; the correction is for 2 May
+    assert "Defence ministry of side B Deaths in the strike on X, 1 May 5 7 4 May 2025" in text
+    assert (
+        "Defence ministry of side A Side B tanks destroyed since 1 March 2025 2 May 2025 110 "
+        "108 4 May 2025" in text
+    )
+
+
+def test_figure_and_question_rows_link_to_their_documents(result):
+    notes = views.Endnotes(result)
+    markup = disputes.figures_in_dispute(result, notes=notes).markup
+    deaths = markup[markup.index("<td>Deaths in the strike"): markup.index("</tr>", markup.index("<td>Deaths in the strike"))]  # fmt: skip
+    # k8 and k4 are in d2, k6 in d3, k5 in d2: notes 1 (d2) and 2 (d3), in reading order
+    assert re.findall(r'href="#note-(\d+)"', deaths) == ["1", "2"]
+    questions = disputes.questions_table(result, notes=notes).markup
+    town = questions[questions.index("Who holds the town"): questions.index("</tr>", questions.index("Who holds the town"))]  # fmt: skip
+    # holders: mod_a w1 (d1), mod_b w4 (d3), wire w3 (d2): d1 is new, note 3
+    assert sorted(re.findall(r'href="#note-(\d+)"', town)) == ["1", "2", "3"]
+    assert 'id="note-3"' in notes.section()
+
+
+def test_a_question_is_one_row_with_who_holds_which(result):
+    text = text_of(disputes.questions_table(result).markup)
+    assert text.startswith("Questions with alternatives")
+    # q_town: mod_a and mod_b hold A (mod_b moved from B on 6 May); the wire, hedged, "divided"
+    assert (
+        "Who holds the town of Y? contested Side A holds the town of Y: Defence ministry of "
+        "side A and Defence ministry of side B; The town of Y is divided between the sides: "
+        "A news wire (hedged)" in text
+    )
+    assert (
+        "On which day was the bridge at X destroyed? corroborated: The bridge at X was "
+        "destroyed on 1 May The bridge at X was destroyed on 1 May: Defence ministry of side "
+        "A, An event data programme and A news wire" in text
+    )
+    assert "Who ordered the strike on X? open no alternatives recorded" in text
+    assert text.index("Who holds the town") < text.index("On which day") < text.index("Who ordered")
+
+
+def test_without_quantities_or_questions_there_is_no_section():
+    seed = analyze(load_dataset(SEED))
+    assert disputes.figures_in_dispute(seed) is None
+    assert disputes.questions_table(seed) is None
+
+
+# The figures
+
+
+def test_the_dot_and_range_chart_draws_each_figure_its_range_and_the_conservative_one(result):
+    ranked = figure_words.ranked_quantities(result)
+    fig = figure_charts.disputed_figures(result, ranked[~ranked["cumulative"]])
+    ax = fig.axes[0]
+    marks = [c for c in ax.collections if c.get_offsets().shape[0]]
+    points = sorted(
+        (float(x), tuple(np.round(face, 2)) if len(face) else None)
+        for c in marks
+        for (x, _), face in zip(
+            c.get_offsets(),
+            np.broadcast_to(c.get_facecolors(), (len(c.get_offsets()), 4))
+            if len(c.get_facecolors())
+            else [()] * len(c.get_offsets()),
+            strict=True,
+        )  # fmt: skip
+    )
+    xs = [x for x, _ in points]
+    # values 7 (mod_b), 9 (ucdp), 12 (mod_a), 40 (wire, hollow); the conservative 6
+    for x in (6.0, 7.0, 9.0, 12.0, 40.0):
+        assert x in xs
+    hollow = [x for x, face in points if face == (1.0, 1.0, 1.0, 1.0)]
+    assert hollow == [40.0]  # only the wire's "about 40" is hedged
+    spans = sorted(
+        tuple(float(v) for v in (seg[0][0], seg[1][0]))
+        for c in ax.collections
+        for seg in getattr(c, "get_segments", lambda: [])()
+        if len(seg) == 2 and seg[0][1] == seg[1][1]
+    )
+    assert (6.0, 30.0) in spans and (8.0, 20.0) in spans  # ucdp's and mod_a's ranges
+    band = [p for p in ax.patches if p.get_width() > 0]
+    assert [(p.get_x(), p.get_x() + p.get_width()) for p in band] == [(6.0, 30.0)]
+
+
+def test_a_running_total_is_a_line_per_source_with_its_correction_and_fall(result):
+    ranked = figure_words.ranked_quantities(result)
+    fig = figure_charts.running_totals(result, ranked[ranked["cumulative"]])
+    ax = fig.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    mod_a = lines["Defence ministry of side A (C)"]
+    days = [mdates.num2date(d).strftime("%Y-%m-%d") for d in mdates.date2num(mod_a.get_xdata())]
+    # 100 (1 May), 108 (2 May, corrected from 110), 105 (3 May: a fall)
+    assert days == ["2025-05-01", "2025-05-02", "2025-05-03"]
+    assert list(mod_a.get_ydata()) == [100.0, 108.0, 105.0]
+    assert list(lines["A news wire (F)"].get_ydata()) == [90.0, 95.0]  # 4 May, 6 May ("95+")
+    labelled = {c.get_label(): c.get_offsets() for c in ax.collections}
+    assert labelled["corrected"][:, 1].tolist() == [108.0]
+    assert labelled["below the day before"][:, 1].tolist() == [105.0]
+
+
+def test_four_years_of_daily_totals_read_as_two_lines(tmp_path):
+    folder, claimed, confirmed, fixed = write_losses(tmp_path / "losses")
+    losses = analyze(load_dataset(folder, cache=None))
+    ranked = figure_words.ranked_quantities(losses)
+    fig = figure_charts.running_totals(losses, ranked)
+    ax = fig.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert set(lines) == {"General Staff (D)", "Visual count (B)"}
+    staff = lines["General Staff (D)"].get_ydata()
+    assert len(staff) == 1461 and lines["General Staff (D)"].get_marker() in ("None", None, "")
+    expected = claimed.astype(float)
+    expected[fixed] -= 5  # each corrected day reads its correction
+    assert np.array_equal(np.asarray(staff, dtype=float), expected)
+    assert len(ax.collections[0].get_offsets()) == 12  # every correction marked
+    sentence = figure_words.quantity_sentences(losses, ranked).iloc[0]
+    # the visual count (B) leads; the spread runs from its last total to the staff's
+    assert sentence.startswith(
+        f"Disputed figure: Russian tanks destroyed since 24 February 2022. Visual count "
+        f"(graded B) gives {confirmed[-1]:,} tanks as of 23 February 2026; two sources range "
+        f"from {confirmed[-1]:,} to {claimed[-1]:,} tanks; most conservative {confirmed[-1]:,}"
+    )
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("numbers") / "s100k"
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "synthetic.py"), str(folder), "--claims",
+         "100000", "--numeric-share", "0.3"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return analyze(load_dataset(folder))
+
+
+def test_on_100000_claims_the_drawing_is_capped_and_says_what_is_left_out(generated):
+    ranked = figure_words.ranked_quantities(generated)
+    one_off = ranked[~ranked["cumulative"] & ranked["disputed"]]
+    fig = figure_charts.disputed_figures(generated, one_off)
+    ax = fig.axes[0]
+    assert len(ax.get_yticks()) == 20  # at most 20 quantities
+    drawn = sum(len(c.get_offsets()) for c in ax.collections)
+    assert drawn <= 20 * 8 * 3 + 20  # marks, range ends, a conservative bar per row
+    section = disputes.figures_in_dispute(generated, limit=25)
+    text = text_of(section.markup)
+    running = ranked[ranked["cumulative"]]
+    assert (
+        f"Shown: 20 of {int((~ranked['cumulative']).sum()):,} quantities; those on which "
+        f"sources differ ({len(one_off):,}), the widest spread first." in text
+    )
+    assert (
+        f"Shown: 3 of {len(running):,} running totals; those on which sources differ "
+        f"({int(running['disputed'].sum()):,})" in text
+    )
+    assert f"Showing 25 of {len(ranked):,} quantities, the most disputed first." in text
+    assert section.markup.count("<tr>") <= 2 * 25 + 2
+
+
+def test_text_from_data_is_escaped_and_dollars_stay_text(dataset_copy, tmp_path):
+    folder = dataset_copy(FIXTURE)
+    assertions = folder / "assertions.csv"
+    assertions.write_text(
+        assertions.read_text().replace(
+            '"Deaths in the strike on X, 1 May"', '"<script>alert(1)</script> cost $5 and $3"'
+        )
+    )
+    sources = folder / "sources.csv"
+    sources.write_text(sources.read_text().replace("A news wire", "<b>Wire</b> & $co"))
+    hostile = analyze(load_dataset(folder, cache=None))
+    markup = disputes.figures_in_dispute(hostile).markup + views.judgments(hostile).markup
+    assert "<script>" not in markup and "<b>Wire" not in markup
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; cost $5 and $3" in markup
+    assert "&lt;b&gt;Wire&lt;/b&gt; &amp; $co" in markup
+    svg = re.search(r"<svg.*?</svg>", markup, flags=re.S).group()
+    assert "&lt;b&gt;Wire&lt;/b&gt; &amp; $co" in svg  # a label, not markup nor mathtext
+
+
+# Built briefings
+
+
+@pytest.mark.slow
+def test_a_briefing_on_the_fixture_has_the_sections_and_their_figures(tmp_path):
+    from analysis.build import build_briefing
+
+    built = build_briefing("briefing", [("dataset", str(FIXTURE))], reports=tmp_path / "r")
+    page = (built.folder / "briefing.html").read_text()
+    assert "<h2>Figures in dispute</h2>" in page and "<h2>Questions with alternatives</h2>" in page
+    assert 'aria-label="Dot-and-range chart of each source' in page
+    assert 'aria-label="Line chart of running totals by source' in page
+    pdf = " ".join(" ".join(p.extract_text() for p in PdfReader(built.folder / "briefing.pdf").pages).split())  # fmt: skip
+    for words in ("Figures in dispute", "most conservative 6", "Questions with alternatives",
+                  "Figures by source", "Running totals by source"):  # fmt: skip
+        assert words in pdf
+    manifest = json.loads((built.folder / "manifest.json").read_text())
+    assert manifest["changes"] == {"first": True}
+    assert axe_violations(built.folder / "briefing.html") == []  # WCAG 2.1 AA, as the seed
+
+
+def _reader_html(path) -> str:
+    """A briefing's HTML without what differs between two builds (time stamps) and without
+    the empty wrapper of a cell that displayed nothing (it shows nothing either)."""
+    page = re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "T", path.read_text())
+    return re.sub(
+        r'<div class="jp-Cell jp-CodeCell jp-Notebook-cell jp-mod-noOutputs jp-mod-noInput" '
+        r'id="cell-id=[^"]*">\s*</div>',
+        "",
+        page,
+    )
+
+
+@pytest.mark.slow
+def test_the_seed_briefing_reads_as_before_the_sections_existed(tmp_path):
+    """The notebook without the two new cells is the briefing as it was; the seed, which
+    has no quantity and no question, must render the same with them."""
+    from analysis.build import build_briefing
+
+    notebook = json.loads((ROOT / "notebooks" / "briefing.ipynb").read_text())
+    notebook["cells"] = [
+        c for c in notebook["cells"] if not "".join(c["source"]).startswith("disputes.")
+    ]
+    before = tmp_path / "before.ipynb"
+    before.write_text(json.dumps(notebook))
+    parameters = [("dataset", str(SEED))]
+    old = build_briefing(str(before), parameters, reports=tmp_path / "old", formats=("html",))
+    new = build_briefing("briefing", parameters, reports=tmp_path / "new", formats=("html",))
+    # the footer names the notebook: "before" for the copy
+    footer = "<p>{} \u00b7 dataset"
+    assert _reader_html(new.folder / "briefing.html") == (
+        _reader_html(old.folder / "before.html").replace(
+            footer.format("before"), footer.format("briefing")
+        )
+    )
