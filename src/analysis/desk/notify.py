@@ -247,7 +247,52 @@ def changed_lines(facts: dict | None) -> list[str]:
     ):
         if facts.get(name):
             lines.append(f"{facts[name]} {said}")
-    return lines or ["Nothing changed since the last briefing."]
+    return lines + _figure_lines(facts) or ["Nothing changed since the last briefing."]
+
+
+def _figure_lines(facts: dict) -> list[str]:
+    """Revised figures ("mod_b revised deaths_strike from 5 to 7 on 2025-05-04"), counts
+    of new and withdrawn figures and moved running totals, and question status moves."""
+    revised = facts.get("figures_revised") or []
+    lines = [
+        f"{r['source_id']} revised {r['assertion_id']} from {_shown_figure(r['from'])} to "
+        f"{_shown_figure(r['to'])} on {r['at']}" + (f" (for {r['day']})" if r.get("day") else "")
+        for r in revised
+    ]
+    hidden = int(facts.get("figures_revised_total") or 0) - len(revised)
+    if hidden > 0:
+        lines.append(f"and {hidden} more revised figure(s)")
+    for name, said in (
+        ("figures_new", "new figure(s)"),
+        ("figures_withdrawn", "figure(s) withdrawn"),
+        ("totals_updated", "running total(s) moved to a later day"),
+    ):
+        if facts.get(name):
+            lines.append(f"{facts[name]} {said}")
+    for move in facts.get("question_moves") or []:
+        answer = f" ({move['answer']})" if move.get("answer") else ""
+        lines.append(f"{move['question_id']}: {move['before']} -> {move['after']}{answer}")
+    return lines
+
+
+def _shown_figure(figure: dict | None) -> str:
+    """A figure of the manifest as a reader writes it: 12, 100+, 8-20, or 12 (8-20)."""
+    if not figure:
+        return "none"
+    value, low, high = (figure.get(k) for k in ("value", "low", "high"))
+    number = lambda x: f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"  # noqa: E731
+    span = (
+        f"{number(low)}-{number(high)}"
+        if low is not None and high is not None
+        else (
+            f"{number(low)}+"
+            if low is not None
+            else (f"up to {number(high)}" if high is not None else "")
+        )
+    )
+    if value is None:
+        return span or "none"
+    return f"{number(value)} ({span})" if span else number(value)
 
 
 def _executed(path: Path):
