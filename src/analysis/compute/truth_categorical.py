@@ -42,6 +42,13 @@ import pandas as pd
 
 from analysis.compute import sorting
 from analysis.compute.copying import co_claims, copy_discount, source_dependence
+from analysis.compute.partial_answers import (
+    PartLinks,
+    canonical_lists,
+    given_parts,
+    list_parts,
+    part_links,
+)
 from analysis.compute.reliability import (
     TruthOptions,
     judged_claims,
@@ -86,18 +93,34 @@ def answer_probabilities(
     vote: np.ndarray,
     accuracy: np.ndarray,
     false_values: np.ndarray,
+    links: PartLinks | None = None,
+    incompleteness: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each candidate value's probability of being true, and each item's unclaimed mass.
 
     ``candidate`` is each claim's value (an index into ``candidate_item``, which is
     sorted by item); ``vote`` its weight; ``accuracy`` per source; ``false_values``
-    the n of each item.
+    the n of each item. With ``links`` (claims whose value is a part of another) and
+    ``incompleteness`` (ι per source), a part also backs each of its wholes.
     """
     n_items = int(candidate_item[-1]) + 1
     acc = np.clip(accuracy, 1e-6, 1 - 1e-6)
     n = false_values[candidate_item[candidate]]
     tau = np.log(n * acc[source] / (1.0 - acc[source]))
     score = np.bincount(candidate, weights=vote * tau, minlength=len(candidate_item))
+    if links is not None and not links.empty:
+        # the exact value's holders: ln(nA / ((1 - A)(1 - ι))), the (1 - ι) only where ι > 0
+        score -= np.bincount(
+            candidate,
+            weights=vote * np.log1p(-np.minimum(incompleteness, 1 - 1e-6)[source]),
+            minlength=len(candidate_item),
+        )
+        iota = np.clip(incompleteness, 1e-6, 1 - 1e-6)
+        by = links.claim
+        pi = np.log(
+            n[by] * iota[source[by]] / ((1.0 - iota[source[by]]) * links.parts[links.whole])
+        )
+        score += np.bincount(links.whole, weights=vote[by] * pi, minlength=len(candidate_item))
     starts = np.flatnonzero(np.r_[True, candidate_item[1:] != candidate_item[:-1]])
     top = np.maximum(np.maximum.reduceat(score, starts), 0.0)
     kinds = np.diff(np.r_[starts, len(candidate_item)])
@@ -108,72 +131,152 @@ def answer_probabilities(
     return shifted / total[candidate_item], unclaimed / total
 
 
-def _accuracy(source, weight, right, n_sources, options: TruthOptions) -> np.ndarray:
-    counted = np.bincount(source, weights=weight, minlength=n_sources)
-    hits = np.bincount(source, weights=weight * right, minlength=n_sources)
-    return (options.prior_right + hits) / (options.prior_right + options.prior_wrong + counted)
+@dataclass(frozen=True)
+class _Candidates:
+    """The claimed values: each claim's ``candidate``, each candidate's ``item``, the n
+    of each item, and the part links (None when values exclude each other)."""
+
+    candidate: np.ndarray
+    item: np.ndarray
+    false_values: np.ndarray
+    links: PartLinks | None
 
 
-def _iterate(claims, candidate, candidate_item, vote, accuracy, options):
-    """Alternate answers and accuracies until stable; returns (p, unclaimed, accuracy, steps)."""
-    weight = np.where(claims.judged, claims.weight, 0.0)
-    n = false_value_counts(candidate_item, options.false_values)
-    n_sources = len(claims.sources)
+def _learn(judged, values: _Candidates, p, options: TruthOptions):
+    """Each source's accuracy (Beta posterior mean of its judged claims, each counting
+    the probability that its value is true) and, with parts, its incompleteness ι: the
+    share of its not-right judged weight that went to parts of the true value, with
+    ``prior_wrong`` pseudo-claims of a false value (so ι is 0 for a source that never
+    gave a part). Returns (accuracy, ι or None, each claim's P(incomplete) or None)."""
+    n_sources = len(judged.sources)
+    weight = np.where(judged.judged, judged.weight, 0.0)
+    right = p[values.candidate]
+    counted = np.bincount(judged.source, weights=weight, minlength=n_sources)
+    hits = np.bincount(judged.source, weights=weight * right, minlength=n_sources)
+    accuracy = (options.prior_right + hits) / (options.prior_right + options.prior_wrong + counted)
+    if values.links is None:
+        return accuracy, None, None
+    incomplete = incomplete_probability(values.links, p, len(right))
+    partial = np.bincount(judged.source, weights=weight * incomplete, minlength=n_sources)
+    iota = partial / (options.prior_wrong + np.maximum(counted - hits, partial))
+    return accuracy, iota, incomplete
+
+
+def incomplete_probability(links: PartLinks, p: np.ndarray, n_claims: int) -> np.ndarray:
+    """Each claim's probability of being an incomplete answer: that one of its wholes is true."""
+    return np.bincount(links.claim, weights=p[links.whole], minlength=n_claims)
+
+
+def _probabilities(judged, values: _Candidates, vote, accuracy, iota):
+    return answer_probabilities(
+        values.candidate,
+        values.item,
+        judged.source,
+        vote,
+        accuracy,
+        values.false_values,
+        values.links,
+        iota,
+    )
+
+
+def _iterate(judged, values: _Candidates, vote, accuracy, iota, options):
+    """Alternate answers and accuracies until stable; returns (p, unclaimed, accuracy, ι,
+    steps)."""
     step = 0
     while step < options.max_iterations:
         step += 1
-        p, unclaimed = answer_probabilities(
-            candidate, candidate_item, claims.source, vote, accuracy, n
-        )
-        updated = _accuracy(claims.source, weight, p[candidate], n_sources, options)
+        p, _ = _probabilities(judged, values, vote, accuracy, iota)
+        updated, iota_next, _ = _learn(judged, values, p, options)
         moved = np.max(np.abs(updated - accuracy), initial=0.0)
-        accuracy = updated
+        if iota is not None:
+            moved = max(moved, np.max(np.abs(iota_next - iota), initial=0.0))
+        accuracy, iota = updated, iota_next
         if moved < options.convergence:
             break
-    p, unclaimed = answer_probabilities(candidate, candidate_item, claims.source, vote, accuracy, n)
-    return p, unclaimed, accuracy, step
+    p, unclaimed = _probabilities(judged, values, vote, accuracy, iota)
+    return p, unclaimed, accuracy, iota, step
 
 
-def estimate_answers(claims: pd.DataFrame, options: TruthOptions | None = None) -> AnswerEstimates:
-    """Likely answers and source accuracies from claims on questions with alternatives.
+def _consistent(values: _Candidates, p, accuracy, iota):
+    """For copy detection with parts: a value is "true" when it is consistent with the
+    truth (the truth or a part of it), and a source "accurate" when its values are."""
+    if values.links is None:
+        return p, accuracy
+    part = values.links.pair_part
+    held = p + np.bincount(part, weights=p[values.links.pair_whole], minlength=len(p))
+    return np.minimum(held, 1.0), accuracy + (1.0 - accuracy) * iota
 
-    ``claims`` columns: source_id, question_id, value (the alternative as written);
-    optional time (only each source's latest claims per question count), weight,
-    hedged (bool), cites_source (the id of a source the claim cites).
-    """
-    options = options or TruthOptions()
-    judged = judged_claims(claims, "question_id", options)
-    if len(judged.source) == 0:
-        raise ValueError("truth estimates: no claim has a source, a question and a value")
+
+def _read_values(claims: pd.DataFrame, parts: pd.DataFrame | None, options: TruthOptions):
+    """The claims with list values in canonical form (and the parts table with them), and
+    the map from canonical to first-written value (None without ``list_separator``)."""
+    separator = options.list_separator
+    if separator is None or "value" not in claims:
+        return claims, parts, None
+    canonical = canonical_lists(claims["value"], separator)
+    first = ~pd.Series(canonical.to_numpy()).duplicated().to_numpy() & canonical.notna().to_numpy()
+    written = pd.Series(claims["value"].to_numpy()[first], index=canonical.to_numpy()[first])
+    if parts is not None:
+        parts = parts.assign(
+            part=canonical_lists(parts["part"], separator) if "part" in parts else None,
+            whole=canonical_lists(parts["whole"], separator) if "whole" in parts else None,
+        )
+    return claims.assign(value=canonical), parts, written
+
+
+def _candidates(judged, parts, options: TruthOptions):
     value_codes, _ = pd.factorize(judged.value)
     width = int(value_codes.max()) + 1
     keys, candidate = sorting.unique_inverse(judged.item * width + value_codes)
     candidate_item = keys // width
     first_claim = np.zeros(len(keys), dtype=np.int64)
     first_claim[candidate[::-1]] = np.arange(len(candidate))[::-1]
+    value = judged.value[first_claim]
+    pairs = []
+    if options.list_separator is not None:
+        pairs.append(list_parts(candidate_item, value, options.list_separator))
+    if parts is not None:
+        pairs.append(given_parts(parts, judged.items, candidate_item, value))
+    part = np.concatenate([a for a, _ in pairs] or [np.zeros(0, np.int64)])
+    whole = np.concatenate([b for _, b in pairs] or [np.zeros(0, np.int64)])
+    links = part_links(candidate, part, whole, len(keys)) if len(part) else None
+    n = false_value_counts(candidate_item, options.false_values)
+    return _Candidates(candidate, candidate_item, n, links), value
+
+
+def estimate_answers(
+    claims: pd.DataFrame, options: TruthOptions | None = None, parts: pd.DataFrame | None = None
+) -> AnswerEstimates:
+    """Likely answers and source accuracies from claims on questions with alternatives.
+
+    ``claims`` columns: source_id, question_id, value (the alternative as written);
+    optional time (only each source's latest claims per question count), weight,
+    hedged (bool), cites_source (the id of a source the claim cites). ``parts``
+    (optional): question_id, part, whole: values that are incomplete forms of others
+    (:mod:`analysis.compute.partial_answers`; lists are found by
+    ``options.list_separator``).
+    """
+    options = options or TruthOptions()
+    claims, parts, written = _read_values(claims, parts, options)
+    judged = judged_claims(claims, "question_id", options)
+    if len(judged.source) == 0:
+        raise ValueError("truth estimates: no claim has a source, a question and a value")
+    values, value = _candidates(judged, parts, options)
+    candidate, candidate_item = values.candidate, values.item
     n_sources = len(judged.sources)
     accuracy = np.full(n_sources, options.prior_right / (options.prior_right + options.prior_wrong))
+    iota = None
+    if values.links is not None:  # before anything is learnt: a part as likely incomplete as false
+        iota = np.where(np.bincount(judged.source[values.links.claim], minlength=n_sources), 0.5, 0)
     vote = judged.vote
     pairs = None
     # the weighted vote first: copying is looked for before any accuracy is learnt,
     # or a bloc of copiers would teach the estimate that it is the accurate one
-    p, _ = answer_probabilities(
-        candidate,
-        candidate_item,
-        judged.source,
-        vote,
-        accuracy,
-        false_value_counts(candidate_item, options.false_values),
-    )
+    p, _ = _probabilities(judged, values, vote, accuracy, iota)
     # and each source's accuracy against that vote: judged at the prior's 2/3, two
     # accurate sources would agree more often than independence allows and look dependent
-    accuracy = _accuracy(
-        judged.source,
-        np.where(judged.judged, judged.weight, 0.0),
-        p[candidate],
-        n_sources,
-        options,
-    )
+    accuracy, iota, _ = _learn(judged, values, p, options)
     if options.copy_rounds:
         meetings = co_claims(
             judged.source, judged.item, candidate, judged.judged, n_sources, options
@@ -181,21 +284,30 @@ def estimate_answers(claims: pd.DataFrame, options: TruthOptions | None = None) 
     steps = 0
     for _ in range(max(options.copy_rounds, 1)):
         if options.copy_rounds:
-            pairs = source_dependence(meetings, candidate, candidate_item, p, accuracy, options)
+            held, reliable = _consistent(values, p, accuracy, iota)
+            pairs = source_dependence(meetings, candidate, candidate_item, held, reliable, options)
             vote = judged.vote * copy_discount(judged.source, candidate, pairs, options)
-        p, unclaimed, accuracy, taken = _iterate(
-            judged, candidate, candidate_item, vote, accuracy, options
+        p, unclaimed, accuracy, iota, taken = _iterate(
+            judged, values, vote, accuracy, iota, options
         )
         steps += taken
     right = p[candidate]
-    holders = np.bincount(candidate, minlength=len(keys))
-    backing = np.bincount(candidate, weights=vote, minlength=len(keys))
-    values = judged.value[first_claim]
-    answers = _answers(judged, candidate_item, p, unclaimed, holders, backing, values)
+    holders = np.bincount(candidate, minlength=len(candidate_item))
+    backing = np.bincount(candidate, weights=vote, minlength=len(candidate_item))
+    partial = np.zeros(len(candidate_item), dtype=np.int64)
+    incomplete = np.zeros(len(candidate))
+    if values.links is not None:
+        partial = np.bincount(values.links.whole, minlength=len(candidate_item))
+        incomplete = incomplete_probability(values.links, p, len(candidate))
+    shown = value if written is None else written.reindex(value).to_numpy()
+    answers = _answers(judged, candidate_item, p, unclaimed, holders, backing, shown)
+    answers.insert(
+        answers.columns.get_loc("holders") + 1, "partial_holders", partial[_best(p, candidate_item)]
+    )
     distribution = pd.DataFrame(
         {
             "question_id": judged.items[candidate_item],
-            "value": values,
+            "value": shown,
             "probability": p,
             "holders": holders,
         }
@@ -203,15 +315,20 @@ def estimate_answers(claims: pd.DataFrame, options: TruthOptions | None = None) 
     return AnswerEstimates(
         answers=answers,
         distribution=distribution.reset_index(drop=True),
-        sources=source_table(judged, right, options),
+        sources=source_table(judged, right, options, incomplete=incomplete),
         dependence=_named_pairs(pairs, judged.sources, options),
         iterations=steps,
     )
 
 
-def _answers(judged, candidate_item, p, unclaimed, holders, backing, values) -> pd.DataFrame:
+def _best(p: np.ndarray, candidate_item: np.ndarray) -> np.ndarray:
+    """Per item, the most probable candidate (ties to the first)."""
     order = np.lexsort((-p, candidate_item))
-    best = order[np.r_[True, candidate_item[order][1:] != candidate_item[order][:-1]]]
+    return order[np.r_[True, candidate_item[order][1:] != candidate_item[order][:-1]]]
+
+
+def _answers(judged, candidate_item, p, unclaimed, holders, backing, values) -> pd.DataFrame:
+    best = _best(p, candidate_item)
     n_items = len(judged.items)
     sources = sources_per_item(judged.source, judged.item, n_items)
     kinds = np.bincount(candidate_item, minlength=n_items)
