@@ -198,16 +198,6 @@ def _iterate(judged, values: _Candidates, vote, accuracy, iota, options):
     return p, unclaimed, accuracy, iota, step
 
 
-def _consistent(values: _Candidates, p, accuracy, iota):
-    """For copy detection with parts: a value is "true" when it is consistent with the
-    truth (the truth or a part of it), and a source "accurate" when its values are."""
-    if values.links is None:
-        return p, accuracy
-    part = values.links.pair_part
-    held = p + np.bincount(part, weights=p[values.links.pair_whole], minlength=len(p))
-    return np.minimum(held, 1.0), accuracy + (1.0 - accuracy) * iota
-
-
 def _read_values(claims: pd.DataFrame, parts: pd.DataFrame | None, options: TruthOptions):
     """The claims with list values in canonical form (and the parts table with them), and
     the map from canonical to first-written value (None without ``list_separator``)."""
@@ -267,8 +257,8 @@ def estimate_answers(
     n_sources = len(judged.sources)
     accuracy = np.full(n_sources, options.prior_right / (options.prior_right + options.prior_wrong))
     iota = None
-    if values.links is not None:  # before anything is learnt: a part as likely incomplete as false
-        iota = np.where(np.bincount(judged.source[values.links.claim], minlength=n_sources), 0.5, 0)
+    if values.links is not None:  # before anything is learnt, for every source alike:
+        iota = np.full(n_sources, 0.5)  # a wrong answer as likely incomplete as false
     vote = judged.vote
     pairs = None
     # the weighted vote first: copying is looked for before any accuracy is learnt,
@@ -284,8 +274,7 @@ def estimate_answers(
     steps = 0
     for _ in range(max(options.copy_rounds, 1)):
         if options.copy_rounds:
-            held, reliable = _consistent(values, p, accuracy, iota)
-            pairs = source_dependence(meetings, candidate, candidate_item, held, reliable, options)
+            pairs = source_dependence(meetings, candidate, candidate_item, p, accuracy, options)
             vote = judged.vote * copy_discount(judged.source, candidate, pairs, options)
         p, unclaimed, accuracy, iota, taken = _iterate(
             judged, values, vote, accuracy, iota, options
