@@ -209,7 +209,9 @@ def beta_interval(
         variance = mean * (1 - mean) / (a + b + 1) + right_variance / (a + b) ** 2
         # the Beta with this mean and variance: a + b = mean (1 - mean) / variance - 1
         total = np.maximum(mean * (1 - mean) / np.maximum(variance, 1e-300) - 1.0, 1e-9)
-        a, b = mean * total, (1 - mean) * total
+        certain = right_variance <= 0
+        a = np.where(certain, a, mean * total)
+        b = np.where(certain, b, (1 - mean) * total)
     tail = (1.0 - options.level) / 2.0
     return mean, stats.beta.ppf(tail, a, b), stats.beta.ppf(1.0 - tail, a, b)
 

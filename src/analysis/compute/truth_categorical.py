@@ -21,9 +21,24 @@ Why this model: it needs no label set shared across questions (alternatives
 differ per question, unlike crowd-labelling's classes), it gives probabilities
 that mean what they say for a lone claim, and its per-source accuracy has a
 natural Beta interval from the effective counts. The accuracy interval is the
-Beta posterior's equal-tailed ``level`` interval: it reflects how many judged
-claims back the figure, not the uncertainty of the truth itself, which is small
-when several independent sources speak.
+Beta posterior's equal-tailed ``level`` interval, widened by the uncertainty of
+the answers the source is judged against (:func:`analysis.compute.reliability.beta_interval`):
+it reflects how many judged claims back the figure and how sure their judging is.
+
+**Partial answers** (opt-in: ``TruthOptions.list_separator`` or a ``parts`` table,
+:mod:`analysis.compute.partial_answers`). When some claimed values are parts of
+others (a list naming some of another's items), a wrong answer is either
+*incomplete* (a part of the truth) or *false*. Each source gets a second
+parameter, its incompleteness ι (the share of its wrong answers that are parts of
+the truth). Under the hypothesis that value T is true, a source gives T with
+probability A, one of the m claimed parts of T with probability (1 - A) ι / m, and
+any other value with probability (1 - A)(1 - ι) / n; so T's score adds
+ln(n A / ((1 - A)(1 - ι))) for each claim of T and ln(n ι / ((1 - ι) m)) for each
+claim of a part of T. A source that often gives only the first author thus backs
+"Haag" and "Haag; Perry; Sosinsky" almost alike, and the full list is decided by
+the sources that give full lists. ι is learnt like A, from the probability that
+each of the source's answers is incomplete (that one of its wholes is true). With
+no part among the claimed values the model is exactly the exclusive one.
 
 Copying (:mod:`analysis.compute.copying`) is looked for first from the plain
 weighted vote (before any accuracy is learnt: otherwise a bloc of copiers teaches
@@ -100,21 +115,23 @@ def answer_probabilities(
 
     ``candidate`` is each claim's value (an index into ``candidate_item``, which is
     sorted by item); ``vote`` its weight; ``accuracy`` per source; ``false_values``
-    the n of each item. With ``links`` (claims whose value is a part of another) and
-    ``incompleteness`` (ι per source), a part also backs each of its wholes.
+    the n of each item. With ``incompleteness`` (ι per source) the partial-answer model
+    applies, and with ``links`` (claims whose value is a part of another) a part also
+    backs each of its wholes (see the module docstring).
     """
     n_items = int(candidate_item[-1]) + 1
     acc = np.clip(accuracy, 1e-6, 1 - 1e-6)
     n = false_values[candidate_item[candidate]]
     tau = np.log(n * acc[source] / (1.0 - acc[source]))
     score = np.bincount(candidate, weights=vote * tau, minlength=len(candidate_item))
-    if links is not None and not links.empty:
+    if incompleteness is not None:
         # the exact value's holders: ln(nA / ((1 - A)(1 - ι))), the (1 - ι) only where ι > 0
         score -= np.bincount(
             candidate,
             weights=vote * np.log1p(-np.minimum(incompleteness, 1 - 1e-6)[source]),
             minlength=len(candidate_item),
         )
+    if links is not None and not links.empty:
         iota = np.clip(incompleteness, 1e-6, 1 - 1e-6)
         by = links.claim
         pi = np.log(
@@ -144,10 +161,8 @@ class _Candidates:
 
 def _learn(judged, values: _Candidates, p, options: TruthOptions):
     """Each source's accuracy (Beta posterior mean of its judged claims, each counting
-    the probability that its value is true) and, with parts, its incompleteness ι: the
-    share of its not-right judged weight that went to parts of the true value, with
-    ``prior_wrong`` pseudo-claims of a false value (so ι is 0 for a source that never
-    gave a part). Returns (accuracy, ι or None, each claim's P(incomplete) or None)."""
+    the probability that its value is true) and, with parts, its incompleteness ι.
+    Returns (accuracy, ι or None)."""
     n_sources = len(judged.sources)
     weight = np.where(judged.judged, judged.weight, 0.0)
     right = p[values.candidate]
@@ -155,11 +170,27 @@ def _learn(judged, values: _Candidates, p, options: TruthOptions):
     hits = np.bincount(judged.source, weights=weight * right, minlength=n_sources)
     accuracy = (options.prior_right + hits) / (options.prior_right + options.prior_wrong + counted)
     if values.links is None:
-        return accuracy, None, None
+        return accuracy, None
     incomplete = incomplete_probability(values.links, p, len(right))
-    partial = np.bincount(judged.source, weights=weight * incomplete, minlength=n_sources)
-    iota = partial / (options.prior_wrong + np.maximum(counted - hits, partial))
-    return accuracy, iota, incomplete
+    return accuracy, incompleteness(judged.source, weight, right, incomplete, n_sources, options)
+
+
+def incompleteness(
+    source: np.ndarray,
+    weight: np.ndarray,
+    right: np.ndarray,
+    incomplete: np.ndarray,
+    n_sources: int,
+    options: TruthOptions,
+) -> np.ndarray:
+    """ι per source: the share of its not-right judged weight that went to parts of the
+    true value rather than to false values, with ``prior_wrong`` pseudo-claims of a false
+    value (so ι is 0 for a source none of whose answers can be incomplete). ``right`` and
+    ``incomplete`` are each claim's probabilities of being right and incomplete."""
+    counted = np.bincount(source, weights=weight, minlength=n_sources)
+    hits = np.bincount(source, weights=weight * right, minlength=n_sources)
+    partial = np.bincount(source, weights=weight * incomplete, minlength=n_sources)
+    return partial / (options.prior_wrong + np.maximum(counted - hits, partial))
 
 
 def incomplete_probability(links: PartLinks, p: np.ndarray, n_claims: int) -> np.ndarray:
@@ -187,7 +218,7 @@ def _iterate(judged, values: _Candidates, vote, accuracy, iota, options):
     while step < options.max_iterations:
         step += 1
         p, _ = _probabilities(judged, values, vote, accuracy, iota)
-        updated, iota_next, _ = _learn(judged, values, p, options)
+        updated, iota_next = _learn(judged, values, p, options)
         moved = np.max(np.abs(updated - accuracy), initial=0.0)
         if iota is not None:
             moved = max(moved, np.max(np.abs(iota_next - iota), initial=0.0))
@@ -266,7 +297,7 @@ def estimate_answers(
     p, _ = _probabilities(judged, values, vote, accuracy, iota)
     # and each source's accuracy against that vote: judged at the prior's 2/3, two
     # accurate sources would agree more often than independence allows and look dependent
-    accuracy, iota, _ = _learn(judged, values, p, options)
+    accuracy, iota = _learn(judged, values, p, options)
     if options.copy_rounds:
         meetings = co_claims(
             judged.source, judged.item, candidate, judged.judged, n_sources, options
