@@ -401,8 +401,11 @@ def test_given_parts_name_claimed_values_only():
     )
     part, whole = given_parts(table, items, candidate_item, values)
     assert (part.tolist(), whole.tolist()) == ([0], [1])
-    with pytest.raises(ValueError, match="no column 'whole'"):
-        estimate_answers(claims([("a", "q", "x")]), parts=table.drop(columns="whole"))
+    for options in (TruthOptions(), TruthOptions(list_separator=";")):
+        with pytest.raises(ValueError, match="no column 'whole'"):
+            estimate_answers(claims([("a", "q", "x")]), options, table.drop(columns="whole"))
+    with pytest.raises(ValueError, match="list_separator is empty"):
+        estimate_answers(claims([("a", "q", "x")]), TruthOptions(list_separator=""))
 
 
 def crowd_of_first_authors() -> pd.DataFrame:
@@ -549,6 +552,28 @@ def generated_list_world(seed: int, n_questions: int = 300, n_sources: int = 12)
         rows.append((f"s{s:02d}", f"q{q:04d}", "; ".join(rng.permutation(names[value]))))
     gold = pd.Series({f"q{q:04d}": ";".join(sorted(names[t])) for q, t in enumerate(truth)})
     return claims(rows), gold, accuracy, (1 - accuracy) * iota * 0.75
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 10_000))
+def test_partial_estimates_do_not_depend_on_row_order_or_names(seed):
+    frame, _, _, _ = generated_list_world(seed, n_questions=60, n_sources=8)
+    shuffled = frame.sample(frac=1.0, random_state=seed).assign(
+        source_id=lambda f: "src-" + f["source_id"]
+    )
+    options = TruthOptions(list_separator=";")
+    one, two = estimate_answers(frame, options), estimate_answers(shuffled, options)
+    # the value is shown as first written, so compare the lists' items
+    assert canonical_lists(one.answers["value"], ";").tolist() == (
+        canonical_lists(two.answers["value"], ";").tolist()
+    )
+    assert one.answers["probability"].to_numpy() == pytest.approx(
+        two.answers["probability"].to_numpy()
+    )
+    assert one.sources["estimate"].to_numpy() == pytest.approx(two.sources["estimate"].to_numpy())
+    assert one.sources["incomplete"].to_numpy() == pytest.approx(
+        two.sources["incomplete"].to_numpy()
+    )
 
 
 def test_partial_answers_find_more_full_lists_on_generated_worlds():

@@ -78,11 +78,13 @@ class AnswerEstimates:
 
     ``answers``: one row per question: question_id, value (the likely alternative as
     written), probability, unclaimed (probability that no claimed value is true),
-    sources (how many spoke), holders (how many hold the value), independent_holders
-    (their vote after copy and citation discounts), basis ("single source",
+    sources (how many spoke), holders (how many hold the value), partial_holders (how
+    many claim a part of it; 0 when values are exclusive), independent_holders (the
+    holders' vote after copy and citation discounts), basis ("single source",
     "sources agree", "contested").
     ``distribution``: question_id, value, probability, holders; every claimed value.
-    ``sources``: see :func:`analysis.compute.reliability.source_table`.
+    ``sources``: see :func:`analysis.compute.reliability.source_table` (with
+    ``incomplete``: the share of judged weight that was a part of the true value).
     ``dependence``: pairs judged dependent: source_a, source_b, shared_items,
     shared_values, shared_false, dependence, copier (ids).
     """
@@ -233,16 +235,19 @@ def _read_values(claims: pd.DataFrame, parts: pd.DataFrame | None, options: Trut
     """The claims with list values in canonical form (and the parts table with them), and
     the map from canonical to first-written value (None without ``list_separator``)."""
     separator = options.list_separator
+    if separator == "":
+        raise ValueError(
+            "truth estimates: list_separator is empty; give the text that separates a "
+            "list's items (for example ';'), or None when values are not lists"
+        )
     if separator is None or "value" not in claims:
         return claims, parts, None
     canonical = canonical_lists(claims["value"], separator)
     first = ~pd.Series(canonical.to_numpy()).duplicated().to_numpy() & canonical.notna().to_numpy()
     written = pd.Series(claims["value"].to_numpy()[first], index=canonical.to_numpy()[first])
     if parts is not None:
-        parts = parts.assign(
-            part=canonical_lists(parts["part"], separator) if "part" in parts else None,
-            whole=canonical_lists(parts["whole"], separator) if "whole" in parts else None,
-        )
+        named = [column for column in ("part", "whole") if column in parts]
+        parts = parts.assign(**{c: canonical_lists(parts[c], separator) for c in named})
     return claims.assign(value=canonical), parts, written
 
 
