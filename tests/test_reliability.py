@@ -12,13 +12,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from analysis.compute.partial_answers import canonical_lists, given_parts, list_parts, part_links
+from analysis.compute.partial_answers import (
+    canonical_lists,
+    given_parts,
+    incompleteness,
+    list_parts,
+    part_links,
+)
 from analysis.compute.reliability import TruthOptions, beta_interval, judged_claims
 from analysis.compute.truth_categorical import (
     answer_probabilities,
     estimate_answers,
     false_value_counts,
-    incompleteness,
 )
 from analysis.compute.truth_numeric import estimate_quantities, weighted_quantile
 

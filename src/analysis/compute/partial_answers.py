@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.compute import sorting
+from analysis.compute.reliability import TruthOptions
 
 
 @dataclass(frozen=True)
@@ -139,3 +140,43 @@ def part_links(
         pair_part=part,
         pair_whole=whole,
     )
+
+
+def part_scores(
+    links: PartLinks,
+    source: np.ndarray,
+    vote: np.ndarray,
+    false_values: np.ndarray,
+    incompleteness: np.ndarray,
+    n_candidates: int,
+) -> np.ndarray:
+    """Each candidate's score from the claims of its parts: ln(n ι / ((1 - ι) m)) per claim
+    (``false_values`` is each claim's n, ``incompleteness`` each source's ι), weighted by
+    the claim's vote; see :mod:`analysis.compute.truth_categorical`."""
+    by = links.claim
+    iota = np.clip(incompleteness, 1e-6, 1 - 1e-6)[source[by]]
+    per_claim = np.log(false_values[by] * iota / ((1.0 - iota) * links.parts[links.whole]))
+    return np.bincount(links.whole, weights=vote[by] * per_claim, minlength=n_candidates)
+
+
+def incompleteness(
+    source: np.ndarray,
+    weight: np.ndarray,
+    right: np.ndarray,
+    incomplete: np.ndarray,
+    n_sources: int,
+    options: TruthOptions,
+) -> np.ndarray:
+    """ι per source: the share of its not-right judged weight that went to parts of the
+    true value rather than to false values, with ``prior_wrong`` pseudo-claims of a false
+    value (so ι is 0 for a source none of whose answers can be incomplete). ``right`` and
+    ``incomplete`` are each claim's probabilities of being right and incomplete."""
+    counted = np.bincount(source, weights=weight, minlength=n_sources)
+    hits = np.bincount(source, weights=weight * right, minlength=n_sources)
+    partial = np.bincount(source, weights=weight * incomplete, minlength=n_sources)
+    return partial / (options.prior_wrong + np.maximum(counted - hits, partial))
+
+
+def incomplete_probability(links: PartLinks, p: np.ndarray, n_claims: int) -> np.ndarray:
+    """Each claim's probability of being an incomplete answer: that one of its wholes is true."""
+    return np.bincount(links.claim, weights=p[links.whole], minlength=n_claims)

@@ -61,8 +61,11 @@ from analysis.compute.partial_answers import (
     PartLinks,
     canonical_lists,
     given_parts,
+    incomplete_probability,
+    incompleteness,
     list_parts,
     part_links,
+    part_scores,
 )
 from analysis.compute.reliability import (
     TruthOptions,
@@ -134,12 +137,7 @@ def answer_probabilities(
             minlength=len(candidate_item),
         )
     if links is not None and not links.empty:
-        iota = np.clip(incompleteness, 1e-6, 1 - 1e-6)
-        by = links.claim
-        pi = np.log(
-            n[by] * iota[source[by]] / ((1.0 - iota[source[by]]) * links.parts[links.whole])
-        )
-        score += np.bincount(links.whole, weights=vote[by] * pi, minlength=len(candidate_item))
+        score += part_scores(links, source, vote, n, incompleteness, len(candidate_item))
     starts = np.flatnonzero(np.r_[True, candidate_item[1:] != candidate_item[:-1]])
     top = np.maximum(np.maximum.reduceat(score, starts), 0.0)
     kinds = np.diff(np.r_[starts, len(candidate_item)])
@@ -175,29 +173,6 @@ def _learn(judged, values: _Candidates, p, options: TruthOptions):
         return accuracy, None
     incomplete = incomplete_probability(values.links, p, len(right))
     return accuracy, incompleteness(judged.source, weight, right, incomplete, n_sources, options)
-
-
-def incompleteness(
-    source: np.ndarray,
-    weight: np.ndarray,
-    right: np.ndarray,
-    incomplete: np.ndarray,
-    n_sources: int,
-    options: TruthOptions,
-) -> np.ndarray:
-    """ι per source: the share of its not-right judged weight that went to parts of the
-    true value rather than to false values, with ``prior_wrong`` pseudo-claims of a false
-    value (so ι is 0 for a source none of whose answers can be incomplete). ``right`` and
-    ``incomplete`` are each claim's probabilities of being right and incomplete."""
-    counted = np.bincount(source, weights=weight, minlength=n_sources)
-    hits = np.bincount(source, weights=weight * right, minlength=n_sources)
-    partial = np.bincount(source, weights=weight * incomplete, minlength=n_sources)
-    return partial / (options.prior_wrong + np.maximum(counted - hits, partial))
-
-
-def incomplete_probability(links: PartLinks, p: np.ndarray, n_claims: int) -> np.ndarray:
-    """Each claim's probability of being an incomplete answer: that one of its wholes is true."""
-    return np.bincount(links.claim, weights=p[links.whole], minlength=n_claims)
 
 
 def _probabilities(judged, values: _Candidates, vote, accuracy, iota):
