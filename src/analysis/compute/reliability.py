@@ -58,6 +58,8 @@ class TruthOptions:
     max_iterations: int = 100  # per estimate: accuracy <-> answers until stable
     convergence: float = 1e-6  # largest change of any accuracy that counts as stable
     relative_tolerance: float = 0.01  # numbers: a figure within 1% of the estimate is right
+    list_separator: str | None = None  # values are lists of items split on this; a list
+    # giving some of another's items is an incomplete answer, not a rival (partial_answers)
 
 
 @dataclass(frozen=True)
@@ -187,23 +189,43 @@ def _citation_factor(
 
 
 def beta_interval(
-    right: np.ndarray, judged: np.ndarray, options: TruthOptions
+    right: np.ndarray,
+    judged: np.ndarray,
+    options: TruthOptions,
+    right_variance: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Posterior mean and equal-tailed interval of an accuracy from effective counts.
 
     ``right`` of ``judged`` (weighted) claims were right; the prior is
-    Beta(prior_right, prior_wrong). Returns (estimate, low, high).
+    Beta(prior_right, prior_wrong). Returns (estimate, low, high). When the right count
+    is itself uncertain (claims judged against answers that are only probable),
+    ``right_variance`` is its variance: the posterior is then a mixture of Betas over
+    the possible counts, replaced by the Beta of the same mean and variance (wider).
     """
     a = options.prior_right + right
     b = options.prior_wrong + np.maximum(judged - right, 0.0)
+    mean = a / (a + b)
+    if right_variance is not None:
+        variance = mean * (1 - mean) / (a + b + 1) + right_variance / (a + b) ** 2
+        # the Beta with this mean and variance: a + b = mean (1 - mean) / variance - 1
+        total = np.maximum(mean * (1 - mean) / np.maximum(variance, 1e-300) - 1.0, 1e-9)
+        certain = right_variance <= 0
+        a = np.where(certain, a, mean * total)
+        b = np.where(certain, b, (1 - mean) * total)
     tail = (1.0 - options.level) / 2.0
-    return a / (a + b), stats.beta.ppf(tail, a, b), stats.beta.ppf(1.0 - tail, a, b)
+    return mean, stats.beta.ppf(tail, a, b), stats.beta.ppf(1.0 - tail, a, b)
 
 
 def source_table(
-    judged: JudgedClaims, right: np.ndarray, options: TruthOptions, extra: dict | None = None
+    judged: JudgedClaims,
+    right: np.ndarray,
+    options: TruthOptions,
+    extra: dict | None = None,
+    incomplete: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Per source: estimate, low, high, claims_judged (effective), claims, enough_data, basis.
+    """Per source: estimate, low, high, claims_judged (effective), claims, enough_data, basis,
+    and with ``incomplete`` (each claim's probability of being a part of the true value)
+    the share of its judged weight that was incomplete rather than right or false.
 
     ``right`` is each claim's probability (or 0/1) of being right; only judged claims
     count. ``basis`` says in words how much backs the figure: "judged", "few judged
@@ -214,7 +236,9 @@ def source_table(
     weight = np.where(on, judged.weight, 0.0)
     counted = np.bincount(judged.source, weights=weight, minlength=n)
     hits = np.bincount(judged.source, weights=weight * right, minlength=n)
-    estimate, low, high = beta_interval(hits, counted, options)
+    # each judged claim is right with probability ``right``, independently across items
+    spread = np.bincount(judged.source, weights=weight**2 * right * (1 - right), minlength=n)
+    estimate, low, high = beta_interval(hits, counted, options, spread)
     enough = counted >= options.min_judged
     basis = np.where(
         enough, "judged", np.where(counted > 0, "few judged claims", "no claim judged")
@@ -231,6 +255,9 @@ def source_table(
             "basis": basis,
         }
     )
+    if incomplete is not None:
+        partial = np.bincount(judged.source, weights=weight * incomplete, minlength=n)
+        table["incomplete"] = partial / np.maximum(counted, 1e-12) * (counted > 0)
     for name, column in (extra or {}).items():
         table[name] = column
     return table
