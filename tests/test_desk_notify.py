@@ -391,3 +391,40 @@ def test_the_mail_budget_comes_from_the_environment():
     for wrong in ("0", "-1", "soon", "nan", "1e9"):
         with pytest.raises(BriefingError, match="BUDGET=.*give seconds above 0"):
             smtp_settings(relay | {"BRIEFING_SMTP_BUDGET": wrong})
+
+
+def test_the_notice_says_which_figures_were_revised_and_which_questions_moved():
+    from analysis.desk.notify import changed_lines
+
+    facts = {
+        "figures_revised": [
+            {
+                "assertion_id": "tanks",
+                "source_id": "general_staff",
+                "from": {"value": 3120.0, "low": None, "high": None},
+                "to": {"value": 3098.0, "low": None, "high": None},
+                "at": "2025-05-04",
+                "day": "2025-05-03",
+            },
+            {
+                "assertion_id": "deaths_strike",
+                "source_id": "mod_a",
+                "from": {"value": None, "low": 100.0, "high": None},
+                "to": {"value": 12.0, "low": 8.0, "high": 20.0},
+                "at": "2025-05-05",
+                "day": None,
+            },
+        ],
+        "figures_revised_total": 5,
+        "figures_new": 2,
+        "question_moves": [
+            {"question_id": "q_town", "before": "open", "after": "corroborated", "answer": "a1"}
+        ],
+    }
+    assert changed_lines(facts) == [
+        "general_staff revised tanks from 3,120 to 3,098 on 2025-05-04 (for 2025-05-03)",
+        "mod_a revised deaths_strike from 100+ to 12 (8-20) on 2025-05-05",
+        "and 3 more revised figure(s)",
+        "2 new figure(s)",
+        "q_town: open -> corroborated (a1)",
+    ]
