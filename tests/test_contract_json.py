@@ -66,10 +66,10 @@ def reference_contract(result: Analysis) -> dict:
     }
     doc: dict = {}
     for key, columns in CONTRACT_JSON.items():
-        if columns is not None:
-            doc[key] = reference_records(getattr(result, key), list(columns))
-        elif key not in ONLY_WHEN_GIVEN or values[key] is not None:
-            doc[key] = values[key]
+        value = values[key] if columns is None else getattr(result, key)
+        if key in ONLY_WHEN_GIVEN and value is None:
+            continue
+        doc[key] = value if columns is None else reference_records(value, list(columns))
     return doc
 
 
@@ -119,6 +119,21 @@ def test_contract_example_streams_its_expected_bytes(as_of, expected):
     result = analyze(load_dataset(CONTRACT_EXAMPLE), as_of=as_of)
     assert_same_as_reference(result)
     assert streamed(result, chunk_rows=2) == (CONTRACT_EXAMPLE / expected).read_bytes()
+
+
+@pytest.mark.parametrize("as_of", [None, "2025-05-01", "2025-05-03", "2025-05-06"])
+def test_quantities_and_questions_stream_as_the_reference_writes_them(as_of):
+    result = analyze(load_dataset(CONTRACT_EXAMPLE.parent / "quantities-and-questions"), as_of)
+    assert_same_as_reference(result)
+    document = json.loads(to_json(result))
+    assert list(document)[-6:] == [
+        "quantities",
+        "figures",
+        "revisions",
+        "series",
+        "questions",
+        "alternatives",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -322,6 +322,24 @@ def breaking(*edits):
     return apply
 
 
+_QUANTITY_HEADER = "assertion_id,statement,unit,cumulative,question_id\n"
+_FIGURE_HEADER = "claim_id,source_id,assertion_id,document_id,stance,stated,value,low,high,quote\n"
+
+
+def _figures(assertion: str, claim: str, questions: str | None = None):
+    """A fixture breaker: the copy's assertions and claims replaced by one row each
+    (assertion ``q1``; claim ``c1`` by mod_a in d1), written with the figure columns."""
+
+    def apply(path):
+        write(path, "assertions.csv", _QUANTITY_HEADER + assertion + "\n")
+        write(path, "claims.csv", _FIGURE_HEADER + claim + "\n")
+        if questions is not None:
+            write(path, "questions.csv", "question_id,text\n" + questions + "\n")
+        return path
+
+    return apply
+
+
 def _not_a_dataset(path):
     (path / "empty").mkdir()
     (path / "empty" / "notes.txt").write_text("hello")
@@ -476,6 +494,43 @@ REASON_CASES = {
         breaking(("claims.csv", "true,May 2", "true,2025-05-07")),
         "claims.csv:7: stated: '2025-05-07' starts 2025-05-07, after its document 'd2'",
     ),
+    "figure-on-proposition": (
+        _figures("q1,The bridge fell,,,", "c1,mod_a,q1,d1,supports,2025-05-01,3,,,"),
+        "claims.csv:2: value: a figure on assertion 'q1', a proposition (it has no unit)",
+    ),
+    "missing-figure": (
+        _figures("q1,Deaths at X,deaths,,", "c1,mod_a,q1,d1,supports,2025-05-01,,,,3 dead"),
+        "claims.csv:2: value: a supporting claim on quantity 'q1' (deaths) needs its figure: "
+        "fill in value, or low and/or high for a range (its quote has a number",
+    ),
+    "misplaced-figure": (
+        _figures("q1,Deaths at X,deaths,,", "c1,mod_a,q1,d1,refutes,2025-05-01,,3,,"),
+        "claims.csv:2: low: a figure on a refutes claim: a source that gives a figure supports",
+    ),
+    "value-outside-range": (
+        _figures("q1,Deaths at X,deaths,,", "c1,mod_a,q1,d1,supports,2025-05-01,30,8,20,"),
+        "claims.csv:2: value: value 30 lies outside the claim's own range (8 to 20",
+    ),
+    "low-above-high": (
+        _figures("q1,Deaths at X,deaths,,", "c1,mod_a,q1,d1,supports,2025-05-01,,20,8,"),
+        "claims.csv:2: low: low 20 is above high 8; swap them",
+    ),
+    "negative-count": (
+        _figures("q1,Deaths at X,deaths,,", "c1,mod_a,q1,d1,supports,2025-05-01,12,-3,,"),
+        "claims.csv:2: low: -3 is negative; a quantity (deaths) counts or measures",
+    ),
+    "cumulative-without-unit": (
+        _figures("q1,Tanks lost,,true,", "c1,mod_a,q1,d1,supports,2025-05-01,,,,"),
+        "assertions.csv:2: cumulative: a running total must be a quantity",
+    ),
+    "quantity-in-question": (
+        _figures(
+            "q1,Deaths at X,deaths,,who",
+            "c1,mod_a,q1,d1,supports,2025-05-01,3,,,",
+            questions="who,Who struck X?",
+        ),
+        "assertions.csv:2: question_id: a quantity (deaths) cannot be an alternative",
+    ),
 }
 
 
@@ -491,6 +546,73 @@ def test_a_broken_fixture_yields_its_reason_code(dataset_copy, code):
         load_dataset(breaks(path))
     found = [str(p) for p in info.value.problems if p.code == code]
     assert any(p.startswith(expected.format(path=path)) for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("assertion", "claim", "expected"),
+    [
+        (  # text where a number belongs: the hedge goes in `hedged`, the number in value
+            "q1,Deaths at X,deaths,,",
+            "c1,mod_a,q1,d1,supports,2025-05-01,about 40,,,",
+            ("bad-number", "claims.csv:2: value: must be a number written with digits"),
+        ),
+        (
+            "q1,Deaths at X,deaths,,",
+            'c1,mod_a,q1,d1,supports,2025-05-01,"1,200",,,',
+            ("bad-number", "claims.csv:2: value: must be a number written with digits"),
+        ),
+        (  # a unit that is a figure
+            "q1,Deaths at X,12,,",
+            "c1,mod_a,q1,d1,supports,2025-05-01,12,,,",
+            ("misplaced-figure", "assertions.csv:2: unit: '12' is a number; a unit names"),
+        ),
+        (  # a neutral claim with a figure
+            "q1,Deaths at X,deaths,,",
+            "c1,mod_a,q1,d1,neutral,2025-05-01,12,,,",
+            ("misplaced-figure", "claims.csv:2: value: a figure on a neutral claim"),
+        ),
+        (  # an alternative of a question nobody declared
+            "q1,Y fell,,,who",
+            "c1,mod_a,q1,d1,supports,2025-05-01,,,,",
+            ("dangling-reference", "assertions.csv:2: question_id: 'who' is not in questions.csv"),
+        ),
+        (  # "fewer than 0"
+            "q1,Deaths at X,deaths,,",
+            "c1,mod_a,q1,d1,supports,2025-05-01,,,-1,",
+            ("negative-count", "claims.csv:2: high: -1 is negative"),
+        ),
+    ],
+)
+def test_figures_and_questions_are_refused_with_their_reasons(
+    dataset_copy, assertion, claim, expected
+):
+    path = _figures(assertion, claim)(dataset_copy())
+    code, start = expected
+    found = [str(p) for p in loaded_problems(path) if p.code == code]
+    assert any(p.startswith(start) for p in found), found
+
+
+def test_a_refutation_and_a_neutral_claim_on_a_quantity_need_no_figure(dataset_copy):
+    path = dataset_copy()
+    _figures("q1,Deaths at X,deaths,,", "c1,mod_a,q1,d1,refutes,2025-05-01,,,,")(path)
+    with (path / "claims.csv").open("a") as claims:
+        claims.write("c2,mod_b,q1,d1,neutral,2025-05-01,,,,\n")
+        claims.write("c3,wire,q1,d1,supports,2025-05-01,,100,,more than 100\n")
+        claims.write("c4,tank,q1,d1,supports,2025-05-01,0,,,none\n")
+    data = load_dataset(path)
+    assert data.claims["low"].tolist()[2] == 100.0
+    assert data.claims["value"].isna().tolist() == [True, True, True, False]
+
+
+def test_a_question_with_one_alternative_or_none_loads(dataset_copy):
+    path = _figures("q1,Y fell,,,who", "c1,mod_a,q1,d1,supports,2025-05-01,,,,", "who,Who?")(
+        dataset_copy()
+    )
+    with (path / "questions.csv").open("a") as questions:
+        questions.write("nobody,Asked of no assertion\n")
+    data = load_dataset(path)
+    assert data.questions["question_id"].tolist() == ["who", "nobody"]
+    assert data.assertions["question_id"].tolist() == ["who"]
 
 
 def test_a_problem_needs_a_known_reason_code():
@@ -556,7 +678,11 @@ def loaded_problems(path) -> list[Problem]:
 
 def test_left_out_optional_columns_and_tables_take_the_declared_defaults():
     defaults = {(t.name, f.name): f.default for t in schema.TABLES for f in t.fields if f.default}
-    assert defaults == {("sources", "reliability"): "F", ("claims", "hedged"): "false"}
+    assert defaults == {
+        ("sources", "reliability"): "F",
+        ("assertions", "cumulative"): "false",
+        ("claims", "hedged"): "false",
+    }
     data = load_dataset(REQUIRED_ONLY)
     assert data.sources["reliability"].tolist() == ["F", "F"]
     assert data.claims["hedged"].tolist() == [False, False]
@@ -598,6 +724,7 @@ def test_references_are_declared_in_the_schema():
     }
     assert declared == {
         ("assertions", "place_id"): "places",
+        ("assertions", "question_id"): "questions",
         ("claims", "source_id"): "sources",
         ("claims", "assertion_id"): "assertions",
         ("claims", "document_id"): "documents",
@@ -663,6 +790,7 @@ def test_problems_are_ordered_like_the_declared_files():
         "sources.csv",
         "documents.csv",
         "places.csv",
+        "questions.csv",
         "assertions.csv",
         "claims.csv",
     )

@@ -46,6 +46,15 @@ REASON_CODES = (
     "no-anchor",
     "future-date",
     "stated-after-document",
+    # quantities, their figures and questions with alternatives (§1, §3)
+    "figure-on-proposition",
+    "missing-figure",
+    "misplaced-figure",
+    "value-outside-range",
+    "low-above-high",
+    "negative-count",
+    "cumulative-without-unit",
+    "quantity-in-question",
 )
 
 

@@ -36,33 +36,52 @@ def _pair_keys(frame: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarra
     return _codes(frame["assertion_id"], rows) * width + _codes(frame["source_id"], rows)
 
 
-def positions(known: pd.DataFrame) -> pd.DataFrame:
+POSITION_COLUMNS = ["source_id", "assertion_id", "claim_id", "stance", "hedged"]
+# what orders a source's claims on an assertion, besides the pair: the latest is last
+LATEST_KEYS = ["stated_start", "stated_end", "claim_rank"]
+
+
+def positions(known: pd.DataFrame, implied: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each source's position per assertion: its latest known supports/refutes claim.
 
     Latest = greatest stated end, then start, then non-hedged over hedged, then
     claim_id. Columns: source_id, assertion_id, claim_id, stance, hedged; one row
-    per (source, assertion), ordered by source then assertion.
+    per (source, assertion), ordered by source then assertion. ``implied``: more
+    claims to choose from, in the columns of ``known`` (the refutations a support of
+    one alternative of a question implies, :func:`analysis.compute.questions.implied_refutations`).
     """
     taking = np.flatnonzero(~_is(known["stance"], "neutral"))
+    candidates = known
+    if implied is not None and len(implied):
+        columns = [*POSITION_COLUMNS, *LATEST_KEYS]
+        candidates = pd.concat([known[columns].iloc[taking], implied[columns]], ignore_index=True)
+        taking = np.arange(len(candidates))
     width = len(known["assertion_id"].cat.categories)
     # (source, assertion) as one key, and (non-hedged, claim_id) as one
-    pair = _codes(known["source_id"], taking) * width + _codes(known["assertion_id"], taking)
-    rank = known["claim_rank"].to_numpy()[taking].astype(np.int64)
-    plain = ~known["hedged"].to_numpy()[taking]
-    order = sorting.lexsort(
-        (
-            plain * (int(rank.max(initial=0)) + 1) + rank,
-            sorting.day_numbers(known["stated_start"].to_numpy()[taking]),
-            sorting.day_numbers(known["stated_end"].to_numpy()[taking]),
-            pair,
-        )
+    pair = _codes(candidates["source_id"], taking) * width + _codes(
+        candidates["assertion_id"], taking
     )
+    order = latest_order(candidates, taking, pair)
     pair = pair[order]
     last = np.ones(len(order), dtype=bool)
     last[:-1] = pair[1:] != pair[:-1]
     chosen = taking[order[last]]
-    columns = ["source_id", "assertion_id", "claim_id", "stance", "hedged"]
-    return known[columns].iloc[chosen].reset_index(drop=True)
+    return candidates[POSITION_COLUMNS].iloc[chosen].reset_index(drop=True)
+
+
+def latest_order(claims: pd.DataFrame, rows: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """The order of ``claims`` ``rows`` by ``group`` (one integer per row), then from the
+    earliest to the latest (§4: stated end, start, plain over hedged, claim_id)."""
+    rank = claims["claim_rank"].to_numpy()[rows].astype(np.int64)
+    plain = ~claims["hedged"].to_numpy()[rows]
+    return sorting.lexsort(
+        (
+            plain * (int(rank.max(initial=0)) + 1) + rank,
+            sorting.day_numbers(claims["stated_start"].to_numpy()[rows]),
+            sorting.day_numbers(claims["stated_end"].to_numpy()[rows]),
+            group,
+        )
+    )
 
 
 def evidence_lines(known: pd.DataFrame, dataset: Dataset, held: pd.DataFrame) -> pd.DataFrame:
@@ -124,7 +143,7 @@ def _is(column: pd.Series, value: str) -> np.ndarray:
     return column.cat.codes.to_numpy() == categories.get_loc(value)
 
 
-def _source_lists(
+def source_lists(
     assertion: np.ndarray, source: np.ndarray, names: pd.Index, wanted: np.ndarray
 ) -> list[list[str]]:
     """Sorted source names per wanted assertion code (-1: none), by slicing one sorted
@@ -214,11 +233,11 @@ def assertion_status(
             ),
             "independent_support": independent,
             "hedged_only": (support_count > 0) & (hedged_count == support_count),
-            "supporting_sources": _source_lists(
+            "supporting_sources": source_lists(
                 assertion[supports], source[supports], names, wanted
             ),
-            "refuting_sources": _source_lists(assertion[refutes], source[refutes], names, wanted),
-            "neutral_sources": _source_lists(
+            "refuting_sources": source_lists(assertion[refutes], source[refutes], names, wanted),
+            "neutral_sources": source_lists(
                 neutral_keys // width, neutral_keys % width, names, wanted
             ),
             "first_stated": np.append(first, first.dtype.type("NaT"))[wanted],

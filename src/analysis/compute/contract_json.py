@@ -25,6 +25,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis.compute.quantities import (
+    FIGURE_TABLE,
+    QUANTITY_COLUMNS,
+    REVISION_COLUMNS,
+    SERIES_COLUMNS,
+)
+from analysis.compute.questions import ALTERNATIVE_COLUMNS, QUESTION_COLUMNS
+
 if TYPE_CHECKING:
     from analysis.compute.results import Analysis
 
@@ -75,10 +83,19 @@ CONTRACT_JSON: dict[str, tuple[str, ...] | None] = {
         "at",
     ),
     "conflicts": ("source_id", "assertion_id", "claim_a", "claim_b"),
+    "quantities": QUANTITY_COLUMNS,
+    "figures": FIGURE_TABLE,
+    "revisions": REVISION_COLUMNS,
+    "series": SERIES_COLUMNS,
+    "questions": QUESTION_COLUMNS,
+    "alternatives": ALTERNATIVE_COLUMNS,
 }
 # Our extension of §5: keys present only when the analysis has a value for them
-# (``topic`` when a topic filter was given).
-ONLY_WHEN_GIVEN = frozenset({"topic"})
+# (``topic`` when a topic filter was given; the quantities' tables when the dataset has
+# quantities, the questions' when it has questions).
+ONLY_WHEN_GIVEN = frozenset(
+    {"topic", "quantities", "figures", "revisions", "series", "questions", "alternatives"}
+)
 
 
 # Rows per encoded chunk: 50,000 timeline rows are about 20 MB of text, a few times that
@@ -343,10 +360,10 @@ def _items(result: Analysis) -> Iterator[tuple[str, Any]]:
         "alpha": result.alpha,
     }
     for key, columns in CONTRACT_JSON.items():
-        if columns is not None:
-            yield key, _Table(getattr(result, key), columns)
-        elif key not in ONLY_WHEN_GIVEN or scalars[key] is not None:
-            yield key, scalars[key]
+        value = scalars[key] if columns is None else getattr(result, key)
+        if key in ONLY_WHEN_GIVEN and value is None:
+            continue
+        yield key, (value if columns is None else _Table(value, columns))
 
 
 def _write_table(table: _Table, out: IO[bytes], chunk_rows: int) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.compute import agreement, chronology, contract_json
+from analysis.compute import agreement, chronology, contract_json, quantities, questions
 from analysis.contract.dataset import Dataset
 from analysis.errors import BriefingError
 
@@ -19,7 +19,12 @@ class Analysis:
     ``assertions``: status per assertion (see :func:`agreement.assertion_status`);
     ``positions``: each source's position per assertion; ``lines``: evidence line
     per (assertion, source); ``pairwise``, ``alpha``; ``timeline``, ``shifts``,
-    ``conflicts`` (see :mod:`analysis.compute.chronology`).
+    ``conflicts`` (see :mod:`analysis.compute.chronology`). For a dataset with
+    quantities, ``quantities``, ``figures``, ``revisions`` and ``series`` (see
+    :mod:`analysis.compute.quantities`); with questions, ``questions`` and
+    ``alternatives`` (see :mod:`analysis.compute.questions`); None otherwise. With
+    questions, ``positions`` include the refutations a support of one alternative
+    implies; ``pairwise`` and ``alpha`` are over the sources' own positions only.
     """
 
     dataset: Dataset
@@ -33,6 +38,12 @@ class Analysis:
     timeline: pd.DataFrame
     shifts: pd.DataFrame
     conflicts: pd.DataFrame
+    quantities: pd.DataFrame | None = None
+    figures: pd.DataFrame | None = None
+    revisions: pd.DataFrame | None = None
+    series: pd.DataFrame | None = None
+    questions: pd.DataFrame | None = None
+    alternatives: pd.DataFrame | None = None
 
 
 def analyze(
@@ -64,8 +75,28 @@ def analyze(
         alpha = pool.submit(agreement.overall_alpha, held)
         shifts = pool.submit(lambda: chronology.shifts(ordered.result()))
         conflicts = pool.submit(lambda: chronology.conflicts(ordered.result()))
+        figures = None
+        if quantities.has_quantities(dataset):
+            figures = pool.submit(quantities.source_figures, dataset, known)
+        asked = questions.has_questions(dataset)
+        if asked:  # the sources' own positions and those their answers imply
+            implied = questions.implied_refutations(known, questions.question_codes(dataset))
+            held = agreement.positions(known, implied)
         lines = agreement.evidence_lines(known, dataset, held)
         status = agreement.assertion_status(assertions, known, held, lines)
+        extra = {}
+        if figures is not None:
+            current, revisions, series = figures.result()
+            extra.update(
+                quantities=quantities.quantity_summary(dataset, assertions, current),
+                figures=current,
+                revisions=revisions,
+                series=series,
+            )
+        if asked:
+            extra["questions"], extra["alternatives"] = questions.question_status(
+                dataset, status, topic
+            )
         return Analysis(
             dataset=dataset,
             as_of=as_of,
@@ -78,6 +109,7 @@ def analyze(
             timeline=ordered.result(),
             shifts=shifts.result(),
             conflicts=conflicts.result(),
+            **extra,
         )
 
 

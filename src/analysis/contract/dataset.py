@@ -43,6 +43,9 @@ class Dataset:
     categoricals over every id of their table, sorted (code order is text order).
     ``citations`` has one row per citation: ``claim_id`` cites ``cited_claim_id``,
     with ``claim_row`` and ``cited_row`` their positions in ``claims``.
+    Quantities and questions (§1): ``assertions`` has ``unit`` (missing: a proposition),
+    ``cumulative`` (bool) and ``question_id``; ``claims`` has ``value``, ``low`` and
+    ``high`` (float64, NaN where not given); ``questions`` is empty when left out.
     """
 
     path: Path
@@ -56,6 +59,7 @@ class Dataset:
     assertions: pd.DataFrame
     claims: pd.DataFrame
     places: pd.DataFrame
+    questions: pd.DataFrame
     citations: pd.DataFrame
     metadata: dict = field(default_factory=dict)
 
@@ -260,6 +264,7 @@ class _Loader:
             self.tables[table.name] = self._read(table)
         citations = self._citation_lookup()
         self._check_references()
+        self._check_figures()
         self._resolve_dates(meta.get("timezone", schema.DEFAULT_TIMEZONE))
         self._check_citations(citations)
         if self.problems:
@@ -457,6 +462,166 @@ class _Loader:
                         code="dangling-reference",
                     )
 
+    def _check_figures(self) -> None:
+        """Quantities and their figures (§1, §3): a unit names what is counted, a figure
+        sits on a supporting claim about a quantity, a range runs upward and holds its
+        value, nothing counted is negative; a running total and a question's alternative
+        are kinds of assertion with their own rules."""
+        assertions = self.tables.get("assertions")
+        if assertions is None:
+            return
+        unit = assertions["unit"]
+        quantity = unit.notna().to_numpy()
+        file = schema.TABLE_BY_NAME["assertions"].file
+        bare = quantity & np.isfinite(schema.parse_numbers(unit))
+        self._fail_where(
+            file,
+            assertions,
+            bare,
+            "unit",
+            "{unit!r} is a number; a unit names what is counted (deaths, tanks, km); the "
+            "figures go in claims.csv (value, low, high)",
+            "misplaced-figure",
+        )
+        running = (assertions["cumulative"] == schema.BOOLEANS[0]).to_numpy()
+        self._fail_where(
+            file,
+            assertions,
+            running & ~quantity,
+            "cumulative",
+            "a running total must be a quantity: give the assertion a unit (what is "
+            "counted), or set cumulative to false",
+            "cumulative-without-unit",
+        )
+        self._fail_where(
+            file,
+            assertions,
+            quantity & assertions["question_id"].notna().to_numpy(),
+            "question_id",
+            "a quantity ({unit}) cannot be an alternative of a question: its figures already "
+            "compete; leave question_id blank, or make the alternatives propositions",
+            "quantity-in-question",
+        )
+        claims = self.tables.get("claims")
+        codes = self.codes.get(("claims", "assertion_id"))
+        if claims is None or codes is None or "assertions" not in self.order:
+            return
+        self._check_claim_figures(claims, codes, assertions)
+
+    def _check_claim_figures(
+        self, claims: pd.DataFrame, codes: np.ndarray, assertions: pd.DataFrame
+    ) -> None:
+        """The figures of claims against the assertions their ``assertion_id`` names."""
+        names = schema.FIGURE_COLUMNS
+        given = np.column_stack([claims[c].notna().to_numpy() for c in names])
+        numbers = np.column_stack([schema.parse_numbers(claims[c]) for c in names])
+        known = codes >= 0
+        row = np.where(known, self.order["assertions"][np.maximum(codes, 0)], 0)
+        units = assertions["unit"].to_numpy(dtype=object)[row]
+        quantity = known & pd.notna(units)
+        units = np.where(quantity, units, None)
+        figure = given.any(axis=1)
+        first_given = np.array(names, dtype=object)[given.argmax(axis=1)]
+        stance = claims["stance"].to_numpy(dtype=object)
+        file = schema.TABLE_BY_NAME["claims"].file
+        frame = pd.DataFrame(
+            {
+                "assertion": claims["assertion_id"].to_numpy(dtype=object),
+                "stance": stance,
+                "unit": units,
+                "column": first_given,
+                "quote": claims["quote"].to_numpy(dtype=object),
+                **{name: numbers[:, i] for i, name in enumerate(names)},
+            },
+            index=claims.index,
+        )
+        self._fail_where(
+            file,
+            frame,
+            figure & known & ~quantity,
+            "{column}",
+            "a figure on assertion {assertion!r}, a proposition (it has no unit); give the "
+            "assertion a unit in assertions.csv if it counts something, or leave value, low "
+            "and high blank",
+            "figure-on-proposition",
+        )
+        self._fail_where(
+            file,
+            frame,
+            figure & quantity & np.isin(stance, schema.STANCES[1:]),
+            "{column}",
+            "a figure on a {stance} claim: a source that gives a figure supports the "
+            "quantity with it; set stance to supports, or leave value, low and high blank",
+            "misplaced-figure",
+        )
+        missing = quantity & (stance == schema.STANCES[0]) & ~figure
+        self._fail_where(
+            file,
+            frame,
+            missing,
+            "value",
+            "a supporting claim on quantity {assertion!r} ({unit}) needs its figure: fill in "
+            "value, or low and/or high for a range{hint}",
+            "missing-figure",
+            hint=lambda f: np.where(
+                f["quote"].fillna("").str.contains(r"\d", regex=True),
+                " (its quote has a number: copy the figure into value)",
+                "",
+            ),
+        )
+        value, low, high = numbers[:, 0], numbers[:, 1], numbers[:, 2]
+        with np.errstate(invalid="ignore"):
+            self._fail_where(
+                file,
+                frame,
+                low > high,
+                "low",
+                "low {low:g} is above high {high:g}; swap them",
+                "low-above-high",
+            )
+            self._fail_where(
+                file,
+                frame,
+                (value < low) | (value > high),
+                "value",
+                "value {value:g} lies outside the claim's own range ({low:g} to {high:g}, "
+                "a blank end open); fix the value or the range",
+                "value-outside-range",
+            )
+            negative = numbers < 0
+        at = np.array(names, dtype=object)[negative.argmax(axis=1)]
+        frame["negative"] = numbers[np.arange(len(numbers)), negative.argmax(axis=1)]
+        frame["at"] = at
+        self._fail_where(
+            file,
+            frame,
+            negative.any(axis=1) & quantity,
+            "{at}",
+            "{negative:g} is negative; a quantity ({unit}) counts or measures something, so "
+            "its figures are 0 or more",
+            "negative-count",
+        )
+
+    def _fail_where(
+        self,
+        file: str,
+        frame: pd.DataFrame,
+        where: np.ndarray,
+        column: str,
+        message: str,
+        code: str,
+        **extra,
+    ) -> None:
+        """One problem per row ``where`` says; ``column`` and ``message`` are formatted
+        with the row's fields (and ``extra``: functions of the failing rows)."""
+        if not where.any():
+            return
+        rows = frame[where]
+        fields = rows.assign(**{k: f(rows) for k, f in extra.items()}).to_dict("records")
+        for row, values in zip(rows.index, fields, strict=True):  # failing rows only
+            values = {k: (None if v is pd.NA else v) for k, v in values.items()}
+            self.fail(file, row, column.format(**values), message.format(**values), code=code)
+
     def _sorted_ids(self, table: str, ids: pd.Series) -> pd.Series:
         """The table's ids in text order (the categories of references to it), and where
         each sits in the table (``self.order``); sorted once per table by Arrow."""
@@ -645,19 +810,7 @@ class _Loader:
     def _build(self) -> dict[str, pd.DataFrame]:
         """Typed tables: declared defaults filled in, booleans and numbers parsed, a left-out
         optional table empty; in claims, references and enums become categoricals."""
-        frames: dict[str, pd.DataFrame] = {}
-        for table in schema.TABLES:
-            frame = self.tables.get(table.name)
-            if frame is None:  # an optional table left out
-                frame = pd.DataFrame({f.name: pd.Series(dtype="str") for f in table.fields})
-            for f in table.fields:
-                if f.default is not None:
-                    frame[f.name] = frame[f.name].fillna(f.default)
-                if f.kind == "bool":
-                    frame[f.name] = frame[f.name].eq(f.values[0]).fillna(False).astype(bool)
-                elif f.kind == "number":
-                    frame[f.name] = pd.to_numeric(frame[f.name])
-            frames[table.name] = frame
+        frames = {table.name: self._typed(table) for table in schema.TABLES}
         claims_table = schema.TABLE_BY_NAME["claims"]
         claims = frames[claims_table.name]
         for f in claims_table.fields:
@@ -677,7 +830,35 @@ class _Loader:
         frames["citations"] = self.citations
         return frames
 
+    def _typed(self, table: Table) -> pd.DataFrame:
+        """One table with its declared defaults filled in and booleans and numbers parsed;
+        a left-out optional table empty."""
+        frame = self.tables.get(table.name)
+        if frame is None:  # an optional table left out
+            frame = pd.DataFrame({f.name: pd.Series(dtype="str") for f in table.fields})
+        for f in table.fields:
+            if f.default is not None:
+                frame[f.name] = frame[f.name].fillna(f.default)
+            if f.kind == "bool":
+                frame[f.name] = frame[f.name].eq(f.values[0]).fillna(False).astype(bool)
+            elif f.kind == "number" and f.low is None:
+                frame[f.name] = schema.parse_numbers(frame[f.name])
+            elif f.kind == "number":
+                frame[f.name] = pd.to_numeric(frame[f.name])
+        return frame
+
+    def _reread(self, tables: list[Table]) -> dict[str, pd.DataFrame]:
+        """Typed frames of ``tables`` (only tables no other refers to by category) from
+        their files, for a dataset that validated when its cache entry was written (the
+        entry's key covers every file's bytes)."""
+        for table in tables:
+            self.tables[table.name] = self._read(table)
+        return {table.name: self._typed(table).reset_index(drop=True) for table in tables}
+
     def _dataset(self, meta: dict, tables: dict[str, pd.DataFrame]) -> Dataset:
+        missing = [t for t in schema.TABLES if t.name not in tables]
+        if missing:  # a cache entry keeps a fixed list of tables: read the others again
+            tables = {**tables, **self._reread(missing)}
         name = meta.get("name", self.folder.name)
         return Dataset(
             path=self.folder,

@@ -39,6 +39,7 @@ SOURCE_KINDS = (
 STANCES = ("supports", "refutes", "neutral")
 RELIABILITY = ("A", "B", "C", "D", "E", "F")
 BOOLEANS = ("true", "false")  # the first means true
+FIGURE_COLUMNS = ("value", "low", "high")  # claims' numbers on a quantity
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,15 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table(
+        "questions",
+        False,
+        (
+            Field("question_id", True, "id"),
+            Field("text", True),
+            Field("topic", False),
+        ),
+    ),
+    Table(
         "assertions",
         True,
         (
@@ -151,6 +161,10 @@ TABLES: tuple[Table, ...] = (
             Field("topic", False),
             Field("place_id", False, "ref", references="places"),
             Field("event_time", False, "date", dates=Dates("event")),
+            # a non-blank unit makes the assertion a quantity (§1): claims give figures
+            Field("unit", False),
+            Field("cumulative", False, "bool", BOOLEANS, default="false"),
+            Field("question_id", False, "ref", references="questions"),
         ),
     ),
     Table(
@@ -173,6 +187,8 @@ TABLES: tuple[Table, ...] = (
             Field("quote", False),
             Field("cites", False, "refs", references="claims"),
             Field("notes", False),
+            # a claim's figure on a quantity (§1): a value, a range, or both
+            *(Field(name, False, "number") for name in FIGURE_COLUMNS),
         ),
     ),
 )
@@ -192,6 +208,12 @@ def value_rule(field: Field) -> tuple[str, str] | None:
         return "bad-identifier", "not a ;-separated list of identifiers such as c1;c2"
     if field.kind in ("enum", "bool"):
         return "not-in-enum", f"must be one of {', '.join(field.values)}"
+    if field.kind == "number" and field.low is None:
+        return (
+            "bad-number",
+            "must be a number written with digits, such as 12 or 4.5 (no thousands "
+            "separators, words or units)",
+        )
     if field.kind == "number":
         return "bad-number", f"must be a number between {field.low:g} and {field.high:g}"
     return None
@@ -231,6 +253,8 @@ def _checks(field: Field) -> list[pa.Check]:
         return [_vector_check(_identifier_lists, message)]
     if field.kind in ("enum", "bool"):
         return [pa.Check.isin(field.values, error=message)]
+    if field.low is None:
+        return [_vector_check(_finite_numbers, message)]
     return [
         pa.Check(
             lambda s, lo=field.low, hi=field.high: pd.to_numeric(s, errors="coerce").between(
@@ -258,6 +282,29 @@ def _unique(values):
     if arrowtext.all_unique(values):
         return True
     return ~values.duplicated(keep=False)
+
+
+def _finite_numbers(values):
+    """Per cell, whether it reads as a finite number (a missing cell passes)."""
+    import numpy as np
+
+    numbers = parse_numbers(values)
+    return np.isfinite(numbers) | values.isna().to_numpy()
+
+
+def parse_numbers(values):
+    """A text column's numbers as float64, NaN where a cell is missing or not a number:
+    Arrow's cast when every present cell reads (the usual case), else pandas' parse."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        cast = pc.cast(pa.array(values.astype("str"), from_pandas=True), pa.float64())
+        return cast.to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def _identifier_lists(values):
