@@ -114,7 +114,7 @@ def convert(request: ImportRequest) -> ContractTables:
     converted = ContractTables(
         sources=sources[sources["source_id"].isin(claims["source_id"])],
         documents=pd.concat([_documents(articles, outlets, request), records], ignore_index=True),
-        assertions=pd.concat([events_asserted, tolls], ignore_index=True),
+        assertions=_stacked(events_asserted, tolls),
         claims=claims,
         places=_places(events),
         manifest={
@@ -647,6 +647,18 @@ def _assertions(events: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
         "kept; flagged toll_disputed = true; UCDP's deaths figure gives the range low to high",
     )
     return assertions
+
+
+def _stacked(events: pd.DataFrame, tolls: pd.DataFrame) -> pd.DataFrame:
+    """The events' assertions and the deaths quantities in one table; the events' flags
+    (``toll_disputed``...) stay ``true``/``false`` text, empty on the quantities, where a
+    plain concat would make them Python objects written as ``True``."""
+    flags = {
+        column: pd.Series(np.where(events[column], "true", "false"), dtype="string")
+        for column in events.columns
+        if pd.api.types.is_bool_dtype(events[column])
+    }
+    return pd.concat([events.assign(**flags), tolls], ignore_index=True)
 
 
 def _ucdp_source(claims: int) -> pd.DataFrame:
