@@ -358,9 +358,7 @@ def test_the_2022_extracts_disputed_and_inconsistent_tolls_are_visible_as_figure
             assert (figure["low"], figure["high"]) == (low, high)
         else:
             assert pd.isna(figure["low"]) and pd.isna(figure["high"])
-        by_side = [
-            row[c] for c in ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
-        ]
+        by_side = [row[c] for c in ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")]
         assert [
             figure[c] for c in ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
         ] == by_side

@@ -131,7 +131,14 @@ def test_a_running_total_is_read_day_by_day(dataset):
 def test_the_json_gains_the_quantities_keys_only_when_there_are_quantities(dataset):
     document = json.loads(to_json(analyze(dataset)))
     keys = list(document)
-    assert keys[-6:] == ["quantities", "figures", "revisions", "series", "questions", "alternatives"]
+    assert keys[-6:] == [
+        "quantities",
+        "figures",
+        "revisions",
+        "series",
+        "questions",
+        "alternatives",
+    ]
     assert document["quantities"][0]["conservative_sources"] == ["ucdp"]
     assert document["figures"][0] == {
         "assertion_id": "deaths_strike",
