@@ -208,23 +208,29 @@ def convert(request: ImportRequest) -> ContractTables:
     stated_keys = _interval_keys(events["start"], events["stated_end"], whole_month)
     intervals, interval_of_event = np.unique(stated_keys, return_inverse=True)
     interval_of_event = interval_of_event.reshape(-1)
-    assertions = _assertions(events, place_id, columns, request)
-    claims = _claims(events, mentions, intervals, interval_of_event)
-    sources = _sources(mentions, request)
-    if "fatalities" in columns:
-        tolls, toll_claims = _fatalities(events, assertions, intervals, interval_of_event, request)
-        assertions = pd.concat([assertions, tolls], ignore_index=True)
-        claims = pd.concat([claims, toll_claims], ignore_index=True)
-        sources = pd.concat([sources, _acled_source(len(toll_claims))], ignore_index=True)
-    converted = ContractTables(
-        sources=sources,
-        documents=_documents(intervals),
-        assertions=assertions,
-        claims=claims,
-        places=places,
-        manifest=_manifest(events),
+    converted = neutralised(
+        ContractTables(
+            sources=_sources(mentions, request),
+            documents=_documents(intervals),
+            assertions=_assertions(events, place_id, columns, request),
+            claims=_claims(events, mentions, intervals, interval_of_event),
+            places=places,
+            manifest=_manifest(events),
+        ),
+        request.report,
     )
-    return neutralised(converted, request.report)
+    if "fatalities" not in columns:
+        return converted
+    # made from the neutralised statements, so their text needs no second pass
+    tolls, toll_claims = _fatalities(
+        events, converted.assertions, intervals, interval_of_event, request
+    )
+    converted.assertions = pd.concat([converted.assertions, tolls], ignore_index=True)
+    converted.claims = pd.concat([converted.claims, toll_claims], ignore_index=True)
+    converted.sources = pd.concat(
+        [converted.sources, _acled_source(len(toll_claims))], ignore_index=True
+    )
+    return converted
 
 
 # ---------------------------------------------------------------- reading
@@ -749,7 +755,8 @@ def _fatalities(
     rows = np.flatnonzero(usable)
     key = one_array(events["key"]).take(pa.array(rows))
     quantity_id = text_series(joined(joined("acled", key), "fatalities", separator="."))
-    taken = assertions.take(rows)
+    kept = ["statement", "topic", "place_id", "event_time", "event_id_cnty"]
+    taken = assertions[assertions.columns.intersection(kept)].take(rows)
     stated = pa.array(_interval_text(intervals), pa.large_string())
     interval = pa.array(interval_of_event[rows])
     count = len(rows)
