@@ -446,3 +446,21 @@ def test_the_losses_series_hold_two_sources_running_totals_of_the_same_items(tmp
     assert "Petro Ivaniuk" in data.metadata["attribution"]
     assert "Oryx" in (tmp_path / "out" / "IMPORT.md").read_text(encoding="utf-8")
     assert json.loads(json.dumps(report.read)) == {"rows": len(claims), "values": len(claims)}
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", r"empty file, nothing to import"),
+        (b"a,b,c\n1,2,3\n1,2\n", r"t.csv:3: not a table of 3 columns"),
+        (b"a,b,c\n1,2,\xff\n", r"t.csv:2: not UTF-8 \(byte 0xff\)"),
+        (b"a,b,c\n", r"nothing to import"),
+    ],
+)
+def test_damaged_tables_are_refused_with_their_line(tmp_path, content, message):
+    table = tmp_path / "t.csv"
+    table.write_bytes(content)
+    options = {"source": "a", "item": ["b"], "value": ["c"], "date": "2025-01-01"}
+    with pytest.raises(BriefingError, match=message):
+        import_dataset("values", [table], tmp_path / "out", options=options)
+    assert not (tmp_path / "out").exists()

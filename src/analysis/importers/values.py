@@ -215,8 +215,9 @@ def _read(path: Path, options: Options, request: ImportRequest) -> pd.DataFrame:
             ),
         )
     except pa.ArrowInvalid as exc:
+        at = _ragged_line(data, delimiter, tab, width)
         raise ImportRefused(
-            f"{path}: not a table of {width} columns ({' '.join(str(exc).split())[:300]}); "
+            f"{path}{at}: not a table of {width} columns ({' '.join(str(exc).split())[:300]}); "
             "check the delimiter (--delimiter) and that every row has as many cells as the first"
         ) from None
     table = table.rename_columns(names)
@@ -237,6 +238,21 @@ def _read(path: Path, options: Options, request: ImportRequest) -> pd.DataFrame:
         input_row=np.arange(first_row, first_row + len(frame)),
         input_file=pd.Series(str(path), index=frame.index, dtype=TEXT),
     )
+
+
+def _ragged_line(data: bytes, delimiter: str, tab: bool, width: int) -> str:
+    """``:<line>`` of the first row with another number of cells (read again row by row,
+    only to word the refusal), or nothing when it is not found."""
+    text = io.StringIO(data.decode("utf-8"), newline="")
+    rows = (
+        (line.rstrip("\r\n").split("\t") for line in text)
+        if tab
+        else csv.reader(text, delimiter=delimiter)
+    )
+    for number, row in enumerate(rows, start=1):  # the error path only
+        if len(row) != width:
+            return f":{number}"
+    return ""
 
 
 def _guessed(first: str) -> str:
