@@ -3,13 +3,14 @@ redistributing its data, so no real row is used), one small file per messy case.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from analysis import load_dataset
+from analysis import analyze, load_dataset
 from analysis.cli import main
 from analysis.errors import BriefingError
 from analysis.importers.run import import_dataset
@@ -44,6 +45,16 @@ bad = imported(BAD_ROWS)
 def rows(frame: pd.DataFrame, column: str, value: str, columns: list[str]) -> list[dict]:
     picked = frame.loc[frame[column].astype(str).eq(value), columns]
     return picked.astype(object).where(picked.notna(), None).to_dict("records")
+
+
+def events(data) -> pd.DataFrame:
+    """The events' assertions, without ACLED's fatalities quantities (those have a unit)."""
+    return data.assertions[data.assertions["unit"].isna()]
+
+
+def outlet_claims(data) -> pd.DataFrame:
+    """The outlets' claims, without ACLED's own fatalities figures."""
+    return data.claims[data.claims["source_id"].ne("acled")]
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -115,7 +126,7 @@ def test_one_event_becomes_an_assertion_with_one_claim_per_outlet(march):
          "lon": 36.9411, "admin2": "Chuhuivskyi", "admin3": "Vovchanska"}
     ]  # fmt: skip
     assert report.read["events"] == 6 and report.imported("events") == 6
-    assert len(data.claims) == 11
+    assert len(outlet_claims(data)) == 11
 
 
 def test_week_and_month_precision_become_intervals_for_the_event_and_its_claims(march):
@@ -145,18 +156,24 @@ def test_messy_source_lists_are_cleaned_merged_and_counted(messy):
         "empty entries in a source list ('; Suspilne', 'Ukrinform;')": 3,
         "an outlet named twice for one event ('Ukrinform; UKRINFORM')": 2,
         "spellings of one outlet that differ only in case, accents, spaces or punctuation": 1,
+        "fatalities: ACLED's own figure for each event": 6,
     }
     assert dict(report.skipped) == {
         ("events", "no source named (an event needs one to become a claim)"): 1
     }
     assert report.merged == [("UKRINFORM", "acled-src-ukrinform", 1)]
     assert sorted(zip(data.sources["source_id"], data.sources["name"], strict=True)) == [
+        ("acled", "ACLED (Armed Conflict Location & Event Data)"),
         ("acled-src-kyiv-independent", "Kyiv Independent"),
         ("acled-src-suspilne", "Suspilne"),
         ("acled-src-ukrinform", "Ukrinform"),
     ]
-    by_event = data.claims.groupby("assertion_id", observed=True)["source_id"].agg(
-        lambda ids: sorted(ids)  # a handful of test claims
+    by_event = (
+        outlet_claims(data)
+        .groupby("assertion_id", observed=True)["source_id"]
+        .agg(
+            lambda ids: sorted(ids)  # a handful of test claims
+        )
     )
     assert by_event.to_dict() == {
         "acled-ukr20001": ["acled-src-ukrinform"],
@@ -177,6 +194,7 @@ def test_rows_that_cannot_be_mapped_are_skipped_or_resolved_and_counted(bad):
         ("events", "latitude outside -90..90"): 1,
         ("events", "longitude is not a number"): 1,
         ("events", "event_date is in the future"): 1,
+        ("fatalities figures", "fatalities empty or not a number of 0 or more"): 1,
     }
     handled = {case: n for case, (n, _) in report.handled.items()}
     assert handled["rows repeated exactly (overlapping exports)"] == 1
@@ -191,7 +209,7 @@ def test_rows_that_cannot_be_mapped_are_skipped_or_resolved_and_counted(bad):
     assert handled["events whose iso code and country name are different countries"] == 1
     assert handled["events with a location but no latitude/longitude"] == 1
     assert handled["fatalities not a number"] == 1
-    assertions = data.assertions.set_index("assertion_id")
+    assertions = events(data).set_index("assertion_id")
     assert sorted(assertions.index) == [
         "acled-ukr30005", "acled-ukr30007", "acled-ukr30011", "acled-ukr30012",
         "acled-ukr30013", "acled-ukr30014", "acled-ukr30015",
@@ -232,7 +250,7 @@ def test_older_exports_capitals_bom_crlf_and_long_dates_are_read(tmp_path):
     data, report = run(tmp_path, OLD_FORMAT)
     assert OLD_FORMAT.read_bytes().startswith(b"\xef\xbb\xbfEVENT_ID_CNTY,")
     assert report.handled["column names in capitals (older ACLED exports)"][0] == 2
-    times = data.assertions.set_index("assertion_id")["event_time"].to_dict()
+    times = events(data).set_index("assertion_id")["event_time"].to_dict()
     assert times == {"acled-ukr11001": "2024-03-18", "acled-ukr11002": "2024-03-04/2024-03-10"}
     notes = data.assertions.set_index("assertion_id").loc["acled-ukr11001", "notes"]
     assert (
@@ -243,7 +261,7 @@ def test_older_exports_capitals_bom_crlf_and_long_dates_are_read(tmp_path):
 def test_several_exports_are_read_as_one(tmp_path):
     data, report = run(tmp_path, MARCH, MESSY_SOURCES)
     assert report.read["events"] == 13
-    assert len(data.assertions) == 12
+    assert len(events(data)) == 12
 
 
 @pytest.mark.parametrize(
@@ -257,14 +275,14 @@ def test_several_exports_are_read_as_one(tmp_path):
 )
 def test_period_and_where_filters_keep_and_count(tmp_path, options, kept, reason, dropped):
     data, report = run(tmp_path, MARCH, **options)
-    assert len(data.assertions) == kept
+    assert len(events(data)) == kept
     assert dict(report.skipped) == {("events", reason): dropped}
 
 
 def test_the_week_of_an_event_meets_the_period_even_if_its_coded_day_does_not(tmp_path):
     # UKR12400 is coded on Wednesday 20 March with week precision: the week reaches the 24th
     data, _ = run(tmp_path, MARCH, since=dt.date(2024, 3, 23))
-    assert set(data.assertions["assertion_id"]) == {"acled-ukr12400"}
+    assert set(events(data)["assertion_id"]) == {"acled-ukr12400"}
 
 
 def test_the_same_input_gives_byte_identical_datasets(tmp_path):
@@ -373,3 +391,43 @@ def test_an_import_that_keeps_nothing_is_refused_with_the_counts(tmp_path):
     with pytest.raises(BriefingError, match=r"nothing to import: 6 events read, skipped: 6 ends"):
         run(tmp_path, MARCH, since=dt.date(2025, 1, 1))
     assert not (tmp_path / "out").exists()
+
+
+def test_each_events_fatalities_is_a_quantity_claimed_by_acled(march):
+    data, report = march
+    given = {row["event_id_cnty"]: row["fatalities"] for row in _csv_rows(MARCH)}
+    quantities = data.assertions[data.assertions["unit"].eq("fatalities")]
+    assert sorted(quantities["assertion_id"]) == sorted(
+        f"acled-{event.lower()}.fatalities" for event in given
+    )
+    figures = data.claims[data.claims["source_id"].eq("acled")].set_index("assertion_id")
+    for event, fatalities in given.items():  # six hand-written events
+        figure = figures.loc[f"acled-{event.lower()}.fatalities"]
+        assert (figure["stance"], figure["value"]) == ("supports", float(fatalities))
+        assert figure[["low", "high"]].isna().all()  # one figure, no range
+        outlets = outlet_claims(data)
+        outlets = outlets[outlets["assertion_id"].eq(f"acled-{event.lower()}")]
+        assert set(outlets["stated"]) == {figure["stated"]}  # read where the outlets' claims are
+        assert set(outlets["document_id"]) == {figure["document_id"]}
+    statement = quantities.set_index("assertion_id").loc["acled-ukr12700.fatalities", "statement"]
+    assert statement.startswith("Fatalities: ") and "Kamianske" in statement
+    acled = data.sources.set_index("source_id").loc["acled"]
+    assert (acled["kind"], acled["reliability"]) == ("other", "F")
+    assert report.read["fatalities figures"] == 6
+    assert "most conservative" in report.handled["fatalities: ACLED's own figure for each event"][1]
+    summary = analyze(data).quantities.set_index("assertion_id")
+    assert summary.loc["acled-ukr12700.fatalities", "conservative"] == 2.0
+
+
+def test_an_event_without_a_usable_fatalities_figure_gets_no_quantity(bad):
+    data, report = bad
+    assert "acled-ukr30015.fatalities" not in set(data.assertions["assertion_id"])
+    assert "acled-ukr30007.fatalities" in set(data.assertions["assertion_id"])
+    assert (
+        report.skipped["fatalities figures", "fatalities empty or not a number of 0 or more"] == 1
+    )
+
+
+def _csv_rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))

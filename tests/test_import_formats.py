@@ -26,7 +26,7 @@ def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 
 def test_every_declared_format_is_a_subcommand_of_import_in_the_registry_order():
     importing = subcommands(build_parser())["import"]
-    assert list(subcommands(importing)) == ["ucdp", "acled", "gdelt", "table"]
+    assert list(subcommands(importing)) == ["ucdp", "acled", "gdelt", "table", "values"]
 
 
 def test_each_format_passes_on_exactly_the_options_it_declares():
@@ -40,6 +40,22 @@ def test_each_format_passes_on_exactly_the_options_it_declares():
     assert FORMATS["ucdp"].request_options(ucdp) == {}
     with pytest.raises(SystemExit):
         parser.parse_args(["import", "ucdp", "ged.csv", "--min-confidence", "40"])
+    values = parser.parse_args(
+        ["import", "values", "t.csv", "--source", "s", "--item", "a", "--item", "b",
+         "--value", "v", "--kind", "number", "--cumulative", "--date", "2025-01-01"]
+    )  # fmt: skip
+    assert FORMATS["values"].request_options(values) == {
+        "source": "s",
+        "item": ["a", "b"],
+        "value": ["v"],
+        "date": "2025-01-01",
+        "kind": "number",
+        "cumulative": True,
+        "no_header": False,
+        "source_kind": "other",
+    }
+    with pytest.raises(SystemExit):  # --source, --item and --value are required
+        parser.parse_args(["import", "values", "t.csv", "--item", "a", "--value", "v"])
 
 
 def test_every_converter_has_the_names_the_import_reads():

@@ -10,8 +10,10 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
+from analysis import analyze
 from analysis.cli import main
 from analysis.contract.dataset import load_dataset
 from analysis.errors import BriefingError
@@ -753,3 +755,69 @@ def test_cli_refuses_a_bad_mapping_without_a_traceback(tmp_path, capsys):
     assert f'{mapping}:{line_of(text, "Outlets")}: [document] publisher: no column "Outlets"' in err
     assert 'did you mean "Outlet"?' in err and "Traceback" not in err
     assert not (tmp_path / "x").exists()
+
+
+# ---- figures and questions ----------------------------------------------------------------
+
+FIGURES = Path(__file__).resolve().parent / "data" / "import-table-figures"
+
+
+def test_figures_units_and_questions_are_mapped_like_any_field(tmp_path):
+    data, _ = run(tmp_path, sheet=FIGURES / "tolls.csv", mapping=FIGURES / "tolls.toml")
+    assertions = data.assertions.set_index("statement")
+    assert assertions.loc["Deaths in the strike on X", "unit"] == "deaths"
+    assert pd.isna(assertions.loc["Side A holds Y", "unit"])
+    question = data.questions.iloc[0]
+    assert (question["text"], question["topic"]) == ("Who holds Y?", "control")
+    assert set(assertions.loc[["Side A holds Y", "Side B holds Y"], "question_id"]) == {
+        question["question_id"]
+    }
+    figures = data.claims.set_index("input_row")[["value", "low", "high"]]
+    assert figures.loc["2"].tolist()[0] == 12 and figures.loc["2"].isna().tolist() == [
+        False,
+        True,
+        True,
+    ]
+    assert figures.loc["3", ["low", "high"]].tolist() == [8, 20]
+    assert figures.loc["4"].isna().all()  # a refutation gives no figure
+    result = analyze(data)
+    deaths = result.quantities.iloc[0]
+    assert (deaths["lowest"], deaths["highest"], deaths["sources"]) == (8, 20, 2)
+    assert result.questions.set_index("text").loc["Who holds Y?", "status"] == "contested"
+
+
+def test_figures_that_break_the_contract_are_refused_at_their_rows(tmp_path):
+    sheet = tmp_path / "tolls.csv"
+    lines = (FIGURES / "tolls.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",12,,,", ",about 12,,,")  # words in a figure
+    lines[2] = lines[2].replace(",,8,20,", ",25,8,20,")  # a value outside its range
+    lines[4] = lines[4].replace("2025-05-03,,,,", "2025-05-03,3,,,")  # a figure, no unit
+    lines[5] = lines[5].replace(",Side B holds Y,,", ",Side B holds Y,km,")  # quantity, no figure
+    lines[5] = lines[5].replace(",Who holds Y?,", ",,")
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(SheetProblems) as caught:
+        run(tmp_path, sheet=sheet, mapping=FIGURES / "tolls.toml")
+    message = str(caught.value)
+    assert f"{sheet}:2: Killed: 'about 12' is not a number" in message
+    assert f"{sheet}:3: Killed: the value lies outside its own range" in message
+    assert f"{sheet}:5: Killed: a figure on an assertion without a unit" in message
+    assert f"{sheet}:6: Killed: a supporting claim on a quantity gives a figure" in message
+    assert not (tmp_path / "log").exists()
+
+
+def test_a_mapping_without_figures_keeps_its_claim_ids(tmp_path):
+    data, _ = run(tmp_path)
+    # the worked example's row 5 claim id, as docs/importers.md shows it
+    assert "c-e3883dd955a60d57" in set(data.claims["claim_id"])
+
+
+def test_template_guesses_figure_unit_and_question_columns(tmp_path):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "Source,Outlet,Headline,Date,Claim,Unit,Question,Position,Value,Low,High\n"
+        "A,Wire,T,2025-04-08,Deaths in X,deaths,,confirmed,12,,\n",
+        encoding="utf-8",
+    )
+    text = template(sheet)
+    for line in ('unit = "Unit"', 'question = "Question"', 'value = "Value"', 'low = "Low"'):
+        assert any(row.startswith(line) for row in text.splitlines()), line

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis import analyze, load_dataset
@@ -128,6 +129,52 @@ def test_one_event_becomes_an_assertion_with_outlet_and_claimant_claims(messy_fi
     assert sources.loc["out-ukrinform", "kind"] == "media"
     place = data.places.set_index("place_id").loc[a["place_id"]]
     assert (place["name"], place["country"], place["lat"]) == ("Kupiansk town", "UA", 49.7106)
+
+
+def test_each_events_deaths_are_ucdps_figure_on_a_quantity(tmp_path):
+    rows = [
+        event(),  # low = best = high = 2: the value alone
+        event(id="500010", low="3", best="5", high="12", deaths_a="1", deaths_civilians="4"),
+        event(id="500011", low="7", best="7", high="6"),  # best outside its own range
+        event(id="500012", best="NaN"),  # no usable best estimate
+        event(  # two articles: UCDP's figure is stated on the later one's day
+            id="500013",
+            number_of_sources="2",
+            source_article='"Ukrinform,2022-09-03,Two killed";"Suspilne,2022-09-05,Toll rises"',
+            source_office="Ukrinform;Suspilne",
+            source_date="03/09/2022;05/09/2022",
+        ),
+    ]
+    data, report = import_dataset("ucdp", [write_ucdp(tmp_path / "ged.csv", rows)], tmp_path / "o")
+    quantities = data.assertions.set_index("assertion_id")
+    assert quantities.loc["ucdp-500010-deaths", "unit"] == "deaths"
+    assert quantities.loc["ucdp-500010-deaths", "statement"] == (
+        "Deaths: Kupiansk town, Kharkiv Oblast, 2 September 2022: lethal state-based violence "
+        "(Russia - Ukraine)"
+    )
+    assert quantities.loc["ucdp-500010-deaths", "event_time"] == "2022-09-02"
+    assert "ucdp-500012-deaths" not in quantities.index and "ucdp-500012" in quantities.index
+    figures = data.claims[data.claims["source_id"].eq("ucdp")].set_index("claim_id")
+
+    def figure(event_id: str) -> tuple:
+        row = figures.loc[f"ucdp-{event_id}-deaths"]
+        return tuple(None if pd.isna(row[c]) else row[c] for c in ("value", "low", "high"))
+
+    assert figure("500001") == (2, None, None)
+    assert figure("500010") == (5, 3, 12)
+    assert figure("500011") == (7, None, None)
+    assert "low 7 to high 6" in figures.loc["ucdp-500011-deaths", "notes"]
+    assert (figures.loc["ucdp-500010-deaths", ["deaths_a", "deaths_civilians"]] == ["1", "4"]).all()
+    assert figures.loc["ucdp-500013-deaths", "stated"] == "2022-09-05"
+    record = data.documents.set_index("document_id").loc["ucdp-rec-2022-09-05"]
+    assert (record["publisher"], record["published"]) == (
+        "Uppsala Conflict Data Program (UCDP)",
+        "2022-09-05",
+    )
+    assert report.skipped["deaths figures", "best is not a number of 0 or more"] == 1
+    assert report.handled["best estimate outside [low, high], against UCDP's own rule"][0] == 1
+    summary = analyze(data).quantities.set_index("assertion_id")
+    assert summary.loc["ucdp-500010-deaths", ["lowest", "highest"]].tolist() == [3.0, 12.0]
 
 
 def test_every_trap_is_handled_on_purpose_and_counted(messy_file, tmp_path):
@@ -268,10 +315,11 @@ GED_2014 = REALDATA / "ucdp-ged-ukraine-2014" / "UCDP-Ukraine_ffe58b8_2014-2015.
 @needs_realdata
 def test_the_2022_extract_imports_with_the_volumes_of_its_mapping(tmp_path):
     data, report = import_dataset("ucdp", [GED_2022], tmp_path / "ged")
-    assert len(data.assertions) == 346
+    assert data.assertions["unit"].isna().sum() == 346  # the events
+    assert data.assertions["unit"].eq("deaths").sum() == 346  # and their deaths figures
     article_claims = data.claims["claim_id"].str.contains("-a")
     assert article_claims.sum() == 494
-    assert len(data.documents) == 413
+    assert data.documents["document_id"].str.startswith("ucdp-doc-").sum() == 413
     outlets = data.sources["source_id"].str.startswith("out-").sum()
     assert 36 <= outlets <= 40  # 43 office strings, fewer after the spelling table
     assert report.handled["best estimate outside [low, high], against UCDP's own rule"][0] == 18
@@ -286,9 +334,46 @@ def test_the_2022_extract_imports_with_the_volumes_of_its_mapping(tmp_path):
 
 
 @needs_realdata
+def test_the_2022_extracts_disputed_and_inconsistent_tolls_are_visible_as_figures(tmp_path):
+    """Each event's deaths figure against the CSV read by the csv module: best the value,
+    low..high the range where they differ and hold best; the 18 with best outside the
+    range keep best alone, with a note."""
+    text = GED_2022.read_bytes().decode("cp1252")
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(text, newline=""))}
+    data, report = import_dataset("ucdp", [GED_2022], tmp_path / "ged")
+    figures = data.claims[data.claims["source_id"].eq("ucdp")].set_index("claim_id")
+    assert len(figures) == len(rows) == 346
+    ranged = inconsistent = 0
+    for event, row in rows.items():  # 346 events
+        low, best, high = (int(row[c]) for c in ("low", "best", "high"))
+        figure = figures.loc[f"ucdp-{event}-deaths"]
+        assert figure["value"] == best
+        assert figure["assertion_id"] == f"ucdp-{event}-deaths"
+        if not low <= best <= high:
+            inconsistent += 1
+            assert pd.isna(figure["low"]) and pd.isna(figure["high"])
+            assert f"low {low} to high {high}" in figure["notes"]
+        elif low < high:
+            ranged += 1
+            assert (figure["low"], figure["high"]) == (low, high)
+        else:
+            assert pd.isna(figure["low"]) and pd.isna(figure["high"])
+        by_side = [row[c] for c in ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")]
+        assert [
+            figure[c] for c in ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
+        ] == by_side
+    disputed = sum(row["low"] != row["high"] for row in rows.values())
+    assert (disputed, inconsistent) == (182, 18)  # the README's figures
+    assert ranged > 150  # most disputed tolls hold their best estimate
+    assert report.handled["best estimate outside [low, high], against UCDP's own rule"][0] == 18
+    summary = analyze(data).quantities
+    assert len(summary) == 346 and set(summary["unit"]) == {"deaths"}
+
+
+@needs_realdata
 def test_the_2014_extract_utf8_with_iso_dates_is_read_by_the_same_importer(tmp_path):
     data, report = import_dataset("ucdp", [GED_2014], tmp_path / "ged")
-    assert len(data.assertions) == 524
+    assert data.assertions["unit"].isna().sum() == 524
     assert "file in Windows-1252, not UTF-8" not in report.handled
     assert data.assertions["event_time"].str.match(r"^2014|^2015").all()
 

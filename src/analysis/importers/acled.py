@@ -41,6 +41,7 @@ from analysis.importers.tables import (
     ContractTables,
     check_width,
     content_hash,
+    figure_text,
     in_supported_years,
     slug,
 )
@@ -55,6 +56,7 @@ ATTRIBUTION = "Armed Conflict Location & Event Data (ACLED), www.acleddata.com"
 
 UNIT = "events"
 PUBLISHER = "ACLED"
+FIGURES_SOURCE = "acled"  # ACLED itself, claiming each event's fatalities figure
 REQUIRED = (
     "event_id_cnty",
     "event_date",
@@ -205,15 +207,30 @@ def convert(request: ImportRequest) -> ContractTables:
     whole_month = events["precision"].eq(3) & ~events["cut"]
     stated_keys = _interval_keys(events["start"], events["stated_end"], whole_month)
     intervals, interval_of_event = np.unique(stated_keys, return_inverse=True)
-    converted = ContractTables(
-        sources=_sources(mentions, request),
-        documents=_documents(intervals),
-        assertions=_assertions(events, place_id, columns, request),
-        claims=_claims(events, mentions, intervals, interval_of_event.reshape(-1)),
-        places=places,
-        manifest=_manifest(events),
+    interval_of_event = interval_of_event.reshape(-1)
+    converted = neutralised(
+        ContractTables(
+            sources=_sources(mentions, request),
+            documents=_documents(intervals),
+            assertions=_assertions(events, place_id, columns, request),
+            claims=_claims(events, mentions, intervals, interval_of_event),
+            places=places,
+            manifest=_manifest(events),
+        ),
+        request.report,
     )
-    return neutralised(converted, request.report)
+    if "fatalities" not in columns:
+        return converted
+    # made from the neutralised statements, so their text needs no second pass
+    tolls, toll_claims = _fatalities(
+        events, converted.assertions, intervals, interval_of_event, request
+    )
+    converted.assertions = pd.concat([converted.assertions, tolls], ignore_index=True)
+    converted.claims = pd.concat([converted.claims, toll_claims], ignore_index=True)
+    converted.sources = pd.concat(
+        [converted.sources, _acled_source(len(toll_claims))], ignore_index=True
+    )
+    return converted
 
 
 # ---------------------------------------------------------------- reading
@@ -686,6 +703,90 @@ def _claims(
             "notes": missing,
         }
     )
+
+
+def _acled_source(claims: int) -> pd.DataFrame:
+    """ACLED itself, the source of the fatalities figures (none when there are none)."""
+    missing = pd.Series([pd.NA], dtype="string")
+    return pd.DataFrame(
+        {
+            "source_id": pd.Series([FIGURES_SOURCE], dtype="string"),
+            "name": pd.Series(
+                [f"{PUBLISHER} (Armed Conflict Location & Event Data)"], dtype="string"
+            ),
+            "kind": pd.Series(["other"], dtype="string"),
+            "side": missing,
+            "reliability": missing,
+            "url": pd.Series(["https://acleddata.com"], dtype="string"),
+            "notes": pd.Series(
+                [
+                    "the coder of the events: its fatalities figure for an event is the most "
+                    "conservative one its sources reported (ACLED's rule)"
+                ],
+                dtype="string",
+            ),
+        }
+    ).iloc[: 1 if claims else 0]
+
+
+def _fatalities(
+    events: pd.DataFrame,
+    assertions: pd.DataFrame,
+    intervals: np.ndarray,
+    interval_of_event: np.ndarray,
+    request: ImportRequest,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """ACLED's ``fatalities`` of each event as a quantity (unit fatalities) with ACLED's
+    supporting claim, stated and read as the event's outlet claims are; events without a
+    usable figure get none (counted). The quantities and the claims."""
+    report = request.report
+    unit = "fatalities figures"
+    report.count_read(unit, len(events))
+    numbers = _numbers(events["fatalities"]).to_numpy()
+    usable = np.isfinite(numbers) & (numbers >= 0)
+    report.skip(unit, "fatalities empty or not a number of 0 or more", int((~usable).sum()))
+    report.handle(
+        "fatalities: ACLED's own figure for each event",
+        int(usable.sum()),
+        "a quantity (unit fatalities) per event, claimed by ACLED; ACLED's rule is to code the "
+        "most conservative figure its sources report, so it is a lower figure, not a best "
+        "estimate",
+    )
+    rows = np.flatnonzero(usable)
+    key = one_array(events["key"]).take(pa.array(rows))
+    quantity_id = text_series(joined(joined("acled", key), "fatalities", separator="."))
+    kept = ["statement", "topic", "place_id", "event_time", "event_id_cnty"]
+    taken = assertions[assertions.columns.intersection(kept)].take(rows)
+    stated = pa.array(_interval_text(intervals), pa.large_string())
+    interval = pa.array(interval_of_event[rows])
+    count = len(rows)
+    quantities = pd.DataFrame(
+        {
+            "assertion_id": quantity_id,
+            "statement": text_series(
+                joined("Fatalities: ", one_array(taken["statement"]), separator="")
+            ),
+            "topic": taken["topic"].to_numpy(),
+            "place_id": taken["place_id"].to_numpy(),
+            "event_time": taken["event_time"].to_numpy(),
+            "unit": pd.Series(np.full(count, "fatalities", dtype=object), dtype="string"),
+        }
+    )
+    if "event_id_cnty" in assertions:
+        quantities["event_id_cnty"] = taken["event_id_cnty"].to_numpy()
+    claims = pd.DataFrame(
+        {
+            "claim_id": quantity_id,
+            "source_id": pd.Series(np.full(count, FIGURES_SOURCE, dtype=object), dtype="string"),
+            "assertion_id": quantity_id,
+            "document_id": text_series(_document_ids(stated).take(interval)),
+            "stance": pd.Categorical.from_codes(np.zeros(count, dtype=np.int8), ["supports"]),
+            "hedged": np.zeros(count, dtype=bool),
+            "stated": text_series(stated.take(interval)),
+            "value": figure_text(pd.Series(numbers[rows])),
+        }
+    )
+    return quantities, claims
 
 
 def _document_ids(stated: pa.Array) -> pa.Array:

@@ -9,6 +9,7 @@ candidates for the analyst to confirm: nothing is ever merged on a guess.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -185,12 +186,5 @@ def apply_aliases(
     )
     arriving["name"] = arriving["source_id"].map(display).astype(object).fillna(arriving["name"])
     merged_sources = pd.concat([kept, arriving], ignore_index=True)
-    merged = ContractTables(
-        sources=merged_sources,
-        documents=tables.documents,
-        assertions=tables.assertions,
-        claims=claims,
-        places=tables.places,
-        manifest=tables.manifest,
-    )
+    merged = dataclasses.replace(tables, sources=merged_sources, claims=claims)
     return neutralised(merged, report)  # display names from the aliases file are input too

@@ -18,6 +18,7 @@ Shape (docs/importers.md, "Any spreadsheet", has a worked example)::
     stance = { column = "Position", map = { "confirmed" = "supports" } }
     [sheet]     # optional: worksheet, header_row, encoding, delimiter, date_format, fill_down
     [place]     # optional: id, admin1, country, lat, lon of [assertion] place
+    [question]  # optional: id, topic of [assertion] question
     [dataset]   # optional: title, description, license, attribution
 
 A field is a column name, or a table with ``column`` or ``value`` and optionally
@@ -59,7 +60,8 @@ MAPPING_FILE = TomlKind(
 @dataclass(frozen=True)
 class Role:
     """What a mapping key gives: ``kind`` is ``text``, ``id``, ``enum`` (one of ``values``),
-    ``bool``, ``day`` (a full date), ``date`` (a date expression), ``number`` or ``cites``;
+    ``bool``, ``day`` (a full date), ``date`` (a date expression), ``number`` (in the range of
+    ``values``), ``figure`` (a claim's number on a quantity, 0 or more) or ``cites``;
     ``help`` is what the starting mapping (:mod:`.mapping_template`) says of it."""
 
     kind: str = "text"
@@ -101,6 +103,13 @@ SECTIONS: dict[str, dict[str, Role]] = {
             "date", help="when it happened; ISO only (relative: [claim] event_time)"
         ),
         "place": Role(help="a place name; [place] may add id, admin1, country, lat, lon"),
+        "unit": Role(
+            help="what the claims' figures count (deaths, tanks): makes the assertion a quantity"
+        ),
+        "cumulative": Role("bool", help="yes: the figures are running totals, each as of a day"),
+        "question": Role(
+            help="the question it answers: assertions with one question are its alternatives"
+        ),
     },
     "claim": {
         "stance": Role(
@@ -122,6 +131,9 @@ SECTIONS: dict[str, dict[str, Role]] = {
         "cites": Role("cites", help='rows of this sheet it relies on, e.g. "12; 15"'),
         "id": Role("id", help="default: made from the claim's content"),
         "hedged": Role("bool", help="yes/no, true/false, y/n, 1/0 or x"),
+        "value": Role("figure", help='on a quantity: the figure given, "12 killed": 12'),
+        "low": Role("figure", help='the low end of a range: "between 8 and 20" 8, "over 100" 100'),
+        "high": Role("figure", help='the high end: "between 8 and 20" 20, "fewer than 50" 50'),
     },
     "place": {
         "id": Role("id"),
@@ -130,10 +142,14 @@ SECTIONS: dict[str, dict[str, Role]] = {
         "lat": Role("number", values=("-90", "90")),
         "lon": Role("number", values=("-180", "180")),
     },
+    "question": {
+        "id": Role("id", help="default: made from the question's text"),
+        "topic": Role(),
+    },
 }
 MAIN_SECTIONS = ("source", "document", "assertion", "claim")  # required; each takes ``keep``
 OUTPUT_TABLE = {"source": "sources", "document": "documents", "assertion": "assertions"}
-OUTPUT_TABLE |= {"claim": "claims", "place": "places"}
+OUTPUT_TABLE |= {"claim": "claims", "place": "places", "question": "questions"}
 INPUT_COLUMNS = ("input_row", "input_file")  # extra claims columns the import adds itself
 SHEET_KEYS = ("worksheet", "header_row", "encoding", "delimiter", "date_format", "fill_down")
 DATASET_KEYS = ("title", "description", "license", "attribution")
@@ -151,6 +167,7 @@ SPEC_KEYS = {  # the keys a field's table may hold, by the field's kind
     "day": ("column", "value", "default", "format"),
     "date": ("column", "value", "default", "format"),
     "number": ("column", "value", "default"),
+    "figure": ("column", "value", "default"),
     "cites": ("column", "by"),
 }
 
@@ -323,7 +340,7 @@ class _Reader:
                 self.problems.append((1, f"the mapping has no [{name}] section; {_NEEDS[name]}"))
         specs: dict[tuple[str, str], Spec] = {}
         keep: dict[str, tuple[tuple[str, ...], int]] = {}
-        for section, roles in SECTIONS.items():  # a loop over the five sections
+        for section, roles in SECTIONS.items():  # a loop over the six sections
             table = data.get(section, {})
             allowed = (*roles, "keep") if section in MAIN_SECTIONS else tuple(roles)
             self.unknown((section,), table, allowed, f"[{section}]")
@@ -345,6 +362,11 @@ class _Reader:
             self.problem(
                 ("place",),
                 '[place] describes [assertion] place, which is not mapped; add place = "COLUMN" under [assertion]',
+            )
+        if "question" in data and ("assertion", "question") not in specs:
+            self.problem(
+                ("question",),
+                '[question] describes [assertion] question, which is not mapped; add question = "COLUMN" under [assertion]',
             )
         sheet = self.sheet(data.get("sheet", {}))
         dataset = self.dataset(data.get("dataset", {}))
@@ -435,6 +457,11 @@ class _Reader:
                 path,
                 f"{label}: write a number between {role.values[0]} and {role.values[1]}; got {_toml(value)}",
             )
+            return None
+        if role.kind == "figure":
+            if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+                return str(value)
+            self.problem(path, f"{label}: write a number of 0 or more; got {_toml(value)}")
             return None
         if role.kind in ("day", "date") and isinstance(value, dt.date):
             return _iso(value)

@@ -106,6 +106,12 @@ ROLE_WORDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("claim", "quote"): ("quote", "quotation", "words", "excerpt", "verbatim", "text"),
     ("claim", "notes"): ("notes", "note", "comment", "comments", "remarks"),
     ("claim", "cites"): ("cites", "relies on", "based on", "citing", "via", "per", "cited rows"),
+    ("assertion", "unit"): ("unit", "units", "measure"),
+    ("assertion", "cumulative"): ("cumulative", "running total", "cumulative total"),
+    ("assertion", "question"): ("question", "question text"),
+    ("claim", "value"): ("value", "figure", "toll", "death toll"),
+    ("claim", "low"): ("low", "low estimate", "minimum", "at least"),
+    ("claim", "high"): ("high", "high estimate", "maximum", "at most"),
 }
 
 # The generic template's example columns, one per field it shows active.

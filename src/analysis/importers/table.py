@@ -48,11 +48,12 @@ from analysis.importers.neutralise import neutralised
 from analysis.importers.report import InputFile
 from analysis.importers.request import ImportRequest
 from analysis.importers.spreadsheet import SPACES, TEXT, iso_datetimes, read_sheet
-from analysis.importers.tables import MAX_SLUG, ContractTables, content_hash, slug
+from analysis.importers.tables import MAX_SLUG, ContractTables, content_hash, figure_text, slug
 
 TITLE = "Spreadsheet (CSV or XLSX) read by a mapping file"
 LICENCE = ""  # the analyst's own data: none unless the mapping's [dataset] gives one
 ATTRIBUTION = ""
+FIGURE_KEYS = schema.FIGURE_COLUMNS  # value, low, high
 UNIT = "rows"
 PROBLEMS_SHOWN = 30
 EXAMPLE_CHARS = 60
@@ -394,11 +395,13 @@ class _Converter:
         documents, document_id = self.documents(published.iloc[kept].reset_index(drop=True))
         sources, source_id = self.sources()
         places, place_id = self.places()
-        assertions, assertion_id = self.assertions(place_id)
+        questions, question_id = self.questions()
+        assertions, assertion_id = self.assertions(place_id, question_id)
         # each published text's day, to anchor the claims of the document that kept it
         day_of = pd.Series(published_day.to_numpy(), index=published.to_numpy())
         day_of = day_of[day_of.index.notna() & ~day_of.index.duplicated()]
-        claims = self.claims(source_id, assertion_id, document_id, documents, day_of)
+        units = assertions.set_index("assertion_id")["unit"] if "unit" in assertions else None
+        claims = self.claims(source_id, assertion_id, document_id, documents, day_of, units)
         self.problems.check()
         return ContractTables(
             sources=sources,
@@ -406,6 +409,7 @@ class _Converter:
             assertions=assertions,
             claims=claims,
             places=places,
+            questions=questions,
             manifest=self.manifest(),
         )
 
@@ -522,7 +526,27 @@ class _Converter:
         places = self.entities(ids, attrs, "place", "place_id", ("name",))
         return places, ids
 
-    def assertions(self, place_id: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+    def questions(self) -> tuple[pd.DataFrame | None, pd.Series]:
+        """A question per distinct question text (or [question] id): the alternatives'."""
+        texts = self.text("assertion", "question")
+        if self.spec("assertion", "question") is None:
+            return None, pd.Series(pd.NA, index=texts.index, dtype=object)
+        texts = texts.str.strip()
+        attrs = pd.DataFrame({"text": texts, "topic": self.text("question", "topic")})
+        given = self.ids("question")
+        key = pd.DataFrame({"key": _folded(texts)})
+        made = pd.Series(pd.NA, index=texts.index, dtype=object)
+        asked = texts.notna()
+        made[asked] = "q-" + _per_distinct_row(
+            key[asked].assign(statement=texts[asked]), _assertion_id, ["key"]
+        )
+        ids = given.fillna(made)
+        questions = self.entities(ids, attrs, "question", "question_id", ("text",))
+        return questions, ids
+
+    def assertions(
+        self, place_id: pd.Series, question_id: pd.Series
+    ) -> tuple[pd.DataFrame, pd.Series]:
         event, fmt = self.dates("assertion", "event_time")
         spec = self.spec("assertion", "event_time")
         if spec is not None:
@@ -540,6 +564,8 @@ class _Converter:
                 "topic": self.text("assertion", "topic"),
                 "place_id": place_id,
                 "event_time": event,
+                **self.quantity(),
+                **({"question_id": question_id} if question_id.notna().any() else {}),
                 **self.keep("assertion"),
             }
         )
@@ -554,7 +580,70 @@ class _Converter:
         ids = self.with_made_ids(given, made, "assertion")
         return self.entities(ids, attrs, "assertion", "assertion_id", ("statement",)), ids
 
-    def claims(self, source_id, assertion_id, document_id, documents, day_of) -> pd.DataFrame:
+    def quantity(self) -> dict[str, pd.Series]:
+        """``unit`` and ``cumulative`` of the assertions, when the mapping gives them."""
+        columns = {}
+        if self.spec("assertion", "unit") is not None:
+            columns["unit"] = self.text("assertion", "unit").str.strip()
+        if self.spec("assertion", "cumulative") is not None:
+            flags = self.flag("assertion", "cumulative")
+            columns["cumulative"] = pd.Series(np.where(flags, "true", "false"), dtype=TEXT)
+        return columns
+
+    def figure(self, key: str) -> pd.Series:
+        """A claim's figure column as numbers (NaN where empty); a cell that is not a number
+        of 0 or more is a problem at its row."""
+        spec = self.spec("claim", key)
+        values = self.text("claim", key)
+        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+        if spec is None or spec.value is not None:
+            return numbers
+        bad = values.notna() & ~np.isfinite(numbers)
+        self.problems.add(
+            bad,
+            spec.column,
+            lambda i: (
+                f"{values.iloc[i]!r} is not a number: write the figure with digits (12, 4.5); "
+                '"about 40" is 40 with the claim hedged, "more than 100" a low of 100'
+            ),
+        )
+        negative = ~bad & (numbers < 0)
+        self.problems.add(
+            negative, spec.column, lambda i: f"{values.iloc[i]!r}: a figure is 0 or more"
+        )
+        return numbers.where(~(bad | negative))
+
+    def figures(self, stance: pd.Series, unit: pd.Series) -> dict[str, pd.Series]:
+        """``value``, ``low``, ``high`` of the claims the mapping gives figures for, checked
+        against the contract's rules (§1) at the sheet's rows."""
+        mapped = [k for k in FIGURE_KEYS if self.spec("claim", k) is not None]
+        if not mapped:
+            return {}
+        numbers = {key: self.figure(key) for key in FIGURE_KEYS}
+        value, low, high = (numbers[k] for k in FIGURE_KEYS)
+        column = self.spec("claim", mapped[0]).column
+        given = value.notna() | low.notna() | high.notna()
+        quantity = unit.notna().to_numpy()
+        checks = (
+            (low > high, "the range's low is above its high; swap them"),
+            ((value < low) | (value > high), "the value lies outside its own range"),
+            (given & ~quantity, "a figure on an assertion without a unit: map [assertion] unit"),
+            (
+                given & quantity & stance.ne("supports"),
+                "a figure only goes on a supporting claim (a refutation gives none)",
+            ),
+            (
+                ~given & quantity & stance.eq("supports"),
+                "a supporting claim on a quantity gives a figure: value, or low and/or high",
+            ),
+        )
+        for mask, message in checks:  # five rules
+            self.problems.add(mask.fillna(False).to_numpy(dtype=bool), column, message)
+        return {key: figure_text(numbers[key]) for key in FIGURE_KEYS}
+
+    def claims(
+        self, source_id, assertion_id, document_id, documents, day_of, units
+    ) -> pd.DataFrame:
         anchor_text = document_id.map(documents.set_index("document_id")["published"])
         # reindex, not map: map casts an all-missing result to float, which no date is
         anchor = pd.Series(
@@ -578,20 +667,22 @@ class _Converter:
                 "notes": self.text("claim", "notes"),
             }
         )
-        made = "c-" + content_hash(
-            claims[
-                [
-                    "source_id",
-                    "assertion_id",
-                    "document_id",
-                    "stance",
-                    "hedged",
-                    "stated",
-                    "event_time",
-                    "quote",
-                ]
-            ]
+        unit = (
+            assertion_id.map(units) if units is not None else pd.Series(pd.NA, index=stance.index)
         )
+        claims = claims.assign(**self.figures(stance, unit))
+        content = [
+            "source_id",
+            "assertion_id",
+            "document_id",
+            "stance",
+            "hedged",
+            "stated",
+            "event_time",
+            "quote",
+        ]
+        # figures tell two claims apart only when mapped: other sheets keep their claim ids
+        made = "c-" + content_hash(claims[[*content, *claims.columns.intersection(FIGURE_KEYS)]])
         given = self.ids("claim")
         ids = self.with_made_ids(given, made, "claim")
         self.unique_claims(given, ids)

@@ -35,9 +35,10 @@ class ContractTables:
     claims: pd.DataFrame
     places: pd.DataFrame | None = None
     manifest: dict[str, str] = field(default_factory=dict)
+    questions: pd.DataFrame | None = None
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """The tables by name, places only when there are any."""
+        """The tables by name, places and questions only when there are any."""
         frames = {
             "sources": self.sources,
             "documents": self.documents,
@@ -46,6 +47,8 @@ class ContractTables:
         }
         if self.places is not None and len(self.places):
             frames["places"] = self.places
+        if self.questions is not None and len(self.questions):
+            frames["questions"] = self.questions
         return frames
 
 
@@ -84,6 +87,19 @@ def content_hash(parts: pd.DataFrame) -> pd.Series:
     hashes = pd.util.hash_pandas_object(parts.astype("string").fillna(""), index=False)
     hexed = binascii.hexlify(hashes.to_numpy(dtype=">u8").tobytes())
     return pd.Series(np.frombuffer(hexed, dtype="S16").astype(str), index=parts.index, dtype=object)
+
+
+def figure_text(numbers: pd.Series) -> pd.Series:
+    """Figures (float, NaN where none) as the contract writes them: digits only, a whole
+    number without a decimal point (``12``, not ``12.0`` or ``1.2e+11``), else Python's
+    shortest form (``4.5``); missing where NaN. Text work once per distinct figure."""
+    codes, distinct = pd.factorize(pd.Series(numbers, dtype="float64"))
+    values = np.asarray(distinct, dtype="float64")
+    whole = np.isfinite(values) & (values == np.round(values)) & (np.abs(values) < 2**53)
+    texts = values.astype(str).astype(object)
+    texts[whole] = values[whole].astype(np.int64).astype(str)
+    shown = pd.array(texts, dtype="string").take(codes, allow_fill=True)
+    return pd.Series(shown, index=numbers.index)
 
 
 def in_supported_years(days: pd.Series) -> pd.Series:

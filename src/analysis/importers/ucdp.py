@@ -1,7 +1,9 @@
 """UCDP GED (and Candidate) events: one assertion per event, one claim per article and claimant.
 
-UCDP is the compiler, not a claimant: its casualty figures stay on the
-assertion as extra columns. Each article of ``source_article`` is a document
+UCDP is the compiler, not a claimant of the event: its casualty figures stay on
+the event's assertion as extra columns, and are UCDP's own claim on a second
+assertion per event, a quantity (unit ``deaths``): best as the value, low and
+high as the range, deaths by side as extra columns of that claim. Each article of ``source_article`` is a document
 whose outlet supports the event on the article's day; each original claimant
 of ``source_original`` (a ministry, a spokesman) supports it too, and every
 outlet claim of the event cites every claimant claim (UCDP does not say which
@@ -19,6 +21,7 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -32,6 +35,7 @@ from analysis.importers.tables import (
     ContractTables,
     check_width,
     content_hash,
+    figure_text,
     in_supported_years,
     slug,
 )
@@ -58,6 +62,8 @@ KEPT_ON_ASSERTIONS = (
     "dyad_name", "low", "best", "high", "deaths_a", "deaths_b", "deaths_civilians",
     "deaths_unknown",
 )  # fmt: skip
+DEATHS_BY_SIDE = ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
+UCDP_SOURCE = "ucdp"
 VIOLENCE = {"1": "state-based", "2": "non-state", "3": "one-sided"}
 COUNTRY_BY_GW = {"369": "UA", "365": "RU", "370": "BY"}  # Gleditsch-Ward number -> ISO alpha-2
 SENTINEL_DAY = "1753-01-01"  # SQL Server's minimum date, used by UCDP for "unknown"
@@ -98,19 +104,25 @@ def convert(request: ImportRequest) -> ContractTables:
     claimants = _claimants(events, outlets, request)
     claims = _claims(articles, outlets, claimants, request)
     columns = ["source_id", "name", "kind", "side", "notes"]
-    sources = pd.concat([outlets[columns], claimants[columns]], ignore_index=True)
+    events_asserted = _assertions(events, request)
+    tolls, toll_claims, records = _deaths(events, events_asserted, articles, request)
+    sources = pd.concat(
+        [outlets[columns], claimants[columns], _ucdp_source(len(toll_claims))], ignore_index=True
+    )
     sources = sources.drop_duplicates("source_id")
+    claims = pd.concat([claims, toll_claims], ignore_index=True)
     converted = ContractTables(
         sources=sources[sources["source_id"].isin(claims["source_id"])],
-        documents=_documents(articles, outlets, request),
-        assertions=_assertions(events, request),
+        documents=pd.concat([_documents(articles, outlets, request), records], ignore_index=True),
+        assertions=_stacked(events_asserted, tolls),
         claims=claims,
         places=_places(events),
         manifest={
             "title": _title(events),
             "description": (
                 "Events coded by UCDP, one assertion each, with the articles UCDP cites as "
-                "their outlets' supporting claims, citing the original claimants they relay. "
+                "their outlets' supporting claims, citing the original claimants they relay, "
+                "and UCDP's deaths figure (best estimate, low and high) for each event. "
                 "Imported by briefing import ucdp; IMPORT.md has the counts and the inputs."
             ),
         },
@@ -632,14 +644,133 @@ def _assertions(events: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
     report.handle(
         "deaths differ between UCDP's sources (low != high)",
         int(assertions["toll_disputed"].sum()),
-        "kept; flagged toll_disputed = true",
-    )
-    report.handle(
-        "best estimate outside [low, high], against UCDP's own rule",
-        int(assertions["toll_inconsistent"].sum()),
-        "kept as given; flagged toll_inconsistent = true",
+        "kept; flagged toll_disputed = true; UCDP's deaths figure gives the range low to high",
     )
     return assertions
+
+
+def _stacked(events: pd.DataFrame, tolls: pd.DataFrame) -> pd.DataFrame:
+    """The events' assertions and the deaths quantities in one table; the events' flags
+    (``toll_disputed``...) stay ``true``/``false`` text, empty on the quantities, where a
+    plain concat would make them Python objects written as ``True``."""
+    flags = {
+        column: pd.Series(np.where(events[column], "true", "false"), dtype="string")
+        for column in events.columns
+        if pd.api.types.is_bool_dtype(events[column])
+    }
+    return pd.concat([events.assign(**flags), tolls], ignore_index=True)
+
+
+def _ucdp_source(claims: int) -> pd.DataFrame:
+    """UCDP itself, the source of the deaths figures (none when there are no figures)."""
+    return pd.DataFrame(
+        {
+            "source_id": [UCDP_SOURCE],
+            "name": ["Uppsala Conflict Data Program (UCDP)"],
+            "kind": ["other"],
+            "side": [pd.NA],
+            "notes": [
+                "the compiler of the events: its deaths figures aggregate its sources (best "
+                "estimate, low and high)"
+            ],
+        }
+    ).iloc[: 1 if claims else 0]
+
+
+def _deaths(
+    events: pd.DataFrame, asserted: pd.DataFrame, articles: pd.DataFrame, request: ImportRequest
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """UCDP's deaths figure of each event as a quantity (unit deaths) and UCDP's claim on it:
+    ``best`` the value, ``low``..``high`` the range when they differ. Stated on the day of
+    the event's last article (UCDP's figure rests on them), in one UCDP record document
+    per day. The quantities, the claims and the documents."""
+    report = request.report
+    unit = "deaths figures"
+    report.count_read(unit, len(events))
+    low, best, high = (
+        pd.to_numeric(events[c], errors="coerce").to_numpy(dtype=float)
+        for c in ("low", "best", "high")
+    )
+    usable_best = np.isfinite(best) & (best >= 0)
+    report.skip(unit, "best is not a number of 0 or more", int((~usable_best).sum()))
+    both = np.isfinite(low) & np.isfinite(high) & (low >= 0) & (high >= 0)
+    # as the event's toll_inconsistent: the best estimate outside its own range
+    inconsistent = usable_best & both & ((best < low) | (best > high))
+    report.handle(
+        "best estimate outside [low, high], against UCDP's own rule",
+        int(inconsistent.sum()),
+        "kept as given on the event (toll_inconsistent = true); its deaths figure keeps the "
+        "best estimate as value, leaves the range out and says so in the claim's notes",
+    )
+    report.handle(
+        "low or high not a number of 0 or more",
+        int((usable_best & ~both).sum()),
+        "the deaths figure gives the best estimate alone",
+    )
+    with_range = usable_best & both & (low < high) & ~inconsistent
+    keep = usable_best
+    ids = events["id"].to_numpy(dtype=object)[keep]
+    last_day = articles.groupby("id")["day"].max().reindex(ids)
+    day = last_day.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    event = asserted.set_index("ucdp_id").reindex(ids)
+    quantities = pd.DataFrame(
+        {
+            "assertion_id": "ucdp-" + ids + "-deaths",
+            "statement": "Deaths: " + event["statement"].to_numpy(dtype=object),
+            "topic": event["topic"].to_numpy(dtype=object),
+            "place_id": event["place_id"].to_numpy(dtype=object),
+            "event_time": event["event_time"].to_numpy(dtype=object),
+            "unit": "deaths",
+            "ucdp_id": ids,
+        }
+    )
+    note = pd.Series(
+        "UCDP's range, low "
+        + events["low"].to_numpy(dtype=object)
+        + " to high "
+        + events["high"].to_numpy(dtype=object)
+        + ", does not hold its best estimate "
+        + events["best"].to_numpy(dtype=object)
+        + " (against UCDP's own rule): the range is left out",
+        dtype="string",
+    ).where(inconsistent)
+    claims = pd.DataFrame(
+        {
+            "claim_id": "ucdp-" + ids + "-deaths",
+            "source_id": UCDP_SOURCE,
+            "assertion_id": "ucdp-" + ids + "-deaths",
+            "document_id": "ucdp-rec-" + day,
+            "stance": "supports",
+            "hedged": False,
+            "stated": day,
+            "notes": note.to_numpy(dtype=object)[keep],
+            "value": figure_text(pd.Series(best[keep])).to_numpy(dtype=object),
+            "low": figure_text(pd.Series(np.where(with_range, low, np.nan)[keep])).to_numpy(
+                dtype=object
+            ),
+            "high": figure_text(pd.Series(np.where(with_range, high, np.nan)[keep])).to_numpy(
+                dtype=object
+            ),
+        }
+    )
+    for column in DEATHS_BY_SIDE:
+        if column in events:
+            numbers = pd.to_numeric(events[column], errors="coerce")[keep]
+            claims[column] = numbers.round().astype("Int64").to_numpy()
+    days = pd.Series(pd.unique(day), dtype=object)
+    records = pd.DataFrame(
+        {
+            "document_id": "ucdp-rec-" + days,
+            "title": "UCDP event records, " + _long_day(pd.to_datetime(days)),
+            "publisher": "Uppsala Conflict Data Program (UCDP)",
+            "published": days,
+            "notes": (
+                "Stands for UCDP's records of the events whose last cited article is of this "
+                "day: UCDP's figures rest on those articles, so they are stated no earlier"
+            ),
+        }
+    )
+    return quantities, claims, records
 
 
 def _iso(days: pd.Series) -> pd.Series:

@@ -8,11 +8,12 @@ declaration module and one entry below.
 from __future__ import annotations
 
 from analysis.importers.base import Format
-from analysis.importers.formats import acled, gdelt, table, ucdp
+from analysis.importers.formats import acled, gdelt, table, ucdp, values
 from analysis.importers.messages import ImportRefused
 
 FORMATS: dict[str, Format] = {
-    declared.name: declared for declared in (ucdp.FORMAT, acled.FORMAT, gdelt.FORMAT, table.FORMAT)
+    declared.name: declared
+    for declared in (ucdp.FORMAT, acled.FORMAT, gdelt.FORMAT, table.FORMAT, values.FORMAT)
 }
 
 
