@@ -156,15 +156,14 @@ def test_messy_source_lists_are_cleaned_merged_and_counted(messy):
         "empty entries in a source list ('; Suspilne', 'Ukrinform;')": 3,
         "an outlet named twice for one event ('Ukrinform; UKRINFORM')": 2,
         "spellings of one outlet that differ only in case, accents, spaces or punctuation": 1,
-        "fatalities: ACLED's own figure for each event": 6,
+        "fatalities 0: no figure": 6,  # every messy event is coded 0
     }
     assert dict(report.skipped) == {
         ("events", "no source named (an event needs one to become a claim)"): 1
     }
     assert report.merged == [("UKRINFORM", "acled-src-ukrinform", 1)]
     assert sorted(zip(data.sources["source_id"], data.sources["name"], strict=True)) == [
-        ("acled", "ACLED (Armed Conflict Location & Event Data)"),
-        ("acled-src-kyiv-independent", "Kyiv Independent"),
+        ("acled-src-kyiv-independent", "Kyiv Independent"),  # no figures, so no ACLED source
         ("acled-src-suspilne", "Suspilne"),
         ("acled-src-ukrinform", "Ukrinform"),
     ]
@@ -395,13 +394,18 @@ def test_an_import_that_keeps_nothing_is_refused_with_the_counts(tmp_path):
 
 def test_each_events_fatalities_is_a_quantity_claimed_by_acled(march):
     data, report = march
-    given = {row["event_id_cnty"]: row["fatalities"] for row in _csv_rows(MARCH)}
+    coded = {row["event_id_cnty"]: row["fatalities"] for row in _csv_rows(MARCH)}
+    given = {event: n for event, n in coded.items() if float(n) > 0}  # 0: no figure
+    assert 0 < len(given) < len(coded)
     quantities = data.assertions[data.assertions["unit"].eq("fatalities")]
     assert sorted(quantities["assertion_id"]) == sorted(
         f"acled-{event.lower()}.fatalities" for event in given
     )
     figures = data.claims[data.claims["source_id"].eq("acled")].set_index("assertion_id")
-    for event, fatalities in given.items():  # six hand-written events
+    assert not any(
+        f"acled-{e.lower()}.fatalities" in figures.index for e in coded if e not in given
+    )
+    for event, fatalities in given.items():  # the hand-written events with deaths
         figure = figures.loc[f"acled-{event.lower()}.fatalities"]
         assert (figure["stance"], figure["value"]) == ("supports", float(fatalities))
         assert figure[["low", "high"]].isna().all()  # one figure, no range
@@ -413,8 +417,10 @@ def test_each_events_fatalities_is_a_quantity_claimed_by_acled(march):
     assert statement.startswith("Fatalities: ") and "Kamianske" in statement
     acled = data.sources.set_index("source_id").loc["acled"]
     assert (acled["kind"], acled["reliability"]) == ("other", "F")
-    assert report.read["fatalities figures"] == 6
-    assert "most conservative" in report.handled["fatalities: ACLED's own figure for each event"][1]
+    assert report.read["fatalities figures"] == len(coded) == 6
+    lethal = report.handled["fatalities: ACLED's own figure for each event with deaths"]
+    assert lethal[0] == len(given) and "most conservative" in lethal[1]
+    assert report.handled["fatalities 0: no figure"][0] == len(coded) - len(given)
     summary = analyze(data).quantities.set_index("assertion_id")
     assert summary.loc["acled-ukr12700.fatalities", "conservative"] == 2.0
 

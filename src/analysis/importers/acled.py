@@ -736,23 +736,32 @@ def _fatalities(
     interval_of_event: np.ndarray,
     request: ImportRequest,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """ACLED's ``fatalities`` of each event as a quantity (unit fatalities) with ACLED's
-    supporting claim, stated and read as the event's outlet claims are; events without a
-    usable figure get none (counted). The quantities and the claims."""
+    """ACLED's ``fatalities`` of each event with deaths as a quantity (unit fatalities)
+    with ACLED's supporting claim, stated and read as the event's outlet claims are;
+    events coded 0 or without a usable figure get none (counted). The quantities and
+    the claims."""
     report = request.report
     unit = "fatalities figures"
     report.count_read(unit, len(events))
     numbers = _numbers(events["fatalities"]).to_numpy()
     usable = np.isfinite(numbers) & (numbers >= 0)
     report.skip(unit, "fatalities empty or not a number of 0 or more", int((~usable).sum()))
+    lethal = usable & (numbers > 0)
     report.handle(
-        "fatalities: ACLED's own figure for each event",
-        int(usable.sum()),
+        "fatalities: ACLED's own figure for each event with deaths",
+        int(lethal.sum()),
         "a quantity (unit fatalities) per event, claimed by ACLED; ACLED's rule is to code the "
         "most conservative figure its sources report, so it is a lower figure, not a best "
         "estimate",
     )
-    rows = np.flatnonzero(usable)
+    report.handle(
+        "fatalities 0: no figure",
+        int((usable & ~lethal).sum()),
+        "an event coded with no deaths keeps its 0 in the fatalities column and gets no "
+        "quantity: most events have none, and a figure nobody disputes would double the "
+        "dataset's assertions",
+    )
+    rows = np.flatnonzero(lethal)
     key = one_array(events["key"]).take(pa.array(rows))
     quantity_id = text_series(joined(joined("acled", key), "fatalities", separator="."))
     kept = ["statement", "topic", "place_id", "event_time", "event_id_cnty"]
