@@ -60,9 +60,12 @@ def figures_in_dispute(
         parts.append('<p class="empty">No source gave a figure by this date.</p>')
         return HTML("".join(parts))
     disputed = int(ranked["disputed"].sum())
+    ranges = int((~ranked["disputed"] & (ranked["spread"].to_numpy() > 0)).sum())
+    uncertain = f"; {ranges:,} more are given as a range" if ranges else ""
     parts.append(
         f'<p class="scope">{count(len(ranked), "quantity", "quantities")} with figures; on '
-        f"{disputed:,} of them sources give different figures. The most conservative figure "
+        f"{disputed:,} of them sources give different figures{uncertain}. The most "
+        "conservative figure "
         "is the lowest a source not graded E gives; a hedged figure is marked "
         "\u201cabout\u201d, a lower bound alone \u201c+\u201d.</p>"
     )

@@ -157,7 +157,8 @@ def disputed_figures(
         ax.set_xlim(left=min(0, float(np.nanmin(figures["lower"])) if len(figures) else 0))
     unit = units.iloc[0] if units.nunique() == 1 else "figure"
     ax.set_xlabel(unit + (" (log scale)" if logged else ""))
-    cut = most_of(len(shown), len(quantities), "disputed")
+    adjective = "disputed" if quantities["disputed"].any() else "uncertain"  # ranges only
+    cut = most_of(len(shown), len(quantities), adjective)
     about = f"\n{prefix}\u2026" if prefix else ""
     ax.set_title("Figures by source" + (f", {cut}" if cut else "") + about)
     fig.legend(handles=_legend(groups, figures, not banded.empty), loc="outside lower center",
@@ -234,7 +235,8 @@ def running_totals(
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ax.legend(loc="upper left", frameon=False, fontsize=7)
-    cut = most_of(len(shown), len(quantities), "disputed")
+    adjective = "disputed" if quantities["disputed"].any() else "uncertain"  # ranges only
+    cut = most_of(len(shown), len(quantities), adjective)
     fig.suptitle("Running totals by source" + (f", {cut}" if cut else ""), fontsize=10,
                  fontweight="bold")  # fmt: skip
     return fig
