@@ -147,7 +147,7 @@ def categorical_claims(result) -> tuple[pd.DataFrame, pd.DataFrame]:
     item, value, hedged, cites_source, claim_id) and the items (item, question_id,
     kind, text)."""
     kinds = _kinds(result)
-    held = _own_positions(result)
+    held = own_positions(result)
     held = held.merge(kinds, on="assertion_id", how="inner")
     supports = (held["stance"] == "supports").to_numpy()
     asked = held["asked"].to_numpy()
@@ -185,7 +185,7 @@ def categorical_claims(result) -> tuple[pd.DataFrame, pd.DataFrame]:
     return claims.reset_index(drop=True), items
 
 
-def _own_positions(result) -> pd.DataFrame:
+def own_positions(result) -> pd.DataFrame:
     """Current positions that are the sources' own claims (not implied refutations):
     source_id, assertion_id, claim_id, stance, hedged, all as plain objects."""
     held = result.positions
