@@ -203,9 +203,18 @@ def competing_hypotheses(result, options: TruthOptions | None = None) -> Hypothe
     alternatives = result.alternatives[["question_id", "assertion_id", "statement"]].astype(
         {"question_id": str, "assertion_id": str}
     )
-    held = own_positions(result)
+    positions = own_positions(result)
+    positions = positions[positions["assertion_id"].isin(alternatives["assertion_id"]).to_numpy()]
+    held = pd.DataFrame(
+        {
+            "source_id": positions["source_id"].astype(str).to_numpy(dtype=object),
+            "assertion_id": positions["assertion_id"].astype(str).to_numpy(dtype=object),
+            "claim_id": positions["claim_id"].to_numpy(dtype=object),
+            "stance": positions["stance"].astype(str).to_numpy(dtype=object),
+            "hedged": positions["hedged"].to_numpy(dtype=bool),
+        }
+    )
     question_of = alternatives.set_index("assertion_id")["question_id"]
-    held = held[held["assertion_id"].isin(question_of.index)]
     evidence = held.assign(question_id=held["assertion_id"].map(question_of).to_numpy())
     reliability = pd.Series(dtype=float)
     if result.source_reliability is not None:

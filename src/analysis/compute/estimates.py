@@ -148,23 +148,27 @@ def categorical_claims(result) -> tuple[pd.DataFrame, pd.DataFrame]:
     kind, text)."""
     kinds = _kinds(result)
     held = own_positions(result)
-    held = held.merge(kinds, on="assertion_id", how="inner")
+    # per category of the positions' assertion_id: its item and whether it is asked
+    categories = held["assertion_id"].cat.categories.astype(str)
+    per = kinds.set_index("assertion_id").reindex(categories)
+    code = held["assertion_id"].cat.codes.to_numpy()
+    item = per["item"].to_numpy(dtype=object)[code]
+    asked = per["asked"].fillna(False).to_numpy(dtype=bool)[code]
     supports = (held["stance"] == "supports").to_numpy()
-    asked = held["asked"].to_numpy()
-    keep = supports | ~asked  # a refutation of an alternative names no answer
-    held = held[keep]
-    supports, asked = supports[keep], asked[keep]
-    value = np.where(asked, held["assertion_id"], np.where(supports, HOLDS, DOES_NOT_HOLD))
+    keep = pd.notna(item) & (supports | ~asked)  # a refutation of an alternative names no answer
+    held, item, asked, supports = held[keep], item[keep], asked[keep], supports[keep]
+    alternative = np.asarray(categories, dtype=object)[code[keep]]
+    value = np.where(asked, alternative, np.where(supports, HOLDS, DOES_NOT_HOLD))
     claims = pd.DataFrame(
         {
-            "source_id": held["source_id"].to_numpy(dtype=object),
-            "question_id": held["item"].to_numpy(dtype=object),
+            "source_id": _strings(held["source_id"]),
+            "question_id": item,
             "value": value.astype(object),
             "hedged": held["hedged"].to_numpy(dtype=bool),
-            "cites_source": _cited_sources(result, held),
             "claim_id": held["claim_id"].to_numpy(dtype=object),
         }
     )
+    claims["cites_source"] = _cited_sources(result, claims)
     questions = result.questions
     texts = pd.Series(dtype=object)
     if questions is not None:
@@ -185,22 +189,25 @@ def categorical_claims(result) -> tuple[pd.DataFrame, pd.DataFrame]:
     return claims.reset_index(drop=True), items
 
 
+def _strings(column: pd.Series) -> np.ndarray:
+    """A categorical column as plain strings, through its (few) categories."""
+    categories = np.asarray(column.cat.categories.astype(str), dtype=object)
+    return categories[column.cat.codes.to_numpy()]
+
+
 def own_positions(result) -> pd.DataFrame:
-    """Current positions that are the sources' own claims (not implied refutations):
-    source_id, assertion_id, claim_id, stance, hedged, all as plain objects."""
+    """Current positions that are the sources' own claims, not refutations implied by a
+    support of another alternative (``Analysis.positions``' columns and dtypes). Only
+    positions on alternatives can be implied, so only those are looked up."""
     held = result.positions
+    if result.alternatives is None or result.alternatives.empty:
+        return held
+    alternative = held["assertion_id"].isin(result.alternatives["assertion_id"]).to_numpy()
+    rows = np.flatnonzero(alternative)
     claim_assertion = result.timeline.set_index("claim_id")["assertion_id"].astype(str)
-    said = claim_assertion.reindex(held["claim_id"].to_numpy()).to_numpy(dtype=object)
-    own = said == held["assertion_id"].astype(str).to_numpy(dtype=object)
-    return pd.DataFrame(
-        {
-            "source_id": held["source_id"].astype(str).to_numpy()[own],
-            "assertion_id": held["assertion_id"].astype(str).to_numpy()[own],
-            "claim_id": held["claim_id"].astype(str).to_numpy()[own],
-            "stance": held["stance"].astype(str).to_numpy()[own],
-            "hedged": held["hedged"].to_numpy(dtype=bool)[own],
-        }
-    )
+    said = claim_assertion.reindex(held["claim_id"].to_numpy(dtype=object)[rows])
+    implied = rows[said.to_numpy(dtype=object) != _strings(held["assertion_id"].iloc[rows])]
+    return held.drop(index=held.index[implied])
 
 
 def _cited_sources(result, claims: pd.DataFrame) -> np.ndarray:
@@ -211,15 +218,14 @@ def _cited_sources(result, claims: pd.DataFrame) -> np.ndarray:
     citations = data.citations
     if citations.empty or not len(claims):
         return cited
-    row_of = pd.Index(data.claims["claim_id"].astype(str))
-    rows = row_of.get_indexer(claims["claim_id"].astype(str))
     source = data.claims["source_id"].astype(str).to_numpy(dtype=object)
     edges = citations[["claim_row", "cited_row"]]
     edges = edges[
         source[edges["claim_row"].to_numpy()] != source[edges["cited_row"].to_numpy()]
     ].drop_duplicates("claim_row")
-    first = pd.Series(source[edges["cited_row"].to_numpy()], index=edges["claim_row"].to_numpy())
-    return first.reindex(rows).to_numpy(dtype=object)
+    citing = data.claims["claim_id"].to_numpy(dtype=object)[edges["claim_row"].to_numpy()]
+    first = pd.Series(source[edges["cited_row"].to_numpy()], index=pd.Index(citing))
+    return first.reindex(claims["claim_id"].to_numpy(dtype=object)).to_numpy(dtype=object)
 
 
 def figure_claims(result) -> tuple[pd.DataFrame, pd.DataFrame]:
