@@ -59,6 +59,24 @@ def open_offline(html_file):
     return failed, errors, dialogs, figures
 
 
+def test_seed_briefing_shows_grade_and_estimated_accuracy_side_by_side(seed_briefing):
+    """Issue 25: the analyst's grade stays, the estimate read from the claims beside it;
+    on the seed every source rests on fewer than five judged claims, so no number."""
+    page = (seed_briefing.folder / "briefing.html").read_text()
+    table = page[page.index('class="dataframe sources"') :]
+    table = table[: table.index("</table>")]
+    headers = re.findall(r"<th>(.*?)</th>", table)
+    assert headers[headers.index("Reliability") + 1] == "Estimated accuracy"
+    rows = re.findall(r"<tr>\s*(.*?)</tr>", table, flags=re.S)
+    grade_and_estimate = [re.findall(r"<td>(.*?)</td>", row, flags=re.S)[3:5] for row in rows]
+    assert len(grade_and_estimate) == 6
+    for grade, estimate in grade_and_estimate:
+        assert grade == "F (reliability cannot be judged)"
+        assert estimate.startswith("too few claims to judge (")
+    assert "Likely true: 0." in page  # the contested Belgorod judgment says how likely
+    assert "Competing hypotheses" not in page  # the seed has no question
+
+
 def test_seed_briefing_html_has_judgments_tables_and_inline_images(seed_briefing):
     page = (seed_briefing.folder / "briefing.html").read_text()
     first = key_judgments(analyze(load_dataset(SEED)))["judgment"].iloc[0]

@@ -51,6 +51,14 @@ def add_commands(commands) -> None:
     analyze.add_argument("--topic", help="only assertions of this topic (see assertions.csv)")
     analyze.add_argument("--json", action="store_true", help="print the JSON object instead")
     analyze.add_argument(
+        "--estimates",
+        action="store_true",
+        help=(
+            "add whom to believe: the likely answers and each source's estimated accuracy "
+            "(always given for a dataset with questions or quantities; docs/reliability.md)"
+        ),
+    )
+    analyze.add_argument(
         "--follow-links",
         action="store_true",
         help="read dataset files that are links to outside the folder (a dataset you trust)",
@@ -101,11 +109,13 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from analysis.compute.results import analyze, to_json
+    from analysis.compute.results import analyze, to_json, wants_estimates, with_estimates
     from analysis.present.summary import analysis_summary
 
     dataset = _load(args, follow_links=args.follow_links)
     result = analyze(dataset, as_of=args.as_of, topic=args.topic)
+    if args.estimates or wants_estimates(result):
+        result = with_estimates(result)
     if args.json:
         from analysis.compute.contract_json import write_contract
 

@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis.compute.estimates import DEPENDENCE_COLUMNS, ESTIMATE_COLUMNS, RELIABILITY_COLUMNS
 from analysis.compute.quantities import (
     FIGURE_TABLE,
     QUANTITY_COLUMNS,
@@ -89,12 +90,27 @@ CONTRACT_JSON: dict[str, tuple[str, ...] | None] = {
     "series": SERIES_COLUMNS,
     "questions": QUESTION_COLUMNS,
     "alternatives": ALTERNATIVE_COLUMNS,
+    "estimates": ESTIMATE_COLUMNS,
+    "source_reliability": RELIABILITY_COLUMNS,
+    "dependent_sources": DEPENDENCE_COLUMNS,
 }
 # Our extension of §5: keys present only when the analysis has a value for them
 # (``topic`` when a topic filter was given; the quantities' tables when the dataset has
-# quantities, the questions' when it has questions).
+# quantities, the questions' when it has questions; the estimates when they were made,
+# analysis.compute.results.with_estimates).
 ONLY_WHEN_GIVEN = frozenset(
-    {"topic", "quantities", "figures", "revisions", "series", "questions", "alternatives"}
+    {
+        "topic",
+        "quantities",
+        "figures",
+        "revisions",
+        "series",
+        "questions",
+        "alternatives",
+        "estimates",
+        "source_reliability",
+        "dependent_sources",
+    }
 )
 
 
@@ -270,6 +286,40 @@ class _Coded:
         return self.natives[self.codes].tolist()
 
 
+@dataclass(frozen=True)
+class _Encoded:
+    """A column whose cells mix kinds (an estimate's value: text or a number), each
+    encoded by json itself; ``values`` hold the cells' JSON text."""
+
+    values: pa.Array
+    natives: tuple
+    before: str = ""
+    after: str = ""
+
+    def text(self, start: int, stop: int) -> pa.Array:
+        return self.values.slice(start, stop - start)
+
+    def pieces(self, start: int, stop: int) -> list[pa.Array | pa.Scalar]:
+        around = (_literal(self.before), self.text(start, stop), _literal(self.after))
+        return [piece for piece in around if not isinstance(piece, pa.Scalar) or piece.as_py()]
+
+    def framed(self, before: str, after: str) -> _Encoded:
+        return _Encoded(self.values, self.natives, before, after)
+
+    def python(self) -> list[Any]:
+        return list(self.natives)
+
+
+def _mixed(series: pd.Series) -> _Encoded:
+    """Cells of several kinds, one json.dumps each (a small table: one row per question)."""
+    natives = tuple(
+        None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+        for value in (v.item() if isinstance(v, np.generic) else v for v in series)
+    )
+    texts = [_NULL if v is None else json.dumps(v, ensure_ascii=False) for v in natives]
+    return _Encoded(pa.array(texts, _TEXT), natives)
+
+
 def _coded(codes: np.ndarray, distinct: _Direct | _Coded, count: int) -> _Coded:
     """Codes, -1 for a missing value, over the ``count`` ``distinct`` values they index."""
     codes = np.where(codes < 0, count, codes).astype(np.int64, copy=False)
@@ -279,7 +329,7 @@ def _coded(codes: np.ndarray, distinct: _Direct | _Coded, count: int) -> _Coded:
     return _Coded(codes, texts, natives)  # natives[count] is None
 
 
-def _column(series: pd.Series) -> _Direct | _Coded:
+def _column(series: pd.Series) -> _Direct | _Coded | _Encoded:
     """How to encode one column, by its dtype; the same values as ``_records`` gave before:
     dates as YYYY-MM-DD, NaN/NaT/NA as null, plain Python scalars."""
     dtype = series.dtype
@@ -300,13 +350,18 @@ def _column(series: pd.Series) -> _Direct | _Coded:
         codes, distinct = pd.factorize(series)  # NA: -1
         if 4 * len(distinct) <= len(series):  # counts, lags, flags: few distinct values
             return _coded(codes, _Direct(_arrow(pd.Series(distinct))), len(distinct))
+    if pd.api.types.is_object_dtype(dtype):
+        try:
+            return _Direct(_arrow(series))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return _mixed(series)
     return _Direct(_arrow(series))
 
 
 # ------------------------------------------------------------------ rows and the document
 
 
-def _fields(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[_Direct | _Coded]:
+def _fields(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[_Direct | _Coded | _Encoded]:
     """A table's columns, each with the text between its cells and the previous ones: a
     row is ``,`` then its record, so rows are joined by writing them end to end."""
     fields = []
@@ -317,7 +372,7 @@ def _fields(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[_Direct | _Co
     return fields
 
 
-def _rows(fields: list[_Direct | _Coded], start: int, stop: int) -> pa.Array:
+def _rows(fields: list[_Direct | _Coded | _Encoded], start: int, stop: int) -> pa.Array:
     """Rows ``start:stop`` of a table as text, in 32-bit offsets when they fit."""
     if not fields:
         return pa.array([",\n  {}"] * (stop - start), _TEXT)

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from analysis.compute import agreement, chronology, contract_json, quantities, questions
+from analysis.compute import (
+    agreement,
+    chronology,
+    contract_json,
+    estimates,
+    quantities,
+    questions,
+)
+from analysis.compute.reliability import TruthOptions
 from analysis.contract.dataset import Dataset
 from analysis.errors import BriefingError
 
@@ -25,6 +33,8 @@ class Analysis:
     ``alternatives`` (see :mod:`analysis.compute.questions`); None otherwise. With
     questions, ``positions`` include the refutations a support of one alternative
     implies; ``pairwise`` and ``alpha`` are over the sources' own positions only.
+    ``estimates``, ``source_reliability`` and ``dependent_sources``: whom to believe
+    (see :mod:`analysis.compute.estimates`), None until :func:`with_estimates` adds them.
     """
 
     dataset: Dataset
@@ -44,6 +54,9 @@ class Analysis:
     series: pd.DataFrame | None = None
     questions: pd.DataFrame | None = None
     alternatives: pd.DataFrame | None = None
+    estimates: pd.DataFrame | None = None
+    source_reliability: pd.DataFrame | None = None
+    dependent_sources: pd.DataFrame | None = None
 
 
 def analyze(
@@ -111,6 +124,24 @@ def analyze(
             conflicts=conflicts.result(),
             **extra,
         )
+
+
+def with_estimates(result: Analysis, options: TruthOptions | None = None) -> Analysis:
+    """``result`` with the truth estimates added: a separate step, so an analysis nobody
+    asks estimates of costs nothing more (docs/reliability.md)."""
+    found = estimates.estimate(result, options)
+    return replace(
+        result,
+        estimates=found.estimates,
+        source_reliability=found.source_reliability,
+        dependent_sources=found.dependent_sources,
+    )
+
+
+def wants_estimates(result: Analysis) -> bool:
+    """Whether ``briefing analyze --json`` gives estimates without being asked: when the
+    dataset has questions or quantities (contract §5, our extensions)."""
+    return result.questions is not None or result.quantities is not None
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:

@@ -7,19 +7,26 @@ another, and count lines of evidence rather than sources. Deterministic.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.contract.dataset import citation_edges
 from analysis.present.figure_words import quantity_sentences, ranked_quantities
 from analysis.present.wording import (
+    TOO_FEW,
+    count,
     count_spelled,
     describe_day,
     describe_intervals,
     joined,
+    judged_claims,
     named_few,
     ranked_assertions,
+    rests_on,
     stance_as_noun,
 )
+
+MAX_DISSENTERS = 2  # sources named as saying otherwise in a likely-answer sentence
 
 _STATUS_LABEL = {
     "contested": "Contested",
@@ -94,7 +101,9 @@ def _figure_judgments(result, assertion_ids: pd.Series) -> pd.DataFrame:
 def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
     """One judgment per addressed assertion, most contested first, then one per shift; a
     quantity's judgment names its figures (the best-graded source's, the spread, the
-    most conservative) instead of its supporters.
+    most conservative) instead of its supporters. With estimates, a contested
+    proposition and the likely alternative of a contested question say how likely
+    (:func:`likely_sentences`).
 
     ``limit`` keeps the first ``limit`` judgments and words only those, so a
     briefing on a large dataset does not write sentences nobody reads.
@@ -109,6 +118,7 @@ def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
     details = _position_details(result, table["assertion_id"])
     by_assertion = dict(list(details.groupby(details["assertion_id"].astype(str), sort=False)))
     figures = _figure_judgments(result, table["assertion_id"])
+    likely = likely_sentences(result)
     for item in table.itertuples(index=False):  # one sentence per assertion shown
         held = by_assertion[item.assertion_id].sort_values(["since", "name"])
         if item.assertion_id in figures.index:  # a quantity with figures: name them
@@ -131,6 +141,8 @@ def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
         if item.neutral_sources:
             neutral = named_few(sorted(names.reindex(item.neutral_sources).tolist()))
             parts.append(f"{neutral} addressed it without taking a side.")
+        if item.assertion_id in likely.index:
+            parts.append(likely[item.assertion_id])
         rows.append((item.assertion_id, item.status, " ".join(parts), held["claim_id"].tolist()))
     statements = result.dataset.assertions.set_index("assertion_id")["statement"]
     shifts = result.shifts if limit is None else result.shifts.head(max(limit - len(rows), 0))
@@ -143,3 +155,68 @@ def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
         )
         rows.append((shift.assertion_id, "shift", sentence, [shift.from_claim, shift.to_claim]))
     return pd.DataFrame(rows, columns=["assertion_id", "status", "judgment", "claims"])
+
+
+def _dissenter(names: pd.Series, reliability: pd.DataFrame, source_id: str) -> str:
+    """ "Russian MoD (estimated accuracy 0.40 on 31 judged claims)", or too few to judge."""
+    name = str(names.get(source_id, source_id))
+    if source_id not in reliability.index:
+        return name
+    row = reliability.loc[source_id]
+    if not row["enough_data"]:
+        return f"{name} ({TOO_FEW})"
+    judged = judged_claims(row["claims_judged"])
+    return f"{name} (estimated accuracy {row['estimate']:.2f} on {judged})"
+
+
+def likely_sentences(result) -> pd.Series:
+    """Per assertion id, how likely an answer is and why: for the likely alternative of
+    each contested question and each contested proposition ("Likely true: 0.86; rests
+    on 3 independent sources; Russian MoD (estimated accuracy 0.40 on 31 judged claims)
+    says otherwise."). Empty without estimates (``Analysis.estimates``)."""
+    estimates = result.estimates
+    if estimates is None or estimates.empty:
+        return pd.Series(dtype=object)
+    chosen = estimates[
+        (estimates["kind"] != "quantity").to_numpy()
+        & (estimates["basis"] == "contested").to_numpy()
+    ]
+    names = result.dataset.sources.set_index("source_id")["name"]
+    reliability = result.source_reliability.set_index(
+        result.source_reliability["source_id"].astype(str)
+    )
+    held = result.positions
+    stance = held["stance"].astype(str).to_numpy()
+    assertion = held["assertion_id"].astype(str).to_numpy()
+    source = held["source_id"].astype(str).to_numpy()
+    alternatives = result.alternatives
+    sentences = {}
+    for row in chosen.itertuples(index=False):  # the few contested items a briefing words
+        target = str(row.assertion_id)
+        if row.kind == "proposition":
+            backing = row.value == "holds"
+            agree = (assertion == target) & (stance == ("supports" if backing else "refutes"))
+            other = (assertion == target) & (stance == ("refutes" if backing else "supports"))
+            what = "Likely true" if backing else "Likely false"
+        else:
+            rivals = alternatives.loc[
+                alternatives["question_id"].astype(str) == str(row.question_id), "assertion_id"
+            ].astype(str)
+            agree = (assertion == target) & (stance == "supports")
+            other = np.isin(assertion, rivals[rivals != target].to_numpy()) & (stance == "supports")
+            what = "Likely the answer"
+        against = sorted(
+            set(source[other]) - set(source[agree]),
+            key=lambda s: (-reliability["estimate"].get(s, 0.0), s),
+        )
+        parts = [
+            f"{what}: {row.probability:.2f}",
+            rests_on(int(row.holders), row.independent_holders),
+        ]
+        if against:
+            named = [_dissenter(names, reliability, s) for s in against[:MAX_DISSENTERS]]
+            if len(against) > len(named):
+                named.append(count(len(against) - len(named), "other source"))
+            parts.append(f"{joined(named)} {'says' if len(against) == 1 else 'say'} otherwise")
+        sentences[target] = "; ".join(parts) + "."
+    return pd.Series(sentences, dtype=object)

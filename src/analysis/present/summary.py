@@ -10,6 +10,7 @@ from analysis.present.wording import (
     LIST_ALL,
     and_more,
     count,
+    describe_accuracy,
     describe_alpha,
     describe_day,
     describe_number,
@@ -92,6 +93,7 @@ def analysis_summary(result, max_rows: int = 40) -> str:
         "status     " + ", ".join(f"{counts[s]:,} {s}" for s in STATUSES if s in counts),
         f"alpha      {describe_alpha(result.alpha)} (Krippendorff, nominal, over all positions)",
         *figure_lines(result, max_rows),
+        *belief_lines(result, max_rows),
         "",
         f"{'assertion':<32} {'status':<14} {'lines':>5}  supporting / refuting",
     ]
@@ -163,6 +165,44 @@ def figure_lines(result, max_rows: int = 40) -> list[str]:
             lines.append(f"  {row.text}: {row.status}{answer}")
         if len(questions) > max_rows:
             lines.append("  " + and_more(len(questions), max_rows, LIST_ALL))
+    return lines
+
+
+def belief_lines(result, max_rows: int = 40) -> list[str]:
+    """For ``briefing analyze`` with estimates: "whom to believe", each source's estimated
+    accuracy (the best judged first; no number on fewer than five judged claims), the
+    likely answer of each contested item and the dependent pairs. Nothing without them."""
+    table = result.source_reliability
+    if table is None:
+        return []
+    lines = ["", "whom to believe (estimated from the claims; docs/reliability.md)"]
+    ranked = table.sort_values(
+        ["enough_data", "estimate", "source_id"], ascending=[False, False, True], kind="stable"
+    )
+    for row in ranked.head(max_rows).itertuples(index=False):  # at most max_rows
+        said = describe_accuracy(
+            row.estimate, row.low, row.high, row.claims_judged, bool(row.enough_data)
+        )
+        lines.append(f"  {row.source_id:<24} {said}")
+    if len(table) > max_rows:
+        lines.append("  " + and_more(len(table), max_rows, LIST_ALL + " --estimates"))
+    contested = result.estimates[result.estimates["basis"] == "contested"]
+    if len(contested):
+        lines.append("  likely, where sources differ:")
+    for row in contested.head(max_rows).itertuples(index=False):  # at most max_rows
+        if row.kind == "quantity":
+            likely = f"{describe_number(row.value)} ({_span(row.low, row.high)})"
+        else:
+            likely = f"{row.value} ({row.probability:.2f})"
+        lines.append(f"    {row.question_id}: {likely}")
+    if len(contested) > max_rows:
+        lines.append("    " + and_more(len(contested), max_rows, LIST_ALL + " --estimates"))
+    for row in result.dependent_sources.head(max_rows).itertuples(index=False):
+        other = row.source_b if row.copier == row.source_a else row.source_a
+        lines.append(
+            f"  {row.copier} repeats {other}: {row.shared_false:,} shared false values "
+            f"(dependence {row.dependence:.2f})"
+        )
     return lines
 
 

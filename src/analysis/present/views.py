@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.compute.changes import Changes, changes_facts, compare, snapshot_tables
-from analysis.compute.results import Analysis, analyze
+from analysis.compute.results import Analysis, analyze, with_estimates
 from analysis.contract.dataset import Dataset
 from analysis.contract.fingerprint import dataset_hash
 from analysis.present import alt_text, basemap, plots
@@ -31,6 +31,7 @@ from analysis.present.warmup import load_for_briefing
 from analysis.present.wording import (
     LIST_ALL,
     count,
+    describe_accuracy,
     describe_alpha,
     describe_day,
     describe_days,
@@ -101,11 +102,14 @@ def open_briefing(
     *,
     cache: Path | None = None,
     memory_limit: int | None = None,
+    estimates: bool = True,
 ) -> Analysis:
     """Load and analyse the dataset the notebook's parameters name (``cache`` and
-    ``memory_limit`` as for :func:`~analysis.contract.dataset.load_dataset`)."""
+    ``memory_limit`` as for :func:`~analysis.contract.dataset.load_dataset`), with the
+    estimates of whom to believe unless ``estimates`` is false."""
     data = load_for_briefing(dataset, cache=cache, memory_limit=memory_limit)
-    return analyze(data, as_of=as_of, topic=topic)
+    result = analyze(data, as_of=as_of, topic=topic)
+    return with_estimates(result) if estimates else result
 
 
 def _names(data: Dataset) -> pd.Series:
@@ -389,7 +393,8 @@ def pairwise_table(result: Analysis, limit: int | None = 40) -> HTML:
 
 
 def sources_table(result: Analysis, limit: int | None = 40) -> HTML:
-    """Each source that spoke: kind, side, Admiralty reliability grade, claims and positions."""
+    """Each source that spoke: kind, side, Admiralty reliability grade, with estimates the
+    accuracy read from the claims beside it, claims and positions."""
     order = sources_by_activity(result.timeline)
     sources = result.dataset.sources.set_index("source_id").loc[order].reset_index()
     sources, note = _cut(sources, limit, "sources", "the most active first")
@@ -405,7 +410,25 @@ def sources_table(result: Analysis, limit: int | None = 40) -> HTML:
             "Positions": sources["source_id"].map(held).fillna(0).astype(int),
         }
     )
+    if result.source_reliability is not None:  # the estimate beside the grade, never for it
+        shown.insert(4, "Estimated accuracy", _accuracy_cells(result, sources["source_id"]))
     return HTML(_table(shown, "sources").markup + note)
+
+
+def _accuracy_cells(result: Analysis, source_ids: pd.Series) -> list[str]:
+    """Each source's estimated accuracy, its interval and what it rests on, in words."""
+    table = result.source_reliability.set_index(result.source_reliability["source_id"].astype(str))
+    words = {
+        source: describe_accuracy(*row)
+        for source, row in zip(
+            table.index,
+            table[["estimate", "low", "high", "claims_judged", "enough_data"]].itertuples(
+                index=False
+            ),
+            strict=True,
+        )
+    }
+    return [words.get(str(s), "no current answer or figure to judge") for s in source_ids]
 
 
 def provenance(result: Analysis, parameters: dict, mapdata: Path | None = None) -> HTML:

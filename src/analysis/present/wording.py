@@ -238,3 +238,35 @@ def describe_intervals(start: pd.Series, end: pd.Series, precision: pd.Series) -
     words = [describe_interval(*interval) for interval in distinct.itertuples(index=False)]
     worded = rows.merge(distinct.assign(words=words), on=["start", "end", "precision"], how="left")
     return pd.Series(worded["words"].to_numpy(), index=start.index, dtype=object)
+
+
+# Estimates (whom to believe)
+
+TOO_FEW = "too few claims to judge"  # an accuracy on fewer than five judged claims
+
+
+def judged_claims(judged: float) -> str:
+    """ "31 judged claims", "2.5 judged claims" (a hedged claim counts half)."""
+    number = f"{judged:,.0f}" if float(judged).is_integer() else f"{judged:,.1f}"
+    return f"{number} judged claim{'' if judged == 1 else 's'}"
+
+
+def describe_accuracy(estimate: float, low: float, high: float, judged: float, enough: bool) -> str:
+    """A source's estimated accuracy: "0.42 (0.06\u20130.85) on 31 judged claims"; with
+    fewer than five judged claims no number, "too few claims to judge (3 judged claims)";
+    with none, "no claim judged"."""
+    if judged <= 0:
+        return "no claim judged (no other source spoke to its claims)"
+    if not enough:
+        return f"{TOO_FEW} ({judged_claims(judged)})"
+    return f"{estimate:.2f} ({low:.2f}\u2013{high:.2f}) on {judged_claims(judged)}"
+
+
+def rests_on(holders: int, independent: float) -> str:
+    """ "rests on 3 independent sources", "rests on 3 sources, about 1.6 independent"
+    (citations and copying discounted), "rests on one source"."""
+    if holders == 1:
+        return "rests on one source"
+    if abs(independent - holders) < 0.05:
+        return f"rests on {holders} independent sources"
+    return f"rests on {holders} sources, about {independent:.1f} independent"

@@ -1,0 +1,184 @@
+"""Whom to believe, from an analysis (compute/estimates.py): what the engine is given,
+and what comes back, by hand on tests/data/quantities-and-questions and the seed; the
+JSON keys present and absent (contract §5, our extensions)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from analysis.compute.estimates import categorical_claims, estimate, figure_claims
+from analysis.compute.results import analyze, to_contract, to_json, with_estimates
+from analysis.contract.dataset import load_dataset
+
+from .conftest import CONTRACT_EXAMPLE, DATA, SEED
+
+FIXTURE = DATA / "quantities-and-questions"
+
+
+@pytest.fixture(scope="module")
+def fixture():
+    return analyze(load_dataset(FIXTURE, cache=None))
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return analyze(load_dataset(SEED, cache=None))
+
+
+def test_answers_are_current_supports_and_propositions_hold_or_not(fixture):
+    claims, items = categorical_claims(fixture)
+    got = sorted(
+        zip(
+            claims["source_id"],
+            claims["question_id"],
+            claims["value"],
+            claims["hedged"],
+            strict=True,
+        )
+    )
+    # q_town: mod_a's w1 and mod_b's w4 (its earlier w2 for B superseded) hold town_a;
+    # wire's hedged w3 holds town_split; ucdp only refutes "divided": no answer.
+    # q_bridge_day: mod_a r1, ucdp r2 and wire r4 (its hedged r3 for 2 May superseded).
+    # bridge_hit, a plain proposition: mod_a holds it. Quantities are not alternatives.
+    assert got == [
+        ("mod_a", "a:bridge_hit", "holds", False),
+        ("mod_a", "q:q_bridge_day", "bridge_may1", False),
+        ("mod_a", "q:q_town", "town_a", False),
+        ("mod_b", "q:q_town", "town_a", False),
+        ("ucdp", "q:q_bridge_day", "bridge_may1", False),
+        ("wire", "q:q_bridge_day", "bridge_may1", False),
+        ("wire", "q:q_town", "town_split", True),
+    ]
+    assert set(items["kind"]) == {"question", "proposition"}
+
+
+def test_a_refuting_position_answers_does_not_hold(seed):
+    claims, _ = categorical_claims(seed)
+    ru_mod = claims[claims["source_id"] == "ru_mod"].set_index("question_id")["value"]
+    assert ru_mod["a:ua_in_belgorod"] == "does not hold"
+    assert ru_mod["a:ua_attempted_incursion"] == "holds"
+    # zelensky's claim on Belgorod cites ua_military's: the engine is told
+    zelensky = claims[claims["claim_id"] == "zelensky.belgorod.0407"]
+    assert zelensky["cites_source"].tolist() == ["ua_military"]
+
+
+def test_figures_are_current_and_a_running_total_is_read_on_one_day(fixture):
+    figures, quantities = figure_claims(fixture)
+    got = sorted(
+        zip(figures["quantity_id"], figures["source_id"], figures["claim_id"], strict=True)
+    )
+    # deaths: the four current figures (blog withdrew its "more than 100"); tanks: no
+    # day has two sources' totals, so the latest day, 6 May: wire's "at least 95"
+    assert got == [
+        ("deaths_strike", "mod_a", "k8"),
+        ("deaths_strike", "mod_b", "k4"),
+        ("deaths_strike", "ucdp", "k6"),
+        ("deaths_strike", "wire", "k5"),
+        ("tanks_lost", "wire", "t6"),
+    ]
+    day = quantities.set_index("quantity_id")["day"]
+    assert pd.isna(day["deaths_strike"]) and day["tanks_lost"] == pd.Timestamp("2025-05-06")
+
+
+def test_estimates_by_hand_on_the_fixture(fixture):
+    found = estimate(fixture)
+    rows = found.estimates.set_index("question_id")
+    assert rows.index.tolist() == [
+        "q_town",
+        "q_bridge_day",
+        "deaths_strike",
+        "tanks_lost",
+        "bridge_hit",
+    ]
+    assert rows.loc["q_town", ["value", "assertion_id", "basis"]].tolist() == [
+        "Side A holds the town of Y",
+        "town_a",
+        "contested",
+    ]
+    assert rows.loc["q_bridge_day", "basis"] == "sources agree"
+    # the weighted median of 7, 9, 12 and a hedged (half-weight) 40 is 9
+    assert rows.loc["deaths_strike", "value"] == 9.0
+    assert rows.loc["tanks_lost", ["value", "basis"]].tolist() == [95.0, "single source"]
+    assert np.isnan(rows.loc["deaths_strike", "probability"])
+    # judged claims: mod_a on both questions (three sources each) and the death toll;
+    # its lone bridge_hit is not judged. wire: q_bridge 1, q_town hedged 1/2, its hedged
+    # toll 1/2. ucdp: q_bridge and the toll (its refutation names no answer).
+    sources = found.source_reliability.set_index("source_id")
+    assert sources["claims_judged"].to_dict() == {
+        "mod_a": 3.0,
+        "mod_b": 2.0,
+        "ucdp": 2.0,
+        "wire": 2.0,
+    }
+    assert sources["claims"].to_dict() == {"mod_a": 4, "mod_b": 2, "ucdp": 2, "wire": 4}
+    assert set(sources["basis"]) == {"few judged claims"}  # fewer than five each
+    assert not sources["enough_data"].any()
+
+
+def test_one_accuracy_pools_answers_and_figures(fixture):
+    found = estimate(fixture)
+    p = found.answers.set_index(["source_id", "question_id"])["probability"]
+    # mod_a: right with probability p on its two answers; its 12 is not within 1% of 9:
+    # Beta(2, 1) prior, (2 + p1 + p2 + 0) / (3 + 3)
+    expected = (2 + p["mod_a", "q:q_bridge_day"] + p["mod_a", "q:q_town"]) / 6
+    assert found.source_reliability.set_index("source_id").loc[
+        "mod_a", "estimate"
+    ] == pytest.approx(expected)
+
+
+def test_a_lone_source_is_right_with_its_accuracy_on_the_seed(seed):
+    found = estimate(seed)
+    rows = found.estimates.set_index("question_id")
+    accuracy = found.source_reliability.set_index("source_id")["estimate"]
+    # ru_mod alone says Ukraine attempted an incursion
+    assert rows.loc["ua_attempted_incursion", "probability"] == pytest.approx(accuracy["ru_mod"])
+    assert set(rows["kind"]) == {"proposition"}
+    # every source that spoke is estimated, none rests on five judged claims
+    assert len(found.source_reliability) == 6
+    assert set(found.source_reliability["basis"]) == {"few judged claims"}
+
+
+def test_a_contested_proposition_has_no_third_value(seed):
+    found = estimate(seed)
+    row = found.estimates.set_index("question_id").loc["ua_in_belgorod"]
+    assert row["value"] == "holds" and row["basis"] == "contested"
+    # three hold it, ru_mod does not: the two values' probabilities add to one
+    on_it = found.answers[found.answers["question_id"] == "a:ua_in_belgorod"]
+    p = on_it.drop_duplicates("value").set_index("value")["probability"]
+    assert row["probability"] == pytest.approx(p["holds"] / (p["holds"] + p["does not hold"]))
+    assert row["probability"] > 0.5
+
+
+def test_json_has_estimates_for_questions_and_quantities(capsys):
+    assert main(["analyze", str(FIXTURE), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert list(printed)[-3:] == ["estimates", "source_reliability", "dependent_sources"]
+    values = {row["question_id"]: row["value"] for row in printed["estimates"]}
+    assert values["deaths_strike"] == 9.0 and values["bridge_hit"] == "holds"
+    assert {"source_id", "estimate", "low", "high", "claims_judged"} <= set(
+        printed["source_reliability"][0]
+    )
+
+
+def test_json_of_a_proposition_only_dataset_asks_for_them(capsys):
+    assert main(["analyze", str(SEED), "--json"]) == 0
+    assert "estimates" not in json.loads(capsys.readouterr().out)
+    assert main(["analyze", str(SEED), "--json", "--estimates"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert len(printed["source_reliability"]) == 6
+
+
+def test_contract_example_bytes_unchanged_without_the_flag(capsysbinary):
+    assert main(["analyze", str(CONTRACT_EXAMPLE), "--json"]) == 0
+    assert capsysbinary.readouterr().out == (CONTRACT_EXAMPLE / "expected-all.json").read_bytes()
+
+
+def test_streamed_and_in_memory_json_agree_with_mixed_values(fixture):
+    estimated = with_estimates(fixture)
+    text = to_json(estimated)
+    assert text == json.dumps(to_contract(estimated), indent=1, ensure_ascii=False) + "\n"
