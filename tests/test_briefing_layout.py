@@ -122,6 +122,7 @@ def test_the_status_over_time_figure_has_a_band_per_shown_assertion(wiki):
     assert "newest period starts" in legend
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 def test_the_status_over_time_table_gives_the_same_history_in_words(wiki):
     markup = views.status_over_time(wiki).markup
     rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", markup, flags=re.DOTALL)

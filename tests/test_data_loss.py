@@ -195,6 +195,7 @@ def test_import_replace_refuses_a_folder_it_did_not_make(tmp_path, capsys, monke
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]  # no staging left
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 def test_import_fills_a_new_or_empty_folder_and_replaces_its_own_import(tmp_path, capsys):
     out = tmp_path / "acled"
     out.mkdir()  # empty: no --replace needed

@@ -923,6 +923,7 @@ def test_a_hostile_manifest_is_a_problem_not_a_crash(dataset_copy, manifest, mes
     assert message in caught.value.render() and len(caught.value.render()) < 1_000
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 def test_a_load_that_breaks_leaves_no_thread_behind(monkeypatch):
     """The cited claims are looked up on a thread while dates resolve; an unexpected
     failure meanwhile must not leave that thread running (a kernel may fork next)."""

@@ -352,6 +352,7 @@ def test_a_run_with_a_dead_mail_server_still_succeeds(tmp_path, monkeypatch):
     assert [r.result for r in History(reports).runs()] == ["built"]
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 @pytest.mark.parametrize("kind", ["slow", "drip", "silent"])
 def test_a_server_that_holds_the_mail_costs_the_run_its_budget_and_no_more(
     tmp_path, smtp_server, kind

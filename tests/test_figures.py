@@ -289,6 +289,7 @@ def generated(tmp_path_factory):
     return analyze(load_dataset(folder))
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 def test_on_100000_claims_the_drawing_is_capped_and_says_what_is_left_out(generated):
     ranked = figure_words.ranked_quantities(generated)
     one_off = ranked[~ranked["cumulative"] & ranked["disputed"]]

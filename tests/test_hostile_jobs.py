@@ -585,6 +585,7 @@ def test_the_whole_file_may_make_at_most_ten_thousand_briefings(tmp_path):
     ]
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 def test_a_grid_whose_count_has_more_digits_than_python_prints_is_still_refused(tmp_path):
     names = "\n".join(f'p{i} = ["a", "b"]' for i in range(20_000))  # 2^20000 briefings
     problems = refused(tmp_path, with_grid(names))
@@ -706,6 +707,7 @@ CRON_ATOMS = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True)
 @given(
     fields=st.lists(st.sampled_from(CRON_ATOMS), min_size=5, max_size=5),

@@ -131,6 +131,7 @@ def test_one_event_becomes_an_assertion_with_outlet_and_claimant_claims(messy_fi
     assert (place["name"], place["country"], place["lat"]) == ("Kupiansk town", "UA", 49.7106)
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 def test_each_events_deaths_are_ucdps_figure_on_a_quantity(tmp_path):
     rows = [
         event(),  # low = best = high = 2: the value alone
@@ -216,6 +217,7 @@ def test_spellings_of_one_outlet_and_one_spokesman_are_merged_and_listed(messy_f
     assert claims.loc["ucdp-500002-a1", "quote"] == "Russian MoD: strike near Izium; 40 killed"
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 def test_the_same_input_gives_byte_identical_datasets(messy_file, tmp_path):
     out = tmp_path / "ucdp"
     import_dataset("ucdp", [messy_file], out)
@@ -249,6 +251,7 @@ def test_a_file_that_is_not_ucdp_is_refused_and_nothing_written(tmp_path):
     assert list(tmp_path.iterdir()) == [wrong]
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 def test_an_existing_folder_is_kept_unless_replace_is_given(messy_file, tmp_path):
     out = tmp_path / "ucdp"
     import_dataset("ucdp", [messy_file], out)
@@ -272,6 +275,7 @@ def test_an_import_that_fails_validation_leaves_no_folder(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ged.csv"]
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 def test_period_and_where_filters_count_what_they_drop(messy_file, tmp_path):
     _, report = import_dataset(
         "ucdp",
@@ -312,6 +316,7 @@ GED_2022 = REALDATA / "ucdp-ged-ukraine" / "UCDP-Ukraine_b858735_subset.csv"
 GED_2014 = REALDATA / "ucdp-ged-ukraine-2014" / "UCDP-Ukraine_ffe58b8_2014-2015.csv"
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 @needs_realdata
 def test_the_2022_extract_imports_with_the_volumes_of_its_mapping(tmp_path):
     data, report = import_dataset("ucdp", [GED_2022], tmp_path / "ged")
@@ -333,6 +338,7 @@ def test_the_2022_extract_imports_with_the_volumes_of_its_mapping(tmp_path):
     }  # UCDP codes no denials
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 @needs_realdata
 def test_the_2022_extracts_disputed_and_inconsistent_tolls_are_visible_as_figures(tmp_path):
     """Each event's deaths figure against the CSV read by the csv module: best the value,

@@ -292,6 +292,7 @@ def usable(value: str, extra: set[str] = frozenset()) -> bool:
     return bool(text) and text not in PLACEHOLDERS | extra
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 @needs_realdata
 def test_the_book_benchmark_loads_with_its_stores_books_and_claims(tmp_path):
     """book.txt read with plain Python (tab-separated, no header, no quoting): one claim per
@@ -343,6 +344,7 @@ def test_the_flights_benchmark_loads_one_item_per_flight_and_time(tmp_path):
     assert len(data.claims) == len(set(cells))
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 @needs_realdata
 def test_the_population_benchmark_loads_as_quantities(tmp_path):
     path = TRUTH / "population" / "population_claims.csv"

@@ -44,6 +44,7 @@ def test_the_imported_dataset_is_the_one_a_load_of_its_files_gives(
     same_dataset(dataset, load_dataset(tmp_path / "out", cache=None))
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 @pytest.mark.skipif(not UCDP_2014.is_dir(), reason="../shared/realdata is not here")
 def test_a_real_ucdp_import_is_the_dataset_a_load_of_its_files_gives(tmp_path):
     inputs = sorted(UCDP_2014.glob("*.csv"))

@@ -32,10 +32,15 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@functools.cache
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def _imports(path: Path, typing_too: bool) -> set[str]:
     """Modules of the package that a file imports (absolute names); with ``typing_too``
     also those under ``if TYPE_CHECKING:``, which name types but run nothing."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     typing_only = {
         id(inner)
         for node in ast.walk(tree)

@@ -80,6 +80,7 @@ def test_eight_processes_publishing_one_run_leave_one_whole_briefing(tmp_path):
     ]  # fmt: skip
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 def test_a_reader_always_finds_the_run_while_it_is_replaced(tmp_path):
     """Between the old run and the new one there is no moment without a run."""
     import threading

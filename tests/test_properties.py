@@ -590,6 +590,7 @@ def check_every_step(dataset, as_of: str | None, topic: str | None) -> plain.Pla
     return expected
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 @settings(
     max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "6")),
     deadline=None,
@@ -623,6 +624,7 @@ def check_figures_and_questions(dataset, as_of: str | None, topic: str | None) -
             assert rows(ours, columns) == rows(theirs, columns), name
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 @settings(
     max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "6")),
     deadline=None,
@@ -635,6 +637,7 @@ def test_quantities_and_questions_equal_the_plain_reference(spec, queries):
         check_figures_and_questions(dataset, as_of, topic)
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 def test_the_figures_fixture_equals_the_plain_reference():
     dataset = load_dataset(CONTRACT_EXAMPLE.parent / "quantities-and-questions", today=TODAY)
     for as_of in (None, "2025-05-03", "2025-05-04", "2025-05-06"):

@@ -195,6 +195,7 @@ def test_probability_step_equals_the_plain_reference(rows, accuracy):
     )
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 10_000))
 def test_estimates_do_not_depend_on_row_order_or_names(seed):
@@ -296,6 +297,7 @@ def coverage(copiers: int, seeds: range) -> float:
     return covered / total
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 @pytest.mark.parametrize("copiers", [0, 2])
 def test_accuracy_intervals_cover_the_true_accuracies(copiers):
     # pooled over 40 worlds (480 intervals): one world's 12 sources share its luck, so a
@@ -559,6 +561,7 @@ def generated_list_world(seed: int, n_questions: int = 300, n_sources: int = 12)
     return claims(rows), gold, accuracy, (1 - accuracy) * iota * 0.75
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 @settings(max_examples=10, deadline=None)
 @given(st.integers(0, 10_000))
 def test_partial_estimates_do_not_depend_on_row_order_or_names(seed):
@@ -581,6 +584,7 @@ def test_partial_estimates_do_not_depend_on_row_order_or_names(seed):
     )
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 def test_partial_answers_find_more_full_lists_on_generated_worlds():
     lists, exclusive, vote, covered, incomplete_error = [], [], [], [], []
     for seed in range(12):

@@ -31,6 +31,7 @@ def run_in_thread(work) -> list:
     return outcome
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 def test_at_the_deadline_what_the_build_waits_on_is_killed_in_any_thread():
     waited: list[float] = []
 
@@ -49,6 +50,7 @@ def test_at_the_deadline_what_the_build_waits_on_is_killed_in_any_thread():
     assert 0.9 < waited[0] < 5
 
 
+@pytest.mark.slow  # a third of a second or more (the fast loop stays under 45 s)
 def test_a_deadline_met_never_fires_later():
     process = subprocess.Popen(["sleep", "30"])
     try:

@@ -15,6 +15,7 @@ _PUBLIC = {
     "analyze": ".compute.results",
     "to_contract": ".compute.results",
     "to_json": ".compute.results",
+    "with_estimates": ".compute.results",
     "BriefingError": ".errors",
     "DatasetError": ".errors",
     "Problem": ".errors",
