@@ -8,6 +8,14 @@ import datetime as dt
 from analysis.errors import BriefingError
 
 
+def follow_links(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="read dataset files that are links to outside the folder (a dataset you trust)",
+    )
+
+
 def desk_files(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--jobs",

@@ -8,7 +8,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from analysis.cli.arguments import as_of_date
+from analysis.cli.arguments import as_of_date, follow_links
 
 if TYPE_CHECKING:
     from analysis.contract.dataset import Dataset
@@ -25,11 +25,7 @@ def add_commands(commands) -> None:
         ),
     )
     validate.add_argument("dataset", help="path of the dataset folder, e.g. data/belgorod-2025-04")
-    validate.add_argument(
-        "--follow-links",
-        action="store_true",
-        help="read dataset files that are links to outside the folder (a dataset you trust)",
-    )
+    follow_links(validate)
     validate.set_defaults(handler=_validate)
 
     analyze = commands.add_parser(
@@ -58,11 +54,7 @@ def add_commands(commands) -> None:
             "(always given for a dataset with questions or quantities; docs/reliability.md)"
         ),
     )
-    analyze.add_argument(
-        "--follow-links",
-        action="store_true",
-        help="read dataset files that are links to outside the folder (a dataset you trust)",
-    )
+    follow_links(analyze)
     analyze.set_defaults(handler=_analyze)
 
     sources = commands.add_parser(

@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.compute import sorting
-from analysis.compute.copying import co_claims, copy_discount, source_dependence
+from analysis.compute.copying import PAIR_COLUMNS, co_claims, copy_discount, source_dependence
 from analysis.compute.partial_answers import (
     PartLinks,
     canonical_lists,
@@ -351,15 +351,7 @@ def _answers(judged, candidate_item, p, unclaimed, holders, backing, values) -> 
 
 def _named_pairs(pairs: pd.DataFrame | None, sources: pd.Index, options) -> pd.DataFrame:
     """The dependent pairs with source ids for codes, most dependent first."""
-    columns = [
-        "source_a",
-        "source_b",
-        "shared_items",
-        "shared_values",
-        "shared_false",
-        "dependence",
-        "copier",
-    ]
+    columns = list(PAIR_COLUMNS)
     if pairs is None:
         return pd.DataFrame(columns=columns)
     pairs = pairs[pairs["dependence"] >= options.dependence_threshold]

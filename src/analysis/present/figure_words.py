@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.compute.quantities import QUANTITY_COLUMNS
 from analysis.compute.results import Analysis
 from analysis.present.wording import (
     count_spelled,
@@ -25,18 +26,7 @@ from analysis.present.wording import (
 
 GRADE_RANK = {"A": 0, "B": 1, "C": 2, "D": 3, "F": 4, "E": 5}  # E "unreliable" last
 RANKED_COLUMNS = (
-    "assertion_id",
-    "statement",
-    "unit",
-    "cumulative",
-    "sources",
-    "lowest",
-    "highest",
-    "conservative",
-    "conservative_sources",
-    "range_low",
-    "range_high",
-    "range_basis",
+    *QUANTITY_COLUMNS,
     "disputed",
     "spread",
     "lowest_hedged",
