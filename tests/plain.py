@@ -552,6 +552,7 @@ QUANTITY_COLUMNS = [
     "range_low",
     "range_high",
     "range_basis",
+    "compared_on",
 ]
 
 
@@ -572,6 +573,17 @@ def figure_tables(dataset: Dataset, known: pd.DataFrame, topic: str | None):
         if pd.isna(assertion.unit):
             continue
         mine = [(s, _figure(c)) for a, s, c, _ in figures if a == assertion.assertion_id]
+        by_day: dict = {}  # a running total's days with their sources' totals
+        for a, s, day, c, _ in series:
+            if a == assertion.assertion_id:
+                by_day.setdefault(day, []).append((s, _figure(c)))
+        latest_days = {day for a, _, _, day in figures if a == assertion.assertion_id}
+        common = [day for day, given in by_day.items() if len(given) >= 2]
+        if len(latest_days) <= 1:  # the sources' latest totals are of one day already
+            common = []
+        compared_on = max(common) if common else pd.NaT
+        if common:  # compared on the latest day two or more sources gave a total
+            mine = sorted(by_day[compared_on])
         credible = [(s, f) for s, f in mine if grade[s] != "E"]
         reliable = [(s, f) for s, f in mine if grade[s] in ("A", "B", "C")]
         over = reliable or credible
@@ -590,6 +602,7 @@ def figure_tables(dataset: Dataset, known: pd.DataFrame, topic: str | None):
                 min((_lower(f) for _, f in over if _lower(f) is not None), default=None),
                 max((_upper(f) for _, f in over if _upper(f) is not None), default=None),
                 "graded" if reliable else "all",
+                compared_on,
             )
         )
     return (

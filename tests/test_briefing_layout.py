@@ -238,7 +238,9 @@ def test_a_briefing_on_the_ucdp_import_has_no_thin_or_trailing_page(tmp_path):
     built = build_briefing("briefing", [("dataset", str(data.path))], reports=tmp_path / "r")
     pdf = built.folder / "briefing.pdf"
     assert thin_pages(pdf) == []
-    assert len(PdfReader(pdf).pages) <= 29  # 19 before the notes, 2 of figures in dispute, 5 of notes
+    assert (
+        len(PdfReader(pdf).pages) <= 29
+    )  # 19 before the notes, 2 of figures in dispute, 5 of notes
     assert axe_violations(built.folder / "briefing.html") == []
     assert "Attribution" in PdfReader(pdf).pages[-1].extract_text()  # ends on provenance
 

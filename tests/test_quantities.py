@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 
 import pandas as pd
 import pytest
@@ -161,3 +162,23 @@ def test_a_topic_without_quantities_keeps_the_keys_with_no_rows(dataset):
     result = analyze(dataset, topic="x-front")
     assert len(result.quantities) == 2
     assert result.quantities["assertion_id"].tolist() == ["deaths_strike", "tanks_lost"]
+
+
+def test_running_totals_are_compared_on_the_latest_day_two_sources_gave_one(tmp_path):
+    """The wire also gives a total for 2 May (the day mod_a corrected to 108): the latest
+    day both sources gave a total is 2 May, so the spread is 97 to 108 and the most
+    conservative figure the wire's 97, not its later 95+ against mod_a's 105 of 3 May."""
+    folder = tmp_path / "common-day"
+    shutil.copytree(FIXTURE, folder)
+    with (folder / "claims.csv").open("a", encoding="utf-8") as claims:
+        claims.write("t7,wire,tanks_lost,d2,supports,false,2025-05-04,2025-05-02,97,,,\n")
+    result = analyze(load_dataset(folder, cache=None))
+    tanks = result.quantities.set_index("assertion_id").loc["tanks_lost"]
+    assert (tanks["lowest"], tanks["highest"], tanks["conservative"]) == (97.0, 108.0, 97.0)
+    assert tanks["conservative_sources"] == ["wire"]
+    assert tanks["compared_on"] == pd.Timestamp("2025-05-02")
+    # the current figures themselves are untouched: each source's latest day
+    current = result.figures.set_index(["assertion_id", "source_id"]).loc["tanks_lost"]
+    assert current.loc["mod_a", "value"] == 105.0 and current.loc["wire", "low"] == 95.0
+    untouched = analyze(load_dataset(FIXTURE, cache=None)).quantities
+    assert untouched["compared_on"].isna().all()  # no common day: current figures compared

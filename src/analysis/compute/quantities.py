@@ -70,6 +70,7 @@ QUANTITY_COLUMNS = (
     "range_low",
     "range_high",
     "range_basis",
+    "compared_on",
 )
 RELIABLE = ("A", "B", "C")  # Admiralty grades whose figures make the reliable range
 NOT_CREDIBLE = ("E",)  # "unreliable": left out of the conservative figure and the range
@@ -213,8 +214,34 @@ def _day_numbers(days: np.ndarray) -> np.ndarray:
     return (days.astype("datetime64[D]") - np.datetime64("1700-01-01", "D")).astype(np.int64)
 
 
+def compared_figures(figures: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
+    """The figures a quantity's sources are compared on: their current figures, except
+    on a running total whose sources' latest days differ and that two or more sources
+    gave on a common day, where each source's total of the latest such day is taken
+    (comparing one source's total of 2023 with another's of 2026 would read the passing
+    of time as a dispute). ``compared_on``: that day, NaT where the current figures are
+    compared."""
+    days = figures.groupby("assertion_id", observed=True)["day"].nunique()
+    apart = days.index[days.to_numpy() > 1]  # running totals whose latest days differ
+    series = series[series["assertion_id"].isin(apart).to_numpy()]
+    counted = series.groupby(["assertion_id", "day"], observed=True)["source_id"].transform("size")
+    common = series[counted.to_numpy() >= 2]
+    latest = common.groupby("assertion_id", observed=True)["day"].transform("max")
+    on_day = common[common["day"].to_numpy() == latest.to_numpy()]
+    replaced = on_day["assertion_id"].unique()
+    kept = figures[~figures["assertion_id"].isin(replaced).to_numpy()]
+    kept = kept.assign(compared_on=pd.Series(pd.NaT, index=kept.index, dtype="datetime64[ns]"))
+    taken = on_day.assign(compared_on=on_day["day"])
+    columns = ["assertion_id", "source_id", "value", "low", "high", "hedged", "compared_on"]
+    both = pd.concat([kept[columns], taken[columns]], ignore_index=True)
+    both["assertion_id"] = both["assertion_id"].astype(figures["assertion_id"].dtype)
+    both["source_id"] = both["source_id"].astype(figures["source_id"].dtype)
+    order = np.lexsort((both["source_id"].cat.codes, both["assertion_id"].cat.codes))
+    return both.iloc[order].reset_index(drop=True)
+
+
 def quantity_summary(
-    dataset: Dataset, assertions: pd.DataFrame, figures: pd.DataFrame
+    dataset: Dataset, assertions: pd.DataFrame, figures: pd.DataFrame, series: pd.DataFrame
 ) -> pd.DataFrame:
     """Per analysed quantity (QUANTITY_COLUMNS), over the sources' current ``figures``:
     ``sources`` giving one; ``lowest`` and ``highest``, the least lower end and the
@@ -222,8 +249,10 @@ def quantity_summary(
     credible figures (a source not graded E), with ``conservative_sources``, the sources
     that give it (ACLED's rule: the lowest credible figure); ``range_low`` and
     ``range_high``, the spread of figures of sources graded A to C (``range_basis``
-    ``graded``), or of every credible figure when none is (``all``)."""
+    ``graded``), or of every credible figure when none is (``all``); ``compared_on``,
+    the common day of running totals compared on one (:func:`compared_figures`)."""
     quantities = assertions[assertions["unit"].notna().to_numpy()]
+    figures = compared_figures(figures, series)
     categories = figures["assertion_id"].cat.categories
     size = len(categories)
     wanted = categories.get_indexer(quantities["assertion_id"])
@@ -275,5 +304,14 @@ def quantity_summary(
             "range_low": per_quantity(range_low),
             "range_high": per_quantity(range_high),
             "range_basis": np.where(per_quantity(has_graded), "graded", "all"),
+            "compared_on": per_quantity(_day_of(assertion, figures["compared_on"], size)),
         }
     )
+
+
+def _day_of(assertion: np.ndarray, days: pd.Series, size: int) -> np.ndarray:
+    """Per assertion code, the (one) ``compared_on`` day of its figures, NaT if none."""
+    out = np.full(size, np.datetime64("NaT"), dtype="datetime64[ns]")
+    given = days.notna().to_numpy()
+    out[assertion[given]] = days.to_numpy()[given]
+    return out

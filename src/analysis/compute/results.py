@@ -101,7 +101,7 @@ def analyze(
         if figures is not None:
             current, revisions, series = figures.result()
             extra.update(
-                quantities=quantities.quantity_summary(dataset, assertions, current),
+                quantities=quantities.quantity_summary(dataset, assertions, current, series),
                 figures=current,
                 revisions=revisions,
                 series=series,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.compute.quantities import QUANTITY_COLUMNS
+from analysis.compute.quantities import QUANTITY_COLUMNS, compared_figures
 from analysis.compute.results import Analysis
 from analysis.present.wording import (
     count_spelled,
@@ -41,10 +41,15 @@ def source_grades(result: Analysis, source_ids: pd.Series) -> np.ndarray:
     return source_ids.astype(str).map(grades).fillna("F").to_numpy(dtype=object)
 
 
-def figure_ends(result: Analysis) -> pd.DataFrame:
-    """The current figures (``Analysis.figures``) with ``lower`` and ``upper`` ends (§4),
-    ``open`` (a lower bound only: "100+"), the source's ``grade`` and its ``rank``."""
+def figure_ends(result: Analysis, compared: bool = False) -> pd.DataFrame:
+    """The current figures (``Analysis.figures``; with ``compared``, the figures the
+    spread is taken over: a running total's on its common day, see
+    :func:`~analysis.compute.quantities.compared_figures`) with ``lower`` and ``upper``
+    ends (§4), ``open`` (a lower bound only: "100+"), the source's ``grade`` and its
+    ``rank``."""
     figures = result.figures
+    if compared:
+        figures = compared_figures(figures, result.series)
     grade = source_grades(result, figures["source_id"])
     return figures.assign(
         assertion_id=figures["assertion_id"].astype(str),
@@ -67,7 +72,7 @@ def ranked_quantities(result: Analysis) -> pd.DataFrame:
     if result.quantities is None:
         return pd.DataFrame(columns=list(RANKED_COLUMNS))
     quantities = result.quantities[result.quantities["sources"].to_numpy() > 0]
-    ends = figure_ends(result)
+    ends = figure_ends(result, compared=True)
     by = ends.merge(
         quantities[["assertion_id", "lowest", "highest"]], on="assertion_id", how="inner"
     )
@@ -122,11 +127,14 @@ def end_words(number: float, hedged: bool = False, open_ended: bool = False) -> 
 
 def spread_words(row) -> str:
     """ "6 to about 40 deaths": a quantity's spread, its unit after it; one figure when
-    lowest and highest are the same."""
+    lowest and highest are the same. Running totals compared on a common day say which
+    ("1,772 to 3,363 tanks on 24 February 2023, the latest day in common")."""
     low = end_words(row.lowest, row.lowest_hedged)
     high = end_words(row.highest, row.highest_hedged, row.highest_open)
     span = low if low == high else f"{low} to {high}"
-    return f"{span} {row.unit}"
+    day = getattr(row, "compared_on", pd.NaT)
+    on = "" if pd.isna(day) else f" on {describe_day(day)}, the latest day in common"
+    return f"{span} {row.unit}{on}"
 
 
 def lead_words(lead: pd.Series, unit: str) -> str:
