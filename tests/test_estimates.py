@@ -182,3 +182,11 @@ def test_streamed_and_in_memory_json_agree_with_mixed_values(fixture):
     estimated = with_estimates(fixture)
     text = to_json(estimated)
     assert text == json.dumps(to_contract(estimated), indent=1, ensure_ascii=False) + "\n"
+
+
+def test_a_list_separator_is_refused_rather_than_silently_ignored():
+    from analysis.compute.reliability import TruthOptions
+
+    result = analyze(load_dataset(FIXTURE, cache=None))
+    with pytest.raises(ValueError, match="list_separator"):
+        with_estimates(result, TruthOptions(list_separator=";"))

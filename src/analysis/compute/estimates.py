@@ -101,6 +101,13 @@ class Estimates:
 def estimate(result, options: TruthOptions | None = None) -> Estimates:
     """Run the engine on ``result`` (an :class:`~analysis.compute.results.Analysis`)."""
     options = options or TruthOptions()
+    if options.list_separator is not None:  # the engine is given alternatives' ids here
+        raise ValueError(
+            "truth estimates: list_separator reads alternatives written as lists; an "
+            "analysis passes the engine their assertion ids, so it cannot apply: call "
+            "estimate_answers on the claims with each alternative as written (see "
+            "benchmarks/truth_benchmark.py)"
+        )
     answers, items = categorical_claims(result)
     figures, quantities = figure_claims(result)
     rows, parts, dependence = [], [], pd.DataFrame(columns=list(DEPENDENCE_COLUMNS))
