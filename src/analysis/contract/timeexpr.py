@@ -157,16 +157,14 @@ def _year_start(days: np.ndarray, back: int = 0) -> np.ndarray:
 
 def _latest_month_day(anchor: np.ndarray, month: int, day: int) -> np.ndarray:
     """The latest month/day on or before each anchor (29 February looks back to a leap year)."""
-    years = _from_days(anchor).astype("datetime64[Y]").astype(np.int64) + 1970
+    years = _from_days(anchor).astype("datetime64[Y]").astype(np.int64)  # since 1970
     result = np.full(anchor.shape, np.iinfo(np.int64).min)
     for back in range(8, -1, -1):  # at most 8 years back to the previous 29 February
-        candidate = pd.to_datetime(
-            {"year": years - back, "month": month, "day": day}, errors="coerce"
-        ).to_numpy()
-        ok = ~np.isnat(candidate)
-        cand_days = np.where(ok, _days(np.where(ok, candidate, np.datetime64(0, "D"))), 0)
-        take = ok & (cand_days <= anchor)
-        result = np.where(take, cand_days, result)
+        months = ((years - back) * 12 + (month - 1)).astype("datetime64[M]")
+        candidate = months.astype("datetime64[D]") + (day - 1)
+        exists = candidate.astype("datetime64[M]") == months  # no 30 February
+        cand_days = _days(candidate)
+        result = np.where(exists & (cand_days <= anchor), cand_days, result)
     return result
 
 
@@ -223,11 +221,17 @@ def _iso_point_bounds(
     or offset (``+25:00``) makes the point invalid.
     """
     y, m, d = parts[f"{prefix}y"], parts[f"{prefix}m"], parts[f"{prefix}d"]
+    if not y.notna().any():  # no point under this prefix (no interval has a second end)
+        none = pd.Series(pd.NaT, index=parts.index, dtype="datetime64[ns]")
+        return none, none.copy(), pd.Series(False, index=parts.index)
     year = pd.to_numeric(y, errors="coerce")
     out_of_range = year.notna() & ~year.between(*SUPPORTED_YEARS)
     text = (y + "-" + m.fillna("01") + "-" + d.fillna("01")).where(~out_of_range)
     start = _as_days(pd.to_datetime(text, format="%Y-%m-%d", errors="coerce"))
-    time, zone = parts[f"{prefix}t"], parts[f"{prefix}z"].str.upper()  # text arrives lower-cased
+    time = parts[f"{prefix}t"]
+    if not time.notna().any():  # plain dates: no time of day, so no offset (the ISO pattern)
+        return start, _end_of_period(start, m, d), out_of_range
+    zone = parts[f"{prefix}z"].str.upper()  # text arrives lower-cased
     offset_parts = zone.str.extract(r"^[+-](?P<h>\d{2}):?(?P<m>\d{2})?$").astype(float)
     too_far = (offset_parts["h"] * 60 + offset_parts["m"].fillna(0)).gt(14 * 60) | offset_parts[
         "m"
@@ -245,12 +249,19 @@ def _iso_point_bounds(
             zoned = pd.to_datetime(moment[offset], format="ISO8601", utc=True, errors="coerce")
             days[zoned.index] = _as_days(zoned.dt.tz_convert(timezone).dt.tz_localize(None))
         start[days.index] = days
+    return start, _end_of_period(start, m, d), out_of_range
+
+
+def _end_of_period(start: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
+    """The last day of each point's period: its day, the end of its month or of its year."""
     end = start.copy()
-    by_month = d.isna() & m.notna()
-    by_year = m.isna()
-    end[by_month] = start[by_month] + pd.offsets.MonthEnd(0)
-    end[by_year] = start[by_year] + pd.offsets.YearEnd(0)
-    return start, end, out_of_range
+    by_month = day.isna() & month.notna()
+    by_year = month.isna()
+    if by_month.any():
+        end[by_month] = start[by_month] + pd.offsets.MonthEnd(0)
+    if by_year.any():
+        end[by_year] = start[by_year] + pd.offsets.YearEnd(0)
+    return end
 
 
 def _as_days(moments: pd.Series) -> pd.Series:
