@@ -13,6 +13,7 @@ which the ``briefing`` command imports at start-up, orders problems by it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -323,6 +324,7 @@ def _identifier_lists(values):
     return ~bad
 
 
+@functools.cache  # built once per table: a load validates four to six tables
 def table_schema(table: Table) -> pa.DataFrameSchema:
     """The pandera schema of a table read as text (empty cells already missing).
 
