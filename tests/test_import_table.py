@@ -290,7 +290,7 @@ def test_unknown_key_and_wrong_types_are_refused_with_their_lines(tmp_path):
     sheet, mapping = write(tmp_path, "", text)
     with pytest.raises(MappingError) as caught:
         run(tmp_path, sheet=sheet, mapping=mapping)
-    problems = dict(caught.value.problems)
+    problems = {p.row: p.message for p in caught.value.problems}
     assert problems[line_of(text, "author")].startswith('unknown key "author" in [document]')
     assert (
         "it takes title, publisher, published, url, id, notes" in problems[line_of(text, "author")]

@@ -6,8 +6,9 @@ with one line before ``tomllib`` sees it, because tomllib meets hostile text
 badly: it recurses once per nested array (a RecursionError after a few thousand
 ``[``), its memory grows with the square of a dotted key's length (``a.a.a...``
 of 10,000 parts takes half a gigabyte), and an integer of more than 4,300 digits
-raises a ValueError rather than its own error. Text it refuses becomes a
-``TomlProblem`` with the line, which the caller lists with its own problems.
+raises a ValueError rather than its own error. Text it refuses is one
+:class:`~analysis.errors.Problem` with its line and reason code, raised in the
+file's own error (``TomlKind.refused``), as the caller lists its own problems.
 
 ``tomllib`` keeps no positions. ``scan`` of the text finds the ``[[job]]``
 headers, the ``[table]`` headers and every ``key =`` line, and remembers each
@@ -28,7 +29,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.errors import BriefingError
+from analysis.errors import BriefingError, Problem, ProblemsError
 
 MAX_KEY_PARTS = 32  # parts of one dotted key or header (``job.schedule.cron`` has 3)
 # Possessive and anchored at a part's start, so a megabyte without dots is one pass.
@@ -63,7 +64,8 @@ def shown(value: object) -> str:
 class TomlKind:
     """How one kind of TOML file is named in messages, and how large it may be.
     ``missing`` and ``too_large`` are whole messages, with ``{path}`` (and ``{kib}``,
-    the limit) filled in; the fixes follow a problem in the text."""
+    the limit) filled in; the fixes follow a problem in the text. ``refused`` is the
+    error a file with problems raises: the jobs file's, the mapping's."""
 
     name: str  # "jobs file": "jobs file briefings.toml:6: is not UTF-8 ..."
     missing: str
@@ -71,36 +73,34 @@ class TomlKind:
     syntax_fix: str = ""  # where the file's format is described
     key_parts_fix: str = ""  # how many parts the file's keys have
     max_bytes: int = 1 << 20  # a hand-written file is a few kilobytes
-
-
-class TomlProblem(Exception):
-    """Text that is not TOML we accept: its line, what is wrong and how to fix it. The
-    caller lists it among its own problems, so that every problem reads alike."""
-
-    def __init__(self, line: int, message: str, fix: str = ""):
-        super().__init__(f"{message}; {fix}" if fix else message)
-        self.line, self.message, self.fix = line, message, fix
+    refused: type[ProblemsError] = ProblemsError
 
 
 def read_toml(path: Path, kind: TomlKind) -> tuple[str, dict]:
     """The file's text and its parsed TOML; BriefingError with one line (the file is not
-    one we can read as text) or TomlProblem (the text is not TOML we accept)."""
+    one we can read as text) or ``kind.refused`` with its Problem (the text is not TOML we
+    accept: ``toml-syntax``, ``key-too-deep``, ``nested-too-deep``, ``number-too-long``)."""
     text = _read_text(path, kind)
+
+    def refused(line: int, message: str, code: str, fix: str) -> ProblemsError:
+        return kind.refused(path, [Problem(str(path), line, None, message, code, fix)])
+
     found = _DOTTED.search(text)
     if found is not None:
         line = text.count("\n", 0, found.start()) + 1
         message = f"a dotted key or table header of more than {MAX_KEY_PARTS} parts"
-        raise TomlProblem(line, message, kind.key_parts_fix)
+        raise refused(line, message, "key-too-deep", kind.key_parts_fix)
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, message = _syntax_problem(exc, text)
-        raise TomlProblem(line, message, kind.syntax_fix) from None
+        raise refused(line, message, "toml-syntax", kind.syntax_fix) from None
     except RecursionError:  # tomllib recurses once per level of [ or {
-        raise TomlProblem(1, "arrays or tables nested too deeply to read", "nest less") from None
+        message = "arrays or tables nested too deeply to read"
+        raise refused(1, message, "nested-too-deep", "nest less") from None
     except ValueError as exc:  # an integer too long to convert
         message = f"not valid TOML: {shown(str(exc))}"
-        raise TomlProblem(1, message, "write shorter numbers") from None
+        raise refused(1, message, "number-too-long", "write shorter numbers") from None
 
 
 def _read_text(path: Path, kind: TomlKind) -> str:

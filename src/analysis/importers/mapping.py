@@ -38,13 +38,27 @@ from pathlib import Path
 
 from analysis.contract import schema
 from analysis.contract.timeexpr import resolve_expressions
+from analysis.errors import Problem, ProblemsError
 from analysis.importers.messages import ImportRefused
 from analysis.importers.tables import TABLE_COLUMNS
-from analysis.tomlfile import Positions, TomlKind, TomlProblem, read_toml, scan
+from analysis.tomlfile import Positions, TomlKind, read_toml, scan
 
 MAX_SHOWN = 30  # mapping problems listed; more are counted
 COLUMNS_LISTED = 40  # of a sheet's columns, in a message naming a missing one
 SUGGESTED_FROM = 2_000  # columns compared with a missing name to suggest the closest
+
+
+class MappingError(ProblemsError, ImportRefused):
+    """A mapping file refused whole, with every problem (each a Problem whose ``row`` is
+    its line); nothing is imported."""
+
+    shown = MAX_SHOWN
+    more = "... and {count} more"
+
+    def heading(self) -> str:
+        return f"{self.path}: {self.count} problem(s) in the mapping, nothing imported"
+
+
 MAPPING_FILE = TomlKind(
     name="mapping file",
     missing="{path}: no such mapping file",
@@ -54,6 +68,7 @@ MAPPING_FILE = TomlKind(
     ),
     key_parts_fix="a mapping's keys have 1 to 4 parts",
     max_bytes=1 << 20,  # a hand-written mapping is a few KB
+    refused=MappingError,
 )
 
 
@@ -172,19 +187,6 @@ SPEC_KEYS = {  # the keys a field's table may hold, by the field's kind
 }
 
 
-class MappingError(ImportRefused):
-    """A mapping file refused whole, with the line of every problem; nothing is imported."""
-
-    def __init__(self, path: Path | str, problems: list[tuple[int, str]]):
-        self.path = str(path)
-        self.problems = sorted(set(problems))
-        lines = [f"{self.path}: {len(self.problems)} problem(s) in the mapping, nothing imported"]
-        lines += [f"{self.path}:{line}: {message}" for line, message in self.problems[:MAX_SHOWN]]
-        if len(self.problems) > MAX_SHOWN:
-            lines.append(f"... and {len(self.problems) - MAX_SHOWN} more")
-        super().__init__("\n".join(lines))
-
-
 def fold(text: str) -> str:
     """The form a cell value and a map key are compared in: spaces collapsed, case folded."""
     return " ".join(str(text).split()).lower()  # as pyarrow's lower, which cells go through
@@ -260,7 +262,8 @@ class Mapping:
         ]
         for column, line, label in used:  # a loop over the mapping's few columns
             if column not in columns:
-                problems.append((line, f"{label}: {missing_column(column, columns, input_name)}"))
+                message = f"{label}: {missing_column(column, columns, input_name)}"
+                problems.append(Problem(str(self.path), line, None, message, "unknown-column"))
         if problems:
             raise MappingError(self.path, problems)
 
@@ -292,10 +295,7 @@ def load_mapping(path: Path | str | None) -> Mapping:
             "`briefing import table INPUT --template > mapping.toml`"
         )
     path = Path(path)
-    try:
-        text, data = read_toml(path, MAPPING_FILE)
-    except TomlProblem as exc:
-        raise MappingError(path, [(exc.line, str(exc))]) from None
+    text, data = read_toml(path, MAPPING_FILE)
     reader = _Reader(path, scan(text))
     mapping = reader.read(data)
     if reader.problems:
@@ -309,13 +309,14 @@ class _Reader:
 
     path: Path
     positions: Positions
-    problems: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     def line(self, *path: str) -> int:
         return self.positions.line(None, *path)
 
-    def problem(self, path: tuple[str, ...], message: str) -> None:
-        self.problems.append((self.line(*path), message))
+    def problem(self, path: tuple[str, ...], message: str, code: str = "bad-value") -> None:
+        """A problem at the line of the key ``path`` (a bad value, unless ``code`` says)."""
+        self.problems.append(Problem(str(self.path), self.line(*path), None, message, code))
 
     def unknown(self, path: tuple[str, ...], table: dict, allowed: tuple[str, ...], what: str):
         for key in table:  # a loop over a table's few keys
@@ -325,6 +326,7 @@ class _Reader:
                 self.problem(
                     (*path, key),
                     f'unknown key "{key}" in {what}; {hint}it takes {", ".join(allowed)}',
+                    "unknown-key",
                 )
 
     def read(self, data: dict) -> Mapping:
@@ -332,12 +334,15 @@ class _Reader:
         for name in (*SECTIONS, "sheet", "dataset"):
             if name in data and not isinstance(data[name], dict):
                 self.problem(
-                    (name,), f"{name} must be a table: write [{name}] on a line of its own"
+                    (name,),
+                    f"{name} must be a table: write [{name}] on a line of its own",
+                    "not-a-table",
                 )
                 data = {k: v for k, v in data.items() if k != name}
         for name in MAIN_SECTIONS:
             if name not in data:
-                self.problems.append((1, f"the mapping has no [{name}] section; {_NEEDS[name]}"))
+                message = f"the mapping has no [{name}] section; {_NEEDS[name]}"
+                self.problems.append(Problem(str(self.path), 1, None, message, "missing-key"))
         specs: dict[tuple[str, str], Spec] = {}
         keep: dict[str, tuple[tuple[str, ...], int]] = {}
         for section, roles in SECTIONS.items():  # a loop over the six sections
@@ -351,7 +356,9 @@ class _Reader:
                         specs[section, key] = spec
                 elif role.required and section in data:
                     self.problem(
-                        (section,), f"[{section}] needs {key}: {_REQUIRED_HINT[role.kind]}"
+                        (section,),
+                        f"[{section}] needs {key}: {_REQUIRED_HINT[role.kind]}",
+                        "missing-key",
                     )
             if "keep" in table and section in MAIN_SECTIONS:
                 keep[section] = (
@@ -362,11 +369,13 @@ class _Reader:
             self.problem(
                 ("place",),
                 '[place] describes [assertion] place, which is not mapped; add place = "COLUMN" under [assertion]',
+                "missing-key",
             )
         if "question" in data and ("assertion", "question") not in specs:
             self.problem(
                 ("question",),
                 '[question] describes [assertion] question, which is not mapped; add question = "COLUMN" under [assertion]',
+                "missing-key",
             )
         sheet = self.sheet(data.get("sheet", {}))
         dataset = self.dataset(data.get("dataset", {}))
@@ -509,6 +518,7 @@ class _Reader:
             self.problem(
                 where,
                 f'{label}: map must be a table of cell value = field value, e.g. map = {{ "confirmed" = "supports" }}; got {_toml(raw)}',
+                "not-a-table",
             )
             return None, ()
         out: dict[str, object] = {}
@@ -525,6 +535,7 @@ class _Reader:
                 self.problem(
                     key_path,
                     f'{label}: map key "{cell}" appears twice (keys are compared without case or extra spaces)',
+                    "duplicate-name",
                 )
                 continue
             value = self.value(key_path, f"{label} map", role, target)
@@ -622,6 +633,7 @@ class _Reader:
             self.problem(
                 ("claim", "cites", "by"),
                 '[claim] cites by "id" needs [claim] id, the column whose values the citations name; or use by = "row"',
+                "missing-key",
             )
         if cites is not None and cites.column is None:
             self.problem(
@@ -641,6 +653,7 @@ class _Reader:
                     self.problem(
                         (section, "keep"),
                         f'[{section}] keep: column "{column}" would be written as {name!r}, which {OUTPUT_TABLE[section]}.csv already has; map it to the field instead, or leave it out',
+                        "duplicate-name",
                     )
                 taken.add(name)
 

@@ -33,6 +33,7 @@ import pandas as pd
 
 from analysis.contract import schema
 from analysis.contract.timeexpr import ISO_HINT, resolve_expressions
+from analysis.errors import Problem, ProblemsError
 from analysis.importers.mapping import (
     HEDGE_WORDS,
     OUTPUT_TABLE,
@@ -59,10 +60,24 @@ PROBLEMS_SHOWN = 30
 EXAMPLE_CHARS = 60
 _ROW_REFERENCE = re.compile(r"^(?:row\s*|#)?(\d+)$", re.IGNORECASE)
 _SLASH_DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
+# The reason code of a citation that names no claim of the sheet, or its own row.
+CITATION_CODES = {
+    "unreadable": "bad-identifier",
+    "unknown": "dangling-citation",
+    "itself": "citation-cycle",
+}
 
 
-class SheetProblems(ImportRefused):
-    """Cells of the sheet that cannot become a valid dataset; nothing is imported."""
+class SheetProblems(ProblemsError, ImportRefused):
+    """Cells of the sheet that cannot become a valid dataset, each a Problem at the sheet's
+    own row (``path`` names the inputs); nothing is imported."""
+
+    shown = PROBLEMS_SHOWN
+    indent = "  "
+    more = "... and {count} more"
+
+    def heading(self) -> str:
+        return f"{self.count} problem(s) in the sheet, nothing imported (rows as numbered there):"
 
 
 @dataclass
@@ -82,38 +97,36 @@ class Rows:
 
 
 class Problems:
-    """Row problems found while converting, named by input file, sheet row and column."""
+    """Row problems found while converting, named by input file, sheet row and column:
+    the first PROBLEMS_SHOWN rows of each check kept, the rest counted."""
 
     def __init__(self, rows: Rows):
         self.rows = rows
-        self.found: list[tuple[str, int, str, str]] = []
+        self.found: list[Problem] = []
         self.more = 0
 
-    def add(self, mask, column: str | None, message) -> None:
-        """Record a problem at each row of ``mask``; ``message`` is text or a function of the
-        row's position (only called for the first rows shown)."""
+    def add(self, mask, column: str | None, message, code) -> None:
+        """Record a problem at each row of ``mask``; ``message`` and ``code`` (a reason code
+        of analysis.errors) are text or functions of the row's position (only called for
+        the first rows shown)."""
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
         shown = positions[:PROBLEMS_SHOWN]
         self.more += len(positions) - len(shown)
         for position in shown:  # a loop over at most PROBLEMS_SHOWN problem rows
-            text = message(position) if callable(message) else message
             self.found.append(
-                (str(self.rows.file[position]), int(self.rows.row[position]), column or "", text)
+                Problem(
+                    str(self.rows.file[position]),
+                    int(self.rows.row[position]),
+                    column or None,
+                    message(position) if callable(message) else message,
+                    code(position) if callable(code) else code,
+                )
             )
 
     def check(self) -> None:
-        if not self.found:
-            return
-        found = sorted(set(self.found), key=lambda p: (p[0], p[1], p[2]))
-        total = len(found) + self.more
-        lines = [f"{total} problem(s) in the sheet, nothing imported (rows as numbered there):"]
-        for file, row, column, text in found[:PROBLEMS_SHOWN]:
-            lines.append(
-                f"  {file}:{row}: {column}: {text}" if column else f"  {file}:{row}: {text}"
-            )
-        if total > PROBLEMS_SHOWN:
-            lines.append(f"  ... and {total - PROBLEMS_SHOWN} more")
-        raise SheetProblems("\n".join(lines))
+        if self.found:
+            files = ", ".join(dict.fromkeys(p.file for p in self.found))
+            raise SheetProblems(files, self.found, uncounted=self.more)
 
 
 def convert(request: ImportRequest) -> ContractTables:
@@ -241,6 +254,7 @@ class _Converter:
                 f"{raw.iloc[i]!r} is not in the map of {self.where(spec)}: {keys}; "
                 "add it to the map or correct the cell"
             ),
+            "not-in-map",
         )
         return out
 
@@ -276,7 +290,10 @@ class _Converter:
             allowed = ", ".join(role.values)
             hint = f'; or translate the sheet\'s words with {{ column = "{spec.column}", map = {{ ... }} }} at {self.mapping.path}:{spec.line}'
             self.problems.add(
-                bad, spec.column, lambda i: f"{raw.iloc[i]!r} is not one of {allowed}{hint}"
+                bad,
+                spec.column,
+                lambda i: f"{raw.iloc[i]!r} is not one of {allowed}{hint}",
+                "not-in-enum",
             )
             values = values.where(~bad)
         if spec.default is not None:
@@ -304,6 +321,7 @@ class _Converter:
                     f"{raw.iloc[i]!r} is not yes or no; write yes/no, true/false, y/n, 1/0 "
                     f"or x, or give a map at {self.mapping.path}:{spec.line}"
                 ),
+                "not-in-enum",
             )
         default = bool(spec.default) if spec.default is not None else False
         return values.fillna(default).astype(bool)
@@ -348,7 +366,7 @@ class _Converter:
                 )
             return f"{resolved['problem'].iloc[i]}: {value!r}{hint}"
 
-        self.problems.add(bad, spec.column, message)
+        self.problems.add(bad, spec.column, message, lambda i: resolved["code"].iloc[i])
 
     def number(self, section: str, key: str) -> pd.Series:
         spec = self.spec(section, key)
@@ -363,6 +381,7 @@ class _Converter:
             bad,
             spec.column,
             lambda i: f"{values.iloc[i]!r} is not a number between {low:g} and {high:g}",
+            "bad-number",
         )
         return values.where(~bad)
 
@@ -381,7 +400,9 @@ class _Converter:
         if spec is not None and spec.value is None:
             missing = values.isna() & self.raw(spec).isna()  # a cell the map lacks is told apart
             fix = "fill it in" + (f", or set a default at {self.mapping.path}:{spec.line}")
-            self.problems.add(missing, spec.column, f"empty, but {what} needs its {key}; {fix}")
+            self.problems.add(
+                missing, spec.column, f"empty, but {what} needs its {key}; {fix}", "required-value"
+            )
 
     def keep(self, section: str) -> dict[str, pd.Series]:
         columns, _ = self.mapping.keep.get(section, ((), 0))
@@ -434,7 +455,10 @@ class _Converter:
         self.date_problems(spec, text, resolved, fmt)
         future = (resolved["start"] > self.today).to_numpy()
         self.problems.add(
-            future, spec.column, lambda i: f"{text.iloc[i]!r} is in the future; check the year"
+            future,
+            spec.column,
+            lambda i: f"{text.iloc[i]!r} is in the future; check the year",
+            "future-date",
         )
         self.required(text, "document", "published", "a document")
         day = resolved["start"].where(resolved["problem"].isna() & ~future)
@@ -557,7 +581,7 @@ class _Converter:
             )
             self.date_problems(spec, event, resolved, fmt)
             future = (resolved["start"] > self.today).to_numpy()
-            self.problems.add(future, spec.column, "in the future; check the year")
+            self.problems.add(future, spec.column, "in the future; check the year", "future-date")
         attrs = pd.DataFrame(
             {
                 "statement": self.text("assertion", "statement").str.strip(),
@@ -606,10 +630,14 @@ class _Converter:
                 f"{values.iloc[i]!r} is not a number: write the figure with digits (12, 4.5); "
                 '"about 40" is 40 with the claim hedged, "more than 100" a low of 100'
             ),
+            "bad-number",
         )
         negative = ~bad & (numbers < 0)
         self.problems.add(
-            negative, spec.column, lambda i: f"{values.iloc[i]!r}: a figure is 0 or more"
+            negative,
+            spec.column,
+            lambda i: f"{values.iloc[i]!r}: a figure is 0 or more",
+            "negative-count",
         )
         return numbers.where(~(bad | negative))
 
@@ -625,20 +653,30 @@ class _Converter:
         given = value.notna() | low.notna() | high.notna()
         quantity = unit.notna().to_numpy()
         checks = (
-            (low > high, "the range's low is above its high; swap them"),
-            ((value < low) | (value > high), "the value lies outside its own range"),
-            (given & ~quantity, "a figure on an assertion without a unit: map [assertion] unit"),
+            (low > high, "the range's low is above its high; swap them", "low-above-high"),
+            (
+                (value < low) | (value > high),
+                "the value lies outside its own range",
+                "value-outside-range",
+            ),
+            (
+                given & ~quantity,
+                "a figure on an assertion without a unit: map [assertion] unit",
+                "figure-on-proposition",
+            ),
             (
                 given & quantity & stance.ne("supports"),
                 "a figure only goes on a supporting claim (a refutation gives none)",
+                "misplaced-figure",
             ),
             (
                 ~given & quantity & stance.eq("supports"),
                 "a supporting claim on a quantity gives a figure: value, or low and/or high",
+                "missing-figure",
             ),
         )
-        for mask, message in checks:  # five rules
-            self.problems.add(mask.fillna(False).to_numpy(dtype=bool), column, message)
+        for mask, message, code in checks:  # five rules
+            self.problems.add(mask.fillna(False).to_numpy(dtype=bool), column, message, code)
         return {key: figure_text(numbers[key]) for key in FIGURE_KEYS}
 
     def claims(
@@ -725,6 +763,7 @@ class _Converter:
                 f"document was published ({anchor.iloc[i]:%Y-%m-%d}); a claim cannot be stated "
                 "after it was reported"
             ),
+            "stated-after-document",
         )
         return text
 
@@ -735,7 +774,7 @@ class _Converter:
             resolved = resolve_expressions(text, anchor)
             self.date_problems(spec, text, resolved, fmt)
             future = (resolved["start"] > self.today).to_numpy()
-            self.problems.add(future, spec.column, "in the future; check the year")
+            self.problems.add(future, spec.column, "in the future; check the year", "future-date")
         return text
 
     def unique_claims(self, given: pd.Series, ids: pd.Series) -> None:
@@ -755,6 +794,7 @@ class _Converter:
                 f"claim id {self.raw(spec).iloc[i]!r} is already used on row "
                 f"{self.rows.row[first.iloc[i]]}; each row needs its own"
             ),
+            "duplicate-id",
         )
 
     def cites(self, ids: pd.Series) -> pd.Series:
@@ -828,7 +868,12 @@ class _Converter:
             if spec.by == "row"
             else "no row has the claim id {!r} ([claim] id)",
         }
-        self.problems.add(mask, spec.column, lambda i: messages[kinds[i]].format(texts[i]))
+        self.problems.add(
+            mask,
+            spec.column,
+            lambda i: messages[kinds[i]].format(texts[i]),
+            lambda i: CITATION_CODES[kinds[i]],
+        )
 
     # ---- one row per source, document, assertion, place --------------------------------
 
@@ -907,6 +952,7 @@ class _Converter:
                 f"{section} {names[ids.iloc[i]]!r} has no {key} in any row; fill it in, "
                 f"or give {spec.label} a default at {self.mapping.path}:{spec.line}"
             ),
+            "required-value",
         )
 
 
