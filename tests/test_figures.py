@@ -15,6 +15,7 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from pypdf import PdfReader
 
 from analysis.compute.results import analyze
@@ -261,6 +262,27 @@ def test_a_running_total_is_a_line_per_source_with_its_correction_and_fall(resul
     labelled = {c.get_label(): c.get_offsets() for c in ax.collections}
     assert labelled["corrected"][:, 1].tolist() == [108.0]
     assert labelled["below the day before"][:, 1].tolist() == [105.0]
+
+
+def test_a_running_totals_legend_covers_no_data(result, tmp_path):
+    """Each panel's legend sits beside its axes, not on them: inside, it hid the 2 May
+    correction of the fixture's tanks. Checked on the drawn page, in pixels, on the
+    fixture and on four years of daily totals, two panels of it."""
+    ranked = figure_words.ranked_quantities(result)
+    losses = analyze(load_dataset(write_losses(tmp_path / "losses")[0]))
+    two = pd.concat([figure_words.ranked_quantities(losses)] * 2, ignore_index=True)
+    for fig in (
+        figure_charts.running_totals(result, ranked[ranked["cumulative"]]),
+        figure_charts.running_totals(losses, two),
+    ):
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()  # the constrained layout places axes and legends
+        renderer = canvas.get_renderer()
+        for ax in fig.axes:
+            legend = ax.get_legend().get_window_extent(renderer)
+            plot = ax.get_window_extent(renderer)
+            assert legend.x0 >= plot.x1  # wholly right of the plotting area
+            assert legend.x1 <= fig.bbox.x1  # and on the page
 
 
 def test_four_years_of_daily_totals_read_as_two_lines(tmp_path):
