@@ -11,8 +11,15 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.compute.estimates import categorical_claims, estimate, figure_claims
+from analysis.compute.estimates import (
+    categorical_claims,
+    estimate,
+    figure_claims,
+    listed_answers,
+)
+from analysis.compute.reliability import TruthOptions
 from analysis.compute.results import analyze, to_contract, to_json, with_estimates
+from analysis.compute.truth_categorical import estimate_answers
 from analysis.contract.dataset import load_dataset
 
 from .conftest import CONTRACT_EXAMPLE, DATA, SEED
@@ -184,9 +191,58 @@ def test_streamed_and_in_memory_json_agree_with_mixed_values(fixture):
     assert text == json.dumps(to_contract(estimated), indent=1, ensure_ascii=False) + "\n"
 
 
-def test_a_list_separator_is_refused_rather_than_silently_ignored():
-    from analysis.compute.reliability import TruthOptions
+LISTS = DATA / "partial-author-lists"
 
-    result = analyze(load_dataset(FIXTURE, cache=None))
-    with pytest.raises(ValueError, match="list_separator"):
-        with_estimates(result, TruthOptions(list_separator=";"))
+
+@pytest.fixture(scope="module")
+def books():
+    return analyze(load_dataset(LISTS, cache=None))
+
+
+def test_alternatives_go_to_the_engine_as_the_items_of_their_statements(books):
+    """By hand from assertions.csv: items stripped and sorted, joined by ";"; the three
+    ways the compilers list is written are one list, which stands for cc_ab (the first
+    of them in assertions.csv)."""
+    answers, _ = categorical_claims(books)
+    listed, alternative_of = listed_answers(books, answers, ";")
+    got = dict(zip(listed["claim_id"], listed["value"], strict=True))
+    assert got["p1"] == "Haag;Perry;Sosinsky" and got["p2"] == got["p3"] == "Haag"
+    assert got["c1"] == got["c2"] == got["c3"] == "Aho;Ullman" and got["c4"] == "Wirth"
+    assert alternative_of[("q:q_cc", "Aho;Ullman")] == "cc_ab"
+    assert alternative_of[("q:q_pcs", "Haag")] == "pcs_first"
+    assert answers.loc[answers["claim_id"] == "c2", "value"].item() == "cc_ba"  # untouched
+
+
+def test_with_estimates_scores_list_answers_as_the_benchmark_does(books):
+    """``with_estimates(..., TruthOptions(list_separator=";"))`` gives what the engine gives
+    the claims written by hand with each alternative as its text (the route of
+    benchmarks/truth_benchmark.py); and it differs from the answers read as rivals
+    where it should: the compilers list, written three ways by three sources, is one
+    answer with three holders (one each without the separator), and the bookshops'
+    "Haag" backs "Haag; Perry; Sosinsky" instead of counting against it, so the full
+    list is likelier."""
+    options = TruthOptions(list_separator=";")
+    listed = with_estimates(books, options).estimates.set_index("question_id")
+    plain = with_estimates(books).estimates.set_index("question_id")
+    assert listed.loc["q_cc", ["assertion_id", "value", "holders"]].tolist() == [
+        "cc_ab",
+        "Aho; Ullman",
+        3,
+    ]
+    assert plain.loc["q_cc", "holders"] == 1
+    assert listed.loc["q_pcs", "assertion_id"] == plain.loc["q_pcs", "assertion_id"] == "pcs_all"
+    assert listed.loc["q_pcs", "probability"] > plain.loc["q_pcs", "probability"]
+    claims = pd.read_csv(LISTS / "claims.csv").merge(
+        pd.read_csv(LISTS / "assertions.csv"), on="assertion_id"
+    )
+    by_hand = claims[["source_id", "question_id"]].assign(value=claims["statement"])
+    engine = estimate_answers(by_hand, options).answers.set_index("question_id")
+    for question in ("q_net", "q_sql", "q_pcs", "q_cc"):
+        assert listed.loc[question, "probability"] == pytest.approx(
+            engine.loc[question, "probability"], rel=1e-9
+        )
+
+
+def test_an_empty_list_separator_is_refused(books):
+    with pytest.raises(ValueError, match="list_separator is empty"):
+        with_estimates(books, TruthOptions(list_separator=""))

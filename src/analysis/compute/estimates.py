@@ -8,7 +8,10 @@ does not ask for estimates costs nothing more. What the engine is given:
   alternative its current position supports (§4, latest; the refutations a support
   implies are not answers). Two alternatives both supported at one latest time split
   the source's weight (the engine's rule for a contradiction). A refutation alone
-  names no answer and is not passed.
+  names no answer and is not passed. With ``TruthOptions(list_separator=...)`` an
+  alternative is passed as its statement's items ("Haag; Perry; Sosinsky"), so that
+  a list naming some of another's items is scored as an incomplete answer
+  (:mod:`analysis.compute.partial_answers`); the answers come back as alternatives.
 - **Propositions** (assertions that are neither a quantity nor an alternative) are
   two-valued questions: a supporting position answers "holds", a refuting one "does
   not hold". The engine keeps a "none of these" share for a question; a proposition
@@ -29,11 +32,12 @@ interval of :func:`analysis.compute.reliability.beta_interval`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from analysis.compute.partial_answers import canonical_lists
 from analysis.compute.reliability import TruthOptions, beta_interval
 from analysis.compute.truth_categorical import estimate_answers
 from analysis.compute.truth_numeric import estimate_quantities
@@ -101,20 +105,12 @@ class Estimates:
 def estimate(result, options: TruthOptions | None = None) -> Estimates:
     """Run the engine on ``result`` (an :class:`~analysis.compute.results.Analysis`)."""
     options = options or TruthOptions()
-    if options.list_separator is not None:  # the engine is given alternatives' ids here
-        raise ValueError(
-            "truth estimates: list_separator reads alternatives written as lists; an "
-            "analysis passes the engine their assertion ids, so it cannot apply: call "
-            "estimate_answers on the claims with each alternative as written (see "
-            "benchmarks/truth_benchmark.py)"
-        )
     answers, items = categorical_claims(result)
     figures, quantities = figure_claims(result)
     rows, parts, dependence = [], [], pd.DataFrame(columns=list(DEPENDENCE_COLUMNS))
     answered = answers.iloc[:0].assign(probability=np.zeros(0))
     if len(answers):
-        found = estimate_answers(answers, options)
-        answered = _with_probability(answers, found.distribution)
+        found, answered = _answer_estimates(result, answers, options)
         rows.append(_categorical_rows(found, items, _statements(result)))
         parts.append(_categorical_counts(answered, options))
         dependence = found.dependence[list(DEPENDENCE_COLUMNS)]
@@ -280,6 +276,54 @@ def _estimated_days(series: pd.DataFrame) -> pd.Series:
     shared = per_day[per_day["source_id"] >= 2].groupby("assertion_id")["day"].max()
     latest = per_day.groupby("assertion_id")["day"].max()
     return shared.reindex(latest.index).fillna(latest)
+
+
+def _answer_estimates(result, answers: pd.DataFrame, options: TruthOptions):
+    """The engine's estimates for alternatives and propositions, and each answer with
+    the probability that it is true. With ``options.list_separator`` the engine is given
+    each alternative as its statement's list (:func:`listed_answers`), so that a list
+    naming some of another's items counts as an incomplete answer, not a rival; what
+    comes back is said again in alternatives' ids."""
+    if options.list_separator is None:
+        found = estimate_answers(answers, options)
+        return found, _with_probability(answers, found.distribution)
+    listed, alternative_of = listed_answers(result, answers, options.list_separator)
+    found = estimate_answers(listed, options)
+    answered = _with_probability(listed, found.distribution)
+    key = pd.MultiIndex.from_arrays([found.answers["question_id"], found.answers["value"]])
+    alternative = alternative_of.reindex(key).to_numpy(dtype=object)
+    likely = np.where(pd.notna(alternative), alternative, found.answers["value"].to_numpy())
+    return (
+        replace(found, answers=found.answers.assign(value=likely)),
+        answered.assign(value=answers["value"].to_numpy()),
+    )
+
+
+def listed_answers(result, answers: pd.DataFrame, separator: str) -> tuple[pd.DataFrame, pd.Series]:
+    """``answers`` (:func:`categorical_claims`) with each alternative's id replaced by its
+    statement as a list of items, the form :mod:`analysis.compute.partial_answers`
+    compares (items stripped, sorted, joined by ``separator``: "Perry; Haag" is
+    "Haag;Perry"); and per (item, list) the alternative it stands for, the first in
+    assertions.csv when two alternatives of a question list the same items.
+    Propositions' "holds" and "does not hold" are left as they are."""
+    if not separator:
+        raise ValueError(
+            "truth estimates: list_separator is empty; give the text that separates a "
+            "list's items (for example ';'), or None when values are not lists"
+        )
+    meta = result.dataset.assertions
+    alternatives = meta[meta["question_id"].notna().to_numpy()]
+    ids = alternatives["assertion_id"].astype(str).to_numpy(dtype=object)
+    lists = canonical_lists(alternatives["statement"].astype(str), separator).to_numpy()
+    as_list = pd.Series(lists, index=ids, dtype=object)
+    asked = answers["question_id"].str.startswith(_QUESTION).to_numpy()
+    value = answers["value"].to_numpy(dtype=object)
+    listed = answers.assign(
+        value=np.where(asked, as_list.reindex(value).to_numpy(dtype=object), value)
+    )
+    items = _QUESTION + alternatives["question_id"].astype(str).to_numpy(dtype=object)
+    back = pd.Series(ids, index=pd.MultiIndex.from_arrays([items, lists]), dtype=object)
+    return listed, back[~back.index.duplicated()]
 
 
 # ------------------------------------------------------------------ the engine's outputs

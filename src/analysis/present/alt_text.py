@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.compute.results import Analysis
+from analysis.present.propositions import propositions
 from analysis.present.wording import count, describe_day, joined, ranked_assertions, shortened
 
 STATUS_ORDER = ("contested", "denied", "corroborated", "single-source", "unaddressed")
@@ -26,7 +27,7 @@ def _names(result: Analysis) -> pd.Series:
 
 def assertion_board(result: Analysis, shown: int) -> str:
     """The lines-of-evidence chart: assertions by status, the best supported named."""
-    addressed = ranked_assertions(result.assertions).head(shown)
+    addressed = ranked_assertions(propositions(result)).head(shown)
     if addressed.empty:
         return "Bar chart of lines of evidence per assertion: no assertion to show."
     best = addressed.sort_values("independent_support", ascending=False, kind="stable").iloc[0]

@@ -194,7 +194,7 @@ def running_totals(
     """One panel per running total (the first ``max_series`` of ``quantities``): each
     source's total day by day as a stepped line (at most ``max_sources`` sources, the
     best-graded and then the busiest first), ranges shaded, corrections marked x and a
-    total below the day before marked v."""
+    total below the day before marked v; each panel's legend to its right, off the data."""
     shown = quantities.head(max_series).reset_index(drop=True)
     panels = max(len(shown), 1)
     fig = Figure(figsize=(8, min(0.6 + 2.35 * panels, MAX_HEIGHT)), layout="constrained")
@@ -211,7 +211,7 @@ def running_totals(
         sources = _busiest(on_it, grades)[:max_sources]
         for (color, dash), source in zip(SERIES_STYLES, sources, strict=False):
             own = on_it[on_it["source_id"] == source]
-            _draw_series(ax, own, color, dash, f"{names.get(source, source)} "
+            _draw_series(ax, own, color, dash, f"{shortened(str(names.get(source, source)), 30)} "
                          f"({grades.get(source, 'F')})")  # fmt: skip
         corrected = revisions[
             (revisions["assertion_id"].astype(str) == row.assertion_id)
@@ -234,7 +234,9 @@ def running_totals(
         locator = mdates.AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        ax.legend(loc="upper left", frameon=False, fontsize=7)
+        # right of the panel, never over its lines (a legend inside hides a day's total)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
+                  frameon=False, fontsize=7)  # fmt: skip
     adjective = "disputed" if quantities["disputed"].any() else "uncertain"  # ranges only
     cut = most_of(len(shown), len(quantities), adjective)
     fig.suptitle("Running totals by source" + (f", {cut}" if cut else ""), fontsize=10,

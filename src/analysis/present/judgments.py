@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.contract.dataset import citation_edges
-from analysis.present.figure_words import quantity_sentences, ranked_quantities
+from analysis.present.propositions import propositions, quantity_ids
 from analysis.present.wording import (
     TOO_FEW,
     count,
@@ -77,31 +77,10 @@ def _describe_holder(row) -> str:
     return f"{row.name} ({', '.join(notes)})"
 
 
-def _figure_judgments(result, assertion_ids: pd.Series) -> pd.DataFrame:
-    """Per quantity among ``assertion_ids`` with a current figure: its sentence (see
-    :func:`~analysis.present.figure_words.quantity_sentences`) and the claims of its
-    figures. Indexed by assertion id; empty for a dataset without quantities."""
-    if result.quantities is None:
-        return pd.DataFrame(columns=["sentence", "claims"])
-    ranked = ranked_quantities(result)
-    ranked = ranked[ranked["assertion_id"].isin(assertion_ids.astype(str))]
-    figures = result.figures[
-        result.figures["assertion_id"].astype(str).isin(ranked["assertion_id"])
-    ]
-    claims = figures["claim_id"].astype(str).groupby(figures["assertion_id"].astype(str)).agg(list)
-    return pd.DataFrame(
-        {
-            "sentence": quantity_sentences(result, ranked).to_numpy(),
-            "claims": claims.reindex(ranked["assertion_id"]).to_numpy(),
-        },
-        index=ranked["assertion_id"].to_numpy(),
-    )
-
-
 def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
-    """One judgment per addressed assertion, most contested first, then one per shift; a
-    quantity's judgment names its figures (the best-graded source's, the spread, the
-    most conservative) instead of its supporters. With estimates, a contested
+    """One judgment per addressed proposition, most contested first, then one per shift
+    on a proposition. Quantities are left out (:mod:`analysis.present.propositions`:
+    their figures are judged in "Figures in dispute"). With estimates, a contested
     proposition and the likely alternative of a contested question say how likely
     (:func:`likely_sentences`).
 
@@ -112,19 +91,15 @@ def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
     """
     names = result.dataset.sources.set_index("source_id")["name"]
     rows = []
-    table = ranked_assertions(result.assertions[result.assertions["status"] != "unaddressed"])
+    addressed = propositions(result)
+    table = ranked_assertions(addressed[addressed["status"] != "unaddressed"])
     if limit is not None:
         table = table.head(limit)
     details = _position_details(result, table["assertion_id"])
     by_assertion = dict(list(details.groupby(details["assertion_id"].astype(str), sort=False)))
-    figures = _figure_judgments(result, table["assertion_id"])
     likely = likely_sentences(result)
     for item in table.itertuples(index=False):  # one sentence per assertion shown
         held = by_assertion[item.assertion_id].sort_values(["since", "name"])
-        if item.assertion_id in figures.index:  # a quantity with figures: name them
-            sentence, claims = figures.loc[item.assertion_id]
-            rows.append((item.assertion_id, item.status, sentence, claims))
-            continue
         support = held[held["stance"] == "supports"]
         refute = held[held["stance"] == "refutes"]
         parts = [f"{_STATUS_LABEL[item.status]}: {item.statement}."]
@@ -145,7 +120,8 @@ def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
             parts.append(likely[item.assertion_id])
         rows.append((item.assertion_id, item.status, " ".join(parts), held["claim_id"].tolist()))
     statements = result.dataset.assertions.set_index("assertion_id")["statement"]
-    shifts = result.shifts if limit is None else result.shifts.head(max(limit - len(rows), 0))
+    shifts = result.shifts[~result.shifts["assertion_id"].astype(str).isin(quantity_ids(result))]
+    shifts = shifts if limit is None else shifts.head(max(limit - len(rows), 0))
     for shift in shifts.itertuples(index=False):
         before = f"{stance_as_noun(shift.from_stance, shift.from_hedged)} ({describe_day(shift.from_at)})"
         after = f"{stance_as_noun(shift.to_stance, shift.to_hedged)} ({describe_day(shift.at)})"

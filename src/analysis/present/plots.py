@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from analysis.present import basemap
+from analysis.present.propositions import propositions
 from analysis.present.wording import (
     iso_day,
     most_of,
@@ -222,9 +223,11 @@ def agreement_heatmap(result, max_sources: int = 15) -> Figure:
 
 @_house_style
 def assertion_board(result, max_assertions: int = 24) -> Figure:
-    """Supporting (right) and refuting (left) evidence lines per assertion, by status;
-    the ``max_assertions`` most telling ones (contested first, then most support)."""
-    addressed = ranked_assertions(result.assertions[result.assertions["status"] != "unaddressed"])
+    """Supporting (right) and refuting (left) evidence lines per proposition, by status;
+    the ``max_assertions`` most telling ones (contested first, then most support).
+    Quantities are left out: a status is not the measure of a figure."""
+    listed = propositions(result)
+    addressed = ranked_assertions(listed[listed["status"] != "unaddressed"])
     table = addressed.head(max_assertions)
     lines = result.lines.merge(result.positions, on=["assertion_id", "source_id"])
     refuting = lines[lines["stance"] == "refutes"].groupby("assertion_id")["line"].nunique()
@@ -379,12 +382,13 @@ STATUS_MARKERS = {
 @_house_style
 def mapped_places(result) -> pd.DataFrame:
     """Places with coordinates that assertions name: place_id, name, lat, lon, status (the
-    most pressing of their assertions'), claims (in the briefing's timeline)."""
+    most pressing of their propositions': a quantity's status says nothing), claims (in
+    the briefing's timeline)."""
     data = result.dataset
     places = data.places.dropna(subset=["lat", "lon"]) if len(data.places) else data.places
     if places.empty or "place_id" not in data.assertions:
         return pd.DataFrame(columns=["place_id", "name", "lat", "lon", "status", "claims"])
-    status = result.assertions[["assertion_id", "status"]].merge(
+    status = propositions(result)[["assertion_id", "status"]].merge(
         data.assertions[["assertion_id", "place_id"]], on="assertion_id"
     )
     status["rank"] = status["status"].map({s: i for i, s in enumerate(STATUS_PRIORITY)})

@@ -6,6 +6,7 @@ import pandas as pd
 
 from analysis.contract.dataset import Dataset
 from analysis.contract.timeexpr import resolve_expressions
+from analysis.present.propositions import figures_pointer, propositions
 from analysis.present.wording import (
     LIST_ALL,
     and_more,
@@ -74,7 +75,9 @@ def dataset_summary(dataset: Dataset, *, max_sources: int = 12) -> str:
 
 def analysis_summary(result, max_rows: int = 40) -> str:
     """The terminal view of ``briefing analyze``: status table, contested assertions,
-    shifts and conflicts, at most ``max_rows`` lines each, the most telling first."""
+    shifts and conflicts, at most ``max_rows`` lines each, the most telling first. The
+    status counts and tables are of propositions: quantities are listed with their
+    figures under "quantities" (the JSON keeps every assertion's status)."""
     from analysis.compute.agreement import (
         STATUSES,  # here, so `briefing validate` never loads scipy
     )
@@ -85,7 +88,7 @@ def analysis_summary(result, max_rows: int = 40) -> str:
     scope = "everything known" if result.as_of is None else f"as of {iso_day(result.as_of)}"
     if result.topic:
         scope += f", topic {result.topic}"
-    table = result.assertions
+    table = propositions(result)
     counts = table["status"].value_counts()
     lines = [
         f"{result.dataset.name}: {scope}",
@@ -107,6 +110,8 @@ def analysis_summary(result, max_rows: int = 40) -> str:
             f"{supporting} / {refuting}{hedge}"
         )
     lines += more(len(table), len(shown))
+    if pointer := figures_pointer(result, "listed under quantities above"):
+        lines.append("  " + pointer)
     contested = ranked_assertions(table[table["status"] == "contested"])
     if len(contested):
         lines += ["", f"contested ({len(contested):,})"]

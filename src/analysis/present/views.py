@@ -26,6 +26,7 @@ from analysis.present import alt_text, basemap, plots
 from analysis.present.endnotes import Endnotes
 from analysis.present.judgments import key_judgments
 from analysis.present.masthead import CHANGES_MIMETYPE
+from analysis.present.propositions import figures_pointer, propositions, quantity_ids
 from analysis.present.snapshot import load_snapshot, output_folder, save_snapshot
 from analysis.present.warmup import load_for_briefing
 from analysis.present.wording import (
@@ -182,28 +183,39 @@ def scope(result: Analysis) -> HTML:
 
 def judgments(result: Analysis, limit: int | None = None, notes: Endnotes | None = None) -> HTML:
     """The key judgments as a numbered list, most contested first; with ``notes``, each
-    ends with links to the notes of the documents it rests on."""
+    ends with links to the notes of the documents it rests on. Quantities are judged in
+    "Figures in dispute": a line under the list says so."""
     table = key_judgments(result, limit)
+    pointer = _pointer(result)
     if table.empty:
-        return HTML('<p class="empty">No source had taken a position by this date.</p>')
+        return HTML('<p class="empty">No source had taken a position by this date.</p>' + pointer)
     items = "".join(
         f"<li>{_e(sentence)}{notes.links(claims) if notes else ''}</li>"
         for sentence, claims in zip(table["judgment"], table["claims"], strict=True)
     )
-    return HTML(f'<ol class="judgments">{items}</ol>')
+    return HTML(f'<ol class="judgments">{items}</ol>' + pointer)
+
+
+def _pointer(result: Analysis) -> str:
+    """The line that sends the reader to "Figures in dispute" for the quantities a
+    status view leaves out ("" without quantities)."""
+    text = figures_pointer(result)
+    return f'<p class="note">{_e(text)}</p>' if text else ""
 
 
 def status_table(result: Analysis, limit: int | None = 40, notes: Endnotes | None = None) -> HTML:
-    """Assertions with status, lines of evidence and who supports or refutes them, most
-    telling first; with ``notes``, a column of links to the documents of the positions."""
+    """Propositions with status, lines of evidence and who supports or refutes them, most
+    telling first; with ``notes``, a column of links to the documents of the positions.
+    Quantities are left out, with a line saying where their figures are compared."""
     names = _names(result.dataset)
 
     def named(ids: list[str]) -> str:  # a few named, the rest counted: a row stays a row
         return named_few([shortened(str(names.get(i, i)), 48) for i in ids]) if len(ids) else ""
 
     table, note = _cut(
-        ranked_assertions(result.assertions), limit, "assertions", "most telling first"
+        ranked_assertions(propositions(result)), limit, "assertions", "most telling first"
     )
+    note += _pointer(result)
     shown = pd.DataFrame(
         {
             "Assertion": table["statement"],
@@ -234,10 +246,13 @@ def contested(
     claims on each; with ``rows``, at most that many claims in the whole section, none
     of the assertions shown getting more than a quarter of them (at least five), so
     one busy assertion cannot fill the pages. Where claims are left out, current
-    positions are kept first."""
-    table = ranked_assertions(result.assertions[result.assertions["status"] == "contested"])
+    positions are kept first. Quantities are left out: where sources' figures differ is
+    the figures section's matter, and a line says so when one is contested."""
+    listed = propositions(result)
+    table = ranked_assertions(listed[listed["status"] == "contested"])
+    pointer = _pointer(result) if _contested_quantities(result) else ""
     if table.empty:
-        return HTML('<p class="empty">No assertion is contested.</p>')
+        return HTML('<p class="empty">No assertion is contested.</p>' + pointer)
     total = len(table)
     if limit is not None:
         table = table.head(limit)
@@ -279,7 +294,13 @@ def contested(
         if len(parts) < total
         else ""
     )
-    return HTML("".join(parts) + note)
+    return HTML("".join(parts) + note + pointer)
+
+
+def _contested_quantities(result: Analysis) -> bool:
+    """Whether a quantity's claims would have made it contested (and listed here)."""
+    quantity = result.assertions["assertion_id"].astype(str).isin(quantity_ids(result))
+    return bool((result.assertions["status"][quantity.to_numpy()] == "contested").any())
 
 
 def _current_first(claims: pd.DataFrame, limit: int | None) -> tuple[pd.DataFrame, str]:
@@ -598,8 +619,12 @@ def agreement_figure(result: Analysis) -> SVG | HTML:
     return figure(plots.agreement_heatmap(result), alt_text.agreement_heatmap(result))
 
 
-def assertion_board(result: Analysis, max_assertions: int = 24) -> SVG:
-    """Lines of evidence per assertion, supporting right and refuting left, by status."""
+def assertion_board(result: Analysis, max_assertions: int = 24) -> SVG | HTML:
+    """Lines of evidence per proposition, supporting right and refuting left, by status;
+    a sentence instead when the dataset's only assertions with positions are quantities."""
+    shown = propositions(result)
+    if len(quantity_ids(result)) and not (shown["status"] != "unaddressed").any():
+        return HTML('<p class="empty">No source took a position on a proposition.</p>')
     return figure(
         plots.assertion_board(result, max_assertions),
         alt_text.assertion_board(result, max_assertions),
@@ -711,8 +736,10 @@ def _changes_markup(result: Analysis, changes: Changes, since: str, limit: int |
     ]
     items = "".join(f"<li>{_e(line)}</li>" for line in lines)
     parts = [f'<p class="scope">Changes {since}:</p><ul class="changes">{items}</ul>']
-    if len(changes.status_moves):
-        moves, note = _cut(changes.status_moves, limit, "status changes", "in table order")
+    moved = changes.status_moves  # of propositions: a quantity's moves are its figures'
+    moved = moved[~moved["assertion_id"].astype(str).isin(quantity_ids(result)).to_numpy()]
+    if len(moved):
+        moves, note = _cut(moved, limit, "status changes", "in table order")
         shown = pd.DataFrame(
             {"Assertion": moves["statement"], "Was": moves["before"], "Now": moves["after"]}
         )
