@@ -127,10 +127,19 @@ def test_as_of_3_may_a_lower_bound_and_a_single_figure():
     )
 
 
-def test_key_judgments_leave_the_figures_to_their_section(result):
-    """A figure is judged in "Figures in dispute"; key judgments are of propositions (and
-    of shifts on them: both shifts of the fixture are on the death toll)."""
+def test_key_judgments_name_disputed_figures_by_their_figures_never_by_a_status(result):
+    """A disputed figure is a key judgment, after the contested propositions, worded by
+    its figures ("Disputed figure: ..."), never "Deaths: corroborated"; shifts on a
+    quantity (both shifts of the fixture are on the death toll) are left to the figures
+    section."""
     judgments = key_judgments(result)
+    statuses = judgments.set_index("assertion_id")["status"]
+    contested = list(statuses[statuses == "contested"].index)
+    assert list(judgments["assertion_id"])[: len(contested) + 1] == [
+        *contested,
+        "deaths_strike",
+    ]
+    assert statuses["deaths_strike"] == statuses["tanks_lost"] == "disputed figure"
     assert set(judgments["assertion_id"]) == {
         "town_a",
         "town_split",
@@ -138,17 +147,23 @@ def test_key_judgments_leave_the_figures_to_their_section(result):
         "bridge_hit",
         "bridge_may2",
         "town_b",
+        "deaths_strike",
+        "tanks_lost",  # 105 and 95+ by two sources
     }
     assert "shift" not in set(judgments["status"])
     table = judgments.set_index("assertion_id")
+    assert table.loc["deaths_strike", "judgment"].startswith(
+        "Disputed figure: Deaths in the strike"
+    )
+    assert set(table.loc["deaths_strike", "claims"]) <= set(result.figures["claim_id"].astype(str))
     assert table.loc["bridge_hit", "judgment"] == (
         "Single source: The bridge at X was hit. Supported by Defence ministry of side A "
         "(on 2 May 2025), one line of evidence."
     )
     shown = views.judgments(result).markup
-    assert shown.endswith(
-        '</ol><p class="note">Not listed here: 2 quantities, whose figures are compared '
-        "in Figures in dispute.</p>"
+    assert shown.endswith("</ol>")  # the disputed figure is in the list: no pointer line
+    assert (
+        key_judgments(result, limit=len(contested) + 1)["assertion_id"].iloc[-1] == "deaths_strike"
     )
 
 

@@ -169,10 +169,28 @@ def test_with_quantities_only_the_views_say_so(tmp_path):
     pointer = "Not listed here: 1 quantity, whose figures are compared in Figures in dispute."
     board = views.assertion_board(result)
     assert text_of(board.markup) == "No source took a position on a proposition."
-    assert text_of(views.judgments(result).markup) == (
-        "No source had taken a position by this date. " + pointer
+    assert text_of(views.judgments(result).markup) == (  # judged by its figures
+        "Disputed figure: Deaths in the strike. Agency A (graded B) gives 12 deaths; two "
+        "sources range from 5 to 12 deaths; most conservative 5 (Agency B)."
     )
     assert text_of(views.status_table(result).markup).endswith(pointer)
     # the analysis calls the toll "corroborated" (two lines, 12 and 5): never listed in who
     # says what, so that section has nothing to point at
     assert text_of(views.contested(result).markup) == "No assertion is contested."
+
+
+def test_status_over_time_replays_propositions_only(result):
+    """The toll's and the tanks' claims give figures: no status band for them."""
+    from analysis.compute.replay import replay
+
+    replayed = replay(result)
+    assert set(replayed.shown) <= PROPOSITIONS
+    assert replayed.shown  # the propositions are still replayed
+    assert replayed.total == len(PROPOSITIONS)
+
+
+def test_the_snapshot_keeps_no_status_of_a_quantity(result):
+    """A later briefing's status moves (and the manifest's and the mail's, which read
+    the same snapshot) never list a quantity: its moves are its figures'."""
+    assertions = snapshot_tables(result)["assertions"]
+    assert set(assertions["assertion_id"]) == PROPOSITIONS

@@ -95,9 +95,17 @@ class Changes:
 def snapshot_tables(result) -> dict[str, pd.DataFrame]:
     """The tables of an :class:`~analysis.compute.results.Analysis` a later comparison needs,
     identifiers as plain text."""
+    assertions = result.assertions
+    if result.quantities is not None:  # a quantity's moves are its figures' (figure_tables)
+        quantity = (
+            assertions["assertion_id"]
+            .astype(str)
+            .isin(result.quantities["assertion_id"].astype(str))
+        )
+        assertions = assertions[~quantity.to_numpy()]
     frames = {
         "claims": result.timeline,
-        "assertions": result.assertions,
+        "assertions": assertions,
         "positions": result.positions,
         "shifts": result.shifts,
         "conflicts": result.conflicts,

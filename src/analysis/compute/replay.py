@@ -72,6 +72,11 @@ def replay(result: Analysis, max_assertions: int = 30) -> StatusHistory:
     """The status history of the ``max_assertions`` assertions the module's rule picks."""
     data = result.dataset
     known = chronology.known_claims(data, result.as_of, result.topic)
+    if result.quantities is not None:  # a status means nothing for a count: no band
+        quantity = (
+            known["assertion_id"].astype(str).isin(result.quantities["assertion_id"].astype(str))
+        )
+        known = known[~quantity.to_numpy()]
     if known.empty:
         return StatusHistory(pd.DataFrame(columns=["assertion_id", "day", "status"]), 0)
     known = known.assign(

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.contract.dataset import citation_edges
+from analysis.present.figure_words import quantity_sentences, ranked_quantities
 from analysis.present.propositions import propositions, quantity_ids
 from analysis.present.wording import (
     TOO_FEW,
@@ -78,21 +79,26 @@ def _describe_holder(row) -> str:
 
 
 def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
-    """One judgment per addressed proposition, most contested first, then one per shift
-    on a proposition. Quantities are left out (:mod:`analysis.present.propositions`:
-    their figures are judged in "Figures in dispute"). With estimates, a contested
-    proposition and the likely alternative of a contested question say how likely
-    (:func:`likely_sentences`).
+    """The key judgments, most telling first: the contested propositions, then the
+    disputed figures (their sentences name the best-graded source's figure, the spread
+    and the most conservative: :func:`figure_judgments`), then the other addressed
+    propositions, then one per shift on a proposition. A quantity is never judged by
+    status ("corroborated" means nothing for two different counts). With estimates, a
+    contested proposition and the likely alternative of a contested question say how
+    likely (:func:`likely_sentences`).
 
     ``limit`` keeps the first ``limit`` judgments and words only those, so a
     briefing on a large dataset does not write sentences nobody reads.
     Columns: assertion_id, status, judgment, claims (the ids of the claims it rests
-    on: the current positions, or the two claims of a shift; for its endnotes).
+    on: the current positions, the current figures, or the two claims of a shift; for
+    its endnotes).
     """
     names = result.dataset.sources.set_index("source_id")["name"]
     rows = []
     addressed = propositions(result)
     table = ranked_assertions(addressed[addressed["status"] != "unaddressed"])
+    contested = int((table["status"] == "contested").sum())
+    figures = figure_judgments(result, limit)
     if limit is not None:
         table = table.head(limit)
     details = _position_details(result, table["assertion_id"])
@@ -119,6 +125,10 @@ def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
         if item.assertion_id in likely.index:
             parts.append(likely[item.assertion_id])
         rows.append((item.assertion_id, item.status, " ".join(parts), held["claim_id"].tolist()))
+    at = min(contested, len(rows))  # disputed figures come after the contested propositions
+    rows[at:at] = list(figures.itertuples(index=False, name=None))
+    if limit is not None:
+        rows = rows[:limit]
     statements = result.dataset.assertions.set_index("assertion_id")["statement"]
     shifts = result.shifts[~result.shifts["assertion_id"].astype(str).isin(quantity_ids(result))]
     shifts = shifts if limit is None else shifts.head(max(limit - len(rows), 0))
@@ -131,6 +141,34 @@ def key_judgments(result, limit: int | None = None) -> pd.DataFrame:
         )
         rows.append((shift.assertion_id, "shift", sentence, [shift.from_claim, shift.to_claim]))
     return pd.DataFrame(rows, columns=["assertion_id", "status", "judgment", "claims"])
+
+
+def figure_judgments(result, limit: int | None = None) -> pd.DataFrame:
+    """One judgment per disputed figure (two or more sources, different figures), the
+    figures section's order: "Disputed figure: Deaths in X. An event data programme
+    (graded A) gives 9 (6–30) deaths; ...". Columns as :func:`key_judgments`'; empty
+    without quantities."""
+    columns = ["assertion_id", "status", "judgment", "claims"]
+    if result.quantities is None:
+        return pd.DataFrame(columns=columns)
+    ranked = ranked_quantities(result)
+    ranked = ranked[ranked["disputed"].to_numpy(dtype=bool)]
+    if limit is not None:
+        ranked = ranked.head(limit)
+    figures = result.figures[
+        result.figures["assertion_id"].astype(str).isin(ranked["assertion_id"].astype(str))
+    ]
+    claims = figures["claim_id"].astype(str).groupby(figures["assertion_id"].astype(str)).agg(list)
+    ids = ranked["assertion_id"].astype(str)
+    return pd.DataFrame(
+        {
+            "assertion_id": ids.to_numpy(),
+            "status": "disputed figure",
+            "judgment": quantity_sentences(result, ranked).to_numpy(),
+            "claims": claims.reindex(ids).to_numpy(),
+        },
+        columns=columns,
+    )
 
 
 def _dissenter(names: pd.Series, reliability: pd.DataFrame, source_id: str) -> str:

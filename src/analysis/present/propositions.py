@@ -3,8 +3,9 @@
 A status (corroborated, contested, denied) says whether independent sources agree
 that something holds. A quantity's claims give numbers: two sources giving 5 and 12
 deaths neither corroborate nor contest a death toll in that sense, so "Deaths:
-corroborated" misleads. The status table, the board, the key judgments, who says what,
-the map and ``briefing analyze``'s table show propositions (the alternatives of a
+corroborated" misleads. The status table, the board, who says what, the map and
+``briefing analyze``'s table show propositions (the key judgments too, with the disputed
+figures named by their figures, never by a status; the alternatives of a
 question included: each holds or not, and its status means what it says), and say in
 one line where the quantities went: their figures are compared in "Figures in
 dispute". The analysis itself (its JSON) keeps every assertion's status.

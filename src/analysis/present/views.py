@@ -183,10 +183,11 @@ def scope(result: Analysis) -> HTML:
 
 def judgments(result: Analysis, limit: int | None = None, notes: Endnotes | None = None) -> HTML:
     """The key judgments as a numbered list, most contested first; with ``notes``, each
-    ends with links to the notes of the documents it rests on. Quantities are judged in
-    "Figures in dispute": a line under the list says so."""
+    ends with links to the notes of the documents it rests on. A disputed figure is
+    judged by its figures; when no figure is disputed, a line under the list says where
+    the quantities are compared."""
     table = key_judgments(result, limit)
-    pointer = _pointer(result)
+    pointer = "" if (table["status"] == "disputed figure").any() else _pointer(result)
     if table.empty:
         return HTML('<p class="empty">No source had taken a position by this date.</p>' + pointer)
     items = "".join(
