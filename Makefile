@@ -63,8 +63,11 @@ lab: setup
 	$(BIN)/pip install --quiet -r requirements-lab.lock
 	$(BIN)/jupyter lab notebooks/
 
+# The unit tests on every core, then the end-to-end ones (kernels, Chromium, servers,
+# time limits) one at a time, as a briefing's build would run.
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m slow -n 0
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
