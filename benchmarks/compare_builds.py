@@ -5,6 +5,10 @@ machine's drift from minute to minute; runs of the two versions alternate so
 that drift hits both alike. The other commit is checked out in a temporary git
 worktree and run with this venv (its `src` first on PYTHONPATH, for the kernel too).
 
+Besides wall time it reports the CPU time of each build (the command, its kernel,
+Chromium and every other process it waited for): when others load the machine a
+build's wall time follows the CPU it needs more than its critical path.
+
     python benchmarks/compare_builds.py [--base REV] [--repeat K] [--notebook NB]
 """
 
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -22,12 +27,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def build_seconds(tree: Path, notebook: str, out: Path) -> float:
+def build_seconds(tree: Path, notebook: str, out: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of one `briefing build` (CPU: user + system of the build's
+    processes, each counted once its parent has waited for it)."""
     env = {**os.environ, "PYTHONPATH": str(tree / "src")}
     command = [sys.executable, "-m", "analysis.cli", "build", notebook, "--out", str(out)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, cwd=tree, env=env, check=True, capture_output=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def main() -> None:
@@ -47,7 +58,7 @@ def main() -> None:
         )
         try:
             trees = {args.base: base, "working tree": ROOT}
-            times: dict[str, list[float]] = {name: [] for name in trees}
+            times: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
             for tree in trees.values():  # once each first: kernel spec, disk cache
                 build_seconds(tree, args.notebook, Path(tmp) / "warm")
             for k in range(args.repeat):
@@ -58,8 +69,12 @@ def main() -> None:
                 ["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=True
             )
     for name, values in times.items():
-        runs = ", ".join(f"{v:.2f}" for v in values)
-        print(f"{name:<14} median {statistics.median(values):.3f} s  (runs: {runs})")
+        walls, cpus = [wall for wall, _ in values], [cpu for _, cpu in values]
+        runs = ", ".join(f"{v:.2f}" for v in walls)
+        print(
+            f"{name:<14} median {statistics.median(walls):.3f} s, CPU {statistics.median(cpus):.2f} s"
+            f"  (runs: {runs})"
+        )
 
 
 if __name__ == "__main__":

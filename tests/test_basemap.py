@@ -97,6 +97,37 @@ def test_regions_in_view_are_drawn_and_named_at_their_centre(mapdata):
     assert (name, lon, lat, area) == ("West <Region>", 11.0, 21.5, 6.0)
 
 
+def test_a_border_between_two_regions_is_drawn_once(tmp_path):
+    """Two regions side by side: their shared border is one line, not one per region
+    (each would be dashed and printed again, the two patterns out of step)."""
+    (tmp_path / "regions").mkdir()
+    (tmp_path / "countries-10m.json").write_text(json.dumps(COUNTRIES))
+    shared = [[12, 20], [12, 23]]  # arc 0: between West (arcs 0, 1) and East (arcs 2, ~0)
+    regions = {
+        "type": "Topology",
+        "arcs": [
+            shared,
+            [[12, 23], [10, 23], [10, 20], [12, 20]],
+            [[12, 20], [14, 20], [14, 23], [12, 23]],
+        ],
+        "objects": {
+            "b": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "Polygon", "arcs": [[0, 1]], "properties": {"name": "West"}},
+                    {"type": "Polygon", "arcs": [[2, -1]], "properties": {"name": "East"}},
+                ],
+            }
+        },
+    }
+    (tmp_path / "regions" / "b.topo.json").write_text(json.dumps(regions))
+    basemap.write_index(tmp_path)
+    shown = basemap.basemap((9, 19, 15, 24), tmp_path)
+    drawn = sorted(line.tolist() for line in shown.regions)
+    assert drawn == sorted(regions["arcs"])  # three lines: the border once, each outline once
+    assert sorted(name for name, *_ in shown.region_labels) == ["East", "West"]
+
+
 def test_a_reversed_arc_is_walked_backwards():
     arcs = (np.array([[0.0, 0.0], [1.0, 0.0]]), np.array([[0.0, 0.0], [0, 1], [1, 1], [1, 0]]))
     (ring,) = basemap._rings({"type": "Polygon", "arcs": [[0, ~1]]}, arcs)

@@ -402,9 +402,9 @@ def _reader_html(path) -> str:
     """A briefing's HTML without what differs between two builds (time stamps) and without
     the empty wrapper of a cell that displayed nothing (it shows nothing either)."""
     page = re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "T", path.read_text())
-    return re.sub(
-        r'<div class="jp-Cell jp-CodeCell jp-Notebook-cell jp-mod-noOutputs jp-mod-noInput" '
-        r'id="cell-id=[^"]*">\s*</div>',
+    empty = "jp-Cell jp-CodeCell jp-Notebook-cell jp-mod-noOutputs jp-mod-noInput"
+    return re.sub(  # as the template writes it, or (a page with an image) as nbconvert rewrites it
+        rf'<div (?:id="cell-id=[^"]*" class="{empty} "|class="{empty}" id="cell-id=[^"]*")>\s*</div>',
         "",
         page,
     )

@@ -89,9 +89,7 @@ def html_exporter(warm_up: Path | None = None):
     first conversion would (Markdown renderer, HTML parser), a third of its time.
     Kept for the process: a desk worker's later briefings of a notebook reuse it.
     """
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(
+    exporter = _exporter_class()(
         template_name="briefing",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
@@ -105,6 +103,47 @@ def html_exporter(warm_up: Path | None = None):
 
         to_html(nbformat.read(warm_up, as_version=4), Masthead("", "", "", ""), exporter)
     return exporter
+
+
+@functools.cache
+def _exporter_class() -> type:
+    """nbconvert's HTML exporter without its last pass when the page has no image.
+
+    That pass parses the whole page again with BeautifulSoup and writes it out anew,
+    to give an image without alt text a placeholder and to make the cells of a
+    ``.jp-Notebook`` focusable. Our template has no ``.jp-Notebook``, so without an
+    ``<img>`` it changes nothing a reader sees, and it cost a fifth of the seed's
+    conversion (its map is thousands of SVG path points). A page with an image still
+    gets it.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class BriefingExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            language = nb.metadata.get("language_info", {})
+            lexer = language.get("pygments_lexer", language.get("name", None))
+            resources = self._init_resources(resources)
+            self.register_filter(  # the two filters HTMLExporter registers, as it does
+                "highlight_code",
+                self.filters.get(
+                    "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+                ),
+            )
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(
+                    notebook_metadata=self._nb_metadata, parent=self, resources=resources
+                ),
+            )
+            page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            if "<img" in page:
+                return super().from_notebook_node(nb, resources, **kw)
+            return page, resources
+
+    return BriefingExporter
 
 
 def to_html(nb: nbformat.NotebookNode, masthead: Masthead, exporter=None) -> str:

@@ -44,7 +44,7 @@ class Basemap:
 
     borders: list[np.ndarray]  # land borders between countries
     coasts: list[np.ndarray]  # country outlines used by one country only: coasts mostly
-    regions: list[np.ndarray]  # first-level region outlines
+    regions: list[np.ndarray]  # first-level region outlines, a border between two once
     # name, lon, lat and area (square degrees) of each region's largest part, largest first
     region_labels: list[tuple[str, float, float, float]] = field(default_factory=list)
 
@@ -190,13 +190,7 @@ def _country_lines(path: Path, bounds: Bounds) -> tuple[list[np.ndarray], list[n
     used = topology.get("uses")
     if used is None:
         used = _arc_uses(topology["objects"]["countries"]["geometries"], len(arcs))
-    west, south, east, north = bounds
-    near = (
-        (boxes[:, 2] >= west)
-        & (boxes[:, 0] <= east)
-        & (boxes[:, 3] >= south)
-        & (boxes[:, 1] <= north)
-    )
+    near = _boxes_reach(boxes, bounds)
     return (
         [arcs[i] for i in np.flatnonzero(near & (used >= 2))],
         [arcs[i] for i in np.flatnonzero(near & (used == 1))],
@@ -214,8 +208,12 @@ def _rings(geometry: dict, arcs: tuple[np.ndarray, ...]) -> list[np.ndarray]:
 
 
 def _regions(path: Path, bounds: Bounds) -> tuple[list[np.ndarray], list[tuple]]:
-    topology, arcs, _ = _topology(path)
-    rings, labels = [], []
+    """A country's region outlines that reach into ``bounds``, each shared stretch once,
+    and the names of the regions in view. An outline is drawn from the arcs (a border
+    between two regions is one arc, used by both): drawn ring by ring, each such border
+    would be written, dashed and printed twice, its two dash patterns out of step."""
+    topology, arcs, boxes = _topology(path)
+    used, labels = [], []
     for geometries in (o.get("geometries", []) for o in topology["objects"].values()):
         for geometry in geometries:  # a country's regions: tens
             if geometry.get("type") not in ("Polygon", "MultiPolygon"):
@@ -223,14 +221,27 @@ def _regions(path: Path, bounds: Bounds) -> tuple[list[np.ndarray], list[tuple]]
             shape = [r for r in _rings(geometry, arcs) if _reaches(r, bounds)]
             if not shape:
                 continue
-            rings += shape
+            used += _flatten(geometry["arcs"])
             largest = max(shape, key=_area)
             lon, lat = _centroid(largest)
             name = str((geometry.get("properties") or {}).get("name") or "")
             west, south, east, north = bounds
             if name and west < lon < east and south < lat < north:
                 labels.append((name, lon, lat, _area(largest)))
-    return rings, labels
+    indexes = np.array(used, dtype=np.int64)
+    drawn = np.unique(np.where(indexes >= 0, indexes, np.invert(indexes)))
+    return [arcs[i] for i in drawn[_boxes_reach(boxes[drawn], bounds)]], labels
+
+
+def _boxes_reach(boxes: np.ndarray, bounds: Bounds) -> np.ndarray:
+    """Which (west, south, east, north) boxes overlap ``bounds``."""
+    west, south, east, north = bounds
+    return (
+        (boxes[:, 2] >= west)
+        & (boxes[:, 0] <= east)
+        & (boxes[:, 3] >= south)
+        & (boxes[:, 1] <= north)
+    )
 
 
 def _area(ring: np.ndarray) -> float:
