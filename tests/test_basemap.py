@@ -99,7 +99,7 @@ def test_regions_in_view_are_drawn_and_named_at_their_centre(mapdata):
 
 def test_a_border_between_two_regions_is_drawn_once(tmp_path):
     """Two regions side by side: their shared border is one line, not one per region
-    (each would be dashed and printed again, the two patterns out of step)."""
+    (each would be written and printed again)."""
     (tmp_path / "regions").mkdir()
     (tmp_path / "countries-10m.json").write_text(json.dumps(COUNTRIES))
     shared = [[12, 20], [12, 23]]  # arc 0: between West (arcs 0, 1) and East (arcs 2, ~0)

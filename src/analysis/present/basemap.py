@@ -62,7 +62,7 @@ def basemap(bounds: Bounds, folder: Path, detail: str = "10m", resolution: float
             regions += rings
             labels += named
         labels.sort(key=lambda label: -label[3])
-    if resolution > 0:  # regions are thin dashed lines: half the detail of the borders
+    if resolution > 0:  # regions are thin pale lines: half the detail of the borders
         borders, coasts, regions = (
             [_thinned(part, step) for line in lines for part in _within(line, bounds)]
             for lines, step in (
@@ -211,7 +211,7 @@ def _regions(path: Path, bounds: Bounds) -> tuple[list[np.ndarray], list[tuple]]
     """A country's region outlines that reach into ``bounds``, each shared stretch once,
     and the names of the regions in view. An outline is drawn from the arcs (a border
     between two regions is one arc, used by both): drawn ring by ring, each such border
-    would be written, dashed and printed twice, its two dash patterns out of step."""
+    would be written and printed twice."""
     topology, arcs, boxes = _topology(path)
     used, labels = [], []
     for geometries in (o.get("geometries", []) for o in topology["objects"].values()):

@@ -519,11 +519,11 @@ def _emptiest_corner(lon: pd.Series, lat: pd.Series, bounds: basemap.Bounds) -> 
 def _draw_boundaries(
     ax: Axes, shown: basemap.Basemap, bounds: basemap.Bounds, named: pd.DataFrame
 ) -> None:
-    """Regions as thin dashed outlines named in grey italics (not at the edges, nor where
-    a place's name is written), borders dark, coasts blue."""
+    """Regions as thin pale outlines named in grey italics (not at the edges, nor where
+    a place's name is written), borders dark, coasts blue. Solid, not dashed: Chromium
+    prints every dash as a shape of its own (a third of the map's PDF bytes)."""
     ax.set_facecolor("#fbfbf8")
-    ax.add_collection(LineCollection(shown.regions, colors="#9a9a9a", linewidths=0.45,
-                                     linestyles=(0, (3, 2)), zorder=1))  # fmt: skip
+    ax.add_collection(LineCollection(shown.regions, colors="#b4b4b4", linewidths=0.4, zorder=1))
     ax.add_collection(LineCollection(shown.coasts, colors="#4a7fb0", linewidths=0.8, zorder=2))
     ax.add_collection(LineCollection(shown.borders, colors="#333333", linewidths=1.2, zorder=2))
     west, south, east, north = bounds
