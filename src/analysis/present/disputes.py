@@ -23,7 +23,7 @@ from analysis.present.figure_words import (
     ranked_quantities,
     spread_words,
 )
-from analysis.present.views import HTML, _cut, _e, _names, _table, figure
+from analysis.present.views import HTML, _cut, _e, _named, _names, _table, figure
 from analysis.present.wording import (
     count,
     describe_days,
@@ -61,7 +61,8 @@ def figures_in_dispute(
         return HTML("".join(parts))
     disputed = int(ranked["disputed"].sum())
     ranges = int((~ranked["disputed"] & (ranked["spread"].to_numpy() > 0)).sum())
-    uncertain = f"; {ranges:,} more are given as a range" if ranges else ""
+    verb = "is" if ranges == 1 else "are"
+    uncertain = f"; {ranges:,} more {verb} given as a range" if ranges else ""
     parts.append(
         f'<p class="scope">{count(len(ranked), "quantity", "quantities")} with figures; on '
         f"{disputed:,} of them sources give different figures{uncertain}. The most "
@@ -94,12 +95,16 @@ def _charts(
             continue
         if running:
             drawn = chosen.head(max_series)
-            fig = figure_charts.running_totals(result, chosen, max_series)
+            fig = figure_charts.running_totals(
+                result, chosen, max_series, figure_charts.SERIES_SOURCES
+            )
             alt = alt_text.running_totals(result, drawn, len(chosen))
             noun = "running totals"
         else:
             drawn = chosen.head(max_quantities)
-            fig = figure_charts.disputed_figures(result, chosen, max_quantities)
+            fig = figure_charts.disputed_figures(
+                result, chosen, max_quantities, figure_charts.FIGURE_SOURCES
+            )
             alt = alt_text.disputed_figures(result, drawn, len(chosen))
             noun = "quantities"
         parts.append(f'<div class="chart">{figure(fig, alt).markup}</div>')
@@ -115,20 +120,22 @@ def _drawing_note(
     noun: str,
     running: bool,
 ) -> str:
-    """What a chart shows and what it leaves out: quantities, sources beyond the cap."""
-    if len(drawn) == len(kind) and (drawn["sources"].to_numpy() <= (5 if running else 8)).all():
+    """What a chart shows and what it leaves out: quantities, sources beyond the cap (a
+    running total's source is a whole line, a one-off figure a mark)."""
+    cap = figure_charts.SERIES_SOURCES if running else figure_charts.FIGURE_SOURCES
+    if len(drawn) == len(kind) and (drawn["sources"].to_numpy() <= cap).all():
         return ""  # everything is drawn
     said = [f"Shown: {len(drawn):,} of {len(kind):,} {noun}"]
     if len(chosen) < len(kind):
         said.append(f"those on which sources differ ({len(chosen):,}), the widest spread first")
     elif len(drawn) < len(kind):
         said.append("the widest spread first")
-    cap = 5 if running else 8
     sources = drawn["sources"].to_numpy()
     if (sources > cap).any():
+        left = int((sources - cap).clip(0).sum())
         said.append(
             f"at most {cap} sources each, the best graded first "
-            f"({int((sources - cap).clip(0).sum()):,} figures not drawn)"
+            f"({left:,} {'sources' if running else 'figures'} not drawn)"
         )
     text = "; ".join(said) + "."
     if len(drawn) < len(kind):
@@ -139,12 +146,14 @@ def _drawing_note(
 def _quantity_table(
     result: Analysis, ranked: pd.DataFrame, limit: int | None, notes: Endnotes | None
 ) -> str:
-    """One row per quantity: figures by source, spread, most conservative, graded range."""
+    """One row per quantity: figures by source, spread, most conservative, graded range.
+    The figures listed are those the spread is taken over: on a running total compared
+    on a common day, each source's total of that day (the Spread column names it)."""
     rows, note = _cut(ranked, limit, "quantities", "the most disputed first")
-    ends = figure_ends(result)
-    ends = ends[ends["assertion_id"].isin(rows["assertion_id"])]
+    ends = _compared_ends(result, rows["assertion_id"])
     ends = ends.sort_values(["rank", "source_id"], kind="stable")
-    said = _named(ends["source_id"], _names(result.dataset)) + " " + describe_figures(ends)
+    named = pd.Series(_named(ends["source_id"], _names(result.dataset)), index=ends.index)
+    said = named + " " + describe_figures(ends)
     by_quantity = said.groupby(ends["assertion_id"].to_numpy(), sort=False).agg(list)
     shown = pd.DataFrame(
         {
@@ -164,15 +173,41 @@ def _quantity_table(
     return _table(shown, "figures", markup_columns=("Notes",)).markup + note
 
 
+def _compared_ends(result: Analysis, assertion_ids: pd.Series) -> pd.DataFrame:
+    """The figures the spread of each quantity of ``assertion_ids`` is taken over
+    (:func:`~analysis.present.figure_words.figure_ends` with ``compared``), each with the
+    ``claim_id`` that gave it: the current figure's, or on a running total compared on a
+    common day, the claim of that day's total."""
+    ends = figure_ends(result, compared=True)
+    ends = ends[ends["assertion_id"].isin(assertion_ids.astype(str))]
+    key = ["assertion_id", "source_id"]
+    current = result.figures.assign(
+        assertion_id=result.figures["assertion_id"].astype(str),
+        source_id=result.figures["source_id"].astype(str),
+    )[[*key, "claim_id"]]
+    on_day = ends["compared_on"].notna().to_numpy()
+    parts = [ends[~on_day].merge(current, on=key, how="left")]
+    if on_day.any():
+        series = result.series
+        totals = pd.DataFrame(
+            {
+                "assertion_id": series["assertion_id"].astype(str).to_numpy(dtype=object),
+                "source_id": series["source_id"].astype(str).to_numpy(dtype=object),
+                "compared_on": series["day"].to_numpy(dtype="datetime64[ns]"),
+                "claim_id": series["claim_id"].to_numpy(dtype=object),
+            }
+        )
+        compared = ends[on_day].assign(
+            compared_on=ends["compared_on"][on_day].to_numpy(dtype="datetime64[ns]")
+        )
+        parts.append(compared.merge(totals, on=[*key, "compared_on"], how="left"))
+    return pd.concat(parts, ignore_index=True)
+
+
 def _listed(figures: list[str], most: int = 5) -> str:
     """ "UCDP 9 (6–30); Wire about 40; and 3 more": a few figures named, the rest counted."""
     more = f"; and {len(figures) - most + 1:,} more" if len(figures) > most else ""
     return "; ".join(figures[: most - 1] if more else figures) + more
-
-
-def _named(source_ids: pd.Series, names: pd.Series) -> pd.Series:
-    ids = source_ids.astype(str)
-    return ids.map(names).fillna(ids).astype(str)
 
 
 def _revisions_table(result: Analysis, limit: int | None, notes: Endnotes | None) -> str:
@@ -194,7 +229,7 @@ def _revisions_table(result: Analysis, limit: int | None, notes: Endnotes | None
     ]
     shown = pd.DataFrame(
         {
-            "Source": _named(rows["source_id"], _names(result.dataset)).to_numpy(),
+            "Source": _named(rows["source_id"], _names(result.dataset)),
             "Quantity": statements.reindex(rows["assertion_id"].astype(str)).to_numpy(),
             "For": np.where(day.notna(), describe_days(day).fillna(""), ""),
             "From": before,
@@ -228,26 +263,21 @@ def questions_table(
     order = np.lexsort((np.arange(len(questions)), -questions["held"].to_numpy(), rank))
     rows, note = _cut(questions.iloc[order], limit, "questions", "contested first")
     names = _names(result.dataset)
-    alternatives = result.alternatives
-    statements = alternatives.set_index("assertion_id")["statement"]
+    alternatives = result.alternatives  # those of the questions shown only: a few each
+    alternatives = alternatives[alternatives["question_id"].isin(rows["question_id"]).to_numpy()]
+    statements = _without_question(alternatives, questions)
+    held = (alternatives["holders"].map(len) > 0).to_numpy()
+    chosen = alternatives[held]
     held_by = [
-        f"{shortened(str(statement), 64)}: {named_few([str(names.get(s, s)) for s in holders])}"
+        f"{shortened(statement, 64)}: {named_few([str(names.get(s, s)) for s in holders])}"
         + (" (hedged)" if hedged else "")
         for statement, holders, hedged in zip(
-            alternatives["statement"],
-            alternatives["holders"],
-            alternatives["hedged_only"],
-            strict=True,
+            statements.to_numpy()[held], chosen["holders"], chosen["hedged_only"], strict=True
         )
-        if len(holders)
     ]  # one phrase per alternative someone holds
-    holding = pd.Series(
-        held_by,
-        index=alternatives["question_id"][alternatives["holders"].map(len) > 0].to_numpy(),
-        dtype=object,
-    )
+    holding = pd.Series(held_by, index=chosen["question_id"].to_numpy(), dtype=object)
     who = holding.groupby(level=0, sort=False).agg("; ".join)
-    answers = rows["answer"].map(statements)
+    answers = rows["answer"].map(statements).astype(object)
     shown = pd.DataFrame(
         {
             "Question": rows["text"].to_numpy(),
@@ -269,17 +299,31 @@ def questions_table(
     ]
     if notes is None:
         return HTML("".join(parts) + _table(shown, "questions").markup + note)
-    held = result.positions[
+    supports = result.positions[
         (result.positions["stance"] == "supports").to_numpy()
         & result.positions["assertion_id"].isin(alternatives["assertion_id"]).to_numpy()
     ]
     question_of = alternatives.set_index("assertion_id")["question_id"]
     claims = (
-        held["claim_id"]
+        supports["claim_id"]
         .astype(str)
-        .groupby(held["assertion_id"].astype(str).map(question_of).to_numpy())
+        .groupby(supports["assertion_id"].astype(str).map(question_of).to_numpy())
         .agg(list)
     )
     shown["Notes"] = [notes.cell(claims.get(q, [])) for q in rows["question_id"]]
     table = _table(shown, "questions", markup_columns=("Notes",)).markup
     return HTML("".join(parts) + table + note)
+
+
+def _without_question(alternatives: pd.DataFrame, questions: pd.DataFrame) -> pd.Series:
+    """Each alternative's statement, by assertion id, without a leading "<question
+    text>: ", the form ``briefing import values`` writes ("When did ... retake Sudzha?:
+    12 March"), so that a long question does not push the value out of a shortened cell."""
+    texts = questions.set_index(questions["question_id"].astype(str))["text"].astype(str)
+    statements = alternatives["statement"].astype(str).tolist()
+    leads = (alternatives["question_id"].astype(str).map(texts).fillna("") + ": ").tolist()
+    kept = [  # a loop over the alternatives of the questions shown
+        s[len(lead) :] if s.startswith(lead) and len(s) > len(lead) and lead != ": " else s
+        for s, lead in zip(statements, leads, strict=True)
+    ]
+    return pd.Series(kept, index=alternatives["assertion_id"].astype(str).to_numpy(), dtype=object)

@@ -47,6 +47,8 @@ SERIES_STYLES = (  # one per source in a running-totals panel: colour and dash
 )
 NAMED_MARKS = 60  # up to this many marks, each is named beside it
 MARKED_POINTS = 60  # a running total with at most this many days gets a mark per day
+FIGURE_SOURCES = 8  # sources drawn per quantity in the dot-and-range chart, best graded first
+SERIES_SOURCES = 5  # sources drawn per running total, best graded then busiest first
 
 
 def grade_group(grades: np.ndarray) -> np.ndarray:
@@ -90,7 +92,10 @@ def _scale(ax, lows: np.ndarray, highs: np.ndarray) -> bool:
 
 @_house_style
 def disputed_figures(
-    result, quantities: pd.DataFrame, max_quantities: int = 20, max_sources: int = 8
+    result,
+    quantities: pd.DataFrame,
+    max_quantities: int = 20,
+    max_sources: int = FIGURE_SOURCES,
 ) -> Figure:
     """One row per quantity (the first ``max_quantities`` of ``quantities``, ranked as
     :func:`~analysis.present.figure_words.ranked_quantities` ranks them), a mark per source's
@@ -189,7 +194,10 @@ def _legend(groups: np.ndarray, figures: pd.DataFrame, banded: bool) -> list:
 
 @_house_style
 def running_totals(
-    result, quantities: pd.DataFrame, max_series: int = 3, max_sources: int = 5
+    result,
+    quantities: pd.DataFrame,
+    max_series: int = 3,
+    max_sources: int = SERIES_SOURCES,
 ) -> Figure:
     """One panel per running total (the first ``max_series`` of ``quantities``): each
     source's total day by day as a stepped line (at most ``max_sources`` sources, the

@@ -14,7 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.compute.quantities import QUANTITY_COLUMNS, compared_figures
+from analysis.compute.quantities import (
+    NOT_CREDIBLE,
+    QUANTITY_COLUMNS,
+    RELIABLE,
+    compared_figures,
+)
 from analysis.compute.results import Analysis
 from analysis.present.wording import (
     count_spelled,
@@ -32,6 +37,10 @@ RANKED_COLUMNS = (
     "lowest_hedged",
     "highest_hedged",
     "highest_open",
+    "conservative_hedged",
+    "range_low_hedged",
+    "range_high_hedged",
+    "range_high_open",
 )
 
 
@@ -66,24 +75,44 @@ def ranked_quantities(result: Analysis) -> pd.DataFrame:
     """The quantities with a current figure (RANKED_COLUMNS), disputed first, the widest
     relative spread first, then more sources, then the order of assertions.csv.
 
-    ``spread`` is (highest - lowest) / highest (0 when they agree); ``lowest_hedged`` and
-    ``highest_hedged``: every figure at that end is hedged ("about 40");
-    ``highest_open``: a figure at the top end is a lower bound only ("100+")."""
+    ``spread`` is (highest - lowest) / highest (0 when they agree; a quantity given only
+    as upper bounds, "fewer than 50", has no ``lowest`` and counts from 0);
+    ``lowest_hedged`` and ``highest_hedged``: every figure at that end is hedged ("about
+    40"); ``highest_open``: a figure at the top end is a lower bound only ("100+");
+    ``conservative_hedged``, ``range_low_hedged``, ``range_high_hedged`` and
+    ``range_high_open`` say the same of the most conservative figure and of the ends of
+    the graded range."""
     if result.quantities is None:
         return pd.DataFrame(columns=list(RANKED_COLUMNS))
     quantities = result.quantities[result.quantities["sources"].to_numpy() > 0]
     ends = figure_ends(result, compared=True)
     by = ends.merge(
-        quantities[["assertion_id", "lowest", "highest"]], on="assertion_id", how="inner"
-    )
-    at_low, at_high = by["lower"] == by["lowest"], by["upper"] == by["highest"]
+        quantities[["assertion_id", "lowest", "highest", "conservative", "range_low",
+                    "range_high", "range_basis"]],
+        on="assertion_id",
+        how="inner",
+    )  # fmt: skip
     groups = by["assertion_id"]
     hedged = by["hedged"].astype(bool)
+    credible = ~np.isin(by["grade"], NOT_CREDIBLE)
+    graded = np.isin(by["grade"], RELIABLE)
+    in_range = np.where(by["range_basis"] == "graded", graded, credible)
+
+    def every_hedged(at_end: pd.Series) -> pd.Series:
+        """Per quantity: every figure at that end is hedged (none at it: False)."""
+        return ((hedged | ~at_end).groupby(groups).all()) & at_end.groupby(groups).any()
+
+    at_high = by["upper"] == by["highest"]
+    range_high = in_range & (by["upper"] == by["range_high"])
     flags = pd.DataFrame(
         {
-            "lowest_hedged": (hedged | ~at_low).groupby(groups).all(),
-            "highest_hedged": (hedged | ~at_high).groupby(groups).all(),
+            "lowest_hedged": every_hedged(by["lower"] == by["lowest"]),
+            "highest_hedged": every_hedged(at_high),
             "highest_open": (by["open"] & at_high).groupby(groups).any(),
+            "conservative_hedged": every_hedged(credible & (by["lower"] == by["conservative"])),
+            "range_low_hedged": every_hedged(in_range & (by["lower"] == by["range_low"])),
+            "range_high_hedged": every_hedged(range_high),
+            "range_high_open": (by["open"] & range_high).groupby(groups).any(),
             "distinct": by[["value", "low", "high"]]
             .fillna(-1.0)
             .groupby(groups)
@@ -93,8 +122,9 @@ def ranked_quantities(result: Analysis) -> pd.DataFrame:
     )
     table = quantities.join(flags, on="assertion_id")
     highest = table["highest"].to_numpy(dtype=float)
+    lowest = table["lowest"].fillna(0.0).to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        spread = np.where(highest > 0, (highest - table["lowest"].to_numpy()) / highest, 0.0)
+        spread = np.where(highest > 0, (highest - lowest) / highest, 0.0)
     disputed = (table["sources"].to_numpy() >= 2) & (table["distinct"].to_numpy() > 1)
     table = table.assign(disputed=disputed, spread=np.nan_to_num(spread))
     order = np.lexsort(
@@ -125,13 +155,26 @@ def end_words(number: float, hedged: bool = False, open_ended: bool = False) -> 
     return f"{'about ' if hedged else ''}{describe_number(number)}{'+' if open_ended else ''}"
 
 
+def span_words(
+    low: float, high: float, low_hedged=False, high_hedged=False, high_open=False
+) -> str:
+    """ "6 to about 40", one figure when both ends are the same, "up to 60" when no
+    figure has a lower end (every one is an upper bound: "fewer than 60")."""
+    top = end_words(high, bool(high_hedged), bool(high_open))
+    if pd.isna(low):
+        return f"up to {top}"
+    bottom = end_words(low, bool(low_hedged))
+    return bottom if bottom == top else f"{bottom} to {top}"
+
+
 def spread_words(row) -> str:
     """ "6 to about 40 deaths": a quantity's spread, its unit after it; one figure when
-    lowest and highest are the same. Running totals compared on a common day say which
-    ("1,772 to 3,363 tanks on 24 February 2023, the latest day in common")."""
-    low = end_words(row.lowest, row.lowest_hedged)
-    high = end_words(row.highest, row.highest_hedged, row.highest_open)
-    span = low if low == high else f"{low} to {high}"
+    lowest and highest are the same; "up to 60 deaths" when every figure is an upper
+    bound. Running totals compared on a common day say which ("1,772 to 3,363 tanks on
+    24 February 2023, the latest day in common")."""
+    span = span_words(
+        row.lowest, row.highest, row.lowest_hedged, row.highest_hedged, row.highest_open
+    )
     day = getattr(row, "compared_on", pd.NaT)
     on = "" if pd.isna(day) else f" on {describe_day(day)}, the latest day in common"
     return f"{span} {row.unit}{on}"
@@ -152,21 +195,27 @@ def names_of(result: Analysis, source_ids: list[str]) -> str:
 
 def range_words(row) -> str:
     """The range of the graded sources' figures, or of every credible one when none is
-    graded A to C: "6 to 30 (sources graded A to C)"."""
-    if pd.isna(row.range_low):
+    graded A to C, marked as the spread is: "6 to 100+ (sources graded A to C)"."""
+    if pd.isna(row.range_high):
         return ""
-    span = describe_number(row.range_low)
-    if row.range_high != row.range_low:
-        span += f" to {describe_number(row.range_high)}"
+    span = span_words(
+        row.range_low,
+        row.range_high,
+        getattr(row, "range_low_hedged", False),
+        getattr(row, "range_high_hedged", False),
+        getattr(row, "range_high_open", False),
+    )
     basis = "sources graded A to C" if row.range_basis == "graded" else "every credible source"
     return f"{span} ({basis})"
 
 
 def conservative_words(result: Analysis, row) -> str:
-    """ "6 (An event data programme)": the lowest credible figure and who gives it."""
+    """ "6 (An event data programme)", "about 40 (A news wire)": the lowest credible
+    figure and who gives it."""
     if pd.isna(row.conservative):
         return ""
-    return f"{describe_number(row.conservative)} ({names_of(result, row.conservative_sources)})"
+    figure = end_words(row.conservative, getattr(row, "conservative_hedged", False))
+    return f"{figure} ({names_of(result, row.conservative_sources)})"
 
 
 def quantity_label(row) -> str:
@@ -191,7 +240,9 @@ def quantity_sentences(result: Analysis, rows: pd.DataFrame) -> pd.Series:
             f"{first['grade']}) gives {lead_words(first, row.unit)}"
         )
         if row.sources >= 2:
-            said += f"; {count_spelled(int(row.sources), 'source')} range from {spread_words(row)}"
+            spoken = count_spelled(int(row.sources), "source")
+            verb = "give figures" if pd.isna(row.lowest) else "range from"
+            said += f"; {spoken} {verb} {spread_words(row)}"
             if not pd.isna(row.conservative):
                 said += f"; most conservative {conservative_words(result, row)}"
         else:
