@@ -21,6 +21,7 @@ from analysis.compute.reliability import TruthOptions
 from analysis.compute.results import analyze, to_contract, to_json, with_estimates
 from analysis.compute.truth_categorical import estimate_answers
 from analysis.contract.dataset import load_dataset
+from analysis.present.judgments import key_judgments, likely_sentences
 
 from .conftest import CONTRACT_EXAMPLE, DATA, SEED
 
@@ -141,9 +142,17 @@ def test_one_accuracy_pools_answers_and_figures(fixture):
 def test_a_lone_source_is_right_with_its_accuracy_on_the_seed(seed):
     found = estimate(seed)
     rows = found.estimates.set_index("question_id")
+    engine = estimate_answers(categorical_claims(seed)[0]).sources.set_index("source_id")
+    # ru_mod alone says Ukraine attempted an incursion: as likely as the engine's accuracy
+    assert rows.loc["ua_attempted_incursion", "probability"] == pytest.approx(
+        engine.loc["ru_mod", "estimate"]
+    )
+    # the accuracy reported counts its three judged answers (contested propositions) over
+    # their two values: Beta(2, 1) prior, (2 + p1 + p2 + p3) / (3 + 3)
+    p = found.answers.set_index(["source_id", "question_id"])["probability"]["ru_mod"]
+    judged = p.drop("a:ua_attempted_incursion")
     accuracy = found.source_reliability.set_index("source_id")["estimate"]
-    # ru_mod alone says Ukraine attempted an incursion
-    assert rows.loc["ua_attempted_incursion", "probability"] == pytest.approx(accuracy["ru_mod"])
+    assert accuracy["ru_mod"] == pytest.approx((2 + judged.sum()) / 6, abs=1e-12)
     assert set(rows["kind"]) == {"proposition"}
     # every source that spoke is estimated, none rests on five judged claims
     assert len(found.source_reliability) == 6
@@ -154,11 +163,90 @@ def test_a_contested_proposition_has_no_third_value(seed):
     found = estimate(seed)
     row = found.estimates.set_index("question_id").loc["ua_in_belgorod"]
     assert row["value"] == "holds" and row["basis"] == "contested"
-    # three hold it, ru_mod does not: the two values' probabilities add to one
+    # three hold it, ru_mod does not: the two values' probabilities add to one, in the
+    # answers (which the source accuracies are judged on) as in the estimate
     on_it = found.answers[found.answers["question_id"] == "a:ua_in_belgorod"]
     p = on_it.drop_duplicates("value").set_index("value")["probability"]
-    assert row["probability"] == pytest.approx(p["holds"] / (p["holds"] + p["does not hold"]))
+    assert p["holds"] + p["does not hold"] == pytest.approx(1.0, abs=1e-12)
+    assert row["probability"] == pytest.approx(p["holds"], abs=1e-12)
     assert row["probability"] > 0.5
+
+
+SPLIT = DATA / "evenly-split"
+
+
+@pytest.fixture(scope="module")
+def split():
+    return with_estimates(analyze(load_dataset(SPLIT, cache=None)))
+
+
+def test_an_even_split_has_no_likely_answer(split):
+    """Alpha says the dam fell, Beta that it did not; Gamma holds that side X holds the
+    bridge, Delta side Y: by symmetry each value is as likely as the other, and the
+    engine's tie-break (the first) is not passed off as the likely answer."""
+    rows = split.estimates.set_index("question_id")
+    assert rows.loc["fell", "basis"] == rows.loc["bridge", "basis"] == "evenly split"
+    assert pd.isna(rows.loc["fell", "value"]) and rows.loc["fell", "assertion_id"] == "fell"
+    assert pd.isna(rows.loc["bridge", "value"]) and pd.isna(rows.loc["bridge", "assertion_id"])
+    assert rows.loc["fell", "probability"] == pytest.approx(0.5, abs=1e-12)  # over the two
+    answers = estimate(split).answers.set_index("value")["probability"]
+    assert answers["bridge_x"] == pytest.approx(answers["bridge_y"], abs=1e-12)
+    assert rows.loc["bridge", "probability"] == pytest.approx(answers["bridge_x"])
+    likely = likely_sentences(split)
+    assert likely["fell"] == "No likely answer: the sources split evenly (0.50 each)."
+    each = f"No likely answer: the sources split evenly ({answers['bridge_x']:.2f} each)."
+    assert likely["bridge_x"] == likely["bridge_y"] == each
+    judged = key_judgments(split).set_index("assertion_id")["judgment"]
+    assert judged["fell"].endswith("refuted by Beta (on 2 May 2025). " + likely["fell"])
+    assert "Likely" not in " ".join(judged[["fell", "bridge_x", "bridge_y"]])
+    # the depot: Epsilon and Zeta against Eta is no tie
+    assert rows.loc["struck", ["value", "basis"]].tolist() == ["holds", "contested"]
+    assert likely["struck"].startswith("Likely true: 0.93; rests on 2 independent sources")
+
+
+def test_accuracies_are_judged_on_a_propositions_two_values(split):
+    """Alpha and Beta: one answer each, right with probability 0.5: Beta(2, 1) prior,
+    (2 + 0.5) / (3 + 1). Epsilon is right with p, Eta with 1 - p (the two values add to
+    one, no "none of these"): their estimates add to (2 + p + 2 + 1 - p) / 4."""
+    accuracy = split.source_reliability.set_index("source_id")["estimate"]
+    assert accuracy["a"] == accuracy["b"] == pytest.approx(2.5 / 4, abs=1e-12)
+    assert accuracy["e"] + accuracy["g"] == pytest.approx(5 / 4, abs=1e-12)
+
+
+def test_the_json_of_an_even_split_has_null_for_its_value(capsys):
+    assert main(["analyze", str(SPLIT), "--json", "--estimates"]) == 0
+    rows = {r["question_id"]: r for r in json.loads(capsys.readouterr().out)["estimates"]}
+    assert [rows["bridge"][k] for k in ("value", "assertion_id", "basis")] == [
+        None,
+        None,
+        "evenly split",
+    ]
+    assert rows["fell"]["value"] is None and rows["struck"]["value"] == "holds"
+
+
+def test_estimates_of_nothing_have_the_dtypes_of_estimates(tmp_path):
+    """A dataset whose only claims are neutral: no answer, no figure; the empty tables
+    keep text columns as text (a float64 question_id broke concatenation and JSON)."""
+    folder = tmp_path / "neutral"
+    folder.mkdir()
+    (folder / "dataset.toml").write_text('name = "neutral"\ntitle = "Nothing taken"\n')
+    (folder / "sources.csv").write_text("source_id,name,kind\na,Alpha,ngo\n")
+    (folder / "assertions.csv").write_text("assertion_id,statement\np,The dam fell\n")
+    (folder / "documents.csv").write_text(
+        "document_id,title,publisher,published\nd1,Report,Wire,2025-05-02\n"
+    )
+    (folder / "claims.csv").write_text(
+        "claim_id,source_id,assertion_id,document_id,stance,stated\nk1,a,p,d1,neutral,2025-05-02\n"
+    )
+    found = estimate(analyze(load_dataset(folder, cache=None)))
+    assert found.estimates.empty and found.source_reliability.empty
+    for column in ("question_id", "kind", "text", "value", "assertion_id", "basis"):
+        assert found.estimates[column].dtype == object
+    assert found.estimates["day"].dtype == "datetime64[ns]"
+    assert found.estimates["sources"].dtype == np.int64
+    assert found.source_reliability["source_id"].dtype == object
+    assert found.source_reliability["basis"].dtype == object
+    assert found.source_reliability["enough_data"].dtype == bool
 
 
 def test_json_has_estimates_for_questions_and_quantities(capsys):

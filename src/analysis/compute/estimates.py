@@ -15,14 +15,19 @@ does not ask for estimates costs nothing more. What the engine is given:
 - **Propositions** (assertions that are neither a quantity nor an alternative) are
   two-valued questions: a supporting position answers "holds", a refuting one "does
   not hold". The engine keeps a "none of these" share for a question; a proposition
-  has no third value, so when both values are claimed the likely one's probability
-  is taken over the two.
+  has no third value, so when both values are claimed their probabilities are
+  taken over the two (in the estimates, the answers and so the source accuracies).
 - **Quantities.** Each source's current figure (§4). A running total is estimated on
   one day: the latest day on which two or more sources give a total, else its latest
   day; each source's total for that day is its figure.
 - **Hedges and citations.** A hedged position counts half; a claim that cites
   another source's claim names that source (the first cited claim of another
   source), so a repeat of a value the cited source holds adds a tenth of a vote.
+
+When the two most probable values of a question or proposition are equally probable
+(within 1e-9) there is no likely answer: the row's ``value`` is null (and a
+question's ``assertion_id``) and its ``basis`` "evenly split", never the engine's
+tie-break.
 
 Alternatives and propositions are one estimate (a source has one accuracy over all
 its answers); figures are another (within 1% of the estimate counts as right). A
@@ -77,6 +82,8 @@ DEPENDENCE_COLUMNS = (
     "dependence",
 )
 HOLDS, DOES_NOT_HOLD = "holds", "does not hold"
+EVENLY_SPLIT = "evenly split"  # the basis of an item whose two likeliest values tie
+TIE = 1e-9  # probabilities this close are equal
 _PROPOSITION, _QUESTION = "a:", "q:"  # item ids: one namespace for the engine
 
 
@@ -86,14 +93,17 @@ class Estimates:
     per quantity with a figure and per proposition with a position; ``question_id`` is
     the question's id, or the assertion's for a quantity or proposition; ``kind``
     "question", "quantity" or "proposition"; ``value`` the likely alternative's
-    statement, the estimated number, or "holds"/"does not hold"; ``assertion_id`` the
-    likely alternative (the assertion itself otherwise); ``probability`` (alternatives
-    and propositions) or ``low``/``high`` (figures); ``day`` the day a running total is
-    estimated for; ``basis`` "single source", "sources agree" or "contested".
+    statement, the estimated number, or "holds"/"does not hold" (null when evenly
+    split); ``assertion_id`` the likely alternative (null when evenly split; the
+    assertion itself otherwise); ``probability`` (alternatives and propositions: of the
+    likely value, or of each of the tied ones) or ``low``/``high`` (figures); ``day`` the
+    day a running total is estimated for; ``basis`` "single source", "sources agree",
+    "contested" or "evenly split".
     ``source_reliability`` (RELIABILITY_COLUMNS): each source with an answer or a
     figure. ``dependent_sources`` (DEPENDENCE_COLUMNS): pairs judged dependent.
     ``answers``: what each source's answer is, as given to the engine (source_id,
-    item, value, hedged, claim_id, probability: the value's probability of being true).
+    question_id: the item, value, hedged, claim_id, cites_source, probability: the
+    value's probability of being true, over the two values of a proposition).
     """
 
     estimates: pd.DataFrame
@@ -269,7 +279,7 @@ def figure_claims(result) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _estimated_days(series: pd.DataFrame) -> pd.Series:
     """Per running total: the latest day two or more sources give a total, else its
     latest day."""
-    if series is None or series.empty:
+    if series.empty:
         return pd.Series(dtype="datetime64[ns]")
     per_day = series.groupby([series["assertion_id"].astype(str), "day"])["source_id"].nunique()
     per_day = per_day.reset_index()
@@ -285,10 +295,10 @@ def _answer_estimates(result, answers: pd.DataFrame, options: TruthOptions):
     naming some of another's items counts as an incomplete answer, not a rival; what
     comes back is said again in alternatives' ids."""
     if options.list_separator is None:
-        found = estimate_answers(answers, options)
+        found = _over_two_values(estimate_answers(answers, options))
         return found, _with_probability(answers, found.distribution)
     listed, alternative_of = listed_answers(result, answers, options.list_separator)
-    found = estimate_answers(listed, options)
+    found = _over_two_values(estimate_answers(listed, options))
     answered = _with_probability(listed, found.distribution)
     key = pd.MultiIndex.from_arrays([found.answers["question_id"], found.answers["value"]])
     alternative = alternative_of.reindex(key).to_numpy(dtype=object)
@@ -337,6 +347,34 @@ def _statements(result) -> pd.Series:
     )
 
 
+def _over_two_values(found):
+    """The engine's answers and distribution with a proposition's probabilities taken
+    over its two values when both are claimed: the engine keeps a "none of these" share
+    (``unclaimed``) that a proposition, true or false, does not have."""
+    distribution, answers = found.distribution, found.answers
+    unclaimed = answers.set_index("question_id")["unclaimed"]
+    claimed = distribution.groupby("question_id")["value"].transform("size").to_numpy()
+    item = distribution["question_id"]
+    both = item.str.startswith(_PROPOSITION).to_numpy() & (claimed == 2)
+    scale = np.where(both, 1.0 - unclaimed.reindex(item).to_numpy(dtype=float), 1.0)
+    distribution = distribution.assign(probability=distribution["probability"] / scale)
+    answered = answers["question_id"].str.startswith(_PROPOSITION).to_numpy()
+    two = answered & np.isin(answers["question_id"], item[both].to_numpy())
+    over = np.where(two, 1.0 - answers["unclaimed"].to_numpy(dtype=float), 1.0)
+    answers = answers.assign(probability=answers["probability"] / over)
+    return replace(found, answers=answers, distribution=distribution)
+
+
+def _ties(distribution: pd.DataFrame) -> pd.Index:
+    """The items whose two most probable values are equally probable (the engine's
+    ``distribution`` lists each item's values the most probable first)."""
+    rank = distribution.groupby("question_id").cumcount().to_numpy()
+    first = distribution[rank == 0].set_index("question_id")["probability"]
+    second = distribution[rank == 1].set_index("question_id")["probability"]
+    gap = first.reindex(second.index) - second
+    return second.index[(gap.abs() <= TIE).to_numpy()]
+
+
 def _with_probability(answers: pd.DataFrame, distribution: pd.DataFrame) -> pd.DataFrame:
     """Each answer with the probability that its value is true."""
     keyed = distribution.set_index(["question_id", "value"])["probability"]
@@ -345,16 +383,12 @@ def _with_probability(answers: pd.DataFrame, distribution: pd.DataFrame) -> pd.D
 
 
 def _categorical_rows(found, items: pd.DataFrame, statements: pd.Series) -> pd.DataFrame:
-    """One row per question and proposition from the engine's answers."""
+    """One row per question and proposition from the engine's answers; an item whose
+    two likeliest values tie has no likely value ("evenly split")."""
     answers = found.answers.rename(columns={"question_id": "item"})
     answers = answers.merge(items, on="item", how="inner")
     proposition = (answers["kind"] == "proposition").to_numpy()
-    # a proposition has two values and no third: with both claimed, none is "none of these"
-    claimed = found.distribution.groupby("question_id")["value"].size()
-    both = proposition & (claimed.reindex(answers["item"]).to_numpy() == 2)
-    probability = answers["probability"].to_numpy(dtype=float)
-    unclaimed = answers["unclaimed"].to_numpy(dtype=float)
-    probability = np.where(both, probability / (1.0 - unclaimed), probability)
+    split = answers["item"].isin(_ties(found.distribution)).to_numpy()
     value = answers["value"].to_numpy(dtype=object)  # an alternative's assertion_id
     alternative = statements.reindex(value).to_numpy(dtype=object)
     return pd.DataFrame(
@@ -362,16 +396,18 @@ def _categorical_rows(found, items: pd.DataFrame, statements: pd.Series) -> pd.D
             "question_id": answers["question_id"].to_numpy(dtype=object),
             "kind": answers["kind"].to_numpy(dtype=object),
             "text": answers["text"].to_numpy(dtype=object),
-            "value": np.where(proposition, value, alternative),
-            "assertion_id": np.where(proposition, answers["question_id"], value),
-            "probability": probability,
+            "value": np.where(split, None, np.where(proposition, value, alternative)),
+            "assertion_id": np.where(
+                proposition, answers["question_id"], np.where(split, None, value)
+            ),
+            "probability": answers["probability"].to_numpy(dtype=float),
             "low": np.nan,
             "high": np.nan,
             "day": pd.NaT,
             "sources": answers["sources"].to_numpy(dtype=np.int64),
             "holders": answers["holders"].to_numpy(dtype=np.int64),
             "independent_holders": answers["independent_holders"].to_numpy(dtype=float),
-            "basis": answers["basis"].to_numpy(dtype=object),
+            "basis": np.where(split, EVENLY_SPLIT, answers["basis"].to_numpy(dtype=object)),
         }
     )
 
@@ -401,8 +437,7 @@ def _ordered(rows: list[pd.DataFrame], result) -> pd.DataFrame:
     """Questions in the order of questions.csv, then quantities and propositions in the
     order of assertions.csv."""
     if not rows:
-        frame = pd.DataFrame({name: [] for name in ESTIMATE_COLUMNS})
-        return frame.astype({"value": object, "day": "datetime64[ns]"})
+        return _empty(ESTIMATE_COLUMNS, _ESTIMATE_DTYPES)
     frame = pd.concat(rows, ignore_index=True)
     questions = result.questions
     question_order = (
@@ -417,6 +452,27 @@ def _ordered(rows: list[pd.DataFrame], result) -> pd.DataFrame:
     )
     frame = frame.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
     return frame.astype({"value": object})[list(ESTIMATE_COLUMNS)]
+
+
+def _empty(columns: tuple[str, ...], dtypes: dict[str, str]) -> pd.DataFrame:
+    """A table of no rows with the dtypes a table with rows has (text as object, not the
+    float64 pandas gives an empty column)."""
+    return pd.DataFrame({name: pd.Series(dtype=dtypes[name]) for name in columns})
+
+
+_ESTIMATE_DTYPES = {
+    **dict.fromkeys(("question_id", "kind", "text", "value", "assertion_id", "basis"), "object"),
+    **dict.fromkeys(("probability", "low", "high", "independent_holders"), "float64"),
+    "day": "datetime64[ns]",
+    "sources": "int64",
+    "holders": "int64",
+}
+_RELIABILITY_DTYPES = {
+    **dict.fromkeys(("source_id", "basis"), "object"),
+    **dict.fromkeys(("estimate", "low", "high", "claims_judged"), "float64"),
+    "claims": "int64",
+    "enough_data": "bool",
+}
 
 
 # ------------------------------------------------------------------ one accuracy per source
@@ -463,7 +519,7 @@ def _figure_counts(sources: pd.DataFrame, options: TruthOptions) -> pd.DataFrame
 def _pooled(parts: list[pd.DataFrame], options: TruthOptions) -> pd.DataFrame:
     """One accuracy per source from the summed counts of its answers and figures."""
     if not parts:
-        return pd.DataFrame({name: [] for name in RELIABILITY_COLUMNS})
+        return _empty(RELIABILITY_COLUMNS, _RELIABILITY_DTYPES)
     counts = pd.concat(parts).groupby(level=0, sort=True).sum()
     right, judged = counts["right"].to_numpy(), counts["judged"].to_numpy()
     mean, low, high = beta_interval(right, judged, options, counts["variance"].to_numpy())

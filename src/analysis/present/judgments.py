@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.compute.estimates import EVENLY_SPLIT
 from analysis.contract.dataset import citation_edges
 from analysis.present.figure_words import quantity_sentences, ranked_quantities
 from analysis.present.propositions import propositions, quantity_ids
@@ -187,14 +188,15 @@ def likely_sentences(result) -> pd.Series:
     """Per assertion id, how likely an answer is and why: for the likely alternative of
     each contested question and each contested proposition ("Likely true: 0.86; rests
     on 3 independent sources; Russian MoD (estimated accuracy 0.40 on 31 judged claims)
-    says otherwise."). Empty without estimates (``Analysis.estimates``)."""
+    says otherwise."). Where the two likeliest answers tie ("evenly split"), no answer is
+    called likely: "No likely answer: the sources split evenly (0.43 each)." on the
+    proposition, or on each alternative of the question a source holds. Empty without
+    estimates (``Analysis.estimates``)."""
     estimates = result.estimates
     if estimates is None or estimates.empty:
         return pd.Series(dtype=object)
-    chosen = estimates[
-        (estimates["kind"] != "quantity").to_numpy()
-        & (estimates["basis"] == "contested").to_numpy()
-    ]
+    worded = (estimates["kind"] != "quantity").to_numpy()
+    chosen = estimates[worded & (estimates["basis"] == "contested").to_numpy()]
     names = result.dataset.sources.set_index("source_id")["name"]
     reliability = result.source_reliability.set_index(
         result.source_reliability["source_id"].astype(str)
@@ -233,4 +235,24 @@ def likely_sentences(result) -> pd.Series:
                 named.append(count(len(against) - len(named), "other source"))
             parts.append(f"{joined(named)} {'says' if len(against) == 1 else 'say'} otherwise")
         sentences[target] = "; ".join(parts) + "."
-    return pd.Series(sentences, dtype=object)
+    split = estimates[worded & (estimates["basis"] == EVENLY_SPLIT).to_numpy()]
+    return pd.Series(sentences | _split_sentences(result, split), dtype=object)
+
+
+def _split_sentences(result, split: pd.DataFrame) -> dict[str, str]:
+    """Per assertion id, "No likely answer: the sources split evenly (0.43 each).": for a
+    proposition, itself; for a question, each of its alternatives a source holds."""
+    said = {}
+    held = result.positions[(result.positions["stance"] == "supports").to_numpy()]
+    held = set(held["assertion_id"].astype(str))
+    alternatives = result.alternatives
+    for row in split.itertuples(index=False):  # the few evenly split items
+        sentence = f"No likely answer: the sources split evenly ({row.probability:.2f} each)."
+        if row.kind == "proposition":
+            said[str(row.assertion_id)] = sentence
+            continue
+        of_question = alternatives["question_id"].astype(str) == str(row.question_id)
+        for alternative in alternatives.loc[of_question, "assertion_id"].astype(str):
+            if alternative in held:
+                said[alternative] = sentence
+    return said
