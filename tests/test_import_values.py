@@ -466,3 +466,131 @@ def test_damaged_tables_are_refused_with_their_line(tmp_path, content, message):
     with pytest.raises(BriefingError, match=message):
         import_dataset("values", [table], tmp_path / "out", options=options)
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- blank lines, repeats, ids
+
+
+@pytest.mark.parametrize(
+    "content, first_row",
+    [
+        (b"\n\nsource,item,value\nA,x,1\n", 4),  # the header on line 3
+        (b"\xef\xbb\xbf\r\nsource,item,value\r\nA,x,1\r\n", 3),  # a BOM, then CRLF
+        (b"  \nsource,item,value\nA,x,1\n", 3),  # a line of spaces
+    ],
+)
+def test_blank_lines_before_the_header_are_passed_over(tmp_path, content, first_row):
+    table = tmp_path / "t.csv"
+    table.write_bytes(content)
+    data, report = values(
+        tmp_path, [table], source="source", item=["item"], value=["value"], date="2024-01-01"
+    )
+    assert report.read["rows"] == 1
+    assert data.claims[["source_id", "quote", "input_row"]].values.tolist() == [
+        ["a", "1", str(first_row)]
+    ]
+
+
+def test_without_a_header_blank_lines_before_the_first_row_are_passed_over(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_bytes(b"\n\nA,x,1\nB,x,2\n")
+    data, _ = values(tmp_path, [table], no_header=True, source="1", item=["2"], value=["3"],
+                     date="2024-01-01")  # fmt: skip
+    rows = data.claims.set_index("source_id")["input_row"].to_dict()
+    assert rows == {"a": "3", "b": "4"}
+
+
+def test_rows_after_a_blank_line_keep_their_spreadsheet_numbers(tmp_path):
+    """B is on line 4 and C on line 5, as a spreadsheet numbers them: the blank line 3
+    counts, and is left out (reported), not read as a row."""
+    table = tmp_path / "t.csv"
+    table.write_bytes(b'source,item,value\nA,x,1\n\nB,x,"2"\nC,x,3\n\n')
+    data, report = values(
+        tmp_path, [table], source="source", item=["item"], value=["value"], date="2024-01-01"
+    )
+    rows = data.claims.set_index("source_id")["input_row"].to_dict()
+    assert rows == {"a": "2", "b": "4", "c": "5"}
+    assert report.read["rows"] == 3
+    assert report.handled["blank rows"][0] == 2  # line 3 and line 6
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        # C's row is line 5: the blank line 3 is no ragged row
+        (b"source,item,value\nA,x,1\n\nB,x,2\nC,x\n", r"/t.csv:5: not a table of 3 columns"),
+        (b"\n\nsource,item,value\nA,x\n", r"/t.csv:4: not a table of 3 columns"),
+        # a quoted cell over two lines is one row, as in a spreadsheet
+        (b'source,item,value\nA,x,"1\n2"\n\nC,x\n', r"/t.csv:4: not a table of 3 columns"),
+    ],
+)
+def test_a_ragged_row_after_blank_lines_is_named_by_its_own_line(tmp_path, content, message):
+    table = tmp_path / "t.csv"
+    table.write_bytes(content)
+    options = {"source": "source", "item": ["item"], "value": ["value"], "date": "2024-01-01"}
+    with pytest.raises(BriefingError, match=message):
+        import_dataset("values", [table], tmp_path / "out", options=options)
+    assert not (tmp_path / "out").exists()
+
+
+def test_one_figure_written_three_ways_is_one_figure(tmp_path):
+    """1,600, 1600 and 1600.0 from one source for one item and day are the same figure:
+    two repeats, not "another value"; the separator is counted on the row kept only."""
+    table = tmp_path / "t.csv"
+    table.write_bytes(b'source,item,value\nA,x,"1,600"\nA,x,1600\nA,x,1600.0\nB,x,"2,500"\n')
+    data, report = values(tmp_path, [table], kind="number", source="source", item=["item"],
+                          value=["value"], date="2024-01-01")  # fmt: skip
+    assert skipped(report) == {"the same value again (same source, item and day)": 2}
+    assert report.handled["figures written with thousands separators (12,345)"][0] == 1  # B's
+    figures = data.claims.set_index("source_id")
+    assert figures.loc["a", ["value", "quote", "input_row"]].tolist() == [1600, "1600.0", "4"]
+    assert figures.loc["b", "value"] == 2500
+
+
+def test_a_new_value_of_one_question_renames_no_alternative_of_another(tmp_path):
+    """docs/importers.md promises stable ids: q2 gaining "YES" leaves q1's "yes" alone;
+    two values of one question sharing a slug are told apart by a hash."""
+    ids = []
+    for n, rows in enumerate(
+        (b"A,q1,yes\nB,q2,no\n", b"A,q1,yes\nB,q2,no\nC,q2,YES\n", b"A,q1,yes\nB,q1,YES\n")
+    ):
+        table = tmp_path / f"id{n}.csv"
+        table.write_bytes(b"source,item,value\n" + rows)
+        data, _ = values(tmp_path / str(n), [table], source="source", item=["item"],
+                         value=["value"], date="2024-01-01")  # fmt: skip
+        ids.append(sorted(data.assertions["assertion_id"]))
+    assert ids[0] == ["q-q1.yes", "q-q2.no"]
+    assert ids[1] == ["q-q1.yes", "q-q2.no", "q-q2.yes"]
+    assert len(ids[2]) == 2 and all(i.startswith("q-q1.yes-") for i in ids[2])
+
+
+def test_a_date_outside_the_contracts_years_is_refused_by_its_option(tmp_path):
+    options = {"source": "source", "item": ["question"], "value": ["answer"],
+               "date": "1500-01-01"}  # fmt: skip
+    with pytest.raises(BriefingError) as raised:
+        import_dataset("values", [WHO_HOLDS], tmp_path / "out", options=options)
+    assert str(raised.value) == "--date 1500-01-01: write a year from 1700 to 2199"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_pipe_table_without_delimiter_is_told_to_add_it(tmp_path, capsys):
+    table = tmp_path / "pipe.csv"
+    table.write_bytes(b"source|item|value\nA|x|1\n")
+    arguments = ["import", "values", str(table), "--source", "source", "--item", "item",
+                 "--value", "value", "--date", "2024-01-01", "--out", str(tmp_path / "out")]  # fmt: skip
+    assert main(arguments) == 2
+    error = capsys.readouterr().err
+    assert error.strip() == (
+        'briefing: error: --source: no column "source" in pipe.csv: its first line is one '
+        'column "source|item|value"; for a table delimited by "|" add --delimiter pipe'
+    )
+    assert "Traceback" not in error
+    assert main([*arguments, "--delimiter", "pipe"]) == 0
+
+
+def test_the_help_says_how_the_delimiter_is_guessed_and_what_means_missing(capsys):
+    with pytest.raises(SystemExit):
+        main(["import", "values", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "else semicolon when it holds one and no comma, else comma" in text
+    assert '"null", "NaN", in any case' in text

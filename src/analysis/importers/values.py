@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from analysis.importers.messages import ImportRefused
 from analysis.importers.neutralise import neutralised
 from analysis.importers.request import ImportRequest
 from analysis.importers.tables import (
+    SUPPORTED_YEARS,
     SUPPORTED_YEARS_TEXT,
     ContractTables,
     check_width,
@@ -58,6 +60,7 @@ ITEM_JOINER = " / "  # between the parts of an item made of several columns
 DELIMITERS = {"comma": ",", "tab": "\t", "semicolon": ";", "pipe": "|"}
 THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
 ISO_DAY = r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$"
+LEADING_BLANK_LINES = re.compile(rb"\A(?:[ \t]*\r?\n)+")
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,9 @@ class Options:
                 raise ImportRefused(f"--date {date!r}: write a day such as 2025-04-08") from None
         if date is not None and date > dt.date.today():
             raise ImportRefused(f"--date {date}: in the future; check the year")
+        if date is not None and not SUPPORTED_YEARS[0] <= date.year <= SUPPORTED_YEARS[1]:
+            first, last = SUPPORTED_YEARS
+            raise ImportRefused(f"--date {date}: write a year from {first} to {last}")
         return cls(
             source=given["source"],
             items=tuple(_listed(given["item"])),
@@ -174,7 +180,8 @@ def convert(request: ImportRequest) -> ContractTables:
 
 def _read(path: Path, options: Options, request: ImportRequest) -> pd.DataFrame:
     """One CSV or TSV as stripped text (missing where blank), the option columns checked;
-    ``input_row`` (as a spreadsheet numbers it) and ``input_file`` added."""
+    ``input_row`` (as a spreadsheet numbers it: blank rows counted, then left out) and
+    ``input_file`` added. Blank lines before the header are passed over."""
     with request.open(path) as opened:
         data = opened.stream.read().removeprefix(b"\xef\xbb\xbf")
     if not data.strip():
@@ -186,7 +193,10 @@ def _read(path: Path, options: Options, request: ImportRequest) -> pd.DataFrame:
         raise ImportRefused(
             f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
         ) from None
-    first = data.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
+    blank = LEADING_BLANK_LINES.match(data)
+    skipped = data[: blank.end()].count(b"\n") if blank else 0
+    body = data[blank.end() :] if blank else data
+    first = body.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8")
     delimiter = DELIMITERS[options.delimiter] if options.delimiter else _guessed(first)
     tab = delimiter == "\t"
     cells = first.split("\t") if tab else next(csv.reader([first], delimiter=delimiter))
@@ -200,15 +210,19 @@ def _read(path: Path, options: Options, request: ImportRequest) -> pd.DataFrame:
     placeholders = [f"c{n}" for n in range(width)]
     try:
         table = pacsv.read_csv(
-            io.BytesIO(data),
+            io.BytesIO(body),
             read_options=pacsv.ReadOptions(
                 column_names=placeholders,
                 skip_rows=0 if options.no_header else 1,
-                block_size=max(len(data), 1 << 20),  # one block: a cell of any size fits
+                block_size=max(len(body), 1 << 20),  # one block: a cell of any size fits
             ),
-            # a TSV has no quoting: a '"' in a cell (a book's title) is text
+            # a TSV has no quoting: a '"' in a cell (a book's title) is text; a blank line
+            # is read as a row of empty cells, so that rows are numbered as written
             parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, quote_char=False if tab else '"', newlines_in_values=not tab
+                delimiter=delimiter,
+                quote_char=False if tab else '"',
+                newlines_in_values=not tab,
+                ignore_empty_lines=False,
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(placeholders, pa.string()), strings_can_be_null=False
@@ -224,25 +238,51 @@ def _read(path: Path, options: Options, request: ImportRequest) -> pd.DataFrame:
     columns = list(table.column_names)
     twice = sorted({c for c in columns if columns.count(c) > 1})  # a loop over a few names
     if twice:
-        raise ImportRefused(f"{path}:1: column(s) {', '.join(map(repr, twice))} named twice")
+        raise ImportRefused(
+            f"{path}:{skipped + 1}: column(s) {', '.join(map(repr, twice))} named twice"
+        )
     for option, column in options.columns().items():  # a handful of options
         if column not in columns:
-            hint = " (with --no-header, columns are numbered from 1)" if options.no_header else ""
-            raise ImportRefused(f"{option}: {missing_column(column, columns, path.name)}{hint}")
+            raise ImportRefused(f"{option}: {_no_column(column, columns, path, options)}")
     frame = table.to_pandas(types_mapper={pa.string(): TEXT}.get)
+    first_row = skipped + (1 if options.no_header else 2)
+    numbers = np.arange(first_row, first_row + len(frame))
+    empty = np.ones(len(frame), dtype=bool)
     for column in frame.columns:  # a loop over the table's columns
+        empty &= (frame[column] == "").to_numpy(dtype=bool)
         frame[column] = frame[column].str.strip().replace("", pd.NA)
+    request.report.handle(
+        "blank rows", int(empty.sum()), "left out (input_row counts them, as a spreadsheet does)"
+    )
     request.note_columns(frame.columns)
-    first_row = 1 if options.no_header else 2
-    return frame.assign(
-        input_row=np.arange(first_row, first_row + len(frame)),
+    frame = frame.assign(
+        input_row=numbers,
         input_file=pd.Series(str(path), index=frame.index, dtype=TEXT),
     )
+    return frame[~empty].reset_index(drop=True)
+
+
+def _no_column(column: str, columns: list[str], path: Path, options: Options) -> str:
+    """Why a column an option names is not there, and the fix: a look-alike, numbers
+    without a header, or a delimiter the guess (comma, tab, semicolon) does not try."""
+    said = missing_column(column, columns, path.name)
+    if options.no_header:
+        return said + " (with --no-header, columns are numbered from 1)"
+    if options.delimiter is None and len(columns) == 1:
+        other = [name for name, mark in DELIMITERS.items() if mark in columns[0]]
+        if other:
+            return (
+                f'no column "{column}" in {path.name}: its first line is one column '
+                f'"{columns[0][:100]}"; for a table delimited by "{DELIMITERS[other[0]]}" '
+                f"add --delimiter {other[0]}"
+            )
+    return said
 
 
 def _ragged_line(data: bytes, delimiter: str, tab: bool, width: int) -> str:
-    """``:<line>`` of the first row with another number of cells (read again row by row,
-    only to word the refusal), or nothing when it is not found."""
+    """``:<row>`` of the first row with another number of cells, counted as a
+    spreadsheet counts rows (blank ones included, passed over), read again row by row
+    only to word the refusal; nothing when it is not found."""
     text = io.StringIO(data.decode("utf-8"), newline="")
     rows = (
         (line.rstrip("\r\n").split("\t") for line in text)
@@ -250,7 +290,7 @@ def _ragged_line(data: bytes, delimiter: str, tab: bool, width: int) -> str:
         else csv.reader(text, delimiter=delimiter)
     )
     for number, row in enumerate(rows, start=1):  # the error path only
-        if len(row) != width:
+        if row not in ([], [""]) and len(row) != width:
             return f":{number}"
     return ""
 
@@ -313,15 +353,11 @@ def _long(frame: pd.DataFrame, options: Options, request: ImportRequest) -> pd.D
 
 def _figures(rows: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
     """``--kind number``: each value as a figure (``figure``, float); text, infinite and
-    negative values skipped, thousands separators (``12,345``) read and counted."""
+    negative values skipped, thousands separators (``12,345``) read (``grouped``: counted
+    once repeats are dropped)."""
     report = request.report
     text = rows["value"]
     grouped = text.str.fullmatch(THOUSANDS).fillna(False).astype(bool)
-    report.handle(
-        "figures written with thousands separators (12,345)",
-        int(grouped.sum()),
-        "read as the number (12345)",
-    )
     text = text.where(~grouped, text.str.replace(",", "", regex=False))
     numbers = pd.to_numeric(text, errors="coerce").astype("float64").to_numpy()
     not_number = ~np.isfinite(numbers)
@@ -331,7 +367,7 @@ def _figures(rows: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
     negative = ~not_number & (numbers < 0)
     report.skip(VALUES, "negative (a count or measure is 0 or more)", int(negative.sum()))
     keep = ~(not_number | negative)
-    return rows[keep].assign(figure=numbers[keep])
+    return rows[keep].assign(figure=numbers[keep], grouped=grouped.to_numpy()[keep])
 
 
 def _days(text: pd.Series) -> pd.Series:
@@ -371,11 +407,13 @@ def _with_days(rows: pd.DataFrame, options: Options, request: ImportRequest) -> 
 
 
 def _one_per_source_item_day(rows: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
-    """One value per source, item, as-of day and stated day: an exact repeat is kept once;
-    of different values the last row in the input is kept (an export lists its newest rows
-    last), the others counted."""
+    """One value per source, item, as-of day and stated day: an exact repeat (for a
+    figure, the same number however written: 1,600 and 1600.0) is kept once; of different
+    values the last row in the input is kept (an export lists its newest rows last), the
+    others counted."""
     key = ["source", "item", "as_of", "said"]
-    exact = rows.duplicated([*key, "value"], keep="last")
+    same = "figure" if "figure" in rows else "value"
+    exact = rows.duplicated([*key, same], keep="last")
     request.report.skip(
         VALUES, "the same value again (same source, item and day)", int(exact.sum())
     )
@@ -386,7 +424,14 @@ def _one_per_source_item_day(rows: pd.DataFrame, request: ImportRequest) -> pd.D
         "another value of the same source for the same item and day (the last row is kept)",
         int(other.sum()),
     )
-    return rows[~other.to_numpy()].reset_index(drop=True)
+    rows = rows[~other.to_numpy()].reset_index(drop=True)
+    if "grouped" in rows:
+        request.report.handle(
+            "figures written with thousands separators (12,345)",
+            int(rows["grouped"].sum()),
+            "read as the number (12345)",
+        )
+    return rows
 
 
 # ---------------------------------------------------------------- tables
@@ -441,7 +486,9 @@ def _alternatives(rows: pd.DataFrame):
     pair = rows["item"] + "\x1f" + rows["value"]  # a separator no cell holds once stripped
     codes, _ = pd.factorize(pair)
     first = np.unique(codes, return_index=True)[1]
-    value_id = _ids(pair.iloc[first].reset_index(drop=True).str.split("\x1f").str[1])
+    # a value's slug alone: a hash is added only where two values of one question share
+    # a full id (_unique), so one question's values never rename another's
+    value_id = slug(pair.iloc[first].reset_index(drop=True).str.split("\x1f").str[1])
     alternative = question_id.iloc[first].to_numpy(dtype=object) + "." + value_id.to_numpy()
     alternative = _unique(pd.Series(alternative), pair.iloc[first].reset_index(drop=True))
     assertion_id = pd.Series(alternative.to_numpy(dtype=object)[codes], index=rows.index)

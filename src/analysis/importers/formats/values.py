@@ -67,14 +67,15 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--delimiter",
         choices=DELIMITERS,
-        help="default: tab when the first line holds one, else comma",
+        help="default: tab when the first line holds one, else semicolon when it holds one and "
+        "no comma, else comma; a pipe (|) is never guessed",
     )
     parser.add_argument(
         "--missing",
         metavar="TEXT",
         action="append",
-        help='a value that means "no value" (besides empty, "Not Available", "N/A", "null"); '
-        "repeat for several",
+        help='a value that means "no value" (besides empty, "Not Available", "N/A", "null", '
+        '"NaN", in any case); repeat for several',
     )
     parser.add_argument(
         "--source-kind",
