@@ -334,3 +334,17 @@ def test_with_estimates_scores_list_answers_as_the_benchmark_does(books):
 def test_an_empty_list_separator_is_refused(books):
     with pytest.raises(ValueError, match="list_separator is empty"):
         with_estimates(books, TruthOptions(list_separator=""))
+
+
+def test_an_upper_bound_alone_is_not_given_to_the_engine():
+    """tests/data/figure-open-ends: "fewer than 30", "no more than 60" and "under 30" say
+    where a toll is not, so they are left out (the engine would read them as 30 and 60);
+    a lower bound alone stays: Alpha's "more than 100" against Beta's 50, an even split
+    the engine gives to the smaller figure, 50."""
+    result = analyze(load_dataset(DATA / "figure-open-ends", cache=None))
+    figures, _ = figure_claims(result)
+    assert sorted(figures["claim_id"]) == ["k4", "k5", "k6", "k7", "t1", "t3"]
+    rows = estimate(result).estimates.set_index("question_id")
+    assert "two_bounds" not in rows.index and "one_bound" not in rows.index
+    assert rows.loc["lower_bound", ["value", "basis"]].tolist() == [50.0, "contested"]
+    assert rows.loc["tanks", "value"] == 90.0  # 1 May, the day both give: 100 and 90

@@ -19,7 +19,9 @@ does not ask for estimates costs nothing more. What the engine is given:
   taken over the two (in the estimates, the answers and so the source accuracies).
 - **Quantities.** Each source's current figure (§4). A running total is estimated on
   one day: the latest day on which two or more sources give a total, else its latest
-  day; each source's total for that day is its figure.
+  day; each source's total for that day is its figure. A figure given only as an
+  upper bound ("fewer than 50") is left out: it says where the figure is not, and the
+  engine would read it as 50, the most the source allows.
 - **Hedges and citations.** A hedged position counts half; a claim that cites
   another source's claim names that source (the first cited claim of another
   source), so a repeat of a value the cited source holds adds a tenth of a vote.
@@ -90,7 +92,8 @@ _PROPOSITION, _QUESTION = "a:", "q:"  # item ids: one namespace for the engine
 @dataclass(frozen=True)
 class Estimates:
     """``estimates`` (ESTIMATE_COLUMNS): one row per question with a held alternative,
-    per quantity with a figure and per proposition with a position; ``question_id`` is
+    per quantity with a figure (other than an upper bound alone) and per proposition
+    with a position; ``question_id`` is
     the question's id, or the assertion's for a quantity or proposition; ``kind``
     "question", "quantity" or "proposition"; ``value`` the likely alternative's
     statement, the estimated number, or "holds"/"does not hold" (null when evenly
@@ -243,7 +246,8 @@ def _cited_sources(result, claims: pd.DataFrame) -> np.ndarray:
 
 def figure_claims(result) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The engine's input for figures (source_id, quantity_id, value, low, high, hedged,
-    cites_source, claim_id) and the quantities (quantity_id, text, day)."""
+    cites_source, claim_id) and the quantities (quantity_id, text, day); a figure with
+    no value and no lower end (an upper bound alone) is left out."""
     columns = ["source_id", "quantity_id", "value", "low", "high", "hedged", "claim_id"]
     if result.quantities is None or result.figures is None or result.figures.empty:
         return pd.DataFrame(columns=columns), pd.DataFrame(columns=["quantity_id", "text", "day"])
@@ -254,6 +258,7 @@ def figure_claims(result) -> tuple[pd.DataFrame, pd.DataFrame]:
         series["day"].to_numpy() == day.reindex(series["assertion_id"].astype(str)).to_numpy()
     ]
     chosen = pd.concat([once[list(on_day.columns.intersection(once.columns))], on_day])
+    chosen = chosen[(chosen["value"].notna() | chosen["low"].notna()).to_numpy()]
     figures = pd.DataFrame(
         {
             "source_id": chosen["source_id"].astype(str).to_numpy(dtype=object),

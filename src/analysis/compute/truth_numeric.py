@@ -21,7 +21,9 @@ Per quantity: ``estimate``, ``low`` and ``high`` (the weighted ``level`` quantil
 of the claimed figures: where the central share of trusted weight lies, not a
 confidence interval on an unknown truth), ``support`` (the share of weight within
 tolerance of the estimate) and ``basis``. A claim that gives only a range counts
-at its midpoint, or at its one bound ("more than 100" counts as 100).
+at its midpoint, or at its one bound ("more than 100" counts as 100; "fewer than 50"
+would count as 50, so :func:`analysis.compute.estimates.figure_claims` leaves an upper
+bound alone out of what it gives the engine).
 """
 
 from __future__ import annotations
