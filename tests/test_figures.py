@@ -641,3 +641,13 @@ def test_the_seed_briefing_reads_as_before_the_sections_existed(tmp_path):
             footer.format("before"), footer.format("briefing")
         )
     )
+
+
+def test_the_terminal_summary_says_up_to_for_upper_bounds_only():
+    """`briefing analyze` words a quantity whose figures are all upper bounds ("fewer
+    than 60") as "up to 60", never "nan-60"."""
+    from analysis.present.summary import analysis_summary
+
+    text = analysis_summary(analyze(load_dataset(DATA / "figure-open-ends")))
+    assert "Deaths in the first raid: 2 sources, up to 60 deaths" in text
+    assert "nan" not in text

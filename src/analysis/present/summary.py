@@ -212,7 +212,10 @@ def belief_lines(result, max_rows: int = 40) -> list[str]:
 
 
 def _span(low: float, high: float) -> str:
-    """ "6-40", or "105" when both ends are the same."""
+    """ "6-40", "105" when both ends are the same, "up to 60" when every figure is an
+    upper bound only ("fewer than 60": no lower end)."""
+    if pd.isna(low):
+        return f"up to {describe_number(high)}"
     if low == high:
         return describe_number(low)
     return f"{describe_number(low)}-{describe_number(high)}"
