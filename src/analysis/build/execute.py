@@ -33,6 +33,7 @@ from analysis.errors import BuildFailed, CellError
 from analysis.runtime import KERNEL_ENVIRONMENT
 from analysis.runtime.handoff import (
     DATASET_VARIABLE,
+    FREEZE_STATEMENT,
     OUTPUT_VARIABLE,
     PER_BUILD_VARIABLES,
     PRELOAD_EXPRESSION,
@@ -219,6 +220,7 @@ class WarmKernel:
                 f"try:\n    import {name}\nexcept ImportError:\n    pass"
                 for name in notebook_imports(notebook)
             ]
+            + [FREEZE_STATEMENT]
         )
         self._warm_up = self._client.execute(
             warm_up,

@@ -40,6 +40,10 @@ class Endnotes:
         self.result = result
         claims = result.dataset.claims
         self._claims = claims.set_index(claims["claim_id"].astype(str))
+        # each claim's document as plain text, by position in _claims: a row's look-up is
+        # one hash probe and one take, not a frame selection (a briefing cites ~100 rows)
+        self._document_of = self._claims["document_id"].astype(str).to_numpy(dtype=object)
+        self._relayed: pd.Series | None = None  # see _relays
         self._numbers: dict[str, int] = {}  # document_id -> note number
         self._cited: dict[str, None] = {}  # claim ids cited, in order (a set that keeps it)
         self._left_out = 0  # documents rows rest on that got no note (MAX_NOTES reached)
@@ -49,16 +53,16 @@ class Endnotes:
         numbered first, then new ones in the order given), ascending, and how many
         other documents were left out. The claims they relay are cited too, so their
         notes exist when the chain is shown."""
-        ids = pd.Index(pd.unique(pd.Series(list(claim_ids), dtype=object).astype(str)))
-        ids = ids[self._claims.index.get_indexer(ids) >= 0]  # a hash look-up, not a scan
-        documents = self._claims.loc[ids, "document_id"].astype(str).to_numpy()
-        distinct = pd.Index(pd.unique(documents))
-        numbered = distinct[distinct.isin(list(self._numbers))]
-        numbered = sorted(numbered, key=self._numbers.__getitem__)[:room]
+        ids = pd.unique(np.asarray(list(claim_ids), dtype=object).astype(str).astype(object))
+        at = self._claims.index.get_indexer(ids)  # a hash look-up, not a scan
+        ids, documents = ids[at >= 0], self._document_of[at[at >= 0]]
+        distinct = pd.unique(documents)
+        known = np.isin(distinct, np.array(list(self._numbers), dtype=object))
+        numbered = sorted(distinct[known], key=self._numbers.__getitem__)[:room]
         room_for_new = max(min(room - len(numbered), MAX_NOTES - len(self._numbers)), 0)
-        chosen = [*numbered, *distinct[~distinct.isin(list(self._numbers))][:room_for_new]]
+        chosen = [*numbered, *distinct[~known][:room_for_new]]
         self._number(chosen)
-        self._remember(ids[np.isin(documents, chosen)])
+        self._remember(pd.Index(ids[np.isin(documents, np.array(chosen, dtype=object))]))
         left_out = len(distinct) - len(chosen)
         if room_for_new < room - len(numbered):
             self._left_out += left_out
@@ -71,16 +75,29 @@ class Endnotes:
 
     def _remember(self, ids: pd.Index) -> None:
         """Cite ``ids`` and, a step at a time, the claims they rely on (a few per claim)."""
+        relays = self._relays()
         for _ in range(RELAY_DEPTH):  # one step of relaying per pass
             new = [claim for claim in ids if claim not in self._cited]
             if not new:
                 return
             self._cited.update(dict.fromkeys(new))
-            relayed = citation_edges(self._claims.loc[new].reset_index(drop=True))
-            relayed = relayed.groupby("claim_id", sort=False).head(LINKS_PER_ROW)
-            ids = pd.Index(relayed["cited_claim_id"].astype(str).unique())
-            ids = ids[self._claims.index.get_indexer(ids) >= 0]  # a hash look-up, not a scan
-            self._number(pd.unique(self._claims.loc[ids, "document_id"].astype(str)))
+            found, _ = relays.index.get_indexer_non_unique(pd.Index(new, dtype=object))
+            ids = pd.Index(pd.unique(relays.to_numpy()[found[found >= 0]]), dtype=object)
+            at = self._claims.index.get_indexer(ids)  # a hash look-up, not a scan
+            ids = ids[at >= 0]
+            self._number(pd.unique(self._document_of[at[at >= 0]]))
+
+    def _relays(self) -> pd.Series:
+        """The claims each claim cites (its first LINKS_PER_ROW), indexed by the citing
+        claim: the citations are split once per briefing, then looked up by hash."""
+        if self._relayed is None:
+            edges = citation_edges(self._claims.reset_index(drop=True))
+            edges = edges.groupby("claim_id", sort=False).head(LINKS_PER_ROW)
+            self._relayed = pd.Series(
+                edges["cited_claim_id"].astype(str).to_numpy(dtype=object),
+                index=pd.Index(edges["claim_id"].astype(str).to_numpy(dtype=object)),
+            )
+        return self._relayed
 
     def links(self, claim_ids) -> str:
         """Markup of the notes for these claims: superscript links to the notes section,
