@@ -562,7 +562,8 @@ def _inset(ax: Axes, bounds: basemap.Bounds, folder: Path, corner: str) -> None:
         min(middle[1] + half, 85.0),
     )
     inset = ax.inset_axes([*INSET_CORNERS[corner], *INSET_SIZE])
-    around = basemap.basemap(wide, folder, detail="50m", resolution=(wide[2] - wide[0]) / 120)
+    # a locator, 1.75 in wide: a point every two typographic points is all it shows
+    around = basemap.basemap(wide, folder, detail="50m", resolution=(wide[2] - wide[0]) / 60)
     inset.add_collection(LineCollection(around.borders, colors="#666666", linewidths=0.4))
     inset.add_collection(LineCollection(around.coasts, colors="#4a7fb0", linewidths=0.4))
     inset.add_patch(Rectangle((west, south), east - west, north - south, fill=False,

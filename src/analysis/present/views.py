@@ -337,11 +337,11 @@ def figure(fig: Figure, alt: str) -> SVG:
     return SVG(labelled_svg(markup, alt), alt)
 
 
-# Shapes' coordinates to a hundredth of a point (0.004 mm), not matplotlib's millionth:
-# a map's borders are thousands of them, and the page, the PDF and the print that read
-# them get a third of the bytes.
+# Shapes' coordinates to a tenth of a point (0.035 mm, a tenth of a thin line's width),
+# not matplotlib's millionth: a map's borders are thousands of them, and the page, the
+# PDF and the print that read them get a third of the bytes.
 PATH_DATA = re.compile(r' d="[^"]*"')
-LONG_DECIMAL = re.compile(r"(\d\.\d\d)\d+")
+LONG_DECIMAL = re.compile(r"(\d\.\d)\d+")
 
 
 def labelled_svg(markup: str, alt: str) -> str:
