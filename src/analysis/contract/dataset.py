@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow as pa_arrow
 import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
@@ -391,9 +390,13 @@ class _Loader:
                 "has a header but no rows; add at least one row",
                 code="empty-table",
             )
+        # imported here: a load the cache answers never validates, and never pays the
+        # 0.2 s of pandera's import (a briefing's kernel loads from the cache)
+        import pandera.errors
+
         try:
             schema.table_schema(table).validate(frame, lazy=True)
-        except pa.errors.SchemaErrors as exc:
+        except pandera.errors.SchemaErrors as exc:
             self._schema_problems(table, exc.failure_cases)
         missing = [f.name for f in table.fields if f.required and f.name not in frame]
         if missing:

@@ -89,6 +89,7 @@ PRELOADED = (
     "PIL.Image",
     "sqlite3",
     "analysis.contract.dataset",
+    "pandera.pandas",  # a load the cache misses validates with it
     "analysis.present.plots",
     "analysis.compute.replay",
     "analysis.present.masthead",
