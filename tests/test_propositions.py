@@ -194,3 +194,12 @@ def test_the_snapshot_keeps_no_status_of_a_quantity(result):
     the same snapshot) never list a quantity: its moves are its figures'."""
     assertions = snapshot_tables(result)["assertions"]
     assert set(assertions["assertion_id"]) == PROPOSITIONS
+
+
+def test_the_scope_line_says_how_many_of_each_kind(result, seed):
+    """The reader meets propositions and quantities in different sections: the opening
+    line says how many of each; a dataset without quantities reads as before."""
+    assert "on 8 assertions (6 propositions and 2 quantities)." in text_of(
+        views.scope(result).markup
+    )
+    assert "on 15 assertions. Dataset" in text_of(views.scope(seed).markup)

@@ -173,10 +173,16 @@ def scope(result: Analysis) -> HTML:
     topic = "" if result.topic is None else f", topic <em>{_e(result.topic)}</em>"
     sources = result.timeline["source_id"].nunique()
     documents = result.timeline["document_id"].nunique()
+    quantities = len(quantity_ids(result))
+    subjects = count(len(result.assertions), "assertion")
+    if quantities:  # a reader meets the two kinds in different sections
+        subjects += (
+            f" ({count(len(result.assertions) - quantities, 'proposition')} and "
+            f"{count(quantities, 'quantity', 'quantities')})"
+        )
     return HTML(
         f'<p class="scope">Covers {when}{topic}: {count(len(result.timeline), "claim")} by '
-        f"{count(sources, 'source')} in {count(documents, 'document')}, on "
-        f"{count(len(result.assertions), 'assertion')}. "
+        f"{count(sources, 'source')} in {count(documents, 'document')}, on {subjects}. "
         f"Dataset <em>{_e(data.title)}</em> ({_e(data.name)}).</p>"
     )
 
