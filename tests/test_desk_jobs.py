@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.build import TYPE_MEANINGS
 from analysis.desk.jobs import (
     Desk,
     JobsFileError,
@@ -399,3 +400,16 @@ def test_the_executors_are_the_modules_of_their_folder():
     assert [executors.named(name).name for name in executors.names()] == ["local", "dask"]
     with pytest.raises(ValueError, match="no executor 'daks'; choose from local, dask"):
         executors.named("daks")
+
+
+def test_a_value_of_another_toml_kind_than_its_parameter_is_refused(tmp_path):
+    """`title = true` or `marking = 5` would reach the notebook as the text "true" or
+    "5": refused with the quoted spelling as the fix; a quoted number for a whole-number
+    parameter still reads as on the command line."""
+    text = JOB.replace('marking = "INTERNAL"', 'marking = 5\nmax_rows = "25"\nas_of = true')
+    assert _problems(tmp_path, text) == [
+        "6: parameter 'marking': 5 is a number, but it takes any text; write it in quotes (\"5\") if you mean that text",
+        "8: parameter 'as_of': true is a true/false value, but it takes "
+        + TYPE_MEANINGS["date"]
+        + '; write it in quotes ("true") if you mean that text',
+    ]

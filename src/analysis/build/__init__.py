@@ -16,6 +16,7 @@ from analysis.build.layout import ReportsLayout
 from analysis.build.outputs import RUN_NAME_PARAMETER, write_index
 from analysis.build.parameters import (
     PREVIOUS,
+    TYPE_MEANINGS,
     Parameter,
     ParameterError,
     check_parameters,
@@ -34,6 +35,7 @@ __all__ = [
     "PROJECT_ROOT",
     "RUN_NAME_PARAMETER",
     "TEMPLATES",
+    "TYPE_MEANINGS",
     "Briefing",
     "BuildResources",
     "BuildTimeout",

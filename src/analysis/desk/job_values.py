@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from analysis.build import RUN_NAME_PARAMETER, Parameter, check_parameters
+from analysis.build import RUN_NAME_PARAMETER, TYPE_MEANINGS, Parameter, check_parameters
 from analysis.desk.grid import MAX_BRIEFINGS, grid_size
 from analysis.desk.job import PLACEHOLDER, Scalar, as_text, briefing_key, key_part
 from analysis.desk.jobs_text import shown
@@ -43,11 +43,14 @@ def parameter_problems(
     key it is written under; ``{scheduled_date}`` stands in as a sample date. The notebook
     is asked once per name, not once per value: a grid may list thousands."""
     names = [p.name for p in declared]
+    types = {p.name: p.type_name for p in declared}
     named = [(("parameters", n), n, [v]) for n, v in parameters.items()]
     named += [(("grid", n), n, list(values)) for n, values in grid.items()]
     found = []
     for path, name, values in named:  # a loop over a job's few names
         problem = value_problem(name, values, names, notebook.stem)
+        if problem is None:
+            problem = type_problem(name, values, types[name])
         if problem is None:
             texts = [as_text(v).replace(PLACEHOLDER, _SAMPLE_DATE) for v in values]
             try:
@@ -92,6 +95,30 @@ def value_problem(name: str, values: list, declared: list[str], notebook: str) -
         if braced:
             message = f"parameter {name!r}: unknown placeholder {shown(braced[0])[1:-1]}"
             return Finding("bad-parameter", message, f"the only placeholder is {PLACEHOLDER}")
+    return None
+
+
+_NUMBERS = ("int", "count", "float")
+
+
+def type_problem(name: str, values: list, type_name: str) -> Finding | None:
+    """A TOML value of another kind than the parameter's: ``title = true`` or
+    ``marking = 5`` would reach the notebook as the text "true" or "5". Text and dates
+    are left to the notebook's own check (``max_rows = "25"`` reads as 25, as on the
+    command line; ``as_of = 2025-04-08`` as its ISO text)."""
+    base = type_name.removeprefix("Optional[").removesuffix("]")
+    for value in values:  # a loop over one name's values
+        if isinstance(value, bool):
+            wrong = base != "bool" and "a true/false value"
+        elif isinstance(value, int | float):
+            wrong = base not in _NUMBERS and "a number"
+        else:  # text, or a TOML date: read as its ISO text, the same either way
+            continue
+        if wrong:
+            wanted = TYPE_MEANINGS.get(base, f"a value of type {base}")
+            message = f"parameter {name!r}: {as_text(value)} is {wrong}, but it takes {wanted}"
+            fix = f'write it in quotes ("{as_text(value)}") if you mean that text'
+            return Finding("bad-parameter", message, fix if base not in _NUMBERS else None)
     return None
 
 
