@@ -413,3 +413,13 @@ def test_a_value_of_another_toml_kind_than_its_parameter_is_refused(tmp_path):
         + TYPE_MEANINGS["date"]
         + '; write it in quotes ("true") if you mean that text',
     ]
+
+
+def test_a_key_set_twice_names_both_lines(tmp_path):
+    """tomllib says "Cannot overwrite a value"; the reader says which key and where it
+    was first set."""
+    text = JOB.replace('marking = "INTERNAL"', 'marking = "INTERNAL"\ntopic = "x"\nmarking = "B"')
+    assert _problems(tmp_path, text) == [
+        "8: not valid TOML: marking is set twice in one table (first on line 6); keep one; "
+        "see docs/desk.md for the format"
+    ]

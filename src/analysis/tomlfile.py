@@ -145,9 +145,34 @@ def _syntax_problem(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int, str]:
     found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
     if found:
         line, message = int(found[1]), f"{message[: found.start()]} (column {found[2]})"
+        if message.startswith("Cannot overwrite a value"):
+            message = _set_twice(text, line) or message
     else:  # "(at end of document)"
         line, message = max(1, len(text.splitlines())), re.sub(r"\s*\(at .*\)$", "", message)
     return line, f"not valid TOML: {message}"
+
+
+_ASSIGNED = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
+
+
+def _set_twice(text: str, line: int) -> str | None:
+    """ "dataset is set twice (first on line 6)" for tomllib's "Cannot overwrite a value"
+    at ``line``, when the key written there was set earlier in the same table."""
+    lines = text.splitlines()
+    here = _ASSIGNED.match(lines[line - 1]) if line <= len(lines) else None
+    if here is None:
+        return None
+    key = re.sub(r"\s+", "", here[1])
+    for number in range(line - 1, 0, -1):  # back to the table's header
+        earlier = lines[number - 1]
+        if earlier.lstrip().startswith("["):
+            break
+        before = _ASSIGNED.match(earlier)
+        if before is not None and re.sub(r"\s+", "", before[1]) == key:
+            return f"{key} is set twice in one table (first on line {number}); keep one"
+    return f"{key} is set twice in one table; keep one"
 
 
 @dataclass
