@@ -161,3 +161,14 @@ def test_at_times():
         BriefingError, match="--at 'tomorrow' is not a time; write it as 2026-11-28T06:00"
     ):
         parse_time("tomorrow")
+
+
+def test_a_long_failure_is_cut_in_the_jobs_table(desk, capsys):
+    """The table's column is as wide as its widest cell: a failure of 300 characters
+    would make every row that wide."""
+    record(desk.parent, "morning", "default", "failed", kyiv(2026, 11, 28, 6),
+           duration_s=1.2, error="brief.ipynb: cell 3 failed: " + "x" * 300)  # fmt: skip
+    jobs_command(desk, desk.parent / "reports", at="2026-11-28T06:10+02:00")
+    row = next(line for line in capsys.readouterr().out.splitlines() if "default" in line)
+    assert "failed 2026-11-28 06:00 in 1.2 s: brief.ipynb: cell 3 failed: xxx" in row
+    assert row.endswith("…  none") and len(row) < 130

@@ -95,9 +95,14 @@ def _describe(run: Run, show) -> str:
     text = f"{run.result} {show(run.scheduled)}"
     if run.duration_s is not None and run.result != "skipped":
         text += f" in {run.duration_s:.1f} s"
-    if run.error:
-        text += f": {run.error.splitlines()[0]}"
+    if run.error:  # cut: the column is as wide as its widest cell (the whole message is
+        # in the run history, reports/.desk/history.sqlite, and the failed notebook)
+        error = run.error.splitlines()[0]
+        text += f": {error if len(error) <= ERROR_SHOWN else error[: ERROR_SHOWN - 1] + '…'}"
     return text
+
+
+ERROR_SHOWN = 60  # characters of a failure shown in `briefing jobs`' table
 
 
 def text_table(header: list[str], rows: list[list[str]], indent: str = "") -> str:
