@@ -70,3 +70,21 @@ def test_analyze_of_a_dataset_without_figures_says_nothing_of_them():
 
     text = analysis_summary(analyze(load_dataset(SEED)))
     assert "quantities" not in text and "questions" not in text
+
+
+def test_validate_counts_quantities_and_questions_when_there_are_some():
+    from analysis.contract.dataset import load_dataset as load
+    from analysis.present.summary import dataset_summary as summary
+
+    from .conftest import DATA
+
+    lines = summary(load(DATA / "quantities-and-questions")).splitlines()
+    assert lines[6:9] == [
+        "    quantities        2",
+        "  questions           3",
+        "  claims             25",
+    ]
+    assert not any(
+        "quantities" in line or "questions" in line
+        for line in summary(load(DATA / "contract-example")).splitlines()[:10]
+    )

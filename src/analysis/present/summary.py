@@ -41,6 +41,12 @@ def dataset_summary(dataset: Dataset, *, max_sources: int = 12) -> str:
     ]
     for name in ("sources", "documents", "assertions", "claims", "places"):
         lines.append(f"  {name:<11}{len(getattr(dataset, name)):>10,}")
+        if name == "assertions":  # the kinds a briefing shows in sections of their own
+            quantities = int(dataset.assertions["unit"].notna().sum())
+            if quantities:
+                lines.append(f"    quantities{quantities:>9,}")
+            if len(dataset.questions):  # questions.csv is optional
+                lines.append(f"  {'questions':<11}{len(dataset.questions):>10,}")
     stances = claims["stance"].value_counts()
     lines.append(
         "  stances    "
