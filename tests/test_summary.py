@@ -79,7 +79,7 @@ def test_validate_counts_quantities_and_questions_when_there_are_some():
     from .conftest import DATA
 
     lines = summary(load(DATA / "quantities-and-questions")).splitlines()
-    assert lines[6:9] == [
+    assert lines[7:10] == [
         "    quantities        2",
         "  questions           3",
         "  claims             25",
