@@ -88,3 +88,24 @@ def test_validate_counts_quantities_and_questions_when_there_are_some():
         "quantities" in line or "questions" in line
         for line in summary(load(DATA / "contract-example")).splitlines()[:10]
     )
+
+
+def test_long_assertion_ids_widen_the_table_and_are_never_cut_silently(tmp_path):
+    import shutil
+
+    from analysis.compute.results import analyze
+    from analysis.contract.dataset import load_dataset as load
+    from analysis.present.summary import analysis_summary
+
+    from .conftest import CONTRACT_EXAMPLE
+
+    folder = tmp_path / "long-ids"
+    shutil.copytree(CONTRACT_EXAMPLE, folder)
+    long_id = "an-assertion-id-of-forty-five-characters-long"
+    for name in ("assertions.csv", "claims.csv"):
+        path = folder / name
+        path.write_text(path.read_text().replace("bridge_destroyed", long_id), encoding="utf-8")
+    lines = analysis_summary(analyze(load(folder))).splitlines()
+    assert any(line.startswith(long_id + " ") for line in lines)
+    header = next(line for line in lines if line.startswith("assertion "))
+    assert header.index("status") == len(long_id) + 1

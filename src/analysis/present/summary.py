@@ -103,16 +103,19 @@ def analysis_summary(result, max_rows: int = 40) -> str:
         f"alpha      {describe_alpha(result.alpha)} (Krippendorff, nominal, over all positions)",
         *figure_lines(result, max_rows),
         *belief_lines(result, max_rows),
-        "",
-        f"{'assertion':<32} {'status':<14} {'lines':>5}  supporting / refuting",
     ]
     shown = ranked_assertions(table).head(max_rows)
+    # as wide as the ids shown (32 at least, 60 at most: a longer one is cut, marked "…")
+    width = min(max([32, *map(len, shown["assertion_id"].astype(str))]), 60)
+    lines += ["", f"{'assertion':<{width}} {'status':<14} {'lines':>5}  supporting / refuting"]
     for row in shown.itertuples(index=False):  # one line per assertion shown
         hedge = " (hedged only)" if row.hedged_only else ""
         supporting = ", ".join(row.supporting_sources) or "-"
         refuting = ", ".join(row.refuting_sources) or "-"
+        name = str(row.assertion_id)
+        name = name if len(name) <= width else name[: width - 1] + "…"
         lines.append(
-            f"{row.assertion_id[:32]:<32} {row.status:<14} {row.independent_support:>5}  "
+            f"{name:<{width}} {row.status:<14} {row.independent_support:>5}  "
             f"{supporting} / {refuting}{hedge}"
         )
     lines += more(len(table), len(shown))
