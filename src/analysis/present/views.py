@@ -489,7 +489,8 @@ def provenance(result: Analysis, parameters: dict, mapdata: Path | None = None) 
         "Sources that cite one another form one line of evidence; an assertion is corroborated "
         "only by two or more independent lines. Relative dates (\u201cMonday\u201d, "
         "\u201clast month\u201d) are resolved against each document's publication date and "
-        "shown no more precisely than they are. See docs/analysis.md.</p>"
+        "shown no more precisely than they are. The method in full is in the claim-briefings "
+        "package's documentation (docs/analysis.md).</p>"
     )
     return HTML(method + f'<table class="provenance">{items}</table>')
 
