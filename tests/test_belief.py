@@ -97,7 +97,7 @@ def test_hypotheses_section_only_with_alternatives(fixture, seed):
     markup = belief.hypotheses_section(fixture).markup
     assert markup.startswith("<h2>Competing hypotheses</h2>")
     assert markup.count("<h3>") == 2  # q_empty has no alternative: no matrix
-    assert "Without An event data programme, the most influential source" in markup
+    assert "An event data programme is the most influential source; without it" in markup
     assert belief.hypotheses_section(seed) is None
 
 

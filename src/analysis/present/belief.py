@@ -100,7 +100,9 @@ def _sensitivity_words(found, question: str, names: pd.Series) -> str:
     who = _e(names.get(row["influential_source"], row["influential_source"]))
     leading = _e(ranking.get(row["leading"], row["leading"]))
     if row["holds"]:
-        said = f"Without {who}, the most influential source, <em>{leading}</em> still leads."
+        # the name leads its sentence: a source named "An event data programme" never
+        # stands capitalised mid-sentence
+        said = f"{who} is the most influential source; without it, <em>{leading}</em> still leads."
     elif pd.isna(row["leading_without"]):
         said = f"The ranking rests on {who} alone: without it no evidence is left."
     else:
