@@ -262,6 +262,26 @@ def test_wrong_column_name_is_refused_with_the_mapping_line_and_a_suggestion(tmp
     assert not (tmp_path / "log").exists()
 
 
+def test_a_wrong_delimiter_is_one_problem_at_its_line_not_one_per_column(tmp_path):
+    """A `;` mapping on a comma file reads the header as one column: every column named
+    would be "missing"; the one problem is the delimiter, and its fix."""
+    text = MAPPING.read_text().replace(
+        'date_format = "%d/%m/%Y"', 'date_format = "%d/%m/%Y"\ndelimiter = ";"'
+    )
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(text)
+    with pytest.raises(MappingError) as caught:
+        run(tmp_path, mapping=mapping)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.code) == (line_of(text, 'delimiter = ";"'), "bad-value")
+    assert problem.message.startswith(f"the header of {SHEET} reads as one column")
+    assert problem.message.endswith(
+        'its fields are separated by ",", and the mapping gives delimiter = ";"; '
+        'write delimiter = "," in [sheet]'
+    )
+    assert not (tmp_path / "log").exists()
+
+
 def test_wrong_column_in_a_sub_table_and_in_keep_name_their_own_lines(tmp_path):
     text = (
         SMALL.replace(

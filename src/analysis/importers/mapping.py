@@ -260,12 +260,41 @@ class Mapping:
             (name, self.sheet.lines["fill_down"], "[sheet] fill_down")
             for name in self.sheet.fill_down
         ]
+        if (joined := _one_column_header(columns, self.sheet.delimiter)) and any(
+            column not in columns for column, _, _ in used
+        ):  # one problem, the cause, rather than one per column named
+            mark, written = joined
+            mark = "tab" if mark == "\t" else mark  # as the mapping spells it
+            line = self.sheet.lines.get("delimiter", 1)
+            now = (
+                f'delimiter = "{self.sheet.delimiter}"' if self.sheet.delimiter else "no delimiter"
+            )
+            message = (
+                f'the header of {input_name} reads as one column ("{written}"): its fields are '
+                f'separated by "{mark}", and the mapping gives {now}; write delimiter = "{mark}" '
+                "in [sheet]"
+            )
+            raise MappingError(
+                self.path, [Problem(str(self.path), line, None, message, "bad-value")]
+            )
         for column, line, label in used:  # a loop over the mapping's few columns
             if column not in columns:
                 message = f"{label}: {missing_column(column, columns, input_name)}"
                 problems.append(Problem(str(self.path), line, None, message, "unknown-column"))
         if problems:
             raise MappingError(self.path, problems)
+
+
+def _one_column_header(columns: list[str], delimiter: str | None) -> tuple[str, str] | None:
+    """(the separator, the header shortened) when a sheet's header was read as one column
+    that another separator would split: the mapping's delimiter is not the file's."""
+    if len(columns) != 1:
+        return None
+    header = columns[0]
+    for mark in (",", ";", "\t", "|"):  # the separators spreadsheets write
+        if mark != delimiter and header.count(mark) >= 1:
+            return mark, header if len(header) <= 60 else header[:59] + "…"
+    return None
 
 
 def missing_column(column: str, columns: list[str], input_name: str) -> str:
