@@ -402,6 +402,27 @@ def test_every_bad_cell_is_listed_at_once_with_its_row(tmp_path):
     assert 'add date_format = "%d/%m/%Y" under [sheet]' in message
 
 
+def test_a_date_that_reads_with_day_and_month_swapped_says_so(tmp_path):
+    """Under date_format "%m/%d/%Y", "14/11/2025" can only be day-first: the problem
+    names the format that reads it; a date no format reads keeps the ISO hint."""
+    text = SMALL + '\n[sheet]\ndate_format = "%m/%d/%Y"\n'
+    sheet, mapping = write(
+        tmp_path,
+        "A,Wire,T,14/11/2025,X,confirmed,14/11/2025\nB,Wire,T,31/31/2025,X,confirmed,2025-11-01\n",
+        text,
+    )
+    with pytest.raises(SheetProblems) as caught:
+        run(tmp_path, sheet=sheet, mapping=mapping)
+    message = str(caught.value)
+    assert (
+        f"{sheet}:2: Date: '14/11/2025' is neither a date written %m/%d/%Y (the date format "
+        f"of {mapping}) nor a date expression; it reads as a date written %d/%m/%Y: write "
+        'date_format = "%d/%m/%Y" if the whole sheet is written so'
+    ) in message
+    assert f"{sheet}:3: Date: '31/31/2025' is neither" in message
+    assert "write an ISO date such as" in message.split(f"{sheet}:3: Date:")[1]
+
+
 def test_day_first_dates_by_the_sheet_format_and_a_column_format(tmp_path):
     text = SMALL.replace('stated = "Said"', 'stated = { column = "Said", format = "%m/%d/%Y" }')
     text += '\n[sheet]\ndate_format = "%d/%m/%Y"\n'

@@ -68,6 +68,19 @@ CITATION_CODES = {
 }
 
 
+def _day_month_swapped(fmt: str, value: str) -> str | None:
+    """``fmt`` with its day and month exchanged, when ``value`` reads as a date so
+    ("14/11/2025" under "%m/%d/%Y"): the sheet is likely written the other way round."""
+    if "%d" not in fmt or "%m" not in fmt:
+        return None
+    swapped = fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+    try:
+        dt.datetime.strptime(value.strip(), swapped)
+    except ValueError:
+        return None
+    return swapped
+
+
 class SheetProblems(ProblemsError, ImportRefused):
     """Cells of the sheet that cannot become a valid dataset, each a Problem at the sheet's
     own row (``path`` names the inputs); nothing is imported."""
@@ -354,9 +367,16 @@ class _Converter:
         def message(i: int) -> str:
             value = text.iloc[i]
             if fmt and resolved["code"].iloc[i] == "bad-date":
+                swapped = _day_month_swapped(fmt, str(value))
+                hint = (
+                    f"; it reads as a date written {swapped}: write "
+                    f'date_format = "{swapped}" if the whole sheet is written so'
+                    if swapped
+                    else f"; {ISO_HINT}"
+                )
                 return (
                     f"{value!r} is neither a date written {fmt} (the date format of "
-                    f"{self.mapping.path}) nor a date expression; {ISO_HINT}"
+                    f"{self.mapping.path}) nor a date expression{hint}"
                 )
             hint = ""
             if _SLASH_DATE.match(str(value)) and not fmt:
