@@ -136,7 +136,21 @@ def test_a_naive_time_is_a_bug():
         ("*/15 8-18 * * mon-fri", None),
         ("0 6 * *", "cron '0 6 * *' has 4 field(s), not 5"),
         ("0 6 * * * *", "cron '0 6 * * * *' has 6 field(s), not 5"),
-        ("61 6 * * *", "cron '61 6 * * *' is not a valid cron expression"),
+        (
+            "61 6 * * *",
+            "cron '61 6 * * *' is not a valid cron expression: its minute field '61' is not "
+            "valid (minute takes 0-59)",
+        ),
+        (
+            "30 25 * * mon-fri",
+            "cron '30 25 * * mon-fri' is not a valid cron expression: its hour field '25' is "
+            "not valid (hour takes 0-23)",
+        ),
+        (
+            "0 6 * * funday",
+            "cron '0 6 * * funday' is not a valid cron expression: its weekday field 'funday' "
+            "is not valid (weekday takes 0-6 or sun-sat)",
+        ),
         ("0 0 30 2 *", "cron '0 0 30 2 *' never happens"),
     ],
 )

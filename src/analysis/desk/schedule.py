@@ -58,11 +58,31 @@ def cron_problem(expression: str) -> str | None:
         )
     try:
         if not croniter.is_valid(expression):
-            return f"cron {expression!r} is not a valid cron expression"
+            return f"cron {expression!r} is not a valid cron expression" + _field_at_fault(fields)
         croniter(expression, _PROBE).get_next(dt.datetime)
     except _CRONITER_ERRORS:
         return f"cron {expression!r} never happens"
     return None
+
+
+# Each field's name and what it takes, in cron's order.
+_FIELDS = (
+    ("minute", "0-59"),
+    ("hour", "0-23"),
+    ("day of month", "1-31"),
+    ("month", "1-12 or jan-dec"),
+    ("weekday", "0-6 or sun-sat"),
+)
+
+
+def _field_at_fault(fields: list[str]) -> str:
+    """ ": its hour field '25' is not valid (hour takes 0-23)", found by trying each field
+    alone among stars; "" when no single field is at fault."""
+    for at, (name, takes) in enumerate(_FIELDS):  # five fields
+        alone = " ".join(fields[at] if i == at else "*" for i in range(len(_FIELDS)))
+        if not croniter.is_valid(alone):
+            return f": its {name} field {fields[at]!r} is not valid ({name} takes {takes})"
+    return ""
 
 
 def _cut(text: str) -> str:
