@@ -197,3 +197,12 @@ def test_an_as_of_binding_builds_each_scheduled_day(tmp_path):
     (second,) = plan(tmp_path, kyiv(2026, 11, 28, 10), due=True)
     assert str(second) == "build (parameters changed: as_of; catching up a missed time)"
     assert second.fingerprint.parameters["as_of"] == "2026-11-28"
+
+
+def test_a_briefing_never_built_says_its_last_run_failed(tmp_path):
+    """ "build (new)" after two failures reads as if nothing had been tried."""
+    write_desk(tmp_path)
+    record(tmp_path, plan(tmp_path, kyiv(2026, 11, 27, 10))[0], result="failed")
+    assert said(plan(tmp_path, kyiv(2026, 11, 28, 10))) == [
+        "default: build (new; the run for 2026-11-27 06:00 failed)"
+    ]

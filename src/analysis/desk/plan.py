@@ -7,7 +7,8 @@ changes nothing.
 - With ``due``, a briefing whose schedule has no time due (see ``Schedule.due``)
   is ``not due (next ...)``. Without it, every briefing is considered for the
   latest scheduled time at or before ``now`` (what ``{scheduled_date}`` becomes).
-- A briefing considered is built when it was never built, when ``force`` is set,
+- A briefing considered is built when it was never built (the reason says when its
+  last run failed, if it did), when ``force`` is set,
   when its last good build's folder is gone, or when its fingerprint differs
   from that build's (the reason names each part that changed); otherwise it is
   skipped, ``unchanged since`` the scheduled time of that build.
@@ -91,6 +92,9 @@ def decide(
     if force:
         return decision(BUILD, "forced")
     if last is None:
+        tried = history.last_run(job, key)  # never built, but perhaps tried and failed
+        if tried is not None and tried.result == "failed":
+            return decision(BUILD, f"new; the run for {schedule.show(tried.scheduled)} failed")
         return decision(BUILD, "new")
     reasons = (
         changes(last.fingerprint, fingerprint) if last.fingerprint else ["no fingerprint recorded"]
