@@ -126,11 +126,15 @@ class ImportRequest:
         known.update(dict.fromkeys(columns))
         self.seen_columns[:] = list(known)
 
-    def keep_where(self, frame: pd.DataFrame, unit: str) -> pd.DataFrame:
-        """Rows of ``frame`` that pass every ``--where`` filter naming one of its columns."""
-        self.note_columns(frame.columns)
+    def keep_where(
+        self, frame: pd.DataFrame, unit: str, internal: tuple[str, ...] = ()
+    ) -> pd.DataFrame:
+        """Rows of ``frame`` that pass every ``--where`` filter naming one of its columns;
+        ``internal`` columns (an importer's own, such as the input row) are not the
+        input's: a filter never names them, and the refusal never lists them."""
+        self.note_columns(c for c in frame.columns if c not in internal)
         for row_filter in self.where:
-            if row_filter.column not in frame.columns:
+            if row_filter.column not in frame.columns or row_filter.column in internal:
                 continue
             row_filter.used = True
             kept = row_filter.mask(frame[row_filter.column])
