@@ -42,8 +42,9 @@ def test_a_choice_table_becomes_questions_whose_alternatives_are_the_values(tmp_
     )
     assert report.read["values"] == 10 and report.imported("values") == 7
     assert skipped(report) == {
-        "value empty": 1,
-        "value is a placeholder for none (n/a, nan, not available, null)": 1,
+        "value empty, e.g. who-holds.csv:11": 1,
+        "value is a placeholder for none (n/a, nan, not available, null), e.g. "
+        "who-holds.csv:10 'Not Available'": 1,
         "the same value again (same source, item and day)": 1,
     }
     questions = data.questions.set_index("question_id")["text"]
@@ -106,7 +107,8 @@ def test_a_number_table_gives_running_totals_with_a_correction(tmp_path):
     assert skipped(report) == {
         "not a number (--kind number wants digits: 12 or 4.5), e.g. losses.csv:7 'about 40'": 1,
         "negative (a count or measure is 0 or more), e.g. losses.csv:8 '-3'": 1,
-        "another value of the same source for the same item and day (the last row is kept)": 1,
+        "another value of the same source for the same item and day (the last row is kept), "
+        "e.g. losses.csv:9 '370'": 1,
     }
     assert report.handled["figures written with thousands separators (12,345)"][0] == 1
     quantities = data.assertions.set_index("statement")
@@ -175,7 +177,7 @@ def test_a_wide_table_makes_an_item_of_each_value_column(tmp_path):
     )
     assert sorted(data.questions["text"]) == ["AA-1 / arr", "AA-1 / dep", "AA-2 / arr"]
     assert report.read["values"] == 6 and len(data.claims) == 4
-    assert skipped(report)["value empty"] == 1
+    assert skipped(report)["value empty, e.g. flights.csv:4"] == 1  # AA-2's dep
 
 
 def test_several_item_columns_make_one_item(tmp_path):

@@ -369,19 +369,26 @@ def _long(
     report = request.report
     report.count_read(VALUES, len(rows))
     drop = rows["source"].isna()
-    report.skip(VALUES, "no source", int(drop.sum()))
+    report.skip(VALUES, "no source" + _examples(rows, drop, None), int(drop.sum()))
     no_item = ~drop & rows["item"].isna()
-    report.skip(VALUES, "no item (an item column is empty)", int(no_item.sum()))
+    report.skip(
+        VALUES,
+        "no item (an item column is empty)" + _examples(rows, no_item, None),
+        int(no_item.sum()),
+    )
     drop |= no_item
     empty = ~drop & rows["value"].isna()
-    report.skip(VALUES, "value empty", int(empty.sum()))
+    report.skip(VALUES, "value empty" + _examples(rows, empty, None), int(empty.sum()))
     drop |= empty
     placeholders = {*PLACEHOLDERS, *(" ".join(m.split()).casefold() for m in options.missing)}
     folded = rows["value"].str.split().str.join(" ").str.casefold()
     placeholder = ~drop & folded.isin(placeholders).fillna(False).astype(bool)
     report.skip(
         VALUES,
-        "value is a placeholder for none (" + ", ".join(sorted(placeholders)) + ")",
+        "value is a placeholder for none ("
+        + ", ".join(sorted(placeholders))
+        + ")"
+        + _examples(rows, placeholder),
         int(placeholder.sum()),
     )
     drop |= placeholder
@@ -471,19 +478,23 @@ def _figure(number: float) -> str:
 
 
 def _examples(
-    rows: pd.DataFrame, mask, column: str = "value", notes: pd.Series | None = None
+    rows: pd.DataFrame, mask, column: str | None = "value", notes: pd.Series | None = None
 ) -> str:
     """``, e.g. semi.csv:3 '1 250', ...``: the first rows of ``mask`` by file name and row
-    (as a spreadsheet numbers it) and their ``column`` cell, escaped and shortened, each with
-    its note; nothing where ``mask`` holds none."""
+    (as a spreadsheet numbers it) and their ``column`` cell (none for an empty cell's row),
+    escaped and shortened, each with its note; nothing where ``mask`` holds none."""
     shown = rows[np.asarray(mask, dtype=bool)].head(EXAMPLES_SHOWN)
     if not len(shown):
         return ""
     notes = notes if notes is not None else pd.Series("", index=shown.index)
     said = [
-        f"{Path(file).name}:{row} {_short(cell)}{notes.get(at, '')}"
+        f"{Path(file).name}:{row}{_short(cell)}{notes.get(at, '')}"
         for at, file, row, cell in zip(
-            shown.index, shown["input_file"], shown["input_row"], shown[column], strict=True
+            shown.index,
+            shown["input_file"],
+            shown["input_row"],
+            shown[column] if column else pd.Series("", index=shown.index),
+            strict=True,
         )  # the few rows shown
     ]
     more = len(np.flatnonzero(mask)) - len(shown)
@@ -491,11 +502,14 @@ def _examples(
 
 
 def _short(cell) -> str:
-    """A cell as a message quotes it: escaped (repr), at most EXAMPLE_CHARS characters."""
+    """A cell as a message quotes it after its row: escaped (repr), at most EXAMPLE_CHARS
+    characters; nothing for no cell."""
     if pd.isna(cell):
-        return "(empty)"
+        return " (empty)"
     text = str(cell)
-    return repr(text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…")
+    if not text:
+        return ""
+    return " " + repr(text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…")
 
 
 def _days(text: pd.Series) -> pd.Series:
@@ -533,9 +547,11 @@ def _with_days(rows: pd.DataFrame, options: Options, request: ImportRequest) -> 
     said = days.get("stated", days.get("time", pd.Series(fixed, index=rows.index)))
     as_of = days.get("time", said)
     early = ~drop & (said < as_of).to_numpy()
-    report.skip(VALUES, "stated before the day it is as of", int(early.sum()))
+    report.skip(
+        VALUES, "stated before the day it is as of" + _examples(rows, early, None), int(early.sum())
+    )
     future = ~drop & ~early & (said > pd.Timestamp(dt.date.today())).to_numpy()
-    report.skip(VALUES, "stated in the future", int(future.sum()))
+    report.skip(VALUES, "stated in the future" + _examples(rows, future, None), int(future.sum()))
     keep = ~(drop | early | future)
     rows = rows[keep].assign(as_of=as_of[keep], said=said[keep])
     return request.keep_within(rows, rows["as_of"], rows["as_of"], VALUES)
@@ -576,7 +592,8 @@ def _one_per_source_item_day(
     other = rows.duplicated(key, keep="last")
     request.report.skip(
         VALUES,
-        "another value of the same source for the same item and day (the last row is kept)",
+        "another value of the same source for the same item and day (the last row is kept)"
+        + _examples(rows, other),
         int(other.sum()),
     )
     rows = rows[~other.to_numpy()].reset_index(drop=True)
