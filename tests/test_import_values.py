@@ -42,8 +42,9 @@ def test_a_choice_table_becomes_questions_whose_alternatives_are_the_values(tmp_
     )
     assert report.read["values"] == 10 and report.imported("values") == 7
     assert skipped(report) == {
-        "value empty": 1,
-        "value is a placeholder for none (n/a, nan, not available, null)": 1,
+        "value empty, e.g. who-holds.csv:11": 1,
+        "value is a placeholder for none (n/a, nan, not available, null), e.g. "
+        "who-holds.csv:10 'Not Available'": 1,
         "the same value again (same source, item and day)": 1,
     }
     questions = data.questions.set_index("question_id")["text"]
@@ -104,9 +105,10 @@ def test_a_number_table_gives_running_totals_with_a_correction(tmp_path):
         cumulative=True,
     )
     assert skipped(report) == {
-        "not a number (--kind number wants digits: 12 or 4.5)": 1,
-        "negative (a count or measure is 0 or more)": 1,
-        "another value of the same source for the same item and day (the last row is kept)": 1,
+        "not a number (--kind number wants digits: 12 or 4.5), e.g. losses.csv:7 'about 40'": 1,
+        "negative (a count or measure is 0 or more), e.g. losses.csv:8 '-3'": 1,
+        "another value of the same source for the same item and day (the last row is kept), "
+        "e.g. losses.csv:9 '370'": 1,
     }
     assert report.handled["figures written with thousands separators (12,345)"][0] == 1
     quantities = data.assertions.set_index("statement")
@@ -175,7 +177,7 @@ def test_a_wide_table_makes_an_item_of_each_value_column(tmp_path):
     )
     assert sorted(data.questions["text"]) == ["AA-1 / arr", "AA-1 / dep", "AA-2 / arr"]
     assert report.read["values"] == 6 and len(data.claims) == 4
-    assert skipped(report)["value empty"] == 1
+    assert skipped(report)["value empty, e.g. flights.csv:4"] == 1  # AA-2's dep
 
 
 def test_several_item_columns_make_one_item(tmp_path):
@@ -456,7 +458,8 @@ def test_the_losses_series_hold_two_sources_running_totals_of_the_same_items(tmp
         (b"", r"empty file, nothing to import"),
         (b"a,b,c\n1,2,3\n1,2\n", r"t.csv:3: not a table of 3 columns"),
         (b"a,b,c\n1,2,\xff\n", r"t.csv:2: not UTF-8 \(byte 0xff\)"),
-        (b"a,b,c\n", r"nothing to import"),
+        (b"a,b,c\n", r"^t.csv: no rows below the header, nothing to import$"),
+        (b"a,b,c\n\n\n", r"^t.csv: no rows below the header, nothing to import$"),
     ],
 )
 def test_damaged_tables_are_refused_with_their_line(tmp_path, content, message):
@@ -594,3 +597,139 @@ def test_the_help_says_how_the_delimiter_is_guessed_and_what_means_missing(capsy
     text = " ".join(capsys.readouterr().out.split())
     assert "else semicolon when it holds one and no comma, else comma" in text
     assert '"null", "NaN", in any case' in text
+
+
+# ---------------------------------------------------------------- decimal marks and named rows
+
+EUROPEAN = SAMPLES / "european.csv"  # ;-delimited: 1.150, 1 250, "12,5", 1<no-break>250,5
+NUMBER = {"kind": "number", "source": "source", "item": ["item"], "value": ["value"]}
+
+
+def figures(data) -> dict[tuple[str, str], float]:
+    claims = data.claims.merge(data.assertions[["assertion_id", "statement"]])
+    keys = zip(claims["source_id"], claims["statement"], strict=True)
+    return dict(zip(keys, claims["value"], strict=True))
+
+
+def table_of(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_european_figures_without_decimal_are_refused_naming_rows_cells_and_fix(tmp_path):
+    with pytest.raises(BriefingError) as raised:
+        values(tmp_path, [EUROPEAN], time="date", **NUMBER)
+    assert str(raised.value) == (
+        "european.csv: --value value: 3 figure(s) read differently with a decimal point and "
+        "a decimal comma, e.g. european.csv:2 '1.150' (point: 1.15, comma: 1150), "
+        "european.csv:4 '12,5' (point: not a number, comma: 12.5), "
+        "european.csv:5 '1\\xa0250,5' (point: not a number, comma: 1250.5); say which mark "
+        "the table uses: --decimal comma (1.150 is 1150, 12,5 is 12.5) or --decimal point "
+        "(1,150 is 1150, 12.5 is 12.5; 12,5 is then skipped)"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_decimal_comma_reads_dots_and_spaces_as_thousands(tmp_path):
+    data, report = values(tmp_path, [EUROPEAN], time="date", decimal="comma", **NUMBER)
+    assert figures(data) == {
+        ("oryx", "tanks"): 1150,
+        ("gs", "tanks"): 1250,
+        ("gs", "aircraft"): 12.5,
+        ("oryx", "aircraft"): 1250.5,
+    }
+    assert report.imported("values") == 4 and not skipped(report)
+    assert report.handled["figures written with thousands separators (12.345)"][0] == 1
+    assert report.handled["figures written with spaces between thousands (12 345)"][0] == 2
+
+
+def test_decimal_point_keeps_commas_as_thousands_and_names_the_cells_it_skips(tmp_path):
+    table = table_of(tmp_path, "point.csv",
+                     'source,item,value\nA,x,"1,150"\nA,y,1.150\nA,z,"1,150.5"\nB,x,"12,5"\n'
+                     "B,y,1\u202f250\nB,z,2\u2009000.25\n")  # fmt: skip
+    data, report = values(tmp_path, [table], date="2025-01-01", decimal="point", **NUMBER)
+    assert figures(data) == {
+        ("a", "x"): 1150,
+        ("a", "y"): 1.15,
+        ("a", "z"): 1150.5,
+        ("b", "y"): 1250,
+        ("b", "z"): 2000.25,
+    }
+    assert skipped(report) == {
+        "not a number (--kind number wants digits: 12 or 4.5), e.g. point.csv:5 '12,5'": 1
+    }
+
+
+def test_a_comma_table_with_decimal_points_only_is_read_as_today(tmp_path):
+    table = table_of(tmp_path, "plain.csv",
+                     'source,item,value\nA,x,1.150\nA,y,"1,150"\nA,z,1 250\n')  # fmt: skip
+    data, report = values(tmp_path, [table], date="2025-01-01", **NUMBER)
+    assert figures(data) == {("a", "x"): 1.15, ("a", "y"): 1150, ("a", "z"): 1250}
+    assert report.handled["figures written with thousands separators (12,345)"][0] == 1
+
+
+@pytest.mark.parametrize(
+    "name, text, cell",
+    [
+        ("semi.csv", "source;item;value\nA;x;1.150\nA;y;12\n", "semi.csv:2 '1.150'"),
+        ("semi.csv", "source;item;value\nA;x;7\nA;y;1,150\n", "semi.csv:3 '1,150'"),
+        ("quoted.csv", 'source,item,value\nA,x,7\nA,y,"12,5"\n', "quoted.csv:3 '12,5'"),
+        ("mixed.csv", 'source,item,value\nA,x,"1.150,5"\nA,y,2.5\n', "mixed.csv:2 '1.150,5'"),
+    ],
+)
+def test_a_figure_whose_mark_is_a_guess_is_refused(tmp_path, name, text, cell):
+    table = table_of(tmp_path, name, text)
+    with pytest.raises(BriefingError, match="read differently with a decimal point") as raised:
+        values(tmp_path, [table], date="2025-01-01", **NUMBER)
+    assert f", e.g. {cell} (point: " in str(raised.value)
+    assert "--decimal comma" in str(raised.value) and "--decimal point" in str(raised.value)
+
+
+def test_decimal_is_refused_for_choices_and_unknown_marks(tmp_path):
+    base = {"source": "source", "item": ["question"], "value": ["answer"], "time": "date"}
+    with pytest.raises(BriefingError, match="add --kind number"):
+        values(tmp_path, [WHO_HOLDS], decimal="comma", **base)
+    with pytest.raises(BriefingError, match="--decimal 'dot': write point"):
+        values(tmp_path, [WHO_HOLDS], **{**base, "kind": "number", "decimal": "dot"})
+
+
+def test_dates_that_are_not_iso_are_named_with_the_iso_form(tmp_path):
+    table = table_of(tmp_path, "days.csv",
+                     "source,item,value,date\nA,x,1,01/11/2025\nA,y,2,25/12/2024\n"
+                     "A,z,3,12/25/2024\nB,x,4,2025-01-02\nB,y,5,\nB,z,6,1650-01-01\n")  # fmt: skip
+    _, report = values(tmp_path, [table], time="date", **NUMBER)
+    assert skipped(report) == {
+        "--time is not an ISO date (2022-03-01) of the years 1700-2199, e.g. "
+        "days.csv:2 '01/11/2025' (write 2025-11-01 if the day comes first, 2025-01-11 if "
+        "the month does), days.csv:3 '25/12/2024' (day first: write 2024-12-25), "
+        "days.csv:4 '12/25/2024' (month first: write 2024-12-25) and 2 more": 5
+    }
+    assert report.imported("values") == 1
+
+
+def test_nothing_left_to_import_names_the_file_and_the_skipped_rows(tmp_path):
+    table = table_of(tmp_path, "words.csv", "source,item,value\nA,x,many\nB,x,a lot\n")
+    with pytest.raises(BriefingError) as raised:
+        values(tmp_path, [table], date="2025-01-01", **NUMBER)
+    assert str(raised.value) == (
+        "words.csv: nothing to import: 2 rows read; 2 values read, skipped: 2 not a number "
+        "(--kind number wants digits: 12 or 4.5), e.g. words.csv:2 'many', words.csv:3 'a lot'"
+    )
+
+
+def test_the_terminal_and_import_md_name_the_skipped_rows(tmp_path, capsys):
+    out = tmp_path / "out"
+    arguments = ["import", "values", str(EUROPEAN), "--source", "source", "--item", "item",
+                 "--value", "value", "--time", "date", "--kind", "number", "--out", str(out)]  # fmt: skip
+    assert main(arguments) == 2
+    assert "european.csv:2 '1.150'" in capsys.readouterr().err
+    assert not out.exists()
+    assert main([*arguments, "--decimal", "point"]) == 0
+    printed = capsys.readouterr().out
+    shown = "e.g. european.csv:4 '12,5', european.csv:5 '1\\xa0250,5'"
+    assert f"  skipped 2: not a number (--kind number wants digits: 12 or 4.5), {shown}" in printed
+    assert (
+        f"| values skipped: not a number (--kind number wants digits: 12 or 4.5), {shown} | 2 |"
+        in (out / "IMPORT.md").read_text(encoding="utf-8")
+    )

@@ -58,7 +58,21 @@ TEXT = pd.StringDtype("pyarrow")
 PLACEHOLDERS = ("not available", "n/a", "null", "nan")  # folded; "no value", as empty
 ITEM_JOINER = " / "  # between the parts of an item made of several columns
 DELIMITERS = {"comma": ",", "tab": "\t", "semicolon": ";", "pipe": "|"}
-THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
+SPACE = "[ \u00a0\u2009\u202f]"  # a space, no-break, thin or narrow no-break space
+DECIMALS = ("point", "comma")
+# a figure grouped in thousands, by the decimal mark it is read with: by the other mark
+# (12,345.5 or 12.345,5) or by spaces (12 345.5 or 12 345,5)
+MARK_GROUPED = {
+    "point": r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$",
+    "comma": r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$",
+}
+SPACE_GROUPED = {
+    "point": rf"^[+-]?\d{{1,3}}(?:{SPACE}\d{{3}})+(?:\.\d+)?$",
+    "comma": rf"^[+-]?\d{{1,3}}(?:{SPACE}\d{{3}})+(?:,\d+)?$",
+}
+EXAMPLES_SHOWN = 3  # skipped or doubtful cells named by file:row in a reason or refusal
+EXAMPLE_CHARS = 40
+SLASHED_DAY = r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$"  # 01/11/2025, 1.11.2025
 ISO_DAY = r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$"
 LEADING_BLANK_LINES = re.compile(rb"\A(?:[ \t]*\r?\n)+")
 
@@ -76,6 +90,7 @@ class Options:
     kind: str = "choice"
     unit: str | None = None
     cumulative: bool = False
+    decimal: str | None = None  # point or comma; None: point, refused where that is a guess
     no_header: bool = False
     delimiter: str | None = None
     missing: tuple[str, ...] = ()
@@ -93,6 +108,11 @@ class Options:
             raise ImportRefused(f"--kind {kind!r}: write choice or number")
         if kind == "choice" and (given.get("unit") or given.get("cumulative")):
             raise ImportRefused("--unit and --cumulative describe figures: add --kind number")
+        decimal = given.get("decimal")
+        if decimal is not None and decimal not in DECIMALS:
+            raise ImportRefused(f"--decimal {decimal!r}: write point (12.5) or comma (12,5)")
+        if kind == "choice" and decimal:
+            raise ImportRefused("--decimal says how figures are written: add --kind number")
         if given.get("date") and (given.get("time") or given.get("stated")):
             raise ImportRefused(
                 "--date is the one day of a table without dates: leave it out with --time "
@@ -124,6 +144,7 @@ class Options:
             kind=kind,
             unit=given.get("unit"),
             cumulative=bool(given.get("cumulative")),
+            decimal=decimal,
             no_header=bool(given.get("no_header")),
             delimiter=given.get("delimiter"),
             missing=tuple(_listed(given.get("missing") or ())),
@@ -147,16 +168,22 @@ def _listed(value) -> list[str]:
 
 def convert(request: ImportRequest) -> ContractTables:
     options = Options.of(request.options)
-    frame = pd.concat(
-        [_read(path, options, request) for path in request.inputs],
-        ignore_index=True,
-    )
+    read = [_read(path, options, request) for path in request.inputs]
+    frame = pd.concat([table for table, _ in read], ignore_index=True)
+    names = ", ".join(Path(p).name for p in request.inputs)
+    if not len(frame):
+        raise ImportRefused(f"{names}: no rows below the header, nothing to import")
+    semicolon = [
+        str(path) for path, (_, mark) in zip(request.inputs, read, strict=True) if mark == ";"
+    ]
     request.report.count_read(ROWS, len(frame))
     frame = request.keep_where(frame, ROWS)
     request.progress.step("converting values")
-    rows = _long(frame, options, request)
+    rows = _long(frame, options, request, semicolon)
     rows = _with_days(rows, options, request)
-    rows = _one_per_source_item_day(rows, request)
+    rows = _one_per_source_item_day(rows, options.decimal, request)
+    if not len(rows):
+        raise ImportRefused(f"{names}: nothing to import: {_read_summary(request.report)}")
     sources, source_id = _sources(rows["source"], options, request)
     rows = rows.assign(source_id=source_id)
     documents = _documents(rows, request)
@@ -178,10 +205,10 @@ def convert(request: ImportRequest) -> ContractTables:
 # ---------------------------------------------------------------- reading
 
 
-def _read(path: Path, options: Options, request: ImportRequest) -> pd.DataFrame:
+def _read(path: Path, options: Options, request: ImportRequest) -> tuple[pd.DataFrame, str]:
     """One CSV or TSV as stripped text (missing where blank), the option columns checked;
     ``input_row`` (as a spreadsheet numbers it: blank rows counted, then left out) and
-    ``input_file`` added. Blank lines before the header are passed over."""
+    ``input_file`` added; and its delimiter. Blank lines before the header are passed over."""
     with request.open(path) as opened:
         data = opened.stream.read().removeprefix(b"\xef\xbb\xbf")
     if not data.strip():
@@ -259,7 +286,18 @@ def _read(path: Path, options: Options, request: ImportRequest) -> pd.DataFrame:
         input_row=numbers,
         input_file=pd.Series(str(path), index=frame.index, dtype=TEXT),
     )
-    return frame[~empty].reset_index(drop=True)
+    return frame[~empty].reset_index(drop=True), delimiter
+
+
+def _read_summary(report) -> str:
+    """What was read and why none of it was kept, for "nothing to import"."""
+    parts = []
+    for unit, rows in report.read.items():  # rows, then values
+        reasons = "; ".join(
+            f"{n:,} {reason}" for (u, reason), n in sorted(report.skipped.items()) if u == unit
+        )
+        parts.append(f"{rows:,} {unit} read" + (f", skipped: {reasons}" if reasons else ""))
+    return "; ".join(parts)
 
 
 def _no_column(column: str, columns: list[str], path: Path, options: Options) -> str:
@@ -303,7 +341,9 @@ def _guessed(first: str) -> str:
     return ","
 
 
-def _long(frame: pd.DataFrame, options: Options, request: ImportRequest) -> pd.DataFrame:
+def _long(
+    frame: pd.DataFrame, options: Options, request: ImportRequest, semicolon: list[str]
+) -> pd.DataFrame:
     """One row per value cell: source, item (its columns joined, and the value column's name
     when there are several), value, value_column, time, stated, input_row, input_file."""
     item = frame[options.items[0]]
@@ -329,45 +369,147 @@ def _long(frame: pd.DataFrame, options: Options, request: ImportRequest) -> pd.D
     report = request.report
     report.count_read(VALUES, len(rows))
     drop = rows["source"].isna()
-    report.skip(VALUES, "no source", int(drop.sum()))
+    report.skip(VALUES, "no source" + _examples(rows, drop, None), int(drop.sum()))
     no_item = ~drop & rows["item"].isna()
-    report.skip(VALUES, "no item (an item column is empty)", int(no_item.sum()))
+    report.skip(
+        VALUES,
+        "no item (an item column is empty)" + _examples(rows, no_item, None),
+        int(no_item.sum()),
+    )
     drop |= no_item
     empty = ~drop & rows["value"].isna()
-    report.skip(VALUES, "value empty", int(empty.sum()))
+    report.skip(VALUES, "value empty" + _examples(rows, empty, None), int(empty.sum()))
     drop |= empty
     placeholders = {*PLACEHOLDERS, *(" ".join(m.split()).casefold() for m in options.missing)}
     folded = rows["value"].str.split().str.join(" ").str.casefold()
     placeholder = ~drop & folded.isin(placeholders).fillna(False).astype(bool)
     report.skip(
         VALUES,
-        "value is a placeholder for none (" + ", ".join(sorted(placeholders)) + ")",
+        "value is a placeholder for none ("
+        + ", ".join(sorted(placeholders))
+        + ")"
+        + _examples(rows, placeholder),
         int(placeholder.sum()),
     )
     drop |= placeholder
     rows = rows[~drop.to_numpy(dtype=bool)]
     if options.kind == "number":
-        rows = _figures(rows, request)
+        rows = _figures(rows, options.decimal or _decimal_of(rows, semicolon), request)
     return rows.reset_index(drop=True)
 
 
-def _figures(rows: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
-    """``--kind number``: each value as a figure (``figure``, float); text, infinite and
-    negative values skipped, thousands separators (``12,345``) read (``grouped``: counted
-    once repeats are dropped)."""
+def _figures(rows: pd.DataFrame, decimal: str, request: ImportRequest) -> pd.DataFrame:
+    """``--kind number``: each value as a figure (``figure``, float) read with the decimal
+    mark ``decimal``; text, infinite and negative values skipped and named, thousands
+    separators read (``grouped``: by the other mark, ``spaced``: by spaces; counted once
+    repeats are dropped)."""
     report = request.report
-    text = rows["value"]
-    grouped = text.str.fullmatch(THOUSANDS).fillna(False).astype(bool)
-    text = text.where(~grouped, text.str.replace(",", "", regex=False))
-    numbers = pd.to_numeric(text, errors="coerce").astype("float64").to_numpy()
+    numbers, grouped, spaced = _read_figures(rows["value"], decimal)
     not_number = ~np.isfinite(numbers)
+    digits = "12 or 4.5" if decimal == "point" else "12 or 4,5, with --decimal comma"
     report.skip(
-        VALUES, "not a number (--kind number wants digits: 12 or 4.5)", int(not_number.sum())
+        VALUES,
+        f"not a number (--kind number wants digits: {digits})" + _examples(rows, not_number),
+        int(not_number.sum()),
     )
     negative = ~not_number & (numbers < 0)
-    report.skip(VALUES, "negative (a count or measure is 0 or more)", int(negative.sum()))
+    report.skip(
+        VALUES,
+        "negative (a count or measure is 0 or more)" + _examples(rows, negative),
+        int(negative.sum()),
+    )
     keep = ~(not_number | negative)
-    return rows[keep].assign(figure=numbers[keep], grouped=grouped.to_numpy()[keep])
+    return rows[keep].assign(figure=numbers[keep], grouped=grouped[keep], spaced=spaced[keep])
+
+
+def _read_figures(text: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Texts as figures with the decimal mark ``decimal`` (``point``: 1,150.5; ``comma``:
+    1.150,5; either: 1 150), NaN where a text is none; and which were grouped by the other
+    mark, and which by spaces (a space, no-break, thin or narrow no-break space)."""
+    grouped = text.str.fullmatch(MARK_GROUPED[decimal]).fillna(False).to_numpy(dtype=bool)
+    spaced = text.str.fullmatch(SPACE_GROUPED[decimal]).fillna(False).to_numpy(dtype=bool)
+    other = "," if decimal == "point" else "."
+    separators = f"{SPACE}|{re.escape(other)}"
+    whole = grouped | spaced
+    digits = text.where(~whole, text.str.replace(separators, "", regex=True))
+    stray = ~whole & text.str.contains(other, regex=False).fillna(False).to_numpy(dtype=bool)
+    if decimal == "comma":
+        digits = digits.str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(digits.where(~stray), errors="coerce").astype("float64")
+    return numbers.to_numpy(), grouped, spaced
+
+
+def _decimal_of(rows: pd.DataFrame, semicolon: list[str]) -> str:
+    """``point`` when no figure says otherwise; refused, naming the cells, where figures read
+    differently with a decimal point and a decimal comma and the table looks European: a
+    figure that only a decimal comma reads (12,5, 1.150,5), or one such as 1.150 in a table
+    delimited by ``;`` (as European Excel writes it)."""
+    point, _, _ = _read_figures(rows["value"], "point")
+    comma, _, _ = _read_figures(rows["value"], "comma")
+    comma_only = np.isfinite(comma) & ~np.isfinite(point)
+    differ = np.isfinite(point) & np.isfinite(comma) & (point != comma)
+    on_semicolon = rows["input_file"].isin(semicolon).to_numpy(dtype=bool)
+    if not (comma_only.any() or (differ & on_semicolon).any()):
+        return "point"
+    doubt = comma_only | differ
+    shown = np.flatnonzero(doubt)[:EXAMPLES_SHOWN]
+    readings = pd.Series(
+        [
+            f" (point: {_figure(point[i])}, comma: {_figure(comma[i])})"
+            for i in shown  # the few cells quoted
+        ],
+        index=rows.index[shown],
+    )
+    doubted = rows[doubt]
+    files = ", ".join(dict.fromkeys(Path(f).name for f in doubted["input_file"].unique()))
+    columns = ", ".join(f"--value {c}" for c in doubted["value_column"].unique())
+    fix = (
+        "say which mark the table uses: --decimal comma (1.150 is 1150, 12,5 is 12.5) or "
+        "--decimal point (1,150 is 1150, 12.5 is 12.5; 12,5 is then skipped)"
+    )
+    raise ImportRefused(
+        f"{files}: {columns}: {int(doubt.sum()):,} figure(s) read differently with a decimal "
+        f"point and a decimal comma" + _examples(rows, doubt, notes=readings) + "; " + fix
+    )
+
+
+def _figure(number: float) -> str:
+    return figure_text(pd.Series([number])).fillna("not a number").iloc[0]
+
+
+def _examples(
+    rows: pd.DataFrame, mask, column: str | None = "value", notes: pd.Series | None = None
+) -> str:
+    """``, e.g. semi.csv:3 '1 250', ...``: the first rows of ``mask`` by file name and row
+    (as a spreadsheet numbers it) and their ``column`` cell (none for an empty cell's row),
+    escaped and shortened, each with its note; nothing where ``mask`` holds none."""
+    shown = rows[np.asarray(mask, dtype=bool)].head(EXAMPLES_SHOWN)
+    if not len(shown):
+        return ""
+    notes = notes if notes is not None else pd.Series("", index=shown.index)
+    said = [
+        f"{Path(file).name}:{row}{_short(cell)}{notes.get(at, '')}"
+        for at, file, row, cell in zip(
+            shown.index,
+            shown["input_file"],
+            shown["input_row"],
+            shown[column] if column else pd.Series("", index=shown.index),
+            strict=True,
+        )  # the few rows shown
+    ]
+    more = len(np.flatnonzero(mask)) - len(shown)
+    return ", e.g. " + ", ".join(said) + (f" and {more:,} more" if more > 0 else "")
+
+
+def _short(cell) -> str:
+    """A cell as a message quotes it after its row: escaped (repr), at most EXAMPLE_CHARS
+    characters; nothing for no cell."""
+    if pd.isna(cell):
+        return " (empty)"
+    text = str(cell)
+    if not text:
+        return ""
+    return " " + repr(text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…")
 
 
 def _days(text: pd.Series) -> pd.Series:
@@ -388,9 +530,16 @@ def _with_days(rows: pd.DataFrame, options: Options, request: ImportRequest) -> 
             continue
         day = _days(rows[column])
         bad = day.isna().to_numpy() | ~in_supported_years(day).to_numpy()
+        shown = np.flatnonzero(bad & ~drop)[:EXAMPLES_SHOWN]
+        hints = pd.Series(
+            [_iso_hint(rows[column].iloc[i]) for i in shown],  # the few cells quoted
+            index=rows.index[shown],
+            dtype=object,
+        )
         report.skip(
             VALUES,
-            f"{option} is not an ISO date (2022-03-01) of the years {SUPPORTED_YEARS_TEXT}",
+            f"{option} is not an ISO date (2022-03-01) of the years {SUPPORTED_YEARS_TEXT}"
+            + _examples(rows, bad & ~drop, column, notes=hints),
             int((bad & ~drop).sum()),
         )
         drop |= bad
@@ -398,15 +547,37 @@ def _with_days(rows: pd.DataFrame, options: Options, request: ImportRequest) -> 
     said = days.get("stated", days.get("time", pd.Series(fixed, index=rows.index)))
     as_of = days.get("time", said)
     early = ~drop & (said < as_of).to_numpy()
-    report.skip(VALUES, "stated before the day it is as of", int(early.sum()))
+    report.skip(
+        VALUES, "stated before the day it is as of" + _examples(rows, early, None), int(early.sum())
+    )
     future = ~drop & ~early & (said > pd.Timestamp(dt.date.today())).to_numpy()
-    report.skip(VALUES, "stated in the future", int(future.sum()))
+    report.skip(VALUES, "stated in the future" + _examples(rows, future, None), int(future.sum()))
     keep = ~(drop | early | future)
     rows = rows[keep].assign(as_of=as_of[keep], said=said[keep])
     return request.keep_within(rows, rows["as_of"], rows["as_of"], VALUES)
 
 
-def _one_per_source_item_day(rows: pd.DataFrame, request: ImportRequest) -> pd.DataFrame:
+def _iso_hint(cell) -> str:
+    """How to write a day given as 01/11/2025 or 1.11.2025 in ISO form; nothing for others."""
+    found = re.fullmatch(SLASHED_DAY, cell) if isinstance(cell, str) else None
+    if found is None:
+        return ""
+    first, second, year = (int(part) for part in found.groups())
+    if first > 12 >= second:
+        return f" (day first: write {year}-{second:02d}-{first:02d})"
+    if second > 12 >= first:
+        return f" (month first: write {year}-{first:02d}-{second:02d})"
+    if first <= 12 and second <= 12:
+        return (
+            f" (write {year}-{second:02d}-{first:02d} if the day comes first, "
+            f"{year}-{first:02d}-{second:02d} if the month does)"
+        )
+    return ""
+
+
+def _one_per_source_item_day(
+    rows: pd.DataFrame, decimal: str | None, request: ImportRequest
+) -> pd.DataFrame:
     """One value per source, item, as-of day and stated day: an exact repeat (for a
     figure, the same number however written: 1,600 and 1600.0) is kept once; of different
     values the last row in the input is kept (an export lists its newest rows last), the
@@ -421,14 +592,21 @@ def _one_per_source_item_day(rows: pd.DataFrame, request: ImportRequest) -> pd.D
     other = rows.duplicated(key, keep="last")
     request.report.skip(
         VALUES,
-        "another value of the same source for the same item and day (the last row is kept)",
+        "another value of the same source for the same item and day (the last row is kept)"
+        + _examples(rows, other),
         int(other.sum()),
     )
     rows = rows[~other.to_numpy()].reset_index(drop=True)
     if "grouped" in rows:
         request.report.handle(
-            "figures written with thousands separators (12,345)",
+            "figures written with thousands separators "
+            + ("(12.345)" if decimal == "comma" else "(12,345)"),
             int(rows["grouped"].sum()),
+            "read as the number (12345)",
+        )
+        request.report.handle(
+            "figures written with spaces between thousands (12 345)",
+            int(rows["spaced"].sum()),
             "read as the number (12345)",
         )
     return rows

@@ -9,6 +9,7 @@ from analysis.importers.base import Format
 
 KINDS = ("choice", "number")
 DELIMITERS = ("comma", "tab", "semicolon", "pipe")
+DECIMALS = ("point", "comma")
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
@@ -57,6 +58,13 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         "--cumulative",
         action="store_true",
         help="--kind number: the figures are running totals, each as of its --time day",
+    )
+    parser.add_argument(
+        "--decimal",
+        choices=DECIMALS,
+        help="--kind number: the decimal mark, point (12.5, 1,150 is 1150; the default) or "
+        "comma (12,5, 1.150 is 1150); a figure that reads differently with the two is refused "
+        "until you say which",
     )
     parser.add_argument(
         "--no-header",
@@ -108,6 +116,7 @@ FORMAT = Format(
         "kind",
         "unit",
         "cumulative",
+        "decimal",
         "no_header",
         "delimiter",
         "missing",
