@@ -733,3 +733,20 @@ def test_the_terminal_and_import_md_name_the_skipped_rows(tmp_path, capsys):
         f"| values skipped: not a number (--kind number wants digits: 12 or 4.5), {shown} | 2 |"
         in (out / "IMPORT.md").read_text(encoding="utf-8")
     )
+
+
+def test_a_where_filter_lists_only_the_inputs_own_columns(tmp_path, capsys):
+    """The importer's own row and file columns are never offered to --where."""
+    table = tmp_path / "w.csv"
+    table.write_text("source,item,value,date\nA,x,1,2025-01-01\n", encoding="utf-8")
+    code = main(["import", "values", str(table), "--source", "source", "--item", "item",
+                 "--value", "value", "--time", "date", "--where", "input_row=2",
+                 "--out", str(tmp_path / "out")])  # fmt: skip
+    assert code == 2
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .endswith(
+            "--where: no column 'input_row' in the input; its columns are source, item, value, date"
+        )
+    )

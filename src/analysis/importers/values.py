@@ -177,7 +177,7 @@ def convert(request: ImportRequest) -> ContractTables:
         str(path) for path, (_, mark) in zip(request.inputs, read, strict=True) if mark == ";"
     ]
     request.report.count_read(ROWS, len(frame))
-    frame = request.keep_where(frame, ROWS)
+    frame = request.keep_where(frame, ROWS, internal=("input_row", "input_file"))
     request.progress.step("converting values")
     rows = _long(frame, options, request, semicolon)
     rows = _with_days(rows, options, request)
