@@ -51,7 +51,9 @@ def import_dataset(
         tables = module.convert(request)
         request.check_filters_used()
         if not len(tables.claims):
-            raise BriefingError(f"nothing to import: {_read_summary(report)}")
+            names = ", ".join(Path(path).name for path in inputs[:3])
+            more = f" and {len(inputs) - 3:,} more" if len(inputs) > 3 else ""
+            raise BriefingError(f"{names}{more}: nothing to import: {_read_summary(report)}")
         for table in filter(None, (getattr(module, "BUILTIN_ALIASES", None),)):
             tables = apply_aliases(tables, read_aliases(table), report)
         if user_aliases is not None:
