@@ -7,12 +7,16 @@ Expected figures are worked out by hand from the fixture's claims (see the comme
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from analysis.compute.results import analyze, to_json
 from analysis.contract.dataset import load_dataset
+from analysis.present import views
+from analysis.present.endnotes import Endnotes
 
+from .builders import write_dataset
 from .conftest import CONTRACT_EXAMPLE, DATA, SEED
 
 FIXTURE = DATA / "quantities-and-questions"
@@ -116,3 +120,74 @@ def test_a_cached_load_keeps_the_questions(tmp_path):
     assert (next(cache.glob("*/questions.parquet"))).is_file()
     assert again.questions["question_id"].tolist() == ["q_town", "q_bridge_day", "q_empty"]
     assert to_json(analyze(again)) == to_json(analyze(first))
+
+
+def who_says_what(markup: str) -> dict[str, list[list[str]]]:
+    """Each assertion's rows in "who says what": the cells as text (links as their number)."""
+    sections = re.findall(r"<h3>(.*?)</h3>(.*?)</table>", markup, flags=re.S)
+    return {
+        heading: [
+            [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
+            if "<td>" in row
+        ]
+        for heading, table in sections
+    }
+
+
+def test_who_says_what_lists_the_sources_refuting_by_another_answer(dataset):
+    result = analyze(dataset)
+    notes = Endnotes(result)
+    shown = who_says_what(views.contested(result, notes=notes).markup)
+    # columns: Source, Says, When, Words, Current position, Note; documents are numbered
+    # as first cited: d1 (w1) 1, d2 (w3) 2, d3 (w4) 3
+    assert shown["Side A holds the town of Y"] == [
+        ["Defence ministry of side A", "supports", "on 2 May 2025 (2025-05-02)", "", "yes", "1"],
+        # wire's hedged "divided" (w3) is what makes A contested
+        [
+            "A news wire",
+            "hedged refutes (supports: The town of Y is divided between the sides)",
+            "on 4 May 2025 (2025-05-04)",
+            "appears divided",
+            "yes",
+            "2",
+        ],
+        # mod_b's "B holds Y" (w2) refuted A until its w4 said A: no longer a position
+        ["Defence ministry of side B", "supports", "on 6 May 2025 (2025-05-06)", "", "yes", "3"],
+    ]
+    split = shown["The town of Y is divided between the sides"]
+    assert [row[:2] for row in split] == [
+        ["Defence ministry of side A", "refutes (supports: Side A holds the town of Y)"],
+        ["A news wire", "hedged supports"],
+        ["Defence ministry of side B", "refutes (supports: Side A holds the town of Y)"],
+        ["An event data programme", "refutes"],  # ucdp's own refutation (w5)
+    ]
+    assert [row[4] for row in split] == ["yes"] * 4
+
+
+def test_a_superseded_claim_is_not_a_current_position_though_it_answers_the_question(
+    tmp_path,
+):
+    # s1 supports a (c1), then refutes a (c2) but has said nothing else: c1 is still its
+    # latest support in the question, so it refutes b, yet on a its position is c2
+    folder = write_dataset(
+        tmp_path / "ds",
+        [
+            "c1,s1,a1,d1,supports,false,2025-03-01,,",
+            "c2,s1,a1,d2,refutes,false,2025-03-02,,",
+            "c3,s2,a1,d2,supports,false,2025-03-02,,",
+        ],
+        {"d1": "2025-03-01", "d2": "2025-03-02"},
+    )
+    assertions = folder / "assertions.csv"
+    assertions.write_text(
+        "assertion_id,statement,topic,question_id\na1,Statement a1,t1,q\na2,Statement a2,t1,q\n"
+    )
+    (folder / "questions.csv").write_text("question_id,text\nq,Which?\n")
+    result = analyze(load_dataset(folder, cache=None))
+    shown = who_says_what(views.contested(result).markup)
+    assert [(row[0], row[1], row[4]) for row in shown["Statement a1"]] == [
+        ("Source S1", "supports", ""),
+        ("Source S1", "refutes", "yes"),
+        ("Source S2", "supports", "yes"),
+    ]
