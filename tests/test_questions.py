@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from analysis.compute import chronology, questions
 from analysis.compute.results import analyze, to_json
 from analysis.contract.dataset import load_dataset
 from analysis.present import views
@@ -191,3 +192,62 @@ def test_a_superseded_claim_is_not_a_current_position_though_it_answers_the_ques
         ("Source S1", "refutes", "yes"),
         ("Source S2", "supports", "yes"),
     ]
+
+
+def answer_shifts(dataset) -> list[tuple]:
+    """The shifts when supports of an alternative count against the others."""
+    known = chronology.known_claims(dataset)
+    answers = questions.answers_as_refutations(known, questions.question_codes(dataset))
+    shifts = chronology.shifts(chronology.timeline(dataset, known), answers)
+    columns = ["source_id", "assertion_id", "from_claim", "to_claim", "from_stance"]
+    return [tuple(row) for row in shifts[[*columns, "to_stance", "to_hedged"]].to_numpy()]
+
+
+def test_a_source_changing_its_answer_shifts_on_both_alternatives(dataset):
+    assert answer_shifts(dataset) == [
+        # 4 May: wire moved from 2 May (r3, hedged) to 1 May (r4)
+        ("wire", "bridge_may1", "r3", "r4", "refutes", "supports", False),
+        ("wire", "bridge_may2", "r3", "r4", "supports", "refutes", False),
+        # 6 May: blog withdrew its figure; mod_b moved from B (w2) to A (w4); "divided"
+        # stays refuted by both, so it is no shift
+        ("blog", "deaths_strike", "k3", "k9", "supports", "refutes", False),
+        ("mod_b", "town_a", "w2", "w4", "refutes", "supports", False),
+        ("mod_b", "town_b", "w2", "w4", "supports", "refutes", False),
+        ("wire", "deaths_strike", "k5", "k7", "supports", "neutral", False),
+    ]
+    # without the answers, the sources' own claims only, as before
+    known = chronology.known_claims(dataset)
+    own = chronology.shifts(chronology.timeline(dataset, known))
+    assert own["to_claim"].tolist() == ["k9", "k7"]
+
+
+def test_an_answer_after_an_explicit_refutation_is_no_second_shift(tmp_path):
+    # s1 supports a1 (1 Mar), refutes it (2 Mar), then supports a2 (3 Mar): on a1 one
+    # shift (c1 to c2), c3's answer refuting a1 again is none; a2 was refuted by c1's
+    # answer until c3 supports it
+    folder = write_dataset(
+        tmp_path / "ds",
+        [
+            "c1,s1,a1,d1,supports,false,2025-03-01,,",
+            "c2,s1,a1,d2,refutes,false,2025-03-02,,",
+            "c3,s1,a2,d3,supports,false,2025-03-03,,",
+        ],
+        {"d1": "2025-03-01", "d2": "2025-03-02", "d3": "2025-03-03"},
+    )
+    (folder / "assertions.csv").write_text(
+        "assertion_id,statement,topic,question_id\na1,Statement a1,t1,q\na2,Statement a2,t1,q\n"
+    )
+    (folder / "questions.csv").write_text("question_id,text\nq,Which?\n")
+    assert answer_shifts(load_dataset(folder, cache=None)) == [
+        ("s1", "a1", "c1", "c2", "supports", "refutes", False),
+        ("s1", "a2", "c1", "c3", "refutes", "supports", False),
+    ]
+
+
+def test_a_dataset_without_questions_has_no_answers():
+    seed = load_dataset(SEED)
+    known = chronology.known_claims(seed)
+    answers = questions.answers_as_refutations(known, questions.question_codes(seed))
+    assert answers.empty
+    ordered = chronology.timeline(seed, known)
+    assert chronology.shifts(ordered, answers).equals(chronology.shifts(ordered))
