@@ -17,7 +17,9 @@ from analysis.compute import chronology
 from analysis.compute.replay import replay
 from analysis.compute.results import analyze
 from analysis.contract.dataset import load_dataset
+from analysis.present import views
 
+from .builders import write_dataset
 from .conftest import DATA, SEED
 from .test_properties import AS_OF, TOPICS, figure_datasets, load_spec
 
@@ -93,3 +95,15 @@ def test_generated_datasets_with_questions_end_at_the_status_table(spec, as_of, 
     quantities = set() if result.quantities is None else set(result.quantities["assertion_id"])
     expected = (set(reported) & set(claimed.astype(str))) - quantities
     assert set(last_statuses(result, 30)) == expected
+
+
+def test_only_neutral_claims_leave_nothing_to_replay(tmp_path):
+    folder = write_dataset(
+        tmp_path / "ds",
+        ["c1,s1,a1,d1,neutral,false,2025-03-01,,", "c2,s2,a1,d2,neutral,false,2025-03-02,,"],
+        {"d1": "2025-03-01", "d2": "2025-03-02"},
+    )
+    result = analyze(load_dataset(folder, cache=None))
+    replayed = replay(result)
+    assert replayed.history.empty and replayed.total == 1 and replayed.left_out == 1
+    assert "No source supports or refutes" in views.status_over_time(result).markup

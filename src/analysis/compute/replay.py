@@ -95,6 +95,11 @@ def replay(result: Analysis, max_assertions: int = 30) -> StatusHistory:
     known = known[known["key"].isin(candidates)]
     history = _replayed(result, answering, candidates)
     ranking = _ranking(history, known, opening)
+    if ranking.empty:  # only neutral claims: no assertion was ever reported on
+        one_day = int((days_learnt == 1).sum())
+        return StatusHistory(
+            history.iloc[:0][["assertion_id", "day", "status"]], total, None, 0, one_day
+        )
     last_change = ranking["latest"].max()
     newest_since = last_change - max((last_change - opening) * NEWEST_SHARE, NEWEST_AT_LEAST)
     newest_since = newest_since.normalize()  # a whole day, as the figure and the note say it

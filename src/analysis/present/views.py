@@ -572,6 +572,11 @@ def status_over_time(result: Analysis, max_assertions: int = 24) -> HTML:
     from analysis.compute.replay import replay
 
     replayed = replay(result, max_assertions)
+    if replayed.history.empty and replayed.total:
+        return HTML(
+            '<p class="empty">No source supports or refutes an assertion yet, so no status '
+            "has been reported to follow over time.</p>"
+        )
     if replayed.history["day"].nunique() < 2:
         return HTML(
             '<p class="empty">Everything known was reported on one day, so no status has '
