@@ -137,14 +137,20 @@ def certainly_before(first_end: ArrayLike, second_start: ArrayLike) -> np.ndarra
     return np.asarray(first_end) < np.asarray(second_start)
 
 
-def shifts(ordered: pd.DataFrame) -> pd.DataFrame:
+def shifts(ordered: pd.DataFrame, answers: pd.DataFrame | None = None) -> pd.DataFrame:
     """Changes of stance or hedging between successive claims of a source on an assertion.
 
     ``ordered`` is a timeline. Only certainly ordered pairs count (the first's stated
     interval ends before the second's starts); ``at`` is the second's stated start
     and ``from_at`` the first's. The timeline's order (stated start, stated end,
     claim_id) is kept within each (source, assertion) by one stable sort.
+    ``answers``: supports of one alternative of a question as refutations of the others
+    (:func:`analysis.compute.questions.answers_as_refutations`), followed among the
+    source's claims as positions follow them: a source that says A holds the town,
+    then B does, shifts from supports to refutes on A (``to_claim`` its claim on B).
     """
+    if answers is not None and len(answers):
+        ordered = _with_answers(ordered, answers)
     source = ordered["source_id"].cat.codes.to_numpy().astype(np.int64)
     assertion = ordered["assertion_id"].cat.codes.to_numpy().astype(np.int64)
     start = ordered["stated_start"].to_numpy()
@@ -187,6 +193,21 @@ def shifts(ordered: pd.DataFrame) -> pd.DataFrame:
             "from_at": ordered["stated_start"].to_numpy()[before],
         }
     )
+
+
+def _with_answers(ordered: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
+    """The timeline's claims and the ``answers`` in timeline order (stated start, end,
+    claim_id), in the columns :func:`shifts` reads."""
+    columns = list(answers.columns)
+    both = pd.concat([ordered[columns], answers], ignore_index=True)
+    order = sorting.lexsort(
+        (
+            both["claim_rank"].to_numpy(),
+            sorting.day_numbers(both["stated_end"].to_numpy()),
+            sorting.day_numbers(both["stated_start"].to_numpy()),
+        )
+    )
+    return both.iloc[order].reset_index(drop=True)
 
 
 def _integer_codes(column: pd.Series) -> np.ndarray:

@@ -51,27 +51,50 @@ def implied_refutations(known: pd.DataFrame, question_of: np.ndarray) -> pd.Data
     """Each source's latest known supporting claim in each question, as a refutation of
     every other alternative of that question. Columns as ``known``'s that
     :func:`agreement.positions` reads; the claim keeps its id, dates, hedge and rank."""
-    assertion = known["assertion_id"].cat.codes.to_numpy().astype(np.int64)
-    question = question_of[assertion]
-    rows = np.flatnonzero(agreement._is(known["stance"], "supports") & (question >= 0))
-    columns = [*agreement.POSITION_COLUMNS, *agreement.LATEST_KEYS]
+    rows = _answers(known, question_of)
     if len(rows) == 0:
-        return known[columns].iloc[:0]
-    width = int(question_of.max()) + 1
-    group = known["source_id"].cat.codes.to_numpy()[rows].astype(np.int64) * width
-    group += question[rows]
+        return _as_refutations(known, rows, question_of)
+    question = question_of[_codes(known["assertion_id"])[rows]]
+    group = _codes(known["source_id"])[rows] * (int(question_of.max()) + 1) + question
     order = agreement.latest_order(known, rows, group)
     group = group[order]
     last = np.ones(len(order), dtype=bool)
     last[:-1] = group[1:] != group[:-1]
-    latest = rows[order[last]]
+    return _as_refutations(known, rows[order[last]], question_of)
+
+
+def answers_as_refutations(claims: pd.DataFrame, question_of: np.ndarray) -> pd.DataFrame:
+    """Every supporting claim on an alternative, as a refutation of each other alternative
+    of its question (latest or not): what :func:`analysis.compute.chronology.shifts`
+    follows, so a source that moves from one answer to another is seen to shift."""
+    return _as_refutations(claims, _answers(claims, question_of), question_of)
+
+
+def _codes(column: pd.Series) -> np.ndarray:
+    return column.cat.codes.to_numpy().astype(np.int64)
+
+
+def _answers(known: pd.DataFrame, question_of: np.ndarray) -> np.ndarray:
+    """Positions of the supporting claims on an alternative of a question."""
+    question = question_of[_codes(known["assertion_id"])]
+    return np.flatnonzero(agreement._is(known["stance"], "supports") & (question >= 0))
+
+
+def _as_refutations(known: pd.DataFrame, rows: np.ndarray, question_of: np.ndarray) -> pd.DataFrame:
+    """The supporting claims ``rows`` of ``known``, each repeated as a refutation of every
+    other alternative of its question (POSITION_COLUMNS and LATEST_KEYS)."""
+    columns = [*agreement.POSITION_COLUMNS, *agreement.LATEST_KEYS]
+    if len(rows) == 0:
+        return known[columns].iloc[:0]
+    assertion = _codes(known["assertion_id"])
+    width = int(question_of.max()) + 1
     # the alternatives of each question, as assertion codes grouped by question
     alternative = np.flatnonzero(question_of >= 0)
     alternative = alternative[np.argsort(question_of[alternative], kind="stable")]
     counts = np.bincount(question_of[alternative], minlength=width)
     starts = np.cumsum(counts) - counts
-    q = question[latest]
-    repeat = np.repeat(latest, counts[q])
+    q = question_of[assertion[rows]]
+    repeat = np.repeat(rows, counts[q])
     offset = np.arange(len(repeat)) - np.repeat(np.cumsum(counts[q]) - counts[q], counts[q])
     other = alternative[np.repeat(starts[q], counts[q]) + offset]
     keep = other != assertion[repeat]

@@ -2,10 +2,14 @@
 
 The as-of rule replayed: on day D the known claims are those whose stated
 interval had ended and whose document was out by D, and the status follows
-from the positions and evidence lines they give. Only the days on which
-something new became known about an assertion can change its status, so the
-replay visits those days (a loop over days, each step vectorized) and only for
-the assertions worth showing.
+from the positions and evidence lines they give, with the refutations that a
+support of one alternative of a question implies for the others (computed by
+:func:`analysis.compute.questions.implied_refutations`, as the analysis does),
+so the last day replayed gives the status table's statuses. Only the days on
+which something new became known about an assertion, or about another
+alternative of its question, can change its status, so the replay visits those
+days (a loop over days, each step vectorized) and only for the assertions worth
+showing.
 
 Which assertions are worth showing (a figure has room for a few dozen bands):
 
@@ -31,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.compute import agreement, chronology
+from analysis.compute import agreement, chronology, questions
 from analysis.compute.results import Analysis
 
 MAX_DAYS = 200  # days replayed at most; beyond, evenly spread change days are kept
@@ -87,9 +91,15 @@ def replay(result: Analysis, max_assertions: int = 30) -> StatusHistory:
     candidates = _candidates(known, opening, max_assertions)
     days_learnt = known.groupby("key")["known_on"].nunique()
     total = len(days_learnt)
+    answering = known[known["key"].isin(_with_alternatives(data, candidates))]
     known = known[known["key"].isin(candidates)]
-    history = _replayed(result, known, candidates)
+    history = _replayed(result, answering, candidates)
     ranking = _ranking(history, known, opening)
+    if ranking.empty:  # only neutral claims: no assertion was ever reported on
+        one_day = int((days_learnt == 1).sum())
+        return StatusHistory(
+            history.iloc[:0][["assertion_id", "day", "status"]], total, None, 0, one_day
+        )
     last_change = ranking["latest"].max()
     newest_since = last_change - max((last_change - opening) * NEWEST_SHARE, NEWEST_AT_LEAST)
     newest_since = newest_since.normalize()  # a whole day, as the figure and the note say it
@@ -142,6 +152,17 @@ def _candidates(known: pd.DataFrame, opening: pd.Timestamp, max_assertions: int)
     return list(dict.fromkeys(a for index in leaders for a in index))
 
 
+def _with_alternatives(data, candidates: list[str]) -> pd.Index:
+    """The ``candidates`` and every other alternative of their questions: a support of
+    one alternative refutes the others, so their claims bear on the candidates' status."""
+    asked = data.assertions[["assertion_id", "question_id"]]
+    chosen = asked["assertion_id"].isin(candidates)
+    theirs = asked["question_id"].notna() & asked["question_id"].isin(
+        asked.loc[chosen, "question_id"]
+    )
+    return pd.Index(asked.loc[chosen | theirs, "assertion_id"].astype(str))
+
+
 AGREEMENT_COLUMNS = (
     "claim_id",
     "claim_row",
@@ -156,8 +177,10 @@ AGREEMENT_COLUMNS = (
 
 
 def _replayed(result: Analysis, known: pd.DataFrame, candidates: list[str]) -> pd.DataFrame:
-    """Each candidate's status from each day it changed (rows where it did not are dropped)."""
+    """Each candidate's status from each day it changed (rows where it did not are dropped).
+    ``known``: the claims on the candidates and on the other alternatives of their questions."""
     data = result.dataset
+    question_of = questions.question_codes(data) if questions.has_questions(data) else None
     assertions = data.assertions[data.assertions["assertion_id"].astype(str).isin(candidates)]
     days = np.sort(known["known_on"].unique())
     if len(days) > MAX_DAYS:
@@ -170,7 +193,8 @@ def _replayed(result: Analysis, known: pd.DataFrame, candidates: list[str]) -> p
     steps = []
     for day, end in zip(days, ends, strict=True):  # a loop over change days, not claims
         seen = known.iloc[:end]
-        held = agreement.positions(seen)
+        implied = None if question_of is None else questions.implied_refutations(seen, question_of)
+        held = agreement.positions(seen, implied)
         lines = agreement.evidence_lines(seen, data, held)
         status = agreement.assertion_status(assertions, seen, held, lines)
         steps.append(status[["assertion_id", "status"]].assign(day=day))

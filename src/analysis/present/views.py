@@ -253,7 +253,9 @@ def contested(
     claims on each; with ``rows``, at most that many claims in the whole section, none
     of the assertions shown getting more than a quarter of them (at least five), so
     one busy assertion cannot fill the pages. Where claims are left out, current
-    positions are kept first. Quantities are left out: where sources' figures differ is
+    positions are kept first. A source that refutes an alternative of a question by
+    supporting another (docs/analysis.md) is listed too, with the claim that does it:
+    "refutes (supports: ...)". Quantities are left out: where sources' figures differ is
     the figures section's matter, and a line says so when one is contested."""
     listed = propositions(result)
     table = ranked_assertions(listed[listed["status"] == "contested"])
@@ -263,19 +265,27 @@ def contested(
     total = len(table)
     if limit is not None:
         table = table.head(limit)
-    claims = result.timeline[result.timeline["assertion_id"].isin(table["assertion_id"])]
+    timeline = result.timeline
+    own = timeline[timeline["assertion_id"].isin(table["assertion_id"])]
+    held = result.positions[result.positions["assertion_id"].isin(table["assertion_id"])]
+    implied, answered = _implied_refutations(result, held)
+    claims = pd.concat([own.assign(answered=""), implied.assign(answered=answered)])
+    claims = claims.sort_index(kind="stable").reset_index(drop=True)  # timeline order
     per_assertion = max_claims
     if rows is not None:
         share = max(rows // 4, 5)
         per_assertion = share if max_claims is None else min(max_claims, share)
-    current = claims["claim_id"].isin(result.positions["claim_id"]).to_numpy()
+    current = _pairs(claims).isin(_pairs(held))
     when = describe_intervals(
         claims["stated_start"], claims["stated_end"], claims["stated_precision"]
     )
+    says = says_each(claims["stance"], claims["hedged"])
+    by_answer = claims["answered"] != ""
+    says[by_answer] = says[by_answer] + " (supports: " + claims["answered"][by_answer] + ")"
     shown = pd.DataFrame(
         {
             "Source": _named(claims["source_id"], _names(result.dataset)),
-            "Says": says_each(claims["stance"], claims["hedged"]).to_numpy(),
+            "Says": says.to_numpy(),
             "When": (when + " (" + claims["stated"].astype(str) + ")").to_numpy(),
             "Words": claims["quote"].fillna("").to_numpy(),
             "Current position": np.where(current, "yes", ""),
@@ -302,6 +312,30 @@ def contested(
         else ""
     )
     return HTML("".join(parts) + note + pointer)
+
+
+def _implied_refutations(result: Analysis, held: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Of the positions ``held``, those a support of another alternative of the question
+    implies: that supporting claim's timeline row (its index kept, so it sorts in
+    timeline order) as a refutation of the position's assertion; and the statement the
+    claim supports."""
+    held = held[(held["stance"] == "refutes").to_numpy()]
+    timeline = result.timeline[result.timeline["claim_id"].isin(held["claim_id"])]
+    row = pd.Index(timeline["claim_id"].astype(str)).get_indexer(held["claim_id"].astype(str))
+    supported = timeline["assertion_id"].astype(str).to_numpy()[row]
+    refuted = held["assertion_id"].astype(str).to_numpy()
+    other = supported != refuted
+    implied = timeline.iloc[row[other]].assign(assertion_id=refuted[other], stance="refutes")
+    statements = result.dataset.assertions.set_index("assertion_id")["statement"]
+    return implied, pd.Series(supported[other], index=implied.index).map(statements)
+
+
+def _pairs(frame: pd.DataFrame) -> pd.MultiIndex:
+    """(claim_id, assertion_id) of each row: one claim can be a position on several
+    assertions (a support of one alternative refutes the others)."""
+    return pd.MultiIndex.from_arrays(
+        [frame["claim_id"].astype(str), frame["assertion_id"].astype(str)]
+    )
 
 
 def _contested_quantities(result: Analysis) -> bool:
@@ -539,6 +573,11 @@ def status_over_time(result: Analysis, max_assertions: int = 24) -> HTML:
     from analysis.compute.replay import replay
 
     replayed = replay(result, max_assertions)
+    if replayed.history.empty and replayed.total:
+        return HTML(
+            '<p class="empty">No source supports or refutes an assertion yet, so no status '
+            "has been reported to follow over time.</p>"
+        )
     if replayed.history["day"].nunique() < 2:
         return HTML(
             '<p class="empty">Everything known was reported on one day, so no status has '
