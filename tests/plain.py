@@ -667,7 +667,13 @@ def analyze(
         pairwise=pairwise_agreement(own),
         alpha=overall_alpha(own),
         timeline=ordered,
-        shifts=shifts(ordered),
+        shifts=shifts(ordered)
+        if not asked
+        else shifts(
+            pd.concat([ordered, implied_claims(known, dataset)], ignore_index=True).sort_values(
+                ["stated_start", "stated_end", "claim_id"], kind="stable"
+            )
+        ),
         conflicts=conflicts(ordered),
         own_positions=own,
         **extra,

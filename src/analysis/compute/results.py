@@ -86,12 +86,17 @@ def analyze(
         held = agreement.positions(known)
         pairwise = pool.submit(agreement.pairwise_agreement, held)
         alpha = pool.submit(agreement.overall_alpha, held)
-        shifts = pool.submit(lambda: chronology.shifts(ordered.result()))
+        asked = questions.has_questions(dataset)
+        answers = (  # a source moving from one answer to another shifts on both
+            questions.answers_as_refutations(known, questions.question_codes(dataset))
+            if asked
+            else None
+        )
+        shifts = pool.submit(lambda: chronology.shifts(ordered.result(), answers))
         conflicts = pool.submit(lambda: chronology.conflicts(ordered.result()))
         figures = None
         if quantities.has_quantities(dataset):
             figures = pool.submit(quantities.source_figures, dataset, known)
-        asked = questions.has_questions(dataset)
         if asked:  # the sources' own positions and those their answers imply
             implied = questions.implied_refutations(known, questions.question_codes(dataset))
             held = agreement.positions(known, implied)
