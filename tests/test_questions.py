@@ -251,3 +251,28 @@ def test_a_dataset_without_questions_has_no_answers():
     assert answers.empty
     ordered = chronology.timeline(seed, known)
     assert chronology.shifts(ordered, answers).equals(chronology.shifts(ordered))
+
+
+def test_the_shifts_table_says_which_answer_a_refutation_comes_from():
+    """A move from one answer to another is a shift on both; the table says which
+    alternative the source supported instead ("refutes (supports: ...)")."""
+    import re
+
+    from analysis.compute.results import analyze
+    from analysis.contract.dataset import load_dataset
+    from analysis.present import views
+
+    from .conftest import DATA
+
+    markup = views.shifts_table(analyze(load_dataset(DATA / "quantities-and-questions"))).markup
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", markup, re.S)]
+    rows = [cells[i : i + 5] for i in range(0, len(cells), 5)]
+    assert [
+        "Defence ministry of side B",
+        "Side A holds the town of Y",
+        "refutes (supports: Side B holds the town of Y)",
+        "supports",
+        "6 May 2025",
+    ] in rows
+    assert ["A news wire", "Deaths in the strike on X, 1 May", "hedged supports", "neutral",
+            "6 May 2025"] in rows  # fmt: skip

@@ -408,12 +408,29 @@ def shifts_table(result: Analysis, limit: int | None = 40, notes: Endnotes | Non
         {
             "Source": _named(shifts["source_id"], names),
             "Assertion": statements.reindex(shifts["assertion_id"]).to_numpy(),
-            "From": says_each(shifts["from_stance"], shifts["from_hedged"]).to_numpy(),
-            "To": says_each(shifts["to_stance"], shifts["to_hedged"]).to_numpy(),
+            "From": _answered(result, shifts, "from").to_numpy(),
+            "To": _answered(result, shifts, "to").to_numpy(),
             "On": describe_days(shifts["at"]).to_numpy(),
         }
     )
     return _with_notes(shown, "shifts", note, notes, shifts["from_claim"], shifts["to_claim"])
+
+
+def _answered(result: Analysis, shifts: pd.DataFrame, end: str) -> pd.Series:
+    """A shift's stance at one ``end`` ("from" or "to"), and when the claim is a support
+    of another alternative of the question, which: "refutes (supports: Side A holds Y)"."""
+    says = says_each(shifts[f"{end}_stance"], shifts[f"{end}_hedged"])
+    claims = result.dataset.claims
+    own = claims.set_index(claims["claim_id"].astype(str))["assertion_id"].astype(str)
+    on = own.reindex(shifts[f"{end}_claim"].astype(str)).to_numpy(dtype=object)
+    other = pd.notna(on) & (on != shifts["assertion_id"].astype(str).to_numpy(dtype=object))
+    if not other.any():
+        return says
+    statements = result.dataset.assertions.set_index("assertion_id")["statement"]
+    named = statements.reindex(on[other]).map(lambda text: shortened(str(text), 60))
+    said = says.to_numpy(dtype=object).copy()
+    said[other] = [f"{s} (supports: {t})" for s, t in zip(said[other], named, strict=True)]
+    return pd.Series(said, index=says.index, dtype=object)
 
 
 def _with_notes(
