@@ -242,17 +242,33 @@ def likely_sentences(result) -> pd.Series:
 def _split_sentences(result, split: pd.DataFrame) -> dict[str, str]:
     """Per assertion id, "No likely answer: the sources split evenly (0.43 each).": for a
     proposition, itself; for a question, each of its alternatives a source holds."""
-    said = {}
-    held = result.positions[(result.positions["stance"] == "supports").to_numpy()]
-    held = set(held["assertion_id"].astype(str))
+    if split.empty:
+        return {}
+    sentence = (
+        "No likely answer: the sources split evenly ("
+        + split["probability"].map("{:.2f}".format)
+        + " each)."
+    )
+    items = pd.DataFrame(
+        {
+            "kind": split["kind"].to_numpy(),
+            "question_id": split["question_id"].astype(str).to_numpy(),
+            "assertion_id": split["assertion_id"].astype(object).to_numpy(),
+            "sentence": sentence.to_numpy(),
+        }
+    )
+    own = items[(items["kind"] == "proposition").to_numpy()]
+    asked = items[(items["kind"] == "question").to_numpy()].drop(columns="assertion_id")
     alternatives = result.alternatives
-    for row in split.itertuples(index=False):  # the few evenly split items
-        sentence = f"No likely answer: the sources split evenly ({row.probability:.2f} each)."
-        if row.kind == "proposition":
-            said[str(row.assertion_id)] = sentence
-            continue
-        of_question = alternatives["question_id"].astype(str) == str(row.question_id)
-        for alternative in alternatives.loc[of_question, "assertion_id"].astype(str):
-            if alternative in held:
-                said[alternative] = sentence
-    return said
+    if alternatives is not None and not asked.empty:
+        options = pd.DataFrame(
+            {
+                "question_id": alternatives["question_id"].astype(str).to_numpy(),
+                "assertion_id": alternatives["assertion_id"].astype(str).to_numpy(),
+            }
+        )
+        held = result.positions[(result.positions["stance"] == "supports").to_numpy()]
+        options = options[options["assertion_id"].isin(held["assertion_id"].astype(str))]
+        asked = asked.merge(options, on="question_id")
+        own = pd.concat([own, asked[own.columns]], ignore_index=True)
+    return dict(zip(own["assertion_id"].astype(str), own["sentence"], strict=True))
